@@ -1,0 +1,98 @@
+// The sign-in journeys exercised against mock_idx. Each flow returns what the SDK reported;
+// assertions live on the pytest side (e2e/compat/test_sdk_node.py).
+
+/** Any code other than the current one, far from it so no adjacent TOTP window can match. */
+function wrongCode(code) {
+  return String((Number(code) + 500000) % 1000000).padStart(6, '0');
+}
+
+async function finish(j, tx) {
+  return tx.status === 'SUCCESS' && tx.tokens ? { tokens: await j.verifyTokens(tx.tokens) } : {};
+}
+
+async function approvedPush(j) {
+  await j.chooseMethod('push');
+  await j.step('poll', () => j.driver.poll(j.idx)); // still waiting: nobody tapped yet
+  await j.control.approve(j.spec.login);
+  return finish(j, await j.pollUntilSettled());
+}
+
+async function deniedPush(j) {
+  await j.chooseMethod('push');
+  await j.control.deny(j.spec.login);
+  await j.pollUntilSettled();
+  return {};
+}
+
+async function deniedThenResent(j) {
+  await deniedPush(j);
+  await j.step('resend-after-deny', () => j.driver.resendAfterDeny(j.idx));
+  const pushes = await j.control.pushes(j.spec.login);
+  await j.control.approve(j.spec.login);
+  return { pendingPushesAfterResend: pushes, ...(await finish(j, await j.pollUntilSettled())) };
+}
+
+async function timedOutPush(j) {
+  await j.chooseMethod('push');
+  await j.control.advanceClock(j.spec.advanceSeconds);
+  await j.step('poll', () => j.driver.poll(j.idx));
+  return {};
+}
+
+async function numberChallenge(j) {
+  const tx = await j.chooseMethod('push');
+  const correctAnswer = j.driver.correctAnswer(tx);
+  const pushes = await j.control.pushes(j.spec.login);
+  await j.control.approve(j.spec.login, Number(correctAnswer));
+  return { correctAnswer, pushes, ...(await finish(j, await j.pollUntilSettled())) };
+}
+
+async function totp(j) {
+  await j.chooseMethod('totp');
+  const code = await j.control.totpCode(j.spec.login);
+  return finish(j, await j.step('answer-totp', () => j.driver.answerTotp(j.idx, code)));
+}
+
+async function badTotp(j) {
+  await j.chooseMethod('totp');
+  const code = await j.control.totpCode(j.spec.login);
+  await j.step('answer-wrong-totp', () => j.driver.answerTotp(j.idx, wrongCode(code)));
+  // The form stays usable: the right code still signs the user in.
+  const retry = await j.control.totpCode(j.spec.login);
+  return finish(j, await j.step('answer-totp', () => j.driver.answerTotp(j.idx, retry)));
+}
+
+async function resend(j) {
+  await j.chooseMethod('push');
+  const before = await j.control.pushes(j.spec.login);
+  await j.step('resend', () => j.driver.resend(j.idx));
+  const after = await j.control.pushes(j.spec.login);
+  await j.control.approve(j.spec.login);
+  return { pushesBefore: before, pushesAfter: after, ...(await finish(j, await j.pollUntilSettled())) };
+}
+
+async function cancel(j) {
+  await j.signIn();
+  await j.step('cancel', () => j.driver.cancel(j.idx));
+  return { canProceedAfterCancel: j.idx.canProceed() };
+}
+
+async function expiredState(j) {
+  await j.signIn();
+  await j.control.advanceClock(j.spec.advanceSeconds);
+  await j.step('choose-okta-verify', () => j.driver.chooseOktaVerify(j.idx));
+  return {};
+}
+
+export const FLOWS = {
+  'push-approve': approvedPush,
+  'push-deny': deniedPush,
+  'push-deny-resend': deniedThenResent,
+  'push-timeout': timedOutPush,
+  'number-challenge': numberChallenge,
+  totp,
+  'totp-bad': badTotp,
+  resend,
+  cancel,
+  'expired-state': expiredState,
+};
