@@ -1,0 +1,217 @@
+"""The IDX sign-in flow: which request to send for each step, and what its answer means.
+
+Stateless: every call takes an `IdxContext`, re-introspects the transaction (as the .NET SDK does), submits the
+named remediation to the `href` the server gave, and returns a typed `AuthResponse` carrying the context to keep.
+Nothing here knows mock_idx; the only URLs it builds itself are `/v1/interact` and `/idp/idx/introspect`, derived
+from the issuer exactly as Okta's SDKs derive them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import aiohttp
+
+from .config import IdxClientConfig
+from .context import IdxContext
+from .document import IdxDocument, Remediation
+from .errors import IdxProtocolError, IdxStepUnavailableError, IdxTransientError
+from .interpret import (
+    chosen_authenticator_option,
+    credential_name,
+    describe,
+    find_authenticator_option,
+    method_choices,
+    status_of,
+)
+from .oauth import OAuthClient
+from .results import AuthenticationStatus as Status
+from .results import DEFAULT_POLL_REFRESH_MS, AuthResponse, TokenSet
+from .tokens import IdTokenVerifier
+from .transport import ION_JSON, Transport
+
+OKTA_PASSWORD = "okta_password"
+
+
+class IdxClient:
+    """An async IDX client for one OIDC app; share one instance (and its ClientSession) across users."""
+
+    def __init__(self, config: IdxClientConfig, session: aiohttp.ClientSession) -> None:
+        self.config = config
+        self._transport = Transport(session)
+        self._oauth = OAuthClient(config, self._transport)
+        self._verifier = IdTokenVerifier(config, self._transport, self._oauth)
+
+    # -- starting ---------------------------------------------------------------------------------------------
+
+    async def start(self) -> IdxContext:
+        """`/v1/interact` with PKCE: a new transaction, nothing submitted yet."""
+        interaction = await self._oauth.interact()
+        return IdxContext(interaction.handle, interaction.code_verifier, interaction.nonce)
+
+    async def authenticate(self, username: str, password: str) -> AuthResponse:
+        """Start a transaction and identify with username and password.
+
+        Handles both identify shapes Okta uses: one step (`identify` carries `credentials`) and identifier-first
+        (password verified afterwards as its own authenticator).
+        """
+        context = await self.start()
+        identify = self._require(await self._introspect(context), "identify")
+        values: dict[str, Any] = {"identifier": username}
+        if identify.field("credentials") is not None:
+            values["credentials"] = {"passcode": password}
+            return await self._respond(context, await self._submit(identify, values))
+        return await self._respond(context, await self._verify_password(await self._submit(identify, values),
+                                                                          password))
+
+    # -- stepping -----------------------------------------------------------------------------------------------
+
+    async def introspect(self, context: IdxContext) -> AuthResponse:
+        """The transaction's current state, without changing it."""
+        return await self._respond(context, await self._introspect(context))
+
+    async def proceed(self, context: IdxContext, remediation: str, values: Mapping[str, Any]) -> AuthResponse:
+        """Submit any remediation by name; immutable values (stateHandle, ids) are filled in from its form."""
+        form = self._require(await self._introspect(context), remediation)
+        return await self._respond(context, await self._submit(form, values))
+
+    async def select_authenticator(self, context: IdxContext, authenticator_id: str) -> AuthResponse:
+        """Pick an authenticator in `select-authenticator-authenticate` (sends only its id, as auth-js does)."""
+        doc = await self._introspect(context)
+        form = self._require(doc, "select-authenticator-authenticate")
+        option = find_authenticator_option(doc, authenticator_id=authenticator_id)
+        if option is None:
+            raise IdxStepUnavailableError(f"authenticator {authenticator_id!r} is not offered")
+        context = context.with_authenticator(authenticator_id)
+        return await self._respond(context, await self._submit(form, {"authenticator": option.fixed_values()}))
+
+    async def select_method(self, context: IdxContext, method_type: str) -> AuthResponse:
+        """Pick how to use the chosen authenticator (`push`, `totp`...), which starts the challenge.
+
+        Uses `authenticator-verification-data` when the server asks for it, otherwise selects the authenticator
+        again with the method (how "Verify with something else" switches from push to a code). If the org has
+        "Send push automatically" off, the first answer still lacks `challenge-poll`; the push is then requested
+        explicitly, as the .NET SDK does since 2.2.4.
+        """
+        doc = await self._introspect(context)
+        if not any(m.value == method_type for m in method_choices(doc, context.authenticator_id)):
+            raise IdxStepUnavailableError(f"method {method_type!r} is not offered")
+        doc = await self._submit_method(doc, context, method_type)
+        if method_type == "push" and not doc.has("challenge-poll"):
+            if again := doc.remediation("authenticator-verification-data"):
+                doc = await self._submit(again, {"authenticator": {"methodType": "push"}})
+        return await self._respond(context, doc)
+
+    async def poll(self, context: IdxContext) -> AuthResponse:
+        """One `challenge-poll`. Network trouble, 5xx and 429 come back as "keep polling, but slower"."""
+        refresh: int | None = None
+        try:
+            doc = await self._introspect(context)
+            form = doc.remediation("challenge-poll")
+            if form is None:  # answered meanwhile (rejected, expired...): report that state
+                return await self._respond(context, doc)
+            refresh = form.refresh
+            return await self._respond(context, await self._submit(form, {}))
+        except IdxTransientError as exc:
+            return self._slow_down(context, refresh, exc)
+
+    async def resend_push(self, context: IdxContext) -> AuthResponse:
+        """Send the push again: the top-level `resend` after a rejection, or `currentAuthenticator.resend`."""
+        doc = await self._introspect(context)
+        form = doc.remediation("resend") or doc.current_authenticator_action("resend")
+        if form is None:
+            raise IdxStepUnavailableError("nothing to resend in the current state")
+        return await self._respond(context, await self._submit(form, {}))
+
+    async def verify_code(self, context: IdxContext, code: str) -> AuthResponse:
+        """Answer `challenge-authenticator` with a code; a wrong one comes back with the field's message."""
+        form = self._require(await self._introspect(context), "challenge-authenticator")
+        credentials = {credential_name(form): code}
+        return await self._respond(context, await self._submit(form, {"credentials": credentials}))
+
+    async def cancel(self, context: IdxContext) -> AuthResponse:
+        """Cancel the transaction with the top-level `cancel` form; an already dead transaction counts as done."""
+        doc = await self._introspect(context)
+        if doc.cancel is not None:
+            await self._submit(doc.cancel, {})
+        return AuthResponse(status=Status.Canceled, context=None)
+
+    # -- tokens -------------------------------------------------------------------------------------------------
+
+    async def revoke(self, token: str, token_type_hint: str = "access_token") -> None:
+        """Revoke a token at the issuer's revocation endpoint."""
+        await self._oauth.revoke(token, token_type_hint)
+
+    # -- internals ----------------------------------------------------------------------------------------------
+
+    async def _introspect(self, context: IdxContext) -> IdxDocument:
+        url = f"{self.config.idx_base}/idp/idx/introspect"
+        reply = await self._transport.post_json(url, {"interactionHandle": context.interaction_handle},
+                                                content_type=ION_JSON)
+        return _document(reply.body, url, reply.status)
+
+    async def _submit(self, form: Remediation, values: Mapping[str, Any]) -> IdxDocument:
+        if not form.href:
+            raise IdxProtocolError(f"remediation {form.name!r} has no href")
+        reply = await self._transport.post_json(form.href, form.body(values), method=form.method,
+                                                accept=form.accepts or ION_JSON)
+        return _document(reply.body, form.href, reply.status)
+
+    async def _submit_method(self, doc: IdxDocument, context: IdxContext, method_type: str) -> IdxDocument:
+        if verification := doc.remediation("authenticator-verification-data"):
+            return await self._submit(verification, {"authenticator": {"methodType": method_type}})
+        form = self._require(doc, "select-authenticator-authenticate")
+        option = chosen_authenticator_option(doc, context.authenticator_id)
+        if option is None:
+            raise IdxStepUnavailableError("no authenticator chosen to use a method of")
+        return await self._submit(form, {"authenticator": option.fixed_values() | {"methodType": method_type}})
+
+    async def _verify_password(self, doc: IdxDocument, password: str) -> IdxDocument:
+        """Identifier-first orgs: select the password authenticator if asked, then answer its challenge."""
+        select = doc.remediation("select-authenticator-authenticate")
+        password_option = find_authenticator_option(doc, key=OKTA_PASSWORD)
+        if not doc.has("challenge-authenticator") and select and password_option:
+            doc = await self._submit(select, {"authenticator": password_option.fixed_values()})
+        challenge = doc.remediation("challenge-authenticator")
+        return await self._submit(challenge, {"credentials": {"passcode": password}}) if challenge else doc
+
+    async def _respond(self, context: IdxContext, doc: IdxDocument) -> AuthResponse:
+        if status_of(doc) is not Status.Success or doc.success is None:
+            return describe(doc, context)
+        tokens = await self._oauth.exchange(doc.success, context.code_verifier)
+        return AuthResponse(status=Status.Success, context=None, messages=doc.messages,
+                            tokens=await self._token_set(tokens, context))
+
+    async def _token_set(self, tokens: Mapping[str, Any], context: IdxContext) -> TokenSet:
+        access_token, id_token = tokens.get("access_token"), tokens.get("id_token")
+        if not isinstance(access_token, str) or not isinstance(id_token, str):
+            raise IdxProtocolError("token response lacks access_token or id_token")
+        claims = await self._verifier.verify(id_token, nonce=context.nonce, access_token=access_token)
+        expires_in = tokens.get("expires_in")
+        return TokenSet(access_token=access_token, id_token=id_token, claims=claims,
+                        token_type=str(tokens.get("token_type", "Bearer")),
+                        expires_in=int(expires_in) if isinstance(expires_in, (int, float)) else None,
+                        scope=tokens.get("scope"), refresh_token=tokens.get("refresh_token"))
+
+    @staticmethod
+    def _require(doc: IdxDocument, name: str) -> Remediation:
+        form = doc.remediation(name)
+        if form is None:
+            offered = ", ".join(r.name for r in doc.remediations) or "none"
+            raise IdxStepUnavailableError(f"{name!r} is not available now (offered: {offered})")
+        return form
+
+    @staticmethod
+    def _slow_down(context: IdxContext, refresh: int | None, exc: IdxTransientError) -> AuthResponse:
+        """Keep polling after a transient failure, at the server's hinted pace or twice the usual interval."""
+        return AuthResponse(status=Status.AwaitingChallengeAuthenticatorPollResponse, context=context,
+                            backoff=True,
+                            refresh_ms=exc.retry_after_ms or 2 * (refresh or DEFAULT_POLL_REFRESH_MS))
+
+
+def _document(body: dict[str, Any] | None, url: str, status: int) -> IdxDocument:
+    """An IDX document from a reply of any status (Okta answers errors as IDX too); error if it is not IDX."""
+    if body is None or not any(k in body for k in ("remediation", "messages", "successWithInteractionCode")):
+        raise IdxProtocolError(f"{url} answered HTTP {status} without an IDX document")
+    return IdxDocument.parse(body)

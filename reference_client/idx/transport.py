@@ -1,0 +1,99 @@
+"""HTTP + JSON for the IDX client: the only module that touches the network.
+
+It sends requests the way the official SDKs do (JSON bodies for IDX with the remediation's `accepts` as Accept,
+form bodies for OAuth), parses JSON whatever the content type (Okta answers IDX with `application/ion+json`), and
+turns what no caller can handle as a step (network failures, 429, 5xx without an IDX body) into exceptions.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import aiohttp
+
+from .errors import IdxRateLimitedError, IdxTransientError
+
+ION_JSON = "application/ion+json; okta-version=1.0.0"
+USER_AGENT = "mock-idx-reference-client/0.1"
+MAX_PACING_HINT_S = 60
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One HTTP answer: status, JSON body (None when the body was not a JSON object) and headers."""
+
+    status: int
+    body: dict[str, Any] | None
+    headers: Mapping[str, str]
+
+    @property
+    def ok(self) -> bool:
+        return 200 <= self.status < 300
+
+
+class Transport:
+    """Sends IDX and OAuth requests over a caller-owned `aiohttp.ClientSession` (one per app, shared by users)."""
+
+    def __init__(self, session: aiohttp.ClientSession) -> None:
+        self._session = session
+
+    async def post_json(self, url: str, body: Mapping[str, Any], *, method: str = "POST",
+                        accept: str = ION_JSON, content_type: str = "application/json") -> Reply:
+        """Submit an IDX form: JSON body, Accept copied from the remediation's `accepts`."""
+        headers = {"Accept": accept, "Content-Type": content_type}
+        return await self._send(method, url, headers=headers, data=json.dumps(body))
+
+    async def post_form(self, url: str, fields: Mapping[str, str]) -> Reply:
+        """Call an OAuth endpoint (interact, token, revoke) with a form-encoded body."""
+        return await self._send("POST", url, headers={"Accept": "application/json"}, data=dict(fields))
+
+    async def get_json(self, url: str) -> Reply:
+        """Fetch a JSON resource (discovery document, JWKS)."""
+        return await self._send("GET", url, headers={"Accept": "application/json"})
+
+    async def _send(self, method: str, url: str, **kwargs: Any) -> Reply:
+        kwargs["headers"] = {"User-Agent": USER_AGENT, **kwargs["headers"]}
+        try:
+            async with self._session.request(method, url, **kwargs) as response:
+                text = await response.text()
+                status, headers = response.status, response.headers
+        except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+            raise IdxTransientError(f"{method} {url} failed: {exc!r}") from exc
+        if status == 429:
+            raise IdxRateLimitedError(f"{method} {url}: 429 Too Many Requests", pacing_hint_ms(headers))
+        body = _json_object(text)
+        if status >= 500 and not _looks_like_idx(body):
+            raise IdxTransientError(f"{method} {url}: HTTP {status}")
+        return Reply(status, body, headers)
+
+
+def pacing_hint_ms(headers: Mapping[str, str]) -> int | None:
+    """How long the server asked us to wait, from Retry-After (seconds) or Okta's X-Rate-Limit-Reset (epoch s).
+
+    Capped at a minute so a skewed server clock cannot stall a sign-in page for hours.
+    """
+    wait_s: float | None = None
+    if (retry_after := headers.get("Retry-After", "")).strip().isdigit():
+        wait_s = float(retry_after)
+    elif (reset := headers.get("X-Rate-Limit-Reset", "")).strip().isdigit():
+        wait_s = float(reset) - time.time()
+    if wait_s is None:
+        return None
+    return int(min(max(wait_s, 1.0), MAX_PACING_HINT_S) * 1000)
+
+
+def _json_object(text: str) -> dict[str, Any] | None:
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def _looks_like_idx(body: dict[str, Any] | None) -> bool:
+    return body is not None and ("remediation" in body or "messages" in body)
