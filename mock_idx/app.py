@@ -1,0 +1,31 @@
+"""``create_app(settings)``: builds one complete fake Okta org. Nothing is global, so any number run side by side."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from . import scenario
+from .config import Settings
+from .model.engine import Engine
+from .model.journal import Journal
+from .model.tokens import SigningKey
+from .web import middleware
+from .web.keys import ENGINE, JOURNAL, SETTINGS
+from .web.urls import add_routes
+
+
+def create_app(settings: Settings | None = None) -> web.Application:
+    settings = settings or Settings()
+    loaded = scenario.load(settings.scenario)
+    key = SigningKey.load_or_create(settings.key_file) if settings.key_file else SigningKey.generate()
+    engine = Engine(key=key, policy=scenario.policy_for(loaded, settings))
+    for user in loaded.to_users():
+        engine.put_user(user)
+    app = web.Application(
+        client_max_size=settings.max_body_bytes,
+        middlewares=[middleware.cors, middleware.journal, middleware.control_auth, middleware.errors])
+    app[SETTINGS] = settings
+    app[ENGINE] = engine
+    app[JOURNAL] = Journal(settings.journal_capacity)
+    add_routes(app)
+    return app

@@ -1,0 +1,1 @@
+"""IDX documents: the engine's state rendered as Okta's ion+json responses. No HTTP here either."""

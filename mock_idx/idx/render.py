@@ -1,0 +1,241 @@
+"""Turns a transaction into the IDX document Okta would answer with at that step.
+
+Handlers never assemble IDX JSON: they hand the engine's result to :func:`render` (or :func:`render_error`) and send
+what comes back. Remediation order matters to the SDKs (Step mode and the widget act on the first one), so the
+primary step always comes before ``select-authenticator-authenticate``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..model.clock import isoformat
+from ..model.directory import OrgAuthenticators, OktaVerifyEnrollment, VerifyMethod
+from ..model.errors import Reason
+from ..model.transaction import Step, Transaction
+from .forms import as_array, as_object, field, fixed, form, nested, option
+from .messages import ERRORS, PUSH_REJECTED, Placement, message, messages
+
+VERSION = "1.0.0"
+METHOD_LABELS = {VerifyMethod.PUSH: "Get a push notification", VerifyMethod.TOTP: "Enter a code"}
+OKTA_VERIFY = "Okta Verify"
+CURRENT = "$.currentAuthenticator"
+ENROLLMENT = "$.authenticatorEnrollments.value[0]"
+
+
+@dataclass(frozen=True)
+class Site:
+    """Where the documents point: the server's public base URL and the org's fixed ids."""
+
+    base_url: str
+    authenticators: OrgAuthenticators
+    poll_refresh_ms: int
+
+    def idx(self, path: str) -> str:
+        return f"{self.base_url}/idp/idx/{path}"
+
+
+def render(transaction: Transaction, site: Site, error: Reason | None = None) -> dict[str, Any]:
+    """The document for the transaction's current step, optionally carrying an error message."""
+    if transaction.step is Step.TIMED_OUT:
+        return render_error(Reason.VERIFICATION_TIMED_OUT, transaction)
+    document = _envelope(transaction)
+    document.update(_STEP_RENDERERS[transaction.step](transaction, site))
+    document.update(_common(transaction, site))
+    if error is not None:
+        _attach_error(document, ERRORS[error].placement, _error_message(error))
+    return document
+
+
+def render_error(reason: Reason, transaction: Transaction | None = None, site: Site | None = None) -> dict[str, Any]:
+    """A refused step: the current form with the message on it, or a messages-only (terminal) document."""
+    spec = ERRORS[reason]
+    if spec.placement is not Placement.TERMINAL and transaction is not None and site is not None:
+        return render(transaction, site, error=reason)
+    document: dict[str, Any] = {"version": VERSION}
+    if transaction is not None and spec.with_state_handle:
+        document.update(_envelope(transaction))
+    document["messages"] = messages(_error_message(reason))
+    return document
+
+
+def render_messages_only(key: str, text: str) -> dict[str, Any]:
+    """For answers that belong to no transaction, such as a rate-limited request."""
+    return {"version": VERSION, "messages": messages(message(key, text))}
+
+
+# --- steps -------------------------------------------------------------------------------------------------------
+
+def _identify(transaction: Transaction, site: Site) -> dict[str, Any]:
+    sh = transaction.state_handle
+    identify = form("identify", site.idx("identify"), sh, [
+        field("identifier", label="Username", required=True),
+        nested("credentials", [field("passcode", label="Password", secret=True)], required=True),
+        field("rememberMe", type="boolean", label="Keep me signed in"),
+    ])
+    return {"remediation": as_array([identify])}
+
+
+def _select_authenticator(transaction: Transaction, site: Site) -> dict[str, Any]:
+    return _with_selection(transaction, site)
+
+
+def _select_method(transaction: Transaction, site: Site) -> dict[str, Any]:
+    enrollment = _enrollment(transaction)
+    data = form("authenticator-verification-data", site.idx("challenge"), transaction.state_handle, [
+        nested("authenticator", [
+            fixed("id", site.authenticators.okta_verify_id),
+            field("methodType", type="string", required=True, options=_method_options(enrollment)),
+        ], label=OKTA_VERIFY),
+    ], relates_to=CURRENT)
+    return _with_selection(transaction, site, primary=data, current=_current_authenticator(transaction, site))
+
+
+def _push_waiting(transaction: Transaction, site: Site) -> dict[str, Any]:
+    poll = form("challenge-poll", site.idx("authenticators/poll"), transaction.state_handle,
+                relates_to=CURRENT, refresh=site.poll_refresh_ms)
+    current = _current_authenticator(transaction, site, VerifyMethod.PUSH)
+    push = transaction.push
+    if push is not None and push.correct_answer is not None:
+        # As Okta does for a number challenge: resend needs only the stateHandle, on its own endpoint.
+        current["value"]["contextualData"] = {"correctAnswer": str(push.correct_answer)}
+        current["value"]["resend"] = form("resend", site.idx("challenge/resend"), transaction.state_handle)
+    else:
+        current["value"]["resend"] = _resend_form(transaction, site)
+    return _with_selection(transaction, site, primary=poll, current=current)
+
+
+def _push_rejected(transaction: Transaction, site: Site) -> dict[str, Any]:
+    body = _with_selection(transaction, site, primary=_resend_form(transaction, site),
+                           current=_current_authenticator(transaction, site, VerifyMethod.PUSH))
+    body["messages"] = messages(message(*PUSH_REJECTED))
+    return body
+
+
+def _totp(transaction: Transaction, site: Site) -> dict[str, Any]:
+    challenge = form("challenge-authenticator", site.idx("challenge/answer"), transaction.state_handle, [
+        nested("credentials", [field("totp", label="Enter code", required=True)], required=True),
+    ], relates_to=CURRENT)
+    return _with_selection(transaction, site, primary=challenge,
+                           current=_current_authenticator(transaction, site, VerifyMethod.TOTP))
+
+
+def _success(transaction: Transaction, site: Site) -> dict[str, Any]:
+    interaction = transaction.interaction
+    issuer = site.base_url + (f"/oauth2/{interaction.authorization_server}" if interaction.authorization_server
+                              else "/oauth2")
+    issue = {
+        "rel": ["create-form"], "name": "issue", "href": f"{issuer}/v1/token", "method": "POST",
+        "value": [
+            field("grant_type", required=True, value="interaction_code"),
+            field("interaction_code", required=True, value=transaction.interaction_code),
+            field("client_id", required=True, value=interaction.client_id),
+            field("code_verifier", required=True),
+        ],
+        "accepts": "application/x-www-form-urlencoded",
+    }
+    return {"successWithInteractionCode": issue}
+
+
+_STEP_RENDERERS = {
+    Step.IDENTIFY: _identify,
+    Step.SELECT_AUTHENTICATOR: _select_authenticator,
+    Step.SELECT_METHOD: _select_method,
+    Step.PUSH_WAITING: _push_waiting,
+    Step.PUSH_REJECTED: _push_rejected,
+    Step.TOTP: _totp,
+    Step.SUCCESS: _success,
+}
+
+
+# --- shared parts ------------------------------------------------------------------------------------------------
+
+def _envelope(transaction: Transaction) -> dict[str, Any]:
+    return {"version": VERSION, "stateHandle": transaction.state_handle,
+            "expiresAt": isoformat(transaction.expires_at), "intent": "LOGIN"}
+
+
+def _common(transaction: Transaction, site: Site) -> dict[str, Any]:
+    common: dict[str, Any] = {}
+    if transaction.user is not None:
+        user = transaction.user
+        common["user"] = as_object({"id": user.id, "identifier": user.login, "profile": {
+            "firstName": user.profile.get("firstName"), "lastName": user.profile.get("lastName"),
+            "timeZone": user.profile.get("timeZone"), "locale": user.profile.get("locale")}})
+    common["cancel"] = form("cancel", site.idx("cancel"), transaction.state_handle)
+    common["app"] = as_object({"name": "oidc_client", "label": transaction.interaction.client_label,
+                               "id": transaction.interaction.client_id})
+    return common
+
+
+def _with_selection(transaction: Transaction, site: Site, primary: dict[str, Any] | None = None,
+                    current: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The step's own remediation (if any) followed by the authenticator list ("Verify with something else")."""
+    enrollment = _enrollment(transaction)
+    select = form("select-authenticator-authenticate", site.idx("challenge"), transaction.state_handle, [
+        field("authenticator", type="object", options=[option(OKTA_VERIFY, {"form": {"value": [
+            fixed("id", site.authenticators.okta_verify_id),
+            field("methodType", type="string", required=False, options=_method_options(enrollment)),
+        ]}}, relates_to=ENROLLMENT)]),
+    ])
+    body: dict[str, Any] = {"remediation": as_array([r for r in (primary, select) if r is not None])}
+    if current is not None:
+        body["currentAuthenticator"] = current
+    body["authenticators"] = as_array([_authenticator(site.authenticators.okta_verify_id, enrollment)])
+    body["authenticatorEnrollments"] = as_array([{
+        **_authenticator(enrollment.enrollment_id, enrollment),
+        "authenticatorId": site.authenticators.okta_verify_id}])
+    return body
+
+
+def _authenticator(object_id: str, enrollment: OktaVerifyEnrollment) -> dict[str, Any]:
+    return {"type": "app", "key": "okta_verify", "id": object_id, "displayName": OKTA_VERIFY,
+            "methods": [{"type": m.value} for m in enrollment.methods]}
+
+
+def _current_authenticator(transaction: Transaction, site: Site,
+                           method: VerifyMethod | None = None) -> dict[str, Any]:
+    enrollment = _enrollment(transaction)
+    methods = [method] if method else list(enrollment.methods)
+    return as_object({"type": "app", "key": "okta_verify", "id": site.authenticators.okta_verify_id,
+                      "displayName": OKTA_VERIFY, "methods": [{"type": m.value} for m in methods]})
+
+
+def _resend_form(transaction: Transaction, site: Site) -> dict[str, Any]:
+    return form("resend", site.idx("challenge"), transaction.state_handle, [
+        {"name": "authenticator", "required": True, "mutable": False, "visible": False,
+         "value": {"methodType": VerifyMethod.PUSH.value, "id": site.authenticators.okta_verify_id}},
+    ])
+
+
+def _method_options(enrollment: OktaVerifyEnrollment) -> list[dict[str, Any]]:
+    return [option(METHOD_LABELS[m], m.value) for m in enrollment.methods]
+
+
+def _enrollment(transaction: Transaction) -> OktaVerifyEnrollment:
+    assert transaction.user is not None and transaction.user.okta_verify is not None
+    return transaction.user.okta_verify
+
+
+def _error_message(reason: Reason) -> dict[str, Any]:
+    spec = ERRORS[reason]
+    return message(spec.key, spec.text)
+
+
+def _attach_error(document: dict[str, Any], placement: Placement, error: dict[str, Any]) -> None:
+    if placement is Placement.TOTP_FIELD and _attach_to_totp_field(document, error):
+        return
+    existing = document.get("messages", {}).get("value", [])
+    document["messages"] = messages(*existing, error)
+
+
+def _attach_to_totp_field(document: dict[str, Any], error: dict[str, Any]) -> bool:
+    for remediation in document.get("remediation", {}).get("value", []):
+        for outer in remediation["value"]:
+            for inner in outer.get("form", {}).get("value", []):
+                if inner["name"] == "totp":
+                    inner["messages"] = messages(error)
+                    return True
+    return False
+

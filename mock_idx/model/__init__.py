@@ -1,0 +1,1 @@
+"""The identity engine's state and behaviour. Nothing below this package knows about HTTP."""

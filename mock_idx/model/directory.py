@@ -1,0 +1,118 @@
+"""Users and the authenticators they have enrolled: the org's directory.
+
+A user's Okta Verify enrollment carries a *script* for the phone (:class:`PushBehaviour`): whether pushes are answered
+by a person (``manual``) or automatically approved, denied or left to time out. Tests choose behaviour per user, so two
+sign-ins running at the same moment never need a global switch.
+"""
+
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass, field
+from enum import Enum
+
+import pyotp
+
+from .ids import okta_id
+
+
+class PushOutcome(str, Enum):
+    MANUAL = "manual"
+    APPROVE = "approve"
+    DENY = "deny"
+    TIMEOUT = "timeout"
+
+
+class NumberAnswer(str, Enum):
+    """Which number a scripted phone taps in a number challenge."""
+
+    CORRECT = "correct"
+    WRONG = "wrong"
+
+
+class VerifyMethod(str, Enum):
+    PUSH = "push"
+    TOTP = "totp"
+
+
+@dataclass(frozen=True)
+class PushBehaviour:
+    outcome: PushOutcome = PushOutcome.MANUAL
+    after_polls: int = 0
+    """Scripted outcomes happen once the app has polled this many times (0: at the first poll)."""
+    after_seconds: float | None = None
+    """...or once this much (virtual) time has passed since the push was sent, whichever is set."""
+    number_challenge: bool = False
+    number_answer: NumberAnswer = NumberAnswer.CORRECT
+
+
+@dataclass
+class OktaVerifyEnrollment:
+    methods: tuple[VerifyMethod, ...] = (VerifyMethod.PUSH, VerifyMethod.TOTP)
+    push: PushBehaviour = field(default_factory=PushBehaviour)
+    totp_secret: str = field(default_factory=pyotp.random_base32)
+    device_name: str = "Okta Verify on iPhone"
+    enrollment_id: str = field(default_factory=lambda: okta_id("pfd"))
+
+    def supports(self, method: VerifyMethod) -> bool:
+        return method in self.methods
+
+
+@dataclass
+class User:
+    login: str
+    password: str
+    profile: dict[str, str] = field(default_factory=dict)
+    okta_verify: OktaVerifyEnrollment | None = None
+    id: str = field(default_factory=lambda: okta_id("00u"))
+
+    def __post_init__(self) -> None:
+        self.profile = {**_default_profile(self.login), **self.profile}
+
+    def check_password(self, candidate: str) -> bool:
+        return hmac.compare_digest(self.password.encode(), candidate.encode())
+
+    @property
+    def display_name(self) -> str:
+        return self.profile.get("name") or self.login
+
+
+def _default_profile(login: str) -> dict[str, str]:
+    local = login.split("@", 1)[0]
+    first = local.split(".")[0].capitalize() or login
+    return {"login": login, "email": login if "@" in login else f"{login}@example.com", "firstName": first,
+            "lastName": "User", "name": f"{first} User", "locale": "en_US", "timeZone": "UTC"}
+
+
+@dataclass(frozen=True)
+class OrgAuthenticators:
+    """The org-wide authenticator ids that appear in IDX documents (``aut…``), fixed for the server's lifetime."""
+
+    password_id: str = field(default_factory=lambda: okta_id("aut"))
+    okta_verify_id: str = field(default_factory=lambda: okta_id("aut"))
+
+
+class Directory:
+    """Users by login (case-insensitive, as Okta's usernames are)."""
+
+    def __init__(self) -> None:
+        self._users: dict[str, User] = {}
+
+    def put(self, user: User) -> User:
+        self._users[user.login.lower()] = user
+        return user
+
+    def get(self, login: str) -> User | None:
+        return self._users.get(login.lower())
+
+    def remove(self, login: str) -> bool:
+        return self._users.pop(login.lower(), None) is not None
+
+    def clear(self) -> None:
+        self._users.clear()
+
+    def __iter__(self):
+        return iter(list(self._users.values()))
+
+    def __len__(self) -> int:
+        return len(self._users)

@@ -1,0 +1,297 @@
+"""The identity engine: one object that owns the org's state and answers every question the HTTP layer asks.
+
+Handlers call these methods and render what comes back; the control API and the device page call the same methods a
+phone or an admin would use. Nothing here knows about requests, status codes or JSON documents.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+from dataclasses import dataclass, field, replace
+
+from .clock import VirtualClock
+from .directory import Directory, OrgAuthenticators, User, VerifyMethod
+from .errors import IdxError, NotFound, OAuthError, Reason
+from .policy import DEFAULT_POLICY, Policy
+from .push import PushChallenge, PushRegistry, SignInContext
+from .store import InMemoryTransactionStore, TransactionStore
+from .tokens import Grant, Lifetimes, SigningKey, TokenService, TokenSet
+from .totp import TotpCode, TotpVerifier, current_code
+from .transaction import Interaction, Step, Transaction
+
+
+@dataclass(frozen=True)
+class Requester:
+    """Who is behind a request, as far as the phone's "is this you?" screen is concerned."""
+
+    ip_address: str = "127.0.0.1"
+    user_agent: str = ""
+
+
+@dataclass(frozen=True)
+class InteractRequest:
+    client_id: str
+    redirect_uri: str
+    scope: str
+    code_challenge: str
+    code_challenge_method: str
+    state: str
+    nonce: str | None
+    authorization_server: str | None
+
+
+@dataclass(frozen=True)
+class CodeExchange:
+    client_id: str
+    redirect_uri: str
+    interaction_code: str
+    code_verifier: str
+    authorization_server: str | None
+    issuer: str
+    audience: str
+
+
+@dataclass
+class Engine:
+    key: SigningKey
+    policy: Policy = DEFAULT_POLICY
+    clock: VirtualClock = field(default_factory=VirtualClock)
+    directory: Directory = field(default_factory=Directory)
+    store: TransactionStore = field(default_factory=InMemoryTransactionStore)
+    authenticators: OrgAuthenticators = field(default_factory=OrgAuthenticators)
+    pushes: PushRegistry = field(default_factory=PushRegistry)
+    totp: TotpVerifier = field(default_factory=TotpVerifier)
+    tokens: TokenService = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.tokens = TokenService(self.key)
+
+    def now(self) -> float:
+        return self.clock.now()
+
+    # --- OAuth: opening and closing a sign-in ------------------------------------------------------------------
+
+    def interact(self, request: InteractRequest) -> Transaction:
+        client = self.policy.find_client(request.client_id)
+        if client is None:
+            raise OAuthError("invalid_client", "Invalid value for 'client_id' parameter.", 401)
+        if not client.allows_redirect(request.redirect_uri):
+            raise OAuthError("invalid_request",
+                             "The 'redirect_uri' parameter must be a Login redirect URI in the client app settings.")
+        if not request.code_challenge:
+            raise OAuthError("invalid_request", "PKCE code challenge is required when the token endpoint "
+                                                "authentication method is 'NONE'.")
+        if request.code_challenge_method != "S256":
+            raise OAuthError("invalid_request", "'code_challenge_method' must be 'S256'.")
+        interaction = Interaction(
+            client_id=request.client_id, redirect_uri=request.redirect_uri,
+            scopes=tuple(request.scope.split()) or ("openid",), code_challenge=request.code_challenge,
+            code_challenge_method=request.code_challenge_method, state=request.state, nonce=request.nonce,
+            authorization_server=request.authorization_server, client_label=client.label)
+        return self._open(interaction)
+
+    def exchange_interaction_code(self, exchange: CodeExchange) -> TokenSet:
+        """Single use: the transaction is gone once its code has been presented, right or wrong."""
+        now = self.now()
+        transaction = self.store.by_interaction_code(exchange.interaction_code, now)
+        if transaction is None or transaction.code_expires_at <= now:
+            raise OAuthError("invalid_grant", "The interaction code is invalid or has expired.")
+        self.store.remove(transaction)
+        interaction = transaction.interaction
+        if (interaction.client_id != exchange.client_id
+                or interaction.authorization_server != exchange.authorization_server):
+            raise OAuthError("invalid_grant", "The interaction code is invalid or has expired.")
+        if interaction.redirect_uri != exchange.redirect_uri:
+            raise OAuthError("invalid_grant", "The redirect URI does not match the one used in the authorize request.")
+        if not _pkce_matches(exchange.code_verifier, interaction.code_challenge):
+            raise OAuthError("invalid_grant", "PKCE verification failed.")
+        assert transaction.user is not None and transaction.auth_time is not None
+        grant = Grant(issuer=exchange.issuer, audience=exchange.audience, client_id=interaction.client_id,
+                      user=transaction.user, scopes=interaction.scopes, auth_time=transaction.auth_time,
+                      amr=transaction.amr, nonce=interaction.nonce)
+        return self.tokens.mint(grant, self._lifetimes(), now)
+
+    def refresh_tokens(self, refresh_token: str, client_id: str, scope: str | None) -> TokenSet:
+        now = self.now()
+        grant = self.tokens.refresh_grant(refresh_token, now)
+        if grant is None or grant.client_id != client_id:
+            raise OAuthError("invalid_grant", "The refresh token is invalid or expired.")
+        if scope:
+            wanted = tuple(scope.split())
+            if not set(wanted) <= set(grant.scopes):
+                raise OAuthError("invalid_scope", "The requested scope is invalid, unknown, or malformed.")
+            grant = replace(grant, scopes=wanted)
+        return self.tokens.mint(grant, self._lifetimes(), now)
+
+    # --- IDX: moving a sign-in along ---------------------------------------------------------------------------
+
+    def by_interaction_handle(self, handle: str) -> Transaction:
+        return self._alive(self.store.by_interaction_handle(handle, self.now()))
+
+    def by_state_handle(self, handle: str) -> Transaction:
+        return self._alive(self.store.by_state_handle(handle, self.now()))
+
+    def current_state(self, transaction: Transaction) -> Transaction:
+        """The transaction as it stands now, e.g. after the phone answered between two polls."""
+        transaction.refresh(self.now())
+        return self._settled(transaction)
+
+    def identify(self, transaction: Transaction, identifier: str, password: str) -> Transaction:
+        transaction.identify(self.directory.get(identifier), password, self.now())
+        return self._settled(transaction)
+
+    def choose_authenticator(self, transaction: Transaction, authenticator_id: str, method: str | None,
+                             requester: Requester) -> Transaction:
+        if authenticator_id not in (self.authenticators.okta_verify_id, _enrollment_id(transaction)):
+            raise IdxError(Reason.INVALID_AUTHENTICATOR, transaction, "unknown authenticator")
+        verify_method = _parse_method(method, transaction)
+        self._discard_push(transaction)
+        transaction.choose_okta_verify(verify_method)
+        if verify_method is VerifyMethod.PUSH:
+            self._send_push(transaction, requester)
+        return self._settled(transaction)
+
+    def resend_push(self, transaction: Transaction, requester: Requester) -> Transaction:
+        if transaction.step not in (Step.PUSH_WAITING, Step.PUSH_REJECTED):
+            raise IdxError(Reason.STEP_UNAVAILABLE, transaction)
+        self._discard_push(transaction)
+        self._send_push(transaction, requester)
+        return self._settled(transaction)
+
+    def poll(self, transaction: Transaction) -> Transaction:
+        transaction.poll(self.now())
+        return self._settled(transaction)
+
+    def answer_totp(self, transaction: Transaction, code: str) -> Transaction:
+        transaction.answer_totp(code, self.totp, self.now())
+        return self._settled(transaction)
+
+    def cancel(self, transaction: Transaction) -> Transaction:
+        """Ends this sign-in and opens a fresh one for the same app, with new handles."""
+        self._discard_push(transaction)
+        self.store.remove(transaction)
+        return self._open(transaction.interaction)
+
+    # --- the phone and the admin (control API, device page) ----------------------------------------------------
+
+    def put_user(self, user: User) -> User:
+        previous = self.directory.get(user.login)
+        if previous and previous.okta_verify:
+            self.totp.forget(previous.okta_verify.totp_secret)
+        return self.directory.put(user)
+
+    def user(self, login: str) -> User:
+        user = self.directory.get(login)
+        if user is None:
+            raise NotFound(f"no user {login!r}")
+        return user
+
+    def pending_pushes(self, login: str) -> list[PushChallenge]:
+        self.user(login)
+        return self.pushes.pending_for(login, self.now())
+
+    def approve_push(self, login: str, answer: int | None = None, push_id: str | None = None) -> PushChallenge:
+        push = self._pending_push(login, push_id)
+        push.approve(answer)
+        return push
+
+    def deny_push(self, login: str, push_id: str | None = None) -> PushChallenge:
+        push = self._pending_push(login, push_id)
+        push.deny()
+        return push
+
+    def totp_code(self, login: str) -> TotpCode:
+        enrollment = self.user(login).okta_verify
+        if enrollment is None or not enrollment.supports(VerifyMethod.TOTP):
+            raise NotFound(f"{login!r} has no Okta Verify code")
+        return current_code(enrollment.totp_secret, self.now())
+
+    def advance_clock(self, seconds: float) -> float:
+        now = self.clock.advance(seconds)
+        self.store.evict_expired(now)
+        self.tokens.forget_expired(now)
+        return now
+
+    def reset(self, policy: Policy | None = None, users: list[User] | tuple[User, ...] = ()) -> None:
+        """Forget every sign-in, push, token and user; the signing key and the clock stay."""
+        self.store.clear()
+        self.pushes.clear()
+        self.totp.clear()
+        self.tokens.clear()
+        self.directory.clear()
+        if policy is not None:
+            self.policy = policy
+        for user in users:
+            self.directory.put(user)
+
+    # --- internals ---------------------------------------------------------------------------------------------
+
+    def _open(self, interaction: Interaction) -> Transaction:
+        now = self.now()
+        transaction = Transaction(interaction=interaction, created_at=now,
+                                  expires_at=now + self.policy.transaction_lifetime)
+        self.store.add(transaction)
+        return transaction
+
+    def _alive(self, transaction: Transaction | None) -> Transaction:
+        if transaction is None:
+            raise IdxError(Reason.SESSION_EXPIRED)
+        transaction.touch(self.now(), self.policy.transaction_lifetime)
+        return transaction
+
+    def _settled(self, transaction: Transaction) -> Transaction:
+        """After a step: a successful transaction gets its interaction code, findable at the token endpoint."""
+        if transaction.step is Step.SUCCESS and transaction.interaction_code is None:
+            transaction.issue_code(self.now(), self.policy.interaction_code_lifetime)
+            self.store.index_interaction_code(transaction)
+        return transaction
+
+    def _send_push(self, transaction: Transaction, requester: Requester) -> None:
+        user = transaction.user
+        assert user is not None and user.okta_verify is not None
+        context = SignInContext(app_label=transaction.interaction.client_label,
+                                client_id=transaction.interaction.client_id,
+                                ip_address=requester.ip_address, user_agent=requester.user_agent)
+        push = PushChallenge.send(transaction_id=transaction.id, login=user.login, now=self.now(),
+                                  lifetime=self.policy.push_lifetime, behaviour=user.okta_verify.push,
+                                  context=context)
+        self.pushes.add(push)
+        transaction.start_push(push)
+
+    def _discard_push(self, transaction: Transaction) -> None:
+        if transaction.push is not None:
+            self.pushes.discard(transaction.push)
+
+    def _pending_push(self, login: str, push_id: str | None) -> PushChallenge:
+        pending = self.pending_pushes(login)
+        if push_id is not None:
+            pending = [p for p in pending if p.id == push_id]
+        if not pending:
+            raise NotFound(f"no pending push for {login!r}")
+        return pending[-1]
+
+    def _lifetimes(self) -> Lifetimes:
+        return Lifetimes(access=self.policy.access_token_lifetime, id=self.policy.id_token_lifetime,
+                         refresh=self.policy.refresh_token_lifetime)
+
+
+def _parse_method(method: str | None, transaction: Transaction) -> VerifyMethod | None:
+    if method is None:
+        return None
+    try:
+        return VerifyMethod(method)
+    except ValueError:
+        raise IdxError(Reason.INVALID_AUTHENTICATOR, transaction, f"unknown method {method!r}") from None
+
+
+def _enrollment_id(transaction: Transaction) -> str | None:
+    user = transaction.user
+    return user.okta_verify.enrollment_id if user and user.okta_verify else None
+
+
+def _pkce_matches(verifier: str, challenge: str) -> bool:
+    digest = hashlib.sha256(verifier.encode()).digest()
+    expected = base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+    return hmac.compare_digest(expected, challenge)

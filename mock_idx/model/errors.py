@@ -1,0 +1,52 @@
+"""What can go wrong in a sign-in, in the engine's own words.
+
+The web layer decides how each reason looks on the wire (status code, Okta message key); the engine only says what
+happened and to which transaction, so the same transaction can be re-rendered with the error attached.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .transaction import Transaction
+
+
+class Reason(str, Enum):
+    SESSION_EXPIRED = "session_expired"
+    AUTHENTICATION_FAILED = "authentication_failed"
+    PASSCODE_INVALID = "passcode_invalid"
+    PASSCODE_REUSED = "passcode_reused"
+    VERIFICATION_TIMED_OUT = "verification_timed_out"
+    MALFORMED_REQUEST = "malformed_request"
+    INVALID_AUTHENTICATOR = "invalid_authenticator"
+    STEP_UNAVAILABLE = "step_unavailable"
+
+
+class IdxError(Exception):
+    """A sign-in step was refused. ``transaction`` is set when the answer should re-render its current state."""
+
+    def __init__(self, reason: Reason, transaction: Transaction | None = None, detail: str = "") -> None:
+        super().__init__(detail or reason.value)
+        self.reason = reason
+        self.transaction = transaction
+        self.detail = detail
+
+
+class OAuthError(Exception):
+    """An OAuth 2.0 error (RFC 6749 section 5.2): ``error`` is the standard code, ``status`` the HTTP status to use."""
+
+    def __init__(self, error: str, description: str, status: int = 400) -> None:
+        super().__init__(description)
+        self.error = error
+        self.description = description
+        self.status = status
+
+
+class NotFound(Exception):
+    """A control-API object (user, push) does not exist."""
+
+
+class ControlError(ValueError):
+    """A control-API request is well-formed JSON but asks for something impossible."""

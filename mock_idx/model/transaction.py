@@ -1,0 +1,165 @@
+"""The sign-in state machine: one :class:`Transaction` per ``/v1/interact``, moved along by IDX steps.
+
+Steps follow Okta's password + Okta Verify policy:
+
+    IDENTIFY --password--> SELECT_AUTHENTICATOR --{id}--> SELECT_METHOD --push--> PUSH_WAITING --approve--> SUCCESS
+                                  |                         |                       |--deny--> PUSH_REJECTED --resend--> PUSH_WAITING
+                                  +------{id, method}-------+--totp--> TOTP --code--> SUCCESS
+                                                                                    (push expires) --> TIMED_OUT
+
+"Verify with something else" (choosing an authenticator again) is allowed from every step after the password.
+A user with no Okta Verify enrollment succeeds straight after the password.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+from .directory import User, VerifyMethod
+from .errors import IdxError, Reason
+from .ids import okta_id, secret_token
+from .push import PushChallenge, PushState
+from .totp import TotpVerdict, TotpVerifier
+
+
+class Step(str, Enum):
+    IDENTIFY = "identify"
+    SELECT_AUTHENTICATOR = "select-authenticator"
+    SELECT_METHOD = "select-method"
+    PUSH_WAITING = "push-waiting"
+    PUSH_REJECTED = "push-rejected"
+    TOTP = "totp"
+    SUCCESS = "success"
+    TIMED_OUT = "timed-out"
+
+
+CHOOSING_AGAIN_ALLOWED = {Step.SELECT_AUTHENTICATOR, Step.SELECT_METHOD, Step.PUSH_WAITING, Step.PUSH_REJECTED, Step.TOTP}
+
+
+@dataclass(frozen=True)
+class Interaction:
+    """The OAuth request that opened the transaction (``/v1/interact``), replayed at the token exchange."""
+
+    client_id: str
+    redirect_uri: str
+    scopes: tuple[str, ...]
+    code_challenge: str
+    code_challenge_method: str
+    state: str
+    nonce: str | None
+    authorization_server: str | None
+    """The custom authorization server id, or ``None`` for the org authorization server."""
+    client_label: str = "mock-idx app"
+
+
+@dataclass
+class Transaction:
+    interaction: Interaction
+    created_at: float
+    expires_at: float
+    step: Step = Step.IDENTIFY
+    user: User | None = None
+    push: PushChallenge | None = None
+    interaction_code: str | None = None
+    code_expires_at: float = 0.0
+    amr: tuple[str, ...] = ()
+    auth_time: float | None = None
+    id: str = field(default_factory=lambda: okta_id("txn"))
+    interaction_handle: str = field(default_factory=secret_token)
+    state_handle: str = field(default_factory=lambda: "02" + secret_token())
+
+    def is_alive(self, now: float) -> bool:
+        return now < self.expires_at
+
+    def touch(self, now: float, lifetime: float) -> None:
+        """Each step keeps the transaction alive for another ``lifetime`` seconds, as Okta's sliding window does."""
+        self.expires_at = max(self.expires_at, now + lifetime)
+
+    @property
+    def login(self) -> str | None:
+        return self.user.login if self.user else None
+
+    # --- steps -------------------------------------------------------------------------------------------------
+
+    def identify(self, user: User | None, password: str, now: float) -> None:
+        """Identifier and password in one step. Unknown user and wrong password fail alike (no user enumeration)."""
+        self._require(Step.IDENTIFY)
+        if user is None or not user.check_password(password):
+            raise IdxError(Reason.AUTHENTICATION_FAILED, self)
+        self.user = user
+        self.amr = ("pwd",)
+        self.auth_time = now
+        if user.okta_verify is None:
+            self.step = Step.SUCCESS
+        else:
+            self.step = Step.SELECT_AUTHENTICATOR
+
+    def choose_okta_verify(self, method: VerifyMethod | None) -> None:
+        """Okta Verify picked from the list; without a method the user is asked to pick one next."""
+        if self.step not in CHOOSING_AGAIN_ALLOWED:
+            raise IdxError(Reason.STEP_UNAVAILABLE, self)
+        enrollment = self._okta_verify()
+        if method is not None and not enrollment.supports(method):
+            raise IdxError(Reason.INVALID_AUTHENTICATOR, self, f"method {method.value} is not enrolled")
+        self.push = None
+        if method is None:
+            self.step = Step.SELECT_METHOD
+        elif method is VerifyMethod.TOTP:
+            self.step = Step.TOTP
+
+    def start_push(self, push: PushChallenge) -> None:
+        self.push = push
+        self.step = Step.PUSH_WAITING
+
+    def poll(self, now: float) -> None:
+        """The app asks whether the phone has answered."""
+        if self.step is Step.TIMED_OUT:
+            raise IdxError(Reason.VERIFICATION_TIMED_OUT, self)
+        if self.step is not Step.PUSH_WAITING or self.push is None:
+            raise IdxError(Reason.STEP_UNAVAILABLE, self)
+        self._apply_push_state(self.push.record_poll(now))
+
+    def refresh(self, now: float) -> None:
+        """Bring a waiting push up to date without counting a poll (introspect shows the current state)."""
+        if self.step is Step.PUSH_WAITING and self.push is not None:
+            self._apply_push_state(self.push.settle(now))
+
+    def answer_totp(self, code: str, verifier: TotpVerifier, now: float) -> None:
+        self._require(Step.TOTP)
+        verdict = verifier.verify(self._okta_verify().totp_secret, code, now)
+        if verdict is TotpVerdict.INVALID:
+            raise IdxError(Reason.PASSCODE_INVALID, self)
+        if verdict is TotpVerdict.REUSED:
+            raise IdxError(Reason.PASSCODE_REUSED, self)
+        self._complete_mfa("otp")
+
+    def issue_code(self, now: float, lifetime: float) -> str:
+        """The code the app exchanges for tokens: minted once, so a repeated introspect shows the same code."""
+        if self.interaction_code is None:
+            self.interaction_code = secret_token()
+            self.code_expires_at = now + lifetime
+        return self.interaction_code
+
+    # --- internals ---------------------------------------------------------------------------------------------
+
+    def _apply_push_state(self, state: PushState) -> None:
+        if state is PushState.APPROVED:
+            self._complete_mfa("swk")
+        elif state is PushState.DENIED:
+            self.step = Step.PUSH_REJECTED
+        elif state is PushState.EXPIRED:
+            self.step = Step.TIMED_OUT
+
+    def _complete_mfa(self, factor_amr: str) -> None:
+        self.amr = ("pwd", factor_amr, "mfa")
+        self.step = Step.SUCCESS
+
+    def _okta_verify(self):
+        if self.user is None or self.user.okta_verify is None:
+            raise IdxError(Reason.INVALID_AUTHENTICATOR, self)
+        return self.user.okta_verify
+
+    def _require(self, step: Step) -> None:
+        if self.step is not step:
+            raise IdxError(Reason.STEP_UNAVAILABLE, self)

@@ -1,0 +1,88 @@
+"""Running servers from tests: in a background thread with its own event loop, on a free loopback port.
+
+A thread (rather than the test's own loop) lets the same server serve sync tests, async tests and a Playwright
+browser alike, and a crashed test still shuts it down through the context manager or the fixture's finaliser.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from dataclasses import replace
+from typing import Awaitable, Callable, Union
+
+from aiohttp import web
+
+from .app import create_app
+from .config import Settings
+
+AppFactory = Callable[[], Union[web.Application, Awaitable[web.Application]]]
+
+
+class BackgroundServer:
+    """Serves the application built by ``app_factory`` on ``host``:<free port> until :meth:`stop`."""
+
+    def __init__(self, app_factory: AppFactory, host: str = "127.0.0.1", port: int = 0) -> None:
+        self._app_factory = app_factory
+        self._host = host
+        self._port = port
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, name="mock-idx-server", daemon=True)
+        self._runner: web.AppRunner | None = None
+        self.url = ""
+        self.app: web.Application | None = None
+
+    def start(self, timeout: float = 10) -> "BackgroundServer":
+        self._thread.start()
+        asyncio.run_coroutine_threadsafe(self._serve(), self._loop).result(timeout)
+        return self
+
+    def stop(self, timeout: float = 10) -> None:
+        if self._runner is not None:
+            asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self._loop).result(timeout)
+            self._runner = None
+        if self._thread.is_alive():
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join(timeout)
+            self._loop.close()
+
+    def call(self, function: Callable, *args, timeout: float = 10):
+        """Run ``function(*args)`` on the server's loop (e.g. to touch the engine safely from the test thread)."""
+        async def invoke():
+            return function(*args)
+
+        return asyncio.run_coroutine_threadsafe(invoke(), self._loop).result(timeout)
+
+    def __enter__(self) -> "BackgroundServer":
+        return self.start()
+
+    def __exit__(self, *exc_info) -> None:
+        self.stop()
+
+    async def _serve(self) -> None:
+        app = self._app_factory()
+        self.app = await app if asyncio.iscoroutine(app) else app
+        self._runner = web.AppRunner(self.app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, self._host, self._port)
+        await site.start()
+        port = self._runner.addresses[0][1]
+        self.url = f"http://{self._host}:{port}"
+
+
+class MockIdxServer(BackgroundServer):
+    """A mock_idx server in the background; ``issuer`` is its ``default`` custom authorization server."""
+
+    def __init__(self, settings: Settings | None = None, host: str = "127.0.0.1") -> None:
+        super().__init__(lambda: create_app(settings), host=host)
+
+    @property
+    def issuer(self) -> str:
+        return f"{self.url}/oauth2/default"
+
+
+def start_mock_idx(settings: Settings | None = None, scenario: str | None = None) -> MockIdxServer:
+    """Start a server now; call ``.stop()`` (or use ``with``) when done."""
+    if scenario is not None:
+        settings = replace(settings or Settings(), scenario=scenario)
+    return MockIdxServer(settings).start()

@@ -1,0 +1,1 @@
+"""HTTP: routes, thin handlers and middlewares. Handlers parse, call the engine, render, answer."""

@@ -1,0 +1,153 @@
+"""``/_mock/v1``: the JSON control API that tests and tools script against (the contract is in the README).
+
+Every control is per user or per transaction, so tests running side by side against one server never collide.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, TypeVar
+
+from aiohttp import web
+from pydantic import BaseModel, ValidationError
+
+from .. import scenario
+from ..model.clock import isoformat
+from ..model.directory import User
+from ..model.errors import ControlError
+from ..model.push import PushChallenge
+from .keys import ENGINE, JOURNAL, SETTINGS, USER
+
+M = TypeVar("M", bound=BaseModel)
+
+
+async def reset(request: web.Request) -> web.Response:
+    """Back to the scenario the server was started with."""
+    apply_scenario(request.app, scenario.load(request.app[SETTINGS].scenario))
+    request.app[JOURNAL].clear()
+    return web.json_response({"ok": True})
+
+
+async def put_user(request: web.Request) -> web.Response:
+    login = _login(request)
+    body = await _model(request, scenario.UserBody)
+    user = request.app[ENGINE].put_user(body.to_model(login))
+    return web.json_response(user_json(user))
+
+
+async def get_user(request: web.Request) -> web.Response:
+    return web.json_response(user_json(request.app[ENGINE].user(_login(request))))
+
+
+async def pending_pushes(request: web.Request) -> web.Response:
+    engine = request.app[ENGINE]
+    pushes = engine.pending_pushes(_login(request))
+    return web.json_response({"pushes": [push_json(p, engine.now()) for p in pushes]})
+
+
+async def approve_push(request: web.Request) -> web.Response:
+    body = await _optional_object(request)
+    answer = body.get("answer")
+    if answer is not None and (isinstance(answer, bool) or not isinstance(answer, int)):
+        raise ControlError("answer must be an integer")
+    engine = request.app[ENGINE]
+    push = engine.approve_push(_login(request), answer=answer, push_id=body.get("push_id"))
+    return web.json_response(push_json(push, engine.now()))
+
+
+async def deny_push(request: web.Request) -> web.Response:
+    body = await _optional_object(request)
+    engine = request.app[ENGINE]
+    push = engine.deny_push(_login(request), push_id=body.get("push_id"))
+    return web.json_response(push_json(push, engine.now()))
+
+
+async def totp(request: web.Request) -> web.Response:
+    code = request.app[ENGINE].totp_code(_login(request))
+    return web.json_response({"code": code.code, "seconds_left": code.seconds_left})
+
+
+async def advance_clock(request: web.Request) -> web.Response:
+    body = await _optional_object(request)
+    seconds = body.get("seconds")
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not 0 <= seconds <= 10 * 365 * 86400:
+        raise ControlError("seconds must be a non-negative number")
+    engine = request.app[ENGINE]
+    now = engine.advance_clock(float(seconds))
+    return web.json_response({"now": isoformat(now), "offset_seconds": engine.clock.offset})
+
+
+async def clock(request: web.Request) -> web.Response:
+    engine = request.app[ENGINE]
+    return web.json_response({"now": isoformat(engine.now()), "offset_seconds": engine.clock.offset})
+
+
+async def journal(request: web.Request) -> web.Response:
+    entries = request.app[JOURNAL].entries(user=request.query.get("user"),
+                                           transaction=request.query.get("transaction"))
+    return web.json_response({"entries": [e.as_dict() for e in entries]})
+
+
+def apply_scenario(app: web.Application, loaded: scenario.Scenario) -> None:
+    app[ENGINE].reset(policy=scenario.policy_for(loaded, app[SETTINGS]), users=loaded.to_users())
+
+
+def user_json(user: User) -> dict[str, Any]:
+    """A user as the control API shows it: the TOTP secret is here (and only here) so tests can compute codes."""
+    body: dict[str, Any] = {"id": user.id, "login": user.login, "profile": user.profile, "authenticators": {}}
+    enrollment = user.okta_verify
+    if enrollment is not None:
+        push = enrollment.push
+        body["authenticators"]["okta_verify"] = {
+            "enrollment_id": enrollment.enrollment_id,
+            "methods": [m.value for m in enrollment.methods],
+            "push": {"outcome": push.outcome.value, "after_polls": push.after_polls,
+                     "after_seconds": push.after_seconds, "number_challenge": push.number_challenge,
+                     "number_answer": push.number_answer.value},
+            "totp": {"secret": enrollment.totp_secret},
+        }
+    return body
+
+
+def push_json(push: PushChallenge, now: float) -> dict[str, Any]:
+    return {
+        "id": push.id, "transaction": push.transaction_id, "state": push.state.value,
+        "created_at": isoformat(push.created_at), "expires_at": isoformat(push.expires_at),
+        "seconds_left": round(push.seconds_left(now), 1), "number_challenge": push.is_number_challenge,
+        "options": list(push.options), "app": push.context.app_label, "client_id": push.context.client_id,
+        "ip_address": push.context.ip_address, "user_agent": push.context.user_agent,
+        "location": push.context.location,
+    }
+
+
+def _login(request: web.Request) -> str:
+    login = request.match_info["login"]
+    request[USER] = login
+    return login
+
+
+async def _optional_object(request: web.Request) -> dict[str, Any]:
+    raw = await request.read()
+    if not raw.strip():
+        return {}
+    try:
+        body = json.loads(raw)
+    except ValueError:
+        raise ControlError("the body must be JSON") from None
+    if not isinstance(body, dict):
+        raise ControlError("the body must be a JSON object")
+    return body
+
+
+async def _model(request: web.Request, model: type[M]) -> M:
+    body = await _optional_object(request)
+    try:
+        return model.model_validate(body)
+    except ValidationError as error:
+        raise ControlValidationError(error) from None
+
+
+class ControlValidationError(ControlError):
+    def __init__(self, error: ValidationError) -> None:
+        super().__init__("invalid body")
+        self.errors = [{"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"]} for e in error.errors()]

@@ -1,0 +1,91 @@
+"""``/idp/idx/*``: each handler finds the transaction, asks the engine for one step, and renders the result."""
+
+from __future__ import annotations
+
+import json
+
+from aiohttp import web
+
+from ..idx.render import render
+from ..model.errors import IdxError, Reason
+from ..model.transaction import Step, Transaction
+from .keys import ENGINE, SETTINGS
+from .requests import json_object, remember, requester, site, text
+
+
+async def introspect(request: web.Request) -> web.Response:
+    """By ``interactionHandle`` (a new sign-in) or ``stateToken`` (resuming one); answers the current state, any
+    number of times."""
+    body = await json_object(request)
+    engine = request.app[ENGINE]
+    if "interactionHandle" in body:
+        transaction = engine.by_interaction_handle(text(body, "interactionHandle"))
+    elif "stateToken" in body:
+        transaction = engine.by_state_handle(text(body, "stateToken"))
+    else:
+        raise IdxError(Reason.MALFORMED_REQUEST, detail="interactionHandle or stateToken is required")
+    remember(request, transaction)
+    return idx_response(request, engine.current_state(transaction))
+
+
+async def identify(request: web.Request) -> web.Response:
+    body, transaction = await _step(request)
+    identifier = text(body, "identifier")
+    password = text(body, "credentials", "passcode")
+    return idx_response(request, request.app[ENGINE].identify(transaction, identifier, password))
+
+
+async def challenge(request: web.Request) -> web.Response:
+    """``{authenticator: {id}}`` asks which method; ``{authenticator: {id, methodType}}`` starts that challenge.
+    The resend form posts here too, with the method it was sent with."""
+    body, transaction = await _step(request)
+    authenticator_id = text(body, "authenticator", "id")
+    method = text(body, "authenticator", "methodType", required=False)
+    engine = request.app[ENGINE]
+    if transaction.step is Step.PUSH_REJECTED and method == "push":
+        return idx_response(request, engine.resend_push(transaction, requester(request)))
+    return idx_response(request, engine.choose_authenticator(transaction, authenticator_id, method,
+                                                             requester(request)))
+
+
+async def poll(request: web.Request) -> web.Response:
+    _, transaction = await _step(request)
+    return idx_response(request, request.app[ENGINE].poll(transaction))
+
+
+async def answer(request: web.Request) -> web.Response:
+    body, transaction = await _step(request)
+    code = text(body, "credentials", "totp", required=False) or text(body, "credentials", "passcode")
+    return idx_response(request, request.app[ENGINE].answer_totp(transaction, code))
+
+
+async def resend(request: web.Request) -> web.Response:
+    _, transaction = await _step(request)
+    return idx_response(request, request.app[ENGINE].resend_push(transaction, requester(request)))
+
+
+async def cancel(request: web.Request) -> web.Response:
+    """Ends the sign-in; the answer is a fresh ``identify`` with new handles, so SDKs report CANCELED."""
+    _, transaction = await _step(request)
+    fresh = request.app[ENGINE].cancel(transaction)
+    return idx_response(request, fresh)
+
+
+async def _step(request: web.Request) -> tuple[dict, Transaction]:
+    body = await json_object(request)
+    transaction = request.app[ENGINE].by_state_handle(text(body, "stateHandle"))
+    return body, remember(request, transaction)
+
+
+def idx_response(request: web.Request, transaction: Transaction) -> web.Response:
+    settings = request.app[SETTINGS]
+    status = settings.push_rejected_status if transaction.step is Step.PUSH_REJECTED else 200
+    if transaction.step is Step.TIMED_OUT:
+        raise IdxError(Reason.VERIFICATION_TIMED_OUT, transaction)
+    return idx_json(request, render(transaction, site(request)), status)
+
+
+def idx_json(request: web.Request, document: dict, status: int = 200) -> web.Response:
+    """IDX documents go out with Okta's ion content type exactly (no charset appended)."""
+    return web.Response(body=json.dumps(document).encode(), status=status,
+                        headers={"Content-Type": request.app[SETTINGS].idx_content_type})

@@ -1,0 +1,17 @@
+"""Typed keys for what hangs on the application and on each request (no module-level state anywhere)."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from ..config import Settings
+from ..model.engine import Engine
+from ..model.journal import Journal
+
+SETTINGS = web.AppKey("settings", Settings)
+ENGINE = web.AppKey("engine", Engine)
+JOURNAL = web.AppKey("journal", Journal)
+
+# Request-scoped notes, read by the journal middleware once the handler is done.
+TRANSACTION_ID = "mock_idx.transaction"
+USER = "mock_idx.user"

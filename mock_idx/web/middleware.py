@@ -1,0 +1,129 @@
+"""Cross-cutting request handling: CORS, the journal, control-API auth, and turning errors into Okta's shapes.
+
+Handlers raise; only :func:`errors` writes an error body, choosing the shape by where the request went: IDX
+``messages`` under ``/idp/idx``, ``{error, error_description}`` under ``/oauth2``, plain JSON on the control API and
+Okta's classic ``errorCode`` body elsewhere.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import time
+from typing import Awaitable, Callable
+
+from aiohttp import web
+
+from ..idx.messages import ERRORS
+from ..idx.render import render_error, render_messages_only
+from ..model.errors import ControlError, IdxError, NotFound, OAuthError
+from ..model.push import PushAlreadyAnswered
+from .idx_routes import idx_json
+from .keys import ENGINE, JOURNAL, SETTINGS, TRANSACTION_ID, USER
+from .requests import site
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+log = logging.getLogger("mock_idx")
+
+CLASSIC_CODES = {404: "E0000007", 405: "E0000022", 413: "E0000003"}
+CORS_ALLOWED_HEADERS = "Content-Type, Accept, Authorization, X-Okta-User-Agent-Extended, X-Device-Fingerprint, DPoP"
+
+
+@web.middleware
+async def cors(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Any origin may call, with credentials: the caller's origin is echoed (never ``*``, which forbids cookies)."""
+    origin = request.headers.get("Origin")
+    if request.method == "OPTIONS" and origin and "Access-Control-Request-Method" in request.headers:
+        response: web.StreamResponse = web.Response(status=204)
+        response.headers["Access-Control-Allow-Methods"] = "GET, POST, PUT, DELETE, OPTIONS"
+        response.headers["Access-Control-Allow-Headers"] = request.headers.get(
+            "Access-Control-Request-Headers", CORS_ALLOWED_HEADERS)
+        response.headers["Access-Control-Max-Age"] = "600"
+    else:
+        response = await handler(request)
+    if origin:
+        response.headers["Access-Control-Allow-Origin"] = origin
+        response.headers["Access-Control-Allow-Credentials"] = "true"
+        response.headers["Vary"] = "Origin"
+    return response
+
+
+@web.middleware
+async def journal(request: web.Request, handler: Handler) -> web.StreamResponse:
+    started = time.perf_counter()
+    status = 500
+    try:
+        response = await handler(request)
+        status = response.status
+        return response
+    except web.HTTPException as exception:  # redirects travel as exceptions
+        status = exception.status
+        raise
+    finally:
+        if not request.path.startswith(("/_mock/v1/journal", "/_mock/journal", "/_mock/widget/static")):
+            request.app[JOURNAL].record(
+                time=request.app[ENGINE].now(), method=request.method, path=request.path, status=status,
+                transaction=request.get(TRANSACTION_ID), user=request.get(USER),
+                duration_ms=round((time.perf_counter() - started) * 1000, 2))
+
+
+@web.middleware
+async def control_auth(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """With ``--control-token``, everything under ``/_mock`` (API and pages) needs it, as a bearer or ``?token=``."""
+    expected = request.app[SETTINGS].control_token
+    if expected and request.path.startswith("/_mock"):
+        header = request.headers.get("Authorization", "")
+        given = header[7:] if header.startswith("Bearer ") else request.query.get("token", "")
+        if not hmac.compare_digest(given.encode(), expected.encode()):
+            return web.json_response({"error": "unauthorized", "message": "a control token is required"},
+                                     status=401, headers={"WWW-Authenticate": "Bearer"})
+    return await handler(request)
+
+
+@web.middleware
+async def errors(request: web.Request, handler: Handler) -> web.StreamResponse:
+    try:
+        return await handler(request)
+    except IdxError as error:
+        spec = ERRORS[error.reason]
+        return idx_json(request, render_error(error.reason, error.transaction, site(request)), spec.status)
+    except OAuthError as error:
+        headers = {"WWW-Authenticate": "Basic"} if error.status == 401 else None
+        return web.json_response({"error": error.error, "error_description": error.description},
+                                 status=error.status, headers=headers)
+    except NotFound as error:
+        return web.json_response({"error": "not_found", "message": str(error)}, status=404)
+    except PushAlreadyAnswered as error:
+        return web.json_response({"error": "conflict", "message": str(error)}, status=409)
+    except ControlError as error:
+        return web.json_response({"error": "invalid_request", "message": str(error),
+                                  "errors": getattr(error, "errors", [])}, status=400)
+    except web.HTTPException as error:
+        if error.status < 400:
+            raise
+        return http_error(request, error)
+    except Exception:  # noqa: BLE001 - the last line of defence: log it, never leak a traceback
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return _classic(500, "E0000009", "Internal Server Error")
+
+
+def http_error(request: web.Request, error: web.HTTPException) -> web.Response:
+    """Routing and protocol errors (404, 405, 413, 401 from userinfo...) in the shape each area speaks."""
+    path = request.path
+    summary = error.reason or "Error"
+    code = CLASSIC_CODES.get(error.status, "E0000001")
+    if path.startswith("/idp/idx/"):
+        return idx_json(request, render_messages_only(code, summary), error.status)
+    if path.startswith("/oauth2/") or path.startswith("/.well-known/"):
+        code = "invalid_token" if error.status == 401 else "invalid_request"
+        return web.json_response({"error": code, "error_description": summary}, status=error.status,
+                                 headers={k: v for k, v in error.headers.items() if k == "WWW-Authenticate"})
+    if path.startswith("/_mock/"):
+        return web.json_response({"error": summary.lower().replace(" ", "_"), "message": summary},
+                                 status=error.status)
+    return _classic(error.status, code, summary)
+
+
+def _classic(status: int, code: str, summary: str) -> web.Response:
+    return web.json_response({"errorCode": code, "errorSummary": summary, "errorLink": code,
+                              "errorId": "oae" + code[-4:], "errorCauses": []}, status=status)

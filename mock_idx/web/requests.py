@@ -1,0 +1,86 @@
+"""Reading requests: JSON and form bodies, the caller, and the public URL documents must point at.
+
+Anything malformed becomes a model error here, so handlers only ever see well-typed values.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from aiohttp import web
+
+from ..idx.render import Site
+from ..model.engine import Requester
+from ..model.errors import IdxError, OAuthError, Reason
+from ..model.transaction import Transaction
+from .keys import ENGINE, SETTINGS, TRANSACTION_ID, USER
+
+
+def base_url(request: web.Request) -> str:
+    configured = request.app[SETTINGS].public_url
+    return configured.rstrip("/") if configured else f"{request.scheme}://{request.host}"
+
+
+def site(request: web.Request) -> Site:
+    engine = request.app[ENGINE]
+    return Site(base_url=base_url(request), authenticators=engine.authenticators,
+                poll_refresh_ms=engine.policy.poll_refresh_ms)
+
+
+def requester(request: web.Request) -> Requester:
+    return Requester(ip_address=request.remote or "", user_agent=request.headers.get("User-Agent", ""))
+
+
+async def json_object(request: web.Request) -> dict[str, Any]:
+    """The body as a JSON object. IDX clients send several content types; none is required."""
+    raw = await request.read()
+    try:
+        body = json.loads(raw or b"{}")
+    except (ValueError, UnicodeDecodeError):
+        raise IdxError(Reason.MALFORMED_REQUEST) from None
+    if not isinstance(body, dict):
+        raise IdxError(Reason.MALFORMED_REQUEST)
+    return body
+
+
+def text(body: dict[str, Any], *path: str, required: bool = True) -> str | None:
+    """A string found by following ``path`` into nested objects (``credentials``, ``passcode``)."""
+    value: Any = body
+    for key in path:
+        value = value.get(key) if isinstance(value, dict) else None
+    if value is None and not required:
+        return None
+    if not isinstance(value, str):
+        raise IdxError(Reason.MALFORMED_REQUEST, detail=f"{'.'.join(path)} must be a string")
+    return value
+
+
+def remember(request: web.Request, transaction: Transaction) -> Transaction:
+    """Note which transaction (and user) a request belongs to, for the journal."""
+    request[TRANSACTION_ID] = transaction.id
+    if transaction.login:
+        request[USER] = transaction.login
+    return transaction
+
+
+async def oauth_form(request: web.Request) -> dict[str, str]:
+    """Form-encoded OAuth parameters; a repeated parameter is an error, as RFC 6749 requires."""
+    try:
+        form = await request.post()
+    except ValueError:
+        raise OAuthError("invalid_request", "The request body is not a valid form.") from None
+    params: dict[str, str] = {}
+    for key in set(form.keys()):
+        values = form.getall(key)
+        if len(values) != 1 or not isinstance(values[0], str):
+            raise OAuthError("invalid_request", f"The '{key}' parameter must appear once, as text.")
+        params[key] = values[0]
+    return params
+
+
+def required_param(params: dict[str, str], name: str) -> str:
+    value = params.get(name)
+    if not value:
+        raise OAuthError("invalid_request", f"The '{name}' parameter is required.")
+    return value

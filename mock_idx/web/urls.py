@@ -1,0 +1,59 @@
+"""Every route the server answers, in one place."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from . import control, idx_routes, oauth_routes
+
+OAUTH_PREFIXES = ("/oauth2/{server_id}", "/oauth2")
+
+
+def add_routes(app: web.Application) -> None:
+    _add_oauth(app)
+    _add_idx(app)
+    _add_control(app)
+
+
+def _add_oauth(app: web.Application) -> None:
+    router = app.router
+    router.add_get("/.well-known/openid-configuration", oauth_routes.openid_configuration)
+    router.add_get("/.well-known/oauth-authorization-server", oauth_routes.openid_configuration)
+    router.add_get("/oauth2/{server_id}/.well-known/openid-configuration", oauth_routes.openid_configuration)
+    router.add_get("/oauth2/{server_id}/.well-known/oauth-authorization-server", oauth_routes.openid_configuration)
+    for prefix in OAUTH_PREFIXES:
+        router.add_get(f"{prefix}/v1/keys", oauth_routes.keys)
+        router.add_post(f"{prefix}/v1/interact", oauth_routes.interact)
+        router.add_post(f"{prefix}/v1/token", oauth_routes.token)
+        router.add_route("GET", f"{prefix}/v1/userinfo", oauth_routes.userinfo)
+        router.add_route("POST", f"{prefix}/v1/userinfo", oauth_routes.userinfo)
+        router.add_post(f"{prefix}/v1/introspect", oauth_routes.introspect)
+        router.add_post(f"{prefix}/v1/revoke", oauth_routes.revoke)
+        router.add_get(f"{prefix}/v1/logout", oauth_routes.logout)
+
+
+def _add_idx(app: web.Application) -> None:
+    router = app.router
+    router.add_post("/idp/idx/introspect", idx_routes.introspect)
+    router.add_post("/idp/idx/identify", idx_routes.identify)
+    router.add_post("/idp/idx/challenge", idx_routes.challenge)
+    router.add_post("/idp/idx/challenge/answer", idx_routes.answer)
+    router.add_post("/idp/idx/challenge/resend", idx_routes.resend)
+    router.add_post("/idp/idx/challenge/poll", idx_routes.poll)
+    router.add_post("/idp/idx/authenticators/poll", idx_routes.poll)
+    router.add_post("/idp/idx/cancel", idx_routes.cancel)
+
+
+def _add_control(app: web.Application) -> None:
+    router = app.router
+    api = "/_mock/v1"
+    router.add_post(f"{api}/reset", control.reset)
+    router.add_put(f"{api}/users/{{login}}", control.put_user)
+    router.add_get(f"{api}/users/{{login}}", control.get_user)
+    router.add_get(f"{api}/users/{{login}}/pushes", control.pending_pushes)
+    router.add_post(f"{api}/users/{{login}}/push/approve", control.approve_push)
+    router.add_post(f"{api}/users/{{login}}/push/deny", control.deny_push)
+    router.add_get(f"{api}/users/{{login}}/totp", control.totp)
+    router.add_get(f"{api}/clock", control.clock)
+    router.add_post(f"{api}/clock/advance", control.advance_clock)
+    router.add_get(f"{api}/journal", control.journal)
