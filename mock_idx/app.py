@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import aiohttp_jinja2
+import jinja2
 from aiohttp import web
 
 from . import scenario
@@ -27,5 +29,6 @@ def create_app(settings: Settings | None = None) -> web.Application:
     app[SETTINGS] = settings
     app[ENGINE] = engine
     app[JOURNAL] = Journal(settings.journal_capacity)
+    aiohttp_jinja2.setup(app, loader=jinja2.PackageLoader("mock_idx", "templates"), autoescape=True)
     add_routes(app)
     return app

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from . import control, idx_routes, oauth_routes
+from . import control, idx_routes, oauth_routes, widget
 
 OAUTH_PREFIXES = ("/oauth2/{server_id}", "/oauth2")
 
@@ -13,6 +13,7 @@ def add_routes(app: web.Application) -> None:
     _add_oauth(app)
     _add_idx(app)
     _add_control(app)
+    widget.add_widget_routes(app)
 
 
 def _add_oauth(app: web.Application) -> None:
