@@ -2,8 +2,8 @@
 // Runs okta-auth-js sign-in flows against mock_idx, all concurrently in this one process, and
 // prints {"results": {<id>: {...}}} as a single JSON document on stdout.
 //
-// Input (stdin, JSON): {"flows": [{"id", "flow", "mode": "legacy"|"step", "base", "login",
-// "password", "advanceSeconds"?}], "timeoutMs"?}. Each flow gets its own OktaAuth instance
+// Input (stdin, JSON): {"flows": [{"id", "flow", "mode": "legacy"|"step", "base", "clientId",
+// "redirectUri", "login", "password", "advanceSeconds"?}], "timeoutMs"?}. Each flow gets its own OktaAuth instance
 // with private storage, which is what lets them share a process without sharing state.
 import { FLOWS } from './sdk/flows.mjs';
 import { Journey } from './sdk/journey.mjs';

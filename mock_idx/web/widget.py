@@ -23,6 +23,8 @@ import aiohttp_jinja2
 import jinja2
 from aiohttp import web
 
+from .keys import SETTINGS
+
 ENV_VAR = "MOCK_IDX_WIDGET_DIST"
 PACKAGE_DIST = Path("node_modules/@okta/okta-signin-widget/dist")
 SEARCH_ROOTS = (Path("."), Path("e2e/compat"))
@@ -72,12 +74,9 @@ def find_widget_dist(
 
 
 def _configured_dist(app: web.Application) -> Path | None:
-    """``Settings.widget_dist`` if the app carries settings with that field."""
-    for value in app.values():
-        dist = getattr(value, "widget_dist", None)
-        if isinstance(dist, (str, Path)):
-            return Path(dist)
-    return None
+    """``Settings.widget_dist``, when the app carries settings."""
+    settings = app.get(SETTINGS)
+    return settings.widget_dist if settings is not None else None
 
 
 def _request_dist(request: web.Request) -> Path | None:

@@ -5,9 +5,6 @@
 // otherwise share (and corrupt) each other's IDX transaction.
 import { OktaAuth } from '@okta/okta-auth-js';
 
-export const CLIENT_ID = 'compat-node-client';
-export const REDIRECT_URI = 'http://localhost:8080/login/callback';
-
 function isolatedStorage() {
   const mem = new Map();
   const storageProvider = {
@@ -23,14 +20,14 @@ function isolatedStorage() {
 }
 
 /**
- * @param {string} baseUrl  mock_idx root, e.g. http://127.0.0.1:1234
- * @param {'legacy'|'step'} mode  Legacy mode auto-remediates; Step mode (the 8.x default) needs `step`.
+ * @param {{base: string, mode: 'legacy'|'step', clientId: string, redirectUri: string}} spec
+ *   base is the mock_idx root; Legacy mode auto-remediates, Step mode (the 8.x default) needs `step`.
  */
-export function makeClient(baseUrl, mode) {
+export function makeClient({ base, mode, clientId, redirectUri }) {
   return new OktaAuth({
-    issuer: `${baseUrl}/oauth2/default`,
-    clientId: CLIENT_ID,
-    redirectUri: REDIRECT_URI,
+    issuer: `${base}/oauth2/default`,
+    clientId,
+    redirectUri,
     scopes: ['openid', 'profile', 'email'],
     storageManager: isolatedStorage(),
     // Signature verification stays on (the default): the SDK must accept mock_idx's RS256 keys.

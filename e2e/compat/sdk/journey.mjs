@@ -43,7 +43,7 @@ export class Journey {
     this.spec = spec;
     this.driver = DRIVERS[spec.mode];
     if (!this.driver) throw new Error(`unknown mode ${spec.mode}`);
-    this.client = makeClient(spec.base, spec.mode);
+    this.client = makeClient(spec);
     this.idx = this.client.idx;
     this.control = new Control(spec.base);
     this.steps = [];

@@ -1,0 +1,44 @@
+"""Fixtures for running the official Okta JS SDK and Sign-In Widget against mock_idx.
+
+The npm packages live in ``e2e/compat/node_modules`` (``npm ci --prefix e2e/compat``). Without them the
+whole directory is skipped with one reason, except under CI, where a missing install is a broken build.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from compat_support import NODE_MODULES, CompatServer, start_compat_server
+
+REQUIRED_PACKAGES = ("@okta/okta-auth-js", "@okta/okta-signin-widget")
+INSTALL_HINT = "npm ci --prefix e2e/compat"
+
+
+def _missing_packages() -> list[str]:
+    return [name for name in REQUIRED_PACKAGES if not (NODE_MODULES / name / "package.json").is_file()]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def okta_packages_installed() -> Path:
+    """Skip (locally) or fail (CI) when the pinned Okta packages are not installed."""
+    missing = _missing_packages()
+    if missing:
+        reason = f"Okta npm packages not installed ({', '.join(missing)}): run `{INSTALL_HINT}`"
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must install them first. {reason}", pytrace=False)
+        pytest.skip(reason)
+    return NODE_MODULES
+
+
+@pytest.fixture
+def compat_server() -> Iterator[CompatServer]:
+    """A fresh mock_idx (fast polling, widget page wired) for one test."""
+    server = start_compat_server()
+    try:
+        yield server
+    finally:
+        server.stop()

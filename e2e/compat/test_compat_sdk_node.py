@@ -1,0 +1,245 @@
+"""The official okta-auth-js 8.0.1, unmodified, signs in against mock_idx in Node.
+
+All flows run once per module in a single Node process (each with its own OktaAuth instance and private
+storage), in both SDK modes: Legacy (``enableLegacyMode``: authenticate / proceed / poll) and Step (the 8.x
+default: start + proceed({step})). The Node side only drives the SDK and reports what it saw; every
+expectation is asserted here. Flows that advance the virtual clock get a mock_idx of their own, since the
+clock is global to a server.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from typing import Any, Iterator
+
+import pytest
+
+from compat_support import COMPAT_DIR, PASSWORD, PUSH_LIFETIME, CompatServer, start_compat_server
+
+MODES = ("legacy", "step")
+CLIENT_ID = "compat-node-client"
+REDIRECT_URI = "http://localhost:8080/login/callback"
+SHARED_FLOWS = ("push-approve", "push-deny", "push-deny-resend", "number-challenge", "totp", "totp-bad", "resend", "cancel")
+CLOCK_FLOWS = {"push-timeout": PUSH_LIFETIME + 1, "expired-state": 24 * 3600}
+NODE_TIMEOUT_S = 120
+
+PUSH_REJECTED = "api.authn.poll.error.push_rejected"
+PASSCODE_INVALID = "api.authn.error.PASSCODE_INVALID"
+SESSION_EXPIRED = "idx.session.expired"
+PUSH_TIMED_OUT = "core.system.transaction_resource_not_found"
+
+
+def _flow_spec(server: CompatServer, mode: str, flow: str, **extra: Any) -> dict[str, Any]:
+    push = {"number_challenge": True} if flow == "number-challenge" else None
+    login = server.add_user(f"{mode}-{flow}", push=push)
+    return {
+        "id": f"{mode}:{flow}", "flow": flow, "mode": mode, "base": server.url, "login": login,
+        "password": PASSWORD, "clientId": CLIENT_ID, "redirectUri": REDIRECT_URI, **extra,
+    }
+
+
+def _run_node(plan: list[dict[str, Any]]) -> dict[str, Any]:
+    node = shutil.which("node")
+    if node is None:
+        pytest.fail("node is not on PATH, but e2e/compat/node_modules is installed", pytrace=False)
+    proc = subprocess.run(
+        [node, "run_sdk_flows.mjs"], input=json.dumps({"flows": plan}), capture_output=True, text=True,
+        cwd=COMPAT_DIR, timeout=NODE_TIMEOUT_S, check=False,
+    )
+    if proc.returncode != 0:
+        pytest.fail(f"run_sdk_flows.mjs exited {proc.returncode}\n{proc.stderr[-4000:]}", pytrace=False)
+    return json.loads(proc.stdout)["results"]
+
+
+@pytest.fixture(scope="module")
+def sdk_run() -> Iterator[dict[str, Any]]:
+    """Runs every flow in both modes; yields {"results": ..., "servers": {flow id: server}}."""
+    shared = start_compat_server()
+    servers = [shared]
+    by_id: dict[str, CompatServer] = {}
+    plan = []
+    try:
+        for mode in MODES:
+            for flow in SHARED_FLOWS:
+                plan.append(_flow_spec(shared, mode, flow))
+                by_id[plan[-1]["id"]] = shared
+            for flow, advance in CLOCK_FLOWS.items():
+                own = start_compat_server()
+                servers.append(own)
+                plan.append(_flow_spec(own, mode, flow, advanceSeconds=advance))
+                by_id[plan[-1]["id"]] = own
+        yield {"results": _run_node(plan), "servers": by_id, "plan": {spec["id"]: spec for spec in plan}}
+    finally:
+        for server in servers:
+            server.stop()
+
+
+def flow_result(sdk_run: dict[str, Any], mode: str, flow: str) -> dict[str, Any]:
+    """The flow's record; fails with the SDK's error and the steps so far if the flow threw."""
+    result = sdk_run["results"][f"{mode}:{flow}"]
+    if not result["ok"]:
+        pytest.fail(
+            f"{mode}:{flow} threw {result['error']['name']}: {result['error']['message']}\n"
+            f"steps: {json.dumps(result['steps'], indent=1)}\n{result['error']['stack']}",
+            pytrace=False,
+        )
+    return result
+
+
+def step(result: dict[str, Any], label: str, occurrence: int = 0) -> dict[str, Any]:
+    matching = [s for s in result["steps"] if s["label"] == label]
+    assert len(matching) > occurrence, f"no step {label!r} #{occurrence}: {[s['label'] for s in result['steps']]}"
+    return matching[occurrence]
+
+
+def message_keys(summary: dict[str, Any]) -> list[str]:
+    return [m["key"] for m in summary["messages"]]
+
+
+def next_name(summary: dict[str, Any]) -> str | None:
+    return summary["nextStep"]["name"] if summary["nextStep"] else None
+
+
+def assert_signed_in(result: dict[str, Any], sdk_run: dict[str, Any], mode: str, flow: str) -> None:
+    """SUCCESS with tokens that okta-auth-js verified itself (RS256 signature, claims), and a forgery refused."""
+    last = result["steps"][-1]
+    assert (last["status"], last["hasTokens"]) == ("SUCCESS", True), last
+    tokens = result["tokens"]
+    server = sdk_run["servers"][f"{mode}:{flow}"]
+    login = sdk_run["plan"][f"{mode}:{flow}"]["login"]
+    assert tokens["verified"] is True
+    assert tokens["forgedError"] == "The token signature is not valid"
+    assert tokens["claims"]["iss"] == server.issuer
+    assert tokens["claims"]["aud"] == CLIENT_ID
+    assert login in (tokens["claims"].get("preferred_username"), tokens["claims"].get("email"))
+    assert tokens["accessTokenPresent"] and tokens["expiresInFuture"]
+    assert set(tokens["scopes"]) >= {"openid", "profile", "email"}
+
+
+def assert_push_started(result: dict[str, Any], mode: str) -> dict[str, Any]:
+    """The path every push flow shares: password, Okta Verify (id only), then push (id + methodType)."""
+    chosen = step(result, "choose-okta-verify")
+    assert (chosen["status"], next_name(chosen)) == ("PENDING", "authenticator-verification-data")
+    pushed = step(result, "choose-push")
+    assert (pushed["status"], next_name(pushed)) == ("PENDING", "challenge-poll")
+    assert pushed["nextStep"]["refresh"] == 200
+    if mode == "legacy":
+        assert pushed["nextStep"]["canResend"] is True
+    return pushed
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_sign_in_begins_the_way_the_mode_documents(sdk_run: dict[str, Any], mode: str) -> None:
+    result = flow_result(sdk_run, mode, "push-approve")
+    if mode == "legacy":
+        first = step(result, "authenticate")
+    else:
+        started = step(result, "start")
+        assert (started["status"], started["nextStep"]) == ("PENDING", None)
+        assert "identify" in started["availableSteps"]
+        first = step(result, "identify")
+    assert (first["status"], next_name(first)) == ("PENDING", "select-authenticator-authenticate")
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_push_approved_through_control_api(sdk_run: dict[str, Any], mode: str) -> None:
+    result = flow_result(sdk_run, mode, "push-approve")
+    assert_push_started(result, mode)
+    waiting = step(result, "poll")
+    assert (waiting["status"], next_name(waiting)) == ("PENDING", "challenge-poll")
+    assert_signed_in(result, sdk_run, mode, "push-approve")
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_push_denied(sdk_run: dict[str, Any], mode: str) -> None:
+    result = flow_result(sdk_run, mode, "push-deny")
+    assert_push_started(result, mode)
+    denied = result["steps"][-1]
+    assert denied["status"] == "PENDING"
+    assert denied["messages"] == [
+        {"key": PUSH_REJECTED, "class": "ERROR", "message": "You have chosen to reject this login."}
+    ]
+    # Legacy skips `resend` (not part of the authenticate flow); Step mode reports the first remediation.
+    assert next_name(denied) == ("select-authenticator-authenticate" if mode == "legacy" else "resend")
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_push_denied_then_resent_and_approved(sdk_run: dict[str, Any], mode: str) -> None:
+    result = flow_result(sdk_run, mode, "push-deny-resend")
+    resent = step(result, "resend-after-deny")
+    assert (resent["status"], next_name(resent), resent["messages"]) == ("PENDING", "challenge-poll", [])
+    assert len(result["pendingPushesAfterResend"]["pushes"]) == 1
+    assert_signed_in(result, sdk_run, mode, "push-deny-resend")
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_push_timeout_is_terminal_after_clock_advance(sdk_run: dict[str, Any], mode: str) -> None:
+    result = flow_result(sdk_run, mode, "push-timeout")
+    assert_push_started(result, mode)
+    timed_out = result["steps"][-1]
+    assert timed_out["label"] == "poll"
+    assert (timed_out["status"], timed_out["requestDidSucceed"]) == ("TERMINAL", False)
+    assert message_keys(timed_out) == [PUSH_TIMED_OUT]
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_number_challenge_answer_reaches_the_sdk(sdk_run: dict[str, Any], mode: str) -> None:
+    result = flow_result(sdk_run, mode, "number-challenge")
+    pushed = assert_push_started(result, mode)
+    answer = pushed["nextStep"]["correctAnswer"]
+    assert answer is not None and answer == result["correctAnswer"]
+    [push] = result["pushes"]["pushes"]
+    assert int(answer) in push["options"]
+    assert_signed_in(result, sdk_run, mode, "number-challenge")
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_totp_signs_in(sdk_run: dict[str, Any], mode: str) -> None:
+    result = flow_result(sdk_run, mode, "totp")
+    challenged = step(result, "choose-totp")
+    assert (challenged["status"], next_name(challenged)) == ("PENDING", "challenge-authenticator")
+    if mode == "legacy":
+        assert [i["name"] for i in challenged["nextStep"]["inputs"]] == ["verificationCode"]
+    assert_signed_in(result, sdk_run, mode, "totp")
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_wrong_totp_is_passcode_invalid_on_the_input(sdk_run: dict[str, Any], mode: str) -> None:
+    result = flow_result(sdk_run, mode, "totp-bad")
+    wrong = step(result, "answer-wrong-totp")
+    assert (wrong["status"], wrong["requestDidSucceed"]) == ("PENDING", False)
+    assert next_name(wrong) == "challenge-authenticator"
+    assert message_keys(wrong) == [PASSCODE_INVALID]
+    [field] = wrong["nextStep"]["inputs"]
+    assert field["name"] == "verificationCode"
+    assert [m["key"] for m in field["messages"]] == [PASSCODE_INVALID]
+    assert_signed_in(result, sdk_run, mode, "totp-bad")
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_resend_sends_a_new_push(sdk_run: dict[str, Any], mode: str) -> None:
+    result = flow_result(sdk_run, mode, "resend")
+    resent = step(result, "resend")
+    assert (resent["status"], next_name(resent)) == ("PENDING", "challenge-poll")
+    [before] = result["pushesBefore"]["pushes"]
+    [after] = result["pushesAfter"]["pushes"]
+    assert after["id"] != before["id"]
+    assert_signed_in(result, sdk_run, mode, "resend")
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_cancel(sdk_run: dict[str, Any], mode: str) -> None:
+    result = flow_result(sdk_run, mode, "cancel")
+    canceled = step(result, "cancel")
+    assert canceled["status"] == "CANCELED"
+    assert result["canProceedAfterCancel"] is False
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_expired_state_handle_is_terminal(sdk_run: dict[str, Any], mode: str) -> None:
+    result = flow_result(sdk_run, mode, "expired-state")
+    expired = step(result, "choose-okta-verify")
+    assert (expired["status"], expired["requestDidSucceed"]) == ("TERMINAL", False)
+    assert message_keys(expired) == [SESSION_EXPIRED]
