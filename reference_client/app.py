@@ -1,0 +1,50 @@
+"""`create_app(config)`: the reference web app that signs in through IDX the way Okta's ASP.NET guide does."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import aiohttp
+import aiohttp_jinja2
+import jinja2
+from aiohttp import web
+from aiohttp_session import setup as setup_session
+from aiohttp_session.cookie_storage import EncryptedCookieStorage
+
+from .config import AppConfig
+from .errors import idx_error_middleware
+from .flow import CLIENT_KEY
+from .idx import IdxClient
+from .security import csrf_middleware, security_headers_middleware
+from .views import account, authenticators, okta_verify
+
+HERE = Path(__file__).parent
+SESSION_COOKIE = "reference_client_session"
+CONFIG_KEY = web.AppKey("config", AppConfig)
+
+
+def create_app(config: AppConfig) -> web.Application:
+    """Build the app; its IDX client and HTTP session live on the app and close with it."""
+    app = web.Application()
+    app[CONFIG_KEY] = config
+    storage = EncryptedCookieStorage(config.session_fernet(), cookie_name=SESSION_COOKIE, httponly=True,
+                                     samesite="Lax", secure=config.secure_cookies)
+    setup_session(app, storage)  # outermost: everything below may read and change the session
+    app.middlewares.extend([security_headers_middleware, idx_error_middleware, csrf_middleware])
+    aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,
+                         undefined=jinja2.StrictUndefined)
+    app.cleanup_ctx.append(_idx_client)
+    for module in (account, authenticators, okta_verify):
+        app.router.add_routes(module.routes)
+    app.router.add_static("/static", HERE / "static", name="static")
+    return app
+
+
+async def _idx_client(app: web.Application) -> AsyncIterator[None]:
+    config = app[CONFIG_KEY]
+    timeout = aiohttp.ClientTimeout(total=config.http_timeout_seconds)
+    async with aiohttp.ClientSession(timeout=timeout) as session:
+        app[CLIENT_KEY] = IdxClient(config.idx, session)
+        yield
+

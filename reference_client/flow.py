@@ -1,0 +1,79 @@
+"""Shared plumbing of the sign-in pages: the IDX client, the context in the session, and moving on.
+
+Each page handler does one client call; `settle` then applies its outcome to the session (keep the context, sign
+the user in, or end the flow with a notice) and names the next page, so the mapping lives in one place.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import aiohttp_jinja2
+from aiohttp import web
+from aiohttp_session import get_session
+
+from .idx import AuthenticationStatus as Status
+from .idx import AuthResponse, IdxClient, IdxContext, Message
+from .navigation import CONTINUABLE, LOGIN, page_for
+from .security import csrf_token
+from .session_state import add_notices, idx_context, keep_idx_context, sign_in, signed_in_user, take_notices
+
+log = logging.getLogger(__name__)
+
+CLIENT_KEY = web.AppKey("idx_client", IdxClient)
+
+UNSUPPORTED_STEP = "This sign-in needs a step the reference client does not offer ({steps}). Start again."
+
+
+def idx_client(request: web.Request) -> IdxClient:
+    return request.app[CLIENT_KEY]
+
+
+async def require_context(request: web.Request) -> IdxContext:
+    """The sign-in in progress; without one, back to the login page."""
+    context = idx_context(await get_session(request))
+    if context is None:
+        raise web.HTTPFound(LOGIN)
+    return context
+
+
+async def settle(request: web.Request, response: AuthResponse) -> str:
+    """Apply a client response to the session and return the path of the page that continues from it."""
+    session = await get_session(request)
+    if response.status is Status.Success and response.tokens is not None:
+        return sign_in(session, response.tokens)
+    if response.status in CONTINUABLE:
+        keep_idx_context(session, response.context)
+        return page_for(response.status)
+    keep_idx_context(session, None)
+    add_notices(session, texts(response.errors) or [_ended_notice(response)])
+    return page_for(response.status)
+
+
+async def current_step(request: web.Request, shows: Callable[[AuthResponse], bool]) -> AuthResponse:
+    """Introspect for a page; if the transaction is elsewhere, redirect to the page for where it is."""
+    response = await idx_client(request).introspect(await require_context(request))
+    if shows(response):
+        return response
+    target = await settle(request, response)
+    raise web.HTTPFound(target if target != request.path else LOGIN)
+
+
+async def render(template: str, request: web.Request, context: dict[str, Any], status: int = 200) -> web.Response:
+    """Render a page with what every template may use: the CSRF token, one-shot notices, the signed-in flag."""
+    session = await get_session(request)
+    page = {"csrf_token": csrf_token(session), "notices": take_notices(session),
+            "signed_in": signed_in_user(session) is not None, **context}
+    return aiohttp_jinja2.render_template(template, request, page, status=status)
+
+
+def texts(messages: Iterable[Message]) -> list[str]:
+    return [m.text for m in messages if m.text]
+
+
+def _ended_notice(response: AuthResponse) -> str:
+    if response.status in (Status.Terminal, Status.Canceled, Status.AwaitingIdentification):
+        return "Your sign-in ended. Start again."
+    return UNSUPPORTED_STEP.format(steps=", ".join(response.remediations) or response.status.value)

@@ -1,0 +1,132 @@
+"""The Okta Verify challenge pages of the ASP.NET guide: method choice, push wait + poll, rejection, code entry."""
+
+from __future__ import annotations
+
+from aiohttp import web
+from aiohttp_session import get_session
+
+from ..flow import current_step, idx_client, log, render, require_context, settle, texts
+from ..idx import AuthenticationStatus as Status
+from ..idx import AuthResponse, IdxError, IdxStepUnavailableError
+from ..navigation import (
+    CHALLENGE_POLL,
+    ENTER_CODE,
+    LOGIN,
+    PUSH_EXPIRED,
+    PUSH_REJECTED,
+    PUSH_SENT,
+    RESEND_PUSH,
+    SELECT_METHOD,
+)
+from ..session_state import add_notices, idx_context
+
+routes = web.RouteTableDef()
+
+PUSH_REJECTED_TEXT = "You have chosen to reject this login."
+
+
+def _is(status: Status):  # noqa: ANN202 - a tiny predicate factory for current_step
+    return lambda response: response.status is status
+
+
+def _offers_methods(response: AuthResponse) -> bool:
+    return bool(response.method_types)
+
+
+# -- method choice ---------------------------------------------------------------------------------------------
+
+@routes.get(SELECT_METHOD)
+async def select_method_page(request: web.Request) -> web.Response:
+    return await _render_methods(request)
+
+
+@routes.post(SELECT_METHOD)
+async def select_method(request: web.Request) -> web.Response:
+    context = await require_context(request)
+    method_type = str((await request.post()).get("method_type", ""))
+    if not method_type:
+        return await _render_methods(request, ["Select a security method."], status=400)
+    try:
+        response = await idx_client(request).select_method(context, method_type)
+    except IdxStepUnavailableError:
+        return await _render_methods(request, ["That method is not available. Select another."], status=400)
+    raise web.HTTPFound(await settle(request, response))
+
+
+async def _render_methods(request: web.Request, errors: list[str] | None = None, status: int = 200) -> web.Response:
+    response = await current_step(request, _offers_methods)
+    return await render("select_method.html", request, {"methods": response.method_types, "errors": errors or []},
+                  status=status)
+
+
+# -- push ------------------------------------------------------------------------------------------------------
+
+@routes.get(PUSH_SENT)
+async def push_sent(request: web.Request) -> web.Response:
+    response = await current_step(request, _is(Status.AwaitingChallengeAuthenticatorPollResponse))
+    return await render("push_sent.html", request, {"correct_answer": response.correct_answer,
+                                              "refresh_ms": response.poll_refresh_ms,
+                                              "poll_url": CHALLENGE_POLL})
+
+
+@routes.get(CHALLENGE_POLL)
+async def challenge_poll(request: web.Request) -> web.Response:
+    """The guide's ChallengePoll: `{ContinuePolling, Refresh, Next}` for the PushSent page's script.
+
+    Always JSON, even when the flow ends or fails, because the script can only follow `Next`.
+    """
+    context = idx_context(await get_session(request))
+    if context is None:
+        return _poll_json(False, 0, LOGIN)
+    try:
+        response = await idx_client(request).poll(context)
+    except IdxError as exc:
+        log.warning("challenge poll failed: %s", exc)
+        add_notices(await get_session(request), ["Sign-in could not be completed. Start again."])
+        return _poll_json(False, 0, LOGIN)
+    if response.continue_polling:
+        return _poll_json(True, response.poll_refresh_ms, PUSH_SENT)
+    next_page = await settle(request, response)
+    return _poll_json(False, response.poll_refresh_ms, PUSH_EXPIRED if response.status is Status.Terminal
+                      else next_page)
+
+
+@routes.get(PUSH_REJECTED)
+async def push_rejected(request: web.Request) -> web.Response:
+    response = await current_step(request, _is(Status.PushChallengeFailed))
+    return await render("push_rejected.html", request, {"reason": texts(response.errors) or [PUSH_REJECTED_TEXT]})
+
+
+@routes.post(RESEND_PUSH)
+async def resend_push(request: web.Request) -> web.Response:
+    response = await idx_client(request).resend_push(await require_context(request))
+    raise web.HTTPFound(await settle(request, response))
+
+
+@routes.get(PUSH_EXPIRED)
+async def push_expired(request: web.Request) -> web.Response:
+    return await render("push_expired.html", request, {})
+
+
+# -- code entry ------------------------------------------------------------------------------------------------
+
+@routes.get(ENTER_CODE)
+async def enter_code_page(request: web.Request) -> web.Response:
+    await current_step(request, _is(Status.AwaitingAuthenticatorVerification))
+    return await render("enter_code.html", request, {"errors": []})
+
+
+@routes.post(ENTER_CODE)
+async def enter_code(request: web.Request) -> web.Response:
+    context = await require_context(request)
+    code = str((await request.post()).get("code", "")).strip()
+    if not code:
+        return await render("enter_code.html", request, {"errors": ["Enter the code from Okta Verify."]}, status=400)
+    response = await idx_client(request).verify_code(context, code)
+    if response.status is Status.AwaitingAuthenticatorVerification and response.errors:
+        return await render("enter_code.html", request, {"errors": texts(response.errors)}, status=401)
+    raise web.HTTPFound(await settle(request, response))
+
+
+def _poll_json(continue_polling: bool, refresh_ms: int, next_url: str) -> web.Response:
+    return web.json_response({"ContinuePolling": continue_polling, "Refresh": refresh_ms, "Next": next_url})
