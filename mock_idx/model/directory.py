@@ -67,7 +67,9 @@ class User:
     id: str = field(default_factory=lambda: okta_id("00u"))
 
     def __post_init__(self) -> None:
-        self.profile = {**_default_profile(self.login), **self.profile}
+        profile = {**_default_profile(self.login), **self.profile}
+        profile.setdefault("name", f"{profile['firstName']} {profile['lastName']}")
+        self.profile = profile
 
     def check_password(self, candidate: str) -> bool:
         return hmac.compare_digest(self.password.encode(), candidate.encode())
@@ -81,7 +83,7 @@ def _default_profile(login: str) -> dict[str, str]:
     local = login.split("@", 1)[0]
     first = local.split(".")[0].capitalize() or login
     return {"login": login, "email": login if "@" in login else f"{login}@example.com", "firstName": first,
-            "lastName": "User", "name": f"{first} User", "locale": "en_US", "timeZone": "UTC"}
+            "lastName": "User", "locale": "en_US", "timeZone": "UTC"}
 
 
 @dataclass(frozen=True)

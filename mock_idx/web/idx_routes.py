@@ -9,7 +9,7 @@ from aiohttp import web
 from ..idx.render import render
 from ..model.errors import IdxError, Reason
 from ..model.transaction import Step, Transaction
-from .keys import ENGINE, SETTINGS
+from .keys import ENGINE, SETTINGS, USER
 from .requests import json_object, remember, requester, site, text
 
 
@@ -32,6 +32,7 @@ async def identify(request: web.Request) -> web.Response:
     body, transaction = await _step(request)
     identifier = text(body, "identifier")
     password = text(body, "credentials", "passcode")
+    request[USER] = identifier
     return idx_response(request, request.app[ENGINE].identify(transaction, identifier, password))
 
 

@@ -7,11 +7,13 @@ from aiohttp import web
 from ..config import Settings
 from ..model.engine import Engine
 from ..model.journal import Journal
+from ..model.transaction import Transaction
 
 SETTINGS = web.AppKey("settings", Settings)
 ENGINE = web.AppKey("engine", Engine)
 JOURNAL = web.AppKey("journal", Journal)
 
 # Request-scoped notes, read by the journal middleware once the handler is done.
-TRANSACTION_ID = "mock_idx.transaction"
-USER = "mock_idx.user"
+TRANSACTION = web.RequestKey("transaction", Transaction)
+USER = web.RequestKey("user", str)
+"""The login a request concerns when no transaction tells (control routes, a refused identify)."""

@@ -19,7 +19,7 @@ from ..idx.render import render_error, render_messages_only
 from ..model.errors import ControlError, IdxError, NotFound, OAuthError
 from ..model.push import PushAlreadyAnswered
 from .idx_routes import idx_json
-from .keys import ENGINE, JOURNAL, SETTINGS, TRANSACTION_ID, USER
+from .keys import ENGINE, JOURNAL, SETTINGS, TRANSACTION, USER
 from .requests import site
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -61,9 +61,11 @@ async def journal(request: web.Request, handler: Handler) -> web.StreamResponse:
         raise
     finally:
         if not request.path.startswith(("/_mock/v1/journal", "/_mock/journal", "/_mock/widget/static")):
+            transaction = request.get(TRANSACTION)
             request.app[JOURNAL].record(
                 time=request.app[ENGINE].now(), method=request.method, path=request.path, status=status,
-                transaction=request.get(TRANSACTION_ID), user=request.get(USER),
+                transaction=transaction.id if transaction else None,
+                user=(transaction.login if transaction else None) or request.get(USER),
                 duration_ms=round((time.perf_counter() - started) * 1000, 2))
 
 

@@ -14,7 +14,7 @@ from ..idx.render import Site
 from ..model.engine import Requester
 from ..model.errors import IdxError, OAuthError, Reason
 from ..model.transaction import Transaction
-from .keys import ENGINE, SETTINGS, TRANSACTION_ID, USER
+from .keys import ENGINE, SETTINGS, TRANSACTION
 
 
 def base_url(request: web.Request) -> str:
@@ -57,10 +57,8 @@ def text(body: dict[str, Any], *path: str, required: bool = True) -> str | None:
 
 
 def remember(request: web.Request, transaction: Transaction) -> Transaction:
-    """Note which transaction (and user) a request belongs to, for the journal."""
-    request[TRANSACTION_ID] = transaction.id
-    if transaction.login:
-        request[USER] = transaction.login
+    """Note which transaction a request belongs to, for the journal (which reads its user once the step is done)."""
+    request[TRANSACTION] = transaction
     return transaction
 
 

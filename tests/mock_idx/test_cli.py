@@ -1,0 +1,54 @@
+"""``mock-idx serve`` as a user starts it: loopback by default, ready at once, says where and as whom to sign in."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+
+import urllib.request
+
+from mock_idx.cli import _warn_if_exposed
+from mock_idx.config import Settings
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_serve_prints_the_issuer_and_the_demo_user_then_answers():
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "mock_idx", "serve", "--port", str(port)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        banner = [process.stdout.readline() for _ in range(6)]
+        assert f"issuer:       http://127.0.0.1:{port}/oauth2/default" in "".join(banner)
+        assert "demo@example.com / password demo1234" in "".join(banner)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/oauth2/default/.well-known/openid-configuration") as r:
+            assert r.status == 200
+        with socket.socket() as probe:
+            assert probe.connect_ex(("127.0.0.1", port)) == 0
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+def test_serve_refuses_a_missing_scenario_with_a_clear_message():
+    result = subprocess.run([sys.executable, "-m", "mock_idx", "serve", "--scenario", "no-such-scenario"],
+                            capture_output=True, text=True, timeout=30)
+    assert result.returncode == 2 and "no-such-scenario" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_binding_beyond_loopback_warns_loudly(capsys):
+    _warn_if_exposed(Settings(host="0.0.0.0"))
+    assert "FAKE identity provider" in capsys.readouterr().err
+    _warn_if_exposed(Settings(host="127.0.0.1"))
+    _warn_if_exposed(Settings(host="localhost"))
+    assert capsys.readouterr().err == ""
+
+
+def test_default_host_is_loopback():
+    assert Settings().host == "127.0.0.1"
+

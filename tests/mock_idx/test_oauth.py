@@ -1,0 +1,201 @@
+"""OAuth and OIDC: discovery, interact checks, the interaction-code exchange, tokens verified against the JWKS."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+
+import jwt
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+from idx_driver import REDIRECT_URI, Flow, control, put_user
+
+from mock_idx.app import create_app
+from mock_idx.config import Settings
+
+LOGIN = "barbara@example.com"
+
+
+async def signed_in(client, flow: Flow) -> dict:
+    await put_user(client, LOGIN, outcome="approve")
+    await flow.push_sign_in(LOGIN)
+    await flow.poll()
+    response = await flow.exchange()
+    assert response.status == 200, await response.text()
+    assert response.headers["Cache-Control"] == "no-store"
+    return await response.json()
+
+
+async def verify(client, token: str, audience: str | None = None) -> dict:
+    config = await (await client.get("/oauth2/default/.well-known/openid-configuration")).json()
+    jwks = await (await client.get(config["jwks_uri"].split(str(client.make_url("")).rstrip("/"))[1])).json()
+    key = jwt.PyJWKSet.from_dict(jwks)[jwt.get_unverified_header(token)["kid"]]
+    return jwt.decode(token, key.key, algorithms=["RS256"], audience=audience, issuer=config["issuer"],
+                      options={"verify_aud": audience is not None})
+
+
+@pytest.mark.parametrize("path, issuer_suffix", [
+    ("/oauth2/default/.well-known/openid-configuration", "/oauth2/default"),
+    ("/oauth2/default/.well-known/oauth-authorization-server", "/oauth2/default"),
+    ("/oauth2/aus123/.well-known/openid-configuration", "/oauth2/aus123"),
+    ("/.well-known/openid-configuration", ""),
+])
+async def test_discovery_for_custom_and_org_servers(client, path, issuer_suffix):
+    config = await (await client.get(path)).json()
+    base = str(client.make_url("")).rstrip("/")
+    assert config["issuer"] == base + issuer_suffix
+    assert config["code_challenge_methods_supported"] == ["S256"]
+    endpoints = base + (issuer_suffix or "/oauth2")
+    assert config["jwks_uri"] == f"{endpoints}/v1/keys" and config["token_endpoint"] == f"{endpoints}/v1/token"
+
+
+async def test_id_token_verifies_against_the_published_keys_with_every_claim(client, flow: Flow):
+    tokens = await signed_in(client, flow)
+    assert tokens["token_type"] == "Bearer" and tokens["expires_in"] == 3600 and "state" not in tokens
+    claims = await verify(client, tokens["id_token"], audience="test-client")
+    assert claims["email"] == LOGIN and claims["preferred_username"] == LOGIN and claims["name"] == "Ada Lovelace"
+    assert claims["nonce"] == "nonce-1" and claims["amr"] == ["pwd", "swk", "mfa"]
+    assert claims["exp"] - claims["iat"] == 3600 and claims["auth_time"] <= claims["iat"]
+    digest = hashlib.sha256(tokens["access_token"].encode()).digest()[:16]
+    assert claims["at_hash"] == base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+async def test_access_token_is_a_jwt_with_scopes_user_and_client(client, flow: Flow):
+    tokens = await signed_in(client, flow)
+    claims = await verify(client, tokens["access_token"], audience="api://default")
+    assert claims["scp"] == ["openid", "profile", "email"] and claims["cid"] == "test-client"
+    assert claims["uid"].startswith("00u") and claims["sub"] == LOGIN
+
+
+async def test_org_server_tokens_carry_the_org_issuer(client):
+    flow = Flow(client, issuer_path="/oauth2")
+    await put_user(client, LOGIN, outcome="approve")
+    await flow.push_sign_in(LOGIN)
+    await flow.poll()
+    tokens = await (await flow.exchange()).json()
+    claims = jwt.decode(tokens["id_token"], options={"verify_signature": False})
+    assert claims["iss"] == str(client.make_url("")).rstrip("/")
+
+
+async def test_interaction_code_is_single_use(client, flow: Flow):
+    await signed_in(client, flow)
+    replay = await flow.exchange()
+    assert replay.status == 400
+    assert await replay.json() == {"error": "invalid_grant",
+                                   "error_description": "The interaction code is invalid or has expired."}
+
+
+@pytest.mark.parametrize("override, description", [
+    ({"code_verifier": "a" * 43}, "PKCE verification failed."),
+    ({"client_id": "another-client"}, "The interaction code is invalid or has expired."),
+    ({"redirect_uri": "http://evil.test/cb"}, "The redirect URI does not match the one used in the authorize request."),
+])
+async def test_code_is_bound_to_its_client_redirect_and_pkce(client, flow: Flow, override, description):
+    await put_user(client, LOGIN, outcome="approve")
+    await flow.push_sign_in(LOGIN)
+    await flow.poll()
+    refused = await flow.exchange(**override)
+    assert refused.status == 400 and (await refused.json())["error_description"] == description
+    assert (await flow.exchange()).status == 400, "a refused code is spent too"
+
+
+async def test_interaction_code_expires(client, flow: Flow):
+    await put_user(client, LOGIN, outcome="approve")
+    await flow.push_sign_in(LOGIN)
+    await flow.poll()
+    await control(client, "POST", "/clock/advance", json={"seconds": 61})
+    assert (await flow.exchange()).status == 400
+
+
+@pytest.mark.parametrize("form, status, error", [
+    ({"redirect_uri": REDIRECT_URI, "code_challenge": "x" * 43, "code_challenge_method": "S256"}, 401,
+     "invalid_client"),
+    ({"client_id": "c", "code_challenge": "x" * 43, "code_challenge_method": "S256"}, 400, "invalid_request"),
+    ({"client_id": "c", "redirect_uri": REDIRECT_URI}, 400, "invalid_request"),
+    ({"client_id": "c", "redirect_uri": REDIRECT_URI, "code_challenge": "x", "code_challenge_method": "plain"},
+     400, "invalid_request"),
+])
+async def test_interact_refuses_incomplete_requests(client, form, status, error):
+    response = await client.post("/oauth2/default/v1/interact", data=form)
+    assert response.status == status and (await response.json())["error"] == error
+
+
+async def test_registered_clients_and_redirects_are_enforced_once_a_scenario_registers_them(tmp_path):
+    scenario = tmp_path / "clients.yaml"
+    scenario.write_text("settings:\n  clients:\n    - client_id: known\n      redirect_uris: [http://app.test/cb]\n")
+    async with TestClient(TestServer(create_app(Settings(scenario=str(scenario))))) as client:
+        base = {"code_challenge": "x" * 43, "code_challenge_method": "S256", "scope": "openid"}
+        unknown = await client.post("/oauth2/default/v1/interact",
+                                    data={**base, "client_id": "other", "redirect_uri": "http://app.test/cb"})
+        assert unknown.status == 401
+        bad_redirect = await client.post("/oauth2/default/v1/interact",
+                                         data={**base, "client_id": "known", "redirect_uri": "http://x.test/cb"})
+        assert bad_redirect.status == 400
+        good = await client.post("/oauth2/default/v1/interact",
+                                 data={**base, "client_id": "known", "redirect_uri": "http://app.test/cb"})
+        assert good.status == 200
+
+
+async def test_refresh_token_grant(client):
+    flow = Flow(client, scope="openid profile offline_access")
+    tokens = await signed_in(client, flow)
+    refreshed = await client.post("/oauth2/default/v1/token", data={
+        "grant_type": "refresh_token", "refresh_token": tokens["refresh_token"], "client_id": "test-client"})
+    assert refreshed.status == 200
+    assert "id_token" in await refreshed.json()
+    stolen = await client.post("/oauth2/default/v1/token", data={
+        "grant_type": "refresh_token", "refresh_token": tokens["refresh_token"], "client_id": "other"})
+    assert stolen.status == 400 and (await stolen.json())["error"] == "invalid_grant"
+
+
+async def test_unsupported_grant_type(client):
+    response = await client.post("/oauth2/default/v1/token", data={"grant_type": "password", "client_id": "c"})
+    assert response.status == 400 and (await response.json())["error"] == "unsupported_grant_type"
+
+
+async def test_userinfo_introspect_revoke(client, flow: Flow):
+    tokens = await signed_in(client, flow)
+    bearer = {"Authorization": f"Bearer {tokens['access_token']}"}
+    info = await (await client.get("/oauth2/default/v1/userinfo", headers=bearer)).json()
+    assert info["email"] == LOGIN and info["sub"].startswith("00u")
+    assert (await client.post("/oauth2/default/v1/userinfo", headers=bearer)).status == 200
+
+    form = {"client_id": "test-client", "token": tokens["access_token"]}
+    active = await (await client.post("/oauth2/default/v1/introspect", data=form)).json()
+    assert active["active"] is True and active["client_id"] == "test-client" and active["username"] == LOGIN
+
+    assert (await client.post("/oauth2/default/v1/revoke", data=form)).status == 200
+    assert (await (await client.post("/oauth2/default/v1/introspect", data=form)).json()) == {"active": False}
+    assert (await client.get("/oauth2/default/v1/userinfo", headers=bearer)).status == 401
+
+
+async def test_tokens_are_inactive_after_they_expire(client, flow: Flow):
+    tokens = await signed_in(client, flow)
+    await control(client, "POST", "/clock/advance", json={"seconds": 3601})
+    form = {"client_id": "test-client", "token": tokens["access_token"]}
+    assert (await (await client.post("/oauth2/default/v1/introspect", data=form)).json()) == {"active": False}
+
+
+async def test_garbage_tokens_are_simply_inactive(client):
+    for token in ("", "abc", "a.b.c", "x" * 5000):
+        response = await client.post("/oauth2/default/v1/introspect", data={"client_id": "c", "token": token or "-"})
+        assert response.status == 200 and await response.json() == {"active": False}
+
+
+async def test_logout_redirects_with_state(client):
+    response = await client.get("/oauth2/default/v1/logout", params={
+        "post_logout_redirect_uri": "http://app.test/bye", "state": "s1"}, allow_redirects=False)
+    assert response.status == 302 and response.headers["Location"] == "http://app.test/bye?state=s1"
+
+
+async def test_a_key_file_keeps_the_key_across_restarts(tmp_path):
+    settings = Settings(key_file=tmp_path / "key.pem")
+    kids = []
+    for _ in range(2):
+        async with TestClient(TestServer(create_app(settings))) as client:
+            kids.append((await (await client.get("/oauth2/default/v1/keys")).json())["keys"][0]["kid"])
+    assert kids[0] == kids[1]
+    assert oct((tmp_path / "key.pem").stat().st_mode)[-3:] == "600"
+    async with TestClient(TestServer(create_app(Settings()))) as client:
+        fresh = (await (await client.get("/oauth2/default/v1/keys")).json())["keys"][0]
+    assert fresh["kid"] != kids[0] and fresh["alg"] == "RS256" and fresh["kty"] == "RSA"
