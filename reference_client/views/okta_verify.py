@@ -73,7 +73,8 @@ async def push_sent(request: web.Request) -> web.Response:
 async def challenge_poll(request: web.Request) -> web.Response:
     """The guide's ChallengePoll: `{ContinuePolling, Refresh, Next}` for the PushSent page's script.
 
-    Always JSON, even when the flow ends or fails, because the script can only follow `Next`.
+    Always JSON, even when the flow ends or fails, because the script can only follow `Next`; `Refresh` is 0
+    once polling stops.
     """
     context = idx_context(await get_session(request))
     if context is None:
@@ -87,8 +88,7 @@ async def challenge_poll(request: web.Request) -> web.Response:
     if response.continue_polling:
         return _poll_json(True, response.poll_refresh_ms, PUSH_SENT)
     next_page = await settle(request, response)
-    return _poll_json(False, response.poll_refresh_ms, PUSH_EXPIRED if response.status is Status.Terminal
-                      else next_page)
+    return _poll_json(False, 0, PUSH_EXPIRED if response.status is Status.Terminal else next_page)
 
 
 @routes.get(PUSH_REJECTED)

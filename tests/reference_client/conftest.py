@@ -1,4 +1,5 @@
-"""Fixtures for the reference client: a mock_idx server in the test's loop, its control API, an IDX client.
+"""Fixtures for the reference client: a mock_idx server in the test's loop, its control API, an IDX client, and a
+cookie-keeping test browser for the web app.
 
 The mock runs as an aiohttp TestServer in the same event loop (no thread), with a fast poll refresh so nothing
 waits; the control API is driven over HTTP exactly as a user's tests would.
@@ -7,15 +8,19 @@ waits; the control API is driven over HTTP exactly as a user's tests would.
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
 import pytest
-from aiohttp.test_utils import TestServer
+from aiohttp.test_utils import TestClient, TestServer
 
 from mock_idx.app import create_app as create_mock_app
 from mock_idx.config import Settings
+from reference_client.app import create_app
+from reference_client.config import AppConfig
 from reference_client.idx import IdxClient, IdxClientConfig
 
 POLL_REFRESH_MS = 50
@@ -96,3 +101,50 @@ def idx_config(mock: MockControl) -> IdxClientConfig:
 @pytest.fixture
 def idx_client(idx_config: IdxClientConfig, http: aiohttp.ClientSession) -> IdxClient:
     return IdxClient(idx_config, http)
+
+
+CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+@dataclass
+class Page:
+    status: int
+    text: str
+    location: str | None
+    headers: Any
+
+
+class Browser:
+    """A cookie-keeping client of the reference web app that posts forms with the last page's CSRF token."""
+
+    def __init__(self, client: TestClient) -> None:
+        self.client = client
+        self.csrf_token = ""
+
+    async def get(self, path: str) -> Page:
+        return await self._page(await self.client.get(path, allow_redirects=False))
+
+    async def post(self, path: str, fields: dict[str, str] | None = None, *, csrf: str | None = None) -> Page:
+        data = {"csrf_token": self.csrf_token if csrf is None else csrf, **(fields or {})}
+        return await self._page(await self.client.post(path, data=data, allow_redirects=False))
+
+    async def poll(self) -> dict[str, Any]:
+        """One ChallengePoll as the PushSent page's script makes it; checks the guide's JSON contract."""
+        response = await self.client.get("/okta-verify/challenge-poll", allow_redirects=False)
+        assert response.status == 200 and response.content_type == "application/json"
+        reply = await response.json()
+        assert set(reply) == {"ContinuePolling", "Refresh", "Next"} and isinstance(reply["Refresh"], int)
+        return reply
+
+    async def _page(self, response: Any) -> Page:
+        text = await response.text()
+        if match := CSRF_INPUT.search(text):
+            self.csrf_token = match.group(1)
+        return Page(response.status, text, response.headers.get("Location"), response.headers)
+
+
+@pytest.fixture
+async def browser(idx_config: IdxClientConfig) -> AsyncIterator[Browser]:
+    app = create_app(AppConfig(idx=idx_config))
+    async with TestClient(TestServer(app, host="127.0.0.1")) as client:
+        yield Browser(client)

@@ -1,0 +1,172 @@
+"""The reference web app's routes with aiohttp's test client, signing in against mock_idx."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+PASSWORD = "correct-horse-1"
+
+
+async def sign_in_to_methods(browser, login: str) -> None:
+    """Login, then pick Okta Verify: ends on the method page."""
+    assert (await browser.get("/login")).status == 200
+    login_page = await browser.post("/login", {"username": login, "password": PASSWORD})
+    assert (login_page.status, login_page.location) == (302, "/select-authenticator")
+    choices = await browser.get("/select-authenticator")
+    [authenticator_id] = re.findall(r'name="authenticator_id" value="([^"]+)"', choices.text)
+    assert "Okta Verify" in choices.text and '<button type="submit">Submit</button>' in choices.text
+    picked = await browser.post("/select-authenticator", {"authenticator_id": authenticator_id})
+    assert picked.location == "/okta-verify/select-method"
+
+
+async def choose_method(browser, method: str) -> str:
+    await browser.get("/okta-verify/select-method")
+    return (await browser.post("/okta-verify/select-method", {"method_type": method})).location
+
+
+async def wait_for_push(browser, login: str) -> None:
+    await sign_in_to_methods(browser, login)
+    assert await choose_method(browser, "push") == "/okta-verify/push-sent"
+
+
+async def test_login_page_has_labelled_fields_and_protective_headers(browser):
+    page = await browser.get("/login")
+    assert page.status == 200
+    assert '<label for="username">Username</label>' in page.text
+    assert '<label for="password">Password</label>' in page.text
+    assert '<button type="submit">Sign in</button>' in page.text
+    assert "script-src 'self'" in page.headers["Content-Security-Policy"]
+
+
+async def test_wrong_password_shows_oktas_message_on_the_form(browser, mock):
+    login = await mock.add_user()
+    await browser.get("/login")
+    page = await browser.post("/login", {"username": login, "password": "wrong"})
+    assert page.status == 401
+    assert "Authentication failed" in page.text and f'value="{login}"' in page.text
+
+
+@pytest.mark.parametrize("csrf", ["", "forged-token"])
+async def test_forms_without_the_sessions_csrf_token_are_rejected(browser, mock, csrf):
+    login = await mock.add_user()
+    await browser.get("/login")
+    page = await browser.post("/login", {"username": login, "password": PASSWORD}, csrf=csrf)
+    assert page.status == 403
+    assert ("POST", "/idp/idx/identify") not in await mock.journal_paths()
+
+
+async def test_session_cookie_is_httponly_lax_and_opaque(browser):
+    page = await browser.get("/login")
+    cookie = page.headers["Set-Cookie"]
+    assert cookie.startswith("reference_client_session=")
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert browser.csrf_token not in cookie and "csrf" not in cookie  # encrypted, not just signed
+
+
+async def test_method_page_follows_the_guide(browser, mock):
+    await sign_in_to_methods(browser, await mock.add_user())
+    page = await browser.get("/okta-verify/select-method")
+    assert "<h1>Verify it's you with a security method</h1>" in page.text
+    assert "Select from the following options" in page.text
+    labels = re.findall(r'name="method_type" value="(\w+)" required>\s*([^<]+?)\s*</label>', page.text)
+    assert sorted(labels) == [("push", "Get a push notification"), ("totp", "Enter a code")]
+    assert '<button type="submit">Cancel</button>' in page.text.replace(' class="link"', "")
+
+
+async def test_approved_number_challenge_push_signs_in_then_sign_out_revokes(browser, mock):
+    login = await mock.add_user(number_challenge=True, name="Alice Example")
+    await wait_for_push(browser, login)
+
+    page = await browser.get("/okta-verify/push-sent")
+    assert "<h1>Push Sent</h1>" in page.text and ">Verify with something else</a>" in page.text
+    assert 'data-poll-url="/okta-verify/challenge-poll" data-refresh="50"' in page.text
+    [number] = re.findall(r'id="correct-answer">(\d+)<', page.text)
+    assert await browser.poll() == {"ContinuePolling": True, "Refresh": 50, "Next": "/okta-verify/push-sent"}
+
+    await mock.approve_push(login, answer=int(number))
+    assert await browser.poll() == {"ContinuePolling": False, "Refresh": 0, "Next": "/"}
+
+    home = await browser.get("/")
+    assert "<h1>Welcome, Alice Example</h1>" in home.text
+    assert '<th scope="row">preferred_username</th><td>' + login in home.text
+    signed_out = await browser.post("/logout")
+    assert signed_out.location == "/"
+    assert ("POST", "/oauth2/default/v1/revoke") in await mock.journal_paths()
+    assert 'href="/login">Sign in</a>' in (await browser.get("/")).text
+
+
+async def test_denied_push_offers_resend_and_another_method(browser, mock):
+    login = await mock.add_user()
+    await wait_for_push(browser, login)
+    await mock.deny_push(login)
+
+    assert await browser.poll() == {"ContinuePolling": False, "Refresh": 0, "Next": "/okta-verify/push-rejected"}
+    rejected = await browser.get("/okta-verify/push-rejected")
+    assert "You have chosen to reject this login." in rejected.text
+    assert ">Resend push notification</button>" in rejected.text
+    assert 'href="/okta-verify/select-method">Verify with something else</a>' in rejected.text
+
+    assert (await browser.post("/okta-verify/resend-push")).location == "/okta-verify/push-sent"
+    await mock.approve_push(login)
+    assert (await browser.poll())["Next"] == "/"
+
+
+async def test_expired_push_offers_to_start_again(browser, mock):
+    login = await mock.add_user()
+    await wait_for_push(browser, login)
+    await mock.advance_clock(301)
+
+    assert await browser.poll() == {"ContinuePolling": False, "Refresh": 0, "Next": "/okta-verify/push-expired"}
+    page = await browser.get("/okta-verify/push-expired")
+    assert "Your push notification has expired." in page.text and 'href="/login">Sign in again</a>' in page.text
+    assert (await browser.get("/okta-verify/push-sent")).location == "/login"
+
+
+async def test_wrong_code_shows_invalid_code_then_the_right_one_signs_in(browser, mock):
+    login = await mock.add_user()
+    await sign_in_to_methods(browser, login)
+    assert await choose_method(browser, "totp") == "/okta-verify/enter-code"
+    form = await browser.get("/okta-verify/enter-code")
+    assert '<label for="code">Enter code</label>' in form.text and ">Verify</button>" in form.text
+
+    code = await mock.totp_code(login)
+    wrong = await browser.post("/okta-verify/enter-code", {"code": f"{(int(code) + 1) % 1_000_000:06d}"})
+    assert wrong.status == 401 and "Invalid code. Try again." in wrong.text
+
+    assert (await browser.post("/okta-verify/enter-code", {"code": code})).location == "/"
+
+
+async def test_cancel_cancels_the_transaction_and_returns_to_login(browser, mock):
+    login = await mock.add_user()
+    await sign_in_to_methods(browser, login)
+    assert (await browser.post("/cancel")).location == "/login"
+    assert ("POST", "/idp/idx/cancel") in await mock.journal_paths(login)
+    assert (await browser.get("/okta-verify/select-method")).location == "/login"
+
+
+@pytest.mark.parametrize(("requested", "landing"), [
+    ("https://evil.example/steal", "/"), ("//evil.example", "/"), ("/?after=signin", "/?after=signin")])
+async def test_after_sign_in_only_local_next_urls_are_followed(browser, mock, requested, landing):
+    login = await mock.add_user()
+    await browser.get(f"/login?next={requested}")
+    await sign_in_to_methods(browser, login)
+    await choose_method(browser, "totp")
+    done = await browser.post("/okta-verify/enter-code", {"code": await mock.totp_code(login)})
+    assert done.location == landing
+
+
+async def test_poll_without_a_sign_in_sends_the_page_to_login(browser):
+    assert await browser.poll() == {"ContinuePolling": False, "Refresh": 0, "Next": "/login"}
+
+
+async def test_rate_limited_poll_asks_the_page_to_slow_down(browser, mock):
+    login = await mock.add_user()
+    await wait_for_push(browser, login)
+    await mock.fail_next("/idp/idx/authenticators/poll", status=429, user=login)
+
+    slowed = await browser.poll()
+
+    assert slowed["ContinuePolling"] is True and slowed["Refresh"] > 50
+    assert slowed["Next"] == "/okta-verify/push-sent"
