@@ -36,10 +36,26 @@ class Site:
         return f"{self.base_url}/idp/idx/{path}"
 
 
-def render(transaction: Transaction, site: Site, error: Reason | None = None) -> dict[str, Any]:
-    """The document for the transaction's current step, optionally carrying an error message."""
+@dataclass(frozen=True)
+class Reply:
+    status: int
+    document: dict[str, Any]
+
+
+def reply(transaction: Transaction, site: Site, push_rejected_status: int = 200) -> Reply:
+    """The status and document for the transaction as it stands after a successful request."""
     if transaction.step is Step.TIMED_OUT:
-        return render_error(Reason.VERIFICATION_TIMED_OUT, transaction)
+        return reply_error(Reason.VERIFICATION_TIMED_OUT, transaction, site)
+    status = push_rejected_status if transaction.step is Step.PUSH_REJECTED else 200
+    return Reply(status, render(transaction, site))
+
+
+def reply_error(reason: Reason, transaction: Transaction | None, site: Site) -> Reply:
+    return Reply(ERRORS[reason].status, render_error(reason, transaction, site))
+
+
+def render(transaction: Transaction, site: Site, error: Reason | None = None) -> dict[str, Any]:
+    """The document for the transaction's current (live) step, optionally carrying an error message."""
     document = _envelope(transaction)
     document.update(_STEP_RENDERERS[transaction.step](transaction, site))
     document.update(_common(transaction, site))

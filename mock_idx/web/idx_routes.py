@@ -6,9 +6,9 @@ import json
 
 from aiohttp import web
 
-from ..idx.render import render
+from ..idx.render import Reply, reply
 from ..model.errors import IdxError, Reason
-from ..model.transaction import Step, Transaction
+from ..model.transaction import Transaction
 from .keys import ENGINE, SETTINGS, USER
 from .requests import json_object, remember, requester, site, text
 
@@ -43,8 +43,6 @@ async def challenge(request: web.Request) -> web.Response:
     authenticator_id = text(body, "authenticator", "id")
     method = text(body, "authenticator", "methodType", required=False)
     engine = request.app[ENGINE]
-    if transaction.step is Step.PUSH_REJECTED and method == "push":
-        return idx_response(request, engine.resend_push(transaction, requester(request)))
     return idx_response(request, engine.choose_authenticator(transaction, authenticator_id, method,
                                                              requester(request)))
 
@@ -79,14 +77,10 @@ async def _step(request: web.Request) -> tuple[dict, Transaction]:
 
 
 def idx_response(request: web.Request, transaction: Transaction) -> web.Response:
-    settings = request.app[SETTINGS]
-    status = settings.push_rejected_status if transaction.step is Step.PUSH_REJECTED else 200
-    if transaction.step is Step.TIMED_OUT:
-        raise IdxError(Reason.VERIFICATION_TIMED_OUT, transaction)
-    return idx_json(request, render(transaction, site(request)), status)
+    return idx_json(request, reply(transaction, site(request), request.app[SETTINGS].push_rejected_status))
 
 
-def idx_json(request: web.Request, document: dict, status: int = 200) -> web.Response:
+def idx_json(request: web.Request, answer: Reply) -> web.Response:
     """IDX documents go out with Okta's ion content type exactly (no charset appended)."""
-    return web.Response(body=json.dumps(document).encode(), status=status,
+    return web.Response(body=json.dumps(answer.document).encode(), status=answer.status,
                         headers={"Content-Type": request.app[SETTINGS].idx_content_type})

@@ -14,8 +14,7 @@ from typing import Awaitable, Callable
 
 from aiohttp import web
 
-from ..idx.messages import ERRORS
-from ..idx.render import render_error, render_messages_only
+from ..idx.render import Reply, render_messages_only, reply_error
 from ..model.errors import ControlError, IdxError, NotFound, OAuthError
 from ..model.push import PushAlreadyAnswered
 from .idx_routes import idx_json
@@ -87,8 +86,7 @@ async def errors(request: web.Request, handler: Handler) -> web.StreamResponse:
     try:
         return await handler(request)
     except IdxError as error:
-        spec = ERRORS[error.reason]
-        return idx_json(request, render_error(error.reason, error.transaction, site(request)), spec.status)
+        return idx_json(request, reply_error(error.reason, error.transaction, site(request)))
     except OAuthError as error:
         headers = {"WWW-Authenticate": "Basic"} if error.status == 401 else None
         return web.json_response({"error": error.error, "error_description": error.description},
@@ -115,7 +113,7 @@ def http_error(request: web.Request, error: web.HTTPException) -> web.Response:
     summary = error.reason or "Error"
     code = CLASSIC_CODES.get(error.status, "E0000001")
     if path.startswith("/idp/idx/"):
-        return idx_json(request, render_messages_only(code, summary), error.status)
+        return idx_json(request, Reply(error.status, render_messages_only(code, summary)))
     if path.startswith("/oauth2/") or path.startswith("/.well-known/"):
         code = "invalid_token" if error.status == 401 else "invalid_request"
         return web.json_response({"error": code, "error_description": summary}, status=error.status,
