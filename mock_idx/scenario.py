@@ -6,19 +6,25 @@ Schema shipped for editors. They translate into the engine's plain model objects
 
 from __future__ import annotations
 
-from dataclasses import replace
+import base64
+import random
+import re
+import unicodedata
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Literal
+from typing import Any, Iterator, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from .model.directory import NumberAnswer, OktaVerifyEnrollment, PushBehaviour, PushOutcome, User, VerifyMethod
 from .config import Settings
+from .model.directory import NumberAnswer, OktaVerifyEnrollment, PushBehaviour, PushOutcome, User, VerifyMethod
+from .model.faults import FaultRule
 from .model.policy import Client, Policy
 
 BUILTIN_DIR = Path(__file__).parent / "scenarios"
 DEFAULT_SCENARIO = "manual-tap"
+BUILTIN_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
 class _Strict(BaseModel):
@@ -42,16 +48,24 @@ class TotpSpec(_Strict):
     secret: str | None = Field(None, pattern=r"^[A-Z2-7]{16,}=*$", description="Base32; generated when absent")
 
 
+Methods = list[Literal["push", "totp"]]
+
+
+def _both_methods() -> Methods:
+    return ["push", "totp"]
+
+
 class OktaVerifySpec(_Strict):
-    methods: list[Literal["push", "totp"]] = Field(default_factory=lambda: ["push", "totp"], min_length=1)
+    methods: Methods = Field(default_factory=_both_methods, min_length=1)
     push: PushSpec = Field(default_factory=PushSpec)
     totp: TotpSpec = Field(default_factory=TotpSpec)
 
-    def to_model(self) -> OktaVerifyEnrollment:
+    def to_model(self, totp_secret: str | None = None) -> OktaVerifyEnrollment:
+        """``totp_secret`` is the fallback when the spec names none (generated users get reproducible ones)."""
         enrollment = OktaVerifyEnrollment(methods=tuple(VerifyMethod(m) for m in self.methods),
                                           push=self.push.to_model())
-        if self.totp.secret:
-            enrollment.totp_secret = self.totp.secret
+        if self.totp.secret or totp_secret:
+            enrollment.totp_secret = self.totp.secret or totp_secret
         return enrollment
 
 
@@ -100,16 +114,137 @@ class SettingsSpec(_Strict):
                                            label=c.label) for c in self.clients))
 
 
+class GenerateSpec(_Strict):
+    """Many made-up users at once (names by Faker). The same ``seed`` gives the same people, logins and TOTP secrets
+    on every run with the same Faker version, so a load test or a screenshot can name them."""
+
+    count: int = Field(ge=1, le=10_000, description="How many users to make")
+    seed: int = Field(0, description="Same seed, same users")
+    password: str = Field(min_length=1, description="Every generated user's password")
+    domain: str = Field("example.com", pattern=r"^[A-Za-z0-9.-]+$", description="Logins are first.last@domain")
+    locale: str = Field("en_US", description="Faker locale for the names")
+    methods: Methods = Field(default_factory=_both_methods, min_length=1, description="Okta Verify methods")
+    push: PushSpec = Field(default_factory=PushSpec)
+
+    @field_validator("locale")
+    @classmethod
+    def _known_locale(cls, value: str) -> str:
+        from faker.config import AVAILABLE_LOCALES  # Faker is slow to import: only scenarios that generate pay
+
+        if value not in AVAILABLE_LOCALES:
+            raise ValueError(f"unknown Faker locale {value!r}")
+        return value
+
+    def to_users(self, taken: set[str]) -> list[User]:
+        """The users, skipping logins in ``taken`` (which grows), so generated people never replace listed ones."""
+        from faker import Faker
+
+        fake = Faker(self.locale)
+        fake.seed_instance(self.seed)
+        secrets = random.Random(self.seed)
+        okta_verify = OktaVerifySpec(methods=self.methods, push=self.push)
+        users = []
+        for _ in range(self.count):
+            first, last = fake.first_name(), fake.last_name()
+            login = login_for(first, last, self.domain, taken)
+            secret = base64.b32encode(secrets.randbytes(20)).decode()
+            users.append(User(login=login, password=self.password,
+                              profile={"firstName": first, "lastName": last, "name": f"{first} {last}"},
+                              okta_verify=okta_verify.to_model(totp_secret=secret)))
+        return users
+
+
+class FaultSpec(_Strict):
+    """A fault or latency rule, in a scenario's ``faults`` list or as the body of ``POST /_mock/v1/faults``."""
+
+    route: str = Field(pattern=r"^/", description="Request path, e.g. /idp/idx/authenticators/poll; * is a wildcard")
+    user: str | None = Field(None, min_length=1, description="Only this user's requests (default: everyone's)")
+    status: int | None = Field(None, description="Answer 429 (Okta's rate-limit body) or a 5xx instead")
+    delay_ms: int = Field(0, ge=0, le=120_000, description="Wait this long first")
+    drop: bool = Field(False, description="Close the connection without an answer")
+    times: int | None = Field(None, ge=1, description="Only the next N matching requests (default: all)")
+    fraction: float | None = Field(None, gt=0, le=1, description="Only about this share of them")
+    seed: int = Field(0, description="Seed of the rule's own random generator, used with fraction")
+
+    @field_validator("status")
+    @classmethod
+    def _failure_status(cls, value: int | None) -> int | None:
+        if value is not None and value != 429 and not 500 <= value <= 599:
+            raise ValueError("status must be 429 or a 5xx")
+        return value
+
+    @model_validator(mode="after")
+    def _does_something(self) -> "FaultSpec":
+        if self.drop and self.status is not None:
+            raise ValueError("a dropped connection has no status: set drop or status, not both")
+        if not (self.drop or self.status is not None or self.delay_ms):
+            raise ValueError("a rule needs status, delay_ms or drop")
+        return self
+
+    def to_rule(self) -> FaultRule:
+        return FaultRule(**self.model_dump())
+
+
 class Scenario(_Strict):
-    description: str = ""
+    """A mock-idx scenario: the org's settings, its users and how their phones answer, and faults to inject."""
+
+    description: str = Field("", description="What this scenario demonstrates")
     settings: SettingsSpec = Field(default_factory=SettingsSpec)
     users: list[UserSpec] = Field(default_factory=list)
+    generate: list[GenerateSpec] = Field(default_factory=list, description="Groups of Faker-made users")
+    faults: list[FaultSpec] = Field(default_factory=list, description="Fault rules in force from the start")
 
     def to_policy(self) -> Policy:
         return self.settings.to_policy()
 
     def to_users(self) -> list[User]:
-        return [spec.to_model(spec.login) for spec in self.users]
+        users = [spec.to_model(spec.login) for spec in self.users]
+        taken = {user.login.lower() for user in users}
+        for group in self.generate:
+            users.extend(group.to_users(taken))
+        return users
+
+    def to_fault_rules(self) -> list[FaultRule]:
+        return [spec.to_rule() for spec in self.faults]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a scenario, where a person can find it."""
+
+    line: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.line}: {self.field}: {self.message}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"line": self.line, "field": self.field, "message": self.message}
+
+
+class ScenarioError(ValueError):
+    """A scenario that cannot be used, with every problem found in it."""
+
+    def __init__(self, problems: list[Problem], source: str = "scenario") -> None:
+        super().__init__(f"{source} is invalid:\n" + "\n".join(f"  line {p}" for p in problems))
+        self.problems = problems
+
+
+class UnknownScenario(ValueError):
+    """No built-in scenario has that name."""
+
+
+def builtin_names() -> list[str]:
+    return sorted(path.stem for path in BUILTIN_DIR.glob("*.yaml"))
+
+
+def builtin_path(name: str) -> Path:
+    """The file of a built-in scenario; only plain names, so a request can never reach other files."""
+    path = BUILTIN_DIR / f"{name}.yaml"
+    if not BUILTIN_NAME.match(name) or not path.is_file():
+        raise UnknownScenario(f"no built-in scenario {name!r}; there are: {', '.join(builtin_names())}")
+    return path
 
 
 def resolve(name_or_path: str) -> Path:
@@ -117,44 +252,66 @@ def resolve(name_or_path: str) -> Path:
     path = Path(name_or_path)
     if path.suffix in (".yaml", ".yml") or path.exists():
         return path
-    return BUILTIN_DIR / f"{name_or_path}.yaml"
+    return builtin_path(name_or_path)
 
 
 def load(name_or_path: str | None = None) -> Scenario:
     path = resolve(name_or_path or DEFAULT_SCENARIO)
-    return parse(path.read_text(encoding="utf-8"))
+    return parse(path.read_text(encoding="utf-8"), source=str(path))
 
 
-def parse(text: str) -> Scenario:
-    return Scenario.model_validate(yaml.safe_load(text) or {})
+def parse(text: str, source: str = "scenario") -> Scenario:
+    """The scenario in ``text``, or :class:`ScenarioError` listing every problem with its line."""
+    loaded, problems = _examine(text)
+    if loaded is None or problems:
+        raise ScenarioError(problems, source)
+    return loaded
 
 
-def validate_file(path: Path) -> list[str]:
-    """Every problem in a scenario file as ``LINE: field: message``; an empty list means the file is valid."""
+def validate_file(path: Path) -> list[Problem]:
+    """Every problem in a scenario file; an empty list means the file is valid."""
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
-        return [f"0: cannot read: {error.strerror}"]
+        return [Problem(0, "(file)", f"cannot read: {error.strerror}")]
     return validate_text(text)
 
 
-def validate_text(text: str) -> list[str]:
+def validate_text(text: str) -> list[Problem]:
+    return _examine(text)[1]
+
+
+def _examine(text: str) -> tuple[Scenario | None, list[Problem]]:
     try:
         root = yaml.compose(text)
-        data = yaml.safe_load(text) or {}
+        data = yaml.safe_load(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
-        return [f"{mark.line + 1 if mark else 0}: not valid YAML: {getattr(error, 'problem', error)}"]
+        return None, [Problem(mark.line + 1 if mark else 0, "(yaml)",
+                              f"not valid YAML: {getattr(error, 'problem', None) or error}")]
+    data = {} if data is None else data
+    problems = [_problem(root, loc, message) for loc, message in _duplicate_logins(data)]
     try:
-        Scenario.model_validate(data)
+        loaded = Scenario.model_validate(data)
     except ValidationError as error:
-        return [_describe(root, issue) for issue in error.errors()]
-    return []
+        problems += [_problem(root, issue["loc"], issue["msg"]) for issue in error.errors()]
+        return None, sorted(problems, key=lambda problem: problem.line)
+    return loaded, problems
 
 
-def _describe(root: yaml.Node | None, issue: dict) -> str:
-    location = ".".join(str(part) for part in issue["loc"]) or "(top level)"
-    return f"{_line_of(root, issue['loc'])}: {location}: {issue['msg']}"
+def _duplicate_logins(data: Any) -> Iterator[tuple[tuple, str]]:
+    """What the schema cannot see: the same login listed twice (logins are case-insensitive). Read from the raw
+    data, so it is reported alongside the schema's own complaints."""
+    users = data.get("users") if isinstance(data, dict) else None
+    first_seen: dict[str, int] = {}
+    for index, user in enumerate(users if isinstance(users, list) else []):
+        login = user.get("login") if isinstance(user, dict) else None
+        if isinstance(login, str) and first_seen.setdefault(login.lower(), index) != index:
+            yield ("users", index, "login"), f"{login!r} is already users.{first_seen[login.lower()]}"
+
+
+def _problem(root: yaml.Node | None, loc: tuple, message: str) -> Problem:
+    return Problem(_line_of(root, loc), ".".join(str(part) for part in loc) or "(top level)", message)
 
 
 def _line_of(node: yaml.Node | None, path: tuple) -> int:
@@ -171,6 +328,23 @@ def _line_of(node: yaml.Node | None, path: tuple) -> int:
             break
         line = node.start_mark.line + 1
     return line
+
+
+def login_for(first: str, last: str, domain: str, taken: set[str]) -> str:
+    """``José``, ``Núñez`` -> ``jose.nunez@domain`` (a login people can type), numbered when already in ``taken``,
+    which it joins."""
+    local = ".".join(_ascii(part) for part in (first, last)).lower()
+    candidate, number = f"{local}@{domain}", 1
+    while candidate in taken:
+        number += 1
+        candidate = f"{local}{number}@{domain}"
+    taken.add(candidate)
+    return candidate
+
+
+def _ascii(name: str) -> str:
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^A-Za-z0-9]", "", folded) or "user"
 
 
 def policy_for(loaded: Scenario, settings: Settings) -> Policy:

@@ -1,0 +1,201 @@
+"""A client for the control API (``/_mock/v1``), in the standard library only.
+
+Why plain HTTP and not the engine: the control API is the documented contract, so this client works the same against a
+server in a background thread, in another process or in a container, and from sync and async tests alike (its calls
+are short and the server never runs on the caller's event loop). The pytest plugin's ``mock_idx`` fixture is one.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from .scenario import login_for
+
+API = "/_mock/v1"
+DEFAULT_PASSWORD_LENGTH = 14
+
+
+class MockIdxError(RuntimeError):
+    """The control API refused a request; ``body`` is its JSON answer (``message``, and ``errors`` for a scenario)."""
+
+    def __init__(self, status: int, body: Any) -> None:
+        detail = body.get("message", body) if isinstance(body, dict) else body
+        problems = body.get("errors") if isinstance(body, dict) else None
+        lines = [f"  line {p['line']}: {p['field']}: {p['message']}" if "line" in p else f"  {p}"
+                 for p in problems or []]
+        super().__init__("\n".join([f"mock-idx answered {status}: {detail}", *lines]))
+        self.status = status
+        self.body = body
+
+
+@dataclass(frozen=True)
+class MockUser:
+    """A user as created by :meth:`ControlClient.add_user`; ``totp_secret`` lets a test compute codes itself."""
+
+    login: str
+    password: str
+    id: str
+    profile: dict[str, str]
+    totp_secret: str | None
+    raw: dict[str, Any] = field(repr=False, default_factory=dict)
+
+
+class ControlClient:
+    def __init__(self, url: str, control_token: str | None = None, timeout: float = 30.0) -> None:
+        self.url = url.rstrip("/")
+        self._token = control_token
+        self._timeout = timeout
+        self._taken: set[str] = set()
+        self._faker: Any = None
+
+    @property
+    def issuer(self) -> str:
+        """The ``default`` custom authorization server, as most apps configure Okta."""
+        return f"{self.url}/oauth2/default"
+
+    def device_url(self, login: str) -> str:
+        """The simulated Okta Verify page of ``login`` (with the control token, when there is one)."""
+        query = f"?{urlencode({'token': self._token})}" if self._token else ""
+        return f"{self.url}/_mock/device/{quote(login)}{query}"
+
+    # --- the org -------------------------------------------------------------------------------------------------
+
+    def add_user(self, login: str | None = None, password: str | None = None, *, profile: dict[str, str] | None = None,
+                 push: str | dict[str, Any] = "manual", methods: tuple[str, ...] = ("push", "totp"),
+                 number_challenge: bool = False, totp_secret: str | None = None,
+                 okta_verify: bool = True) -> MockUser:
+        """Create (or replace) a user; Faker makes up whatever is not given.
+
+        ``push`` is an outcome (``"manual"``, ``"approve"``, ``"deny"``, ``"timeout"``) or the full push behaviour
+        (``{"outcome": "approve", "after_polls": 2, "number_answer": "wrong"}``). ``okta_verify=False`` makes a
+        password-only user.
+        """
+        fake = self._fake()
+        first, last = fake.first_name(), fake.last_name()
+        login = login or login_for(first, last, "example.com", self._taken)
+        body: dict[str, Any] = {
+            "password": password or fake.password(length=DEFAULT_PASSWORD_LENGTH),
+            "profile": {"firstName": first, "lastName": last, "name": f"{first} {last}", **(profile or {})},
+            "authenticators": {"okta_verify": _okta_verify(push, methods, number_challenge, totp_secret)
+                               if okta_verify else None},
+        }
+        answer = self._call("PUT", f"/users/{quote(login)}", body)
+        enrollment = answer["authenticators"].get("okta_verify")
+        return MockUser(login=answer["login"], password=body["password"], id=answer["id"], profile=answer["profile"],
+                        totp_secret=enrollment["totp"]["secret"] if enrollment else None, raw=answer)
+
+    def load_scenario(self, name_or_path: str | Path) -> dict[str, Any]:
+        """A built-in scenario by name, or a YAML file by path; the server keeps its scenario if this one is broken
+        (and this raises :class:`MockIdxError` listing the problems with their lines)."""
+        path = Path(name_or_path)
+        if path.suffix in (".yaml", ".yml") or path.is_file():
+            return self._call("PUT", "/scenario", text=path.read_text(encoding="utf-8"))
+        return self._call("PUT", "/scenario", {"name": str(name_or_path)})
+
+    def reset(self) -> None:
+        """Back to the scenario the server started with: no sign-ins, pushes, tokens, faults or journal."""
+        self._call("POST", "/reset")
+
+    # --- the phone -----------------------------------------------------------------------------------------------
+
+    def pushes(self, login: str) -> list[dict[str, Any]]:
+        return self._call("GET", f"/users/{quote(login)}/pushes")["pushes"]
+
+    def wait_for_push(self, login: str, timeout: float = 10.0) -> dict[str, Any]:
+        """The oldest pending push, once the app under test has sent one (for apps that sign in in the background)."""
+        deadline = time.monotonic() + timeout
+        while not (pending := self.pushes(login)):
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"no push for {login} within {timeout} s")
+            time.sleep(0.02)
+        return pending[0]
+
+    def approve_push(self, login: str, answer: int | None = None) -> dict[str, Any]:
+        """Tap "Yes, it's me" (with ``answer``, the number tapped in a number challenge; a wrong one denies)."""
+        return self._call("POST", f"/users/{quote(login)}/push/approve", {} if answer is None else {"answer": answer})
+
+    def deny_push(self, login: str) -> dict[str, Any]:
+        """Tap "No, it's not me"."""
+        return self._call("POST", f"/users/{quote(login)}/push/deny")
+
+    def totp_code(self, login: str) -> str:
+        return self._call("GET", f"/users/{quote(login)}/totp")["code"]
+
+    def advance_clock(self, seconds: float) -> dict[str, Any]:
+        """Move the fake's clock: pushes, codes, sessions and tokens expire as if the time had passed."""
+        return self._call("POST", "/clock/advance", {"seconds": seconds})
+
+    # --- what happened, and what should go wrong ---------------------------------------------------------------
+
+    def journal(self, login: str | None = None) -> list[dict[str, Any]]:
+        """Every request the fake answered (optionally one user's), oldest first."""
+        query = f"?{urlencode({'user': login})}" if login else ""
+        return self._call("GET", f"/journal{query}")["entries"]
+
+    def fail_next(self, route: str, status: int | None = None, delay: float | None = None, times: int | None = 1,
+                  user: str | None = None, drop: bool = False) -> dict[str, Any]:
+        """Make the next ``times`` requests to ``route`` (a path, ``*`` wildcards allowed) fail or slow down.
+
+        ``status``: 429 (Okta's rate-limit answer) or a 5xx; ``delay``: seconds to wait first; ``drop``: close the
+        connection. With none of them the request gets a 500. ``user`` limits it to one user's requests.
+        """
+        if status is None and not delay and not drop:
+            status = 500
+        return self.add_fault(route=route, status=status, delay_ms=round((delay or 0) * 1000), times=times,
+                              user=user, drop=drop)
+
+    def add_fault(self, **rule: Any) -> dict[str, Any]:
+        """Any fault rule, as ``POST /_mock/v1/faults`` takes it (``fraction`` and ``seed`` included)."""
+        return self._call("POST", "/faults", rule)
+
+    def faults(self) -> list[dict[str, Any]]:
+        return self._call("GET", "/faults")["faults"]
+
+    def clear_faults(self) -> None:
+        self._call("DELETE", "/faults")
+
+    # --- plumbing ------------------------------------------------------------------------------------------------
+
+    def _fake(self) -> Any:
+        if self._faker is None:
+            from faker import Faker  # slow to import: only tests that let Faker make users up pay for it
+
+            self._faker = Faker()
+        return self._faker
+
+    def _call(self, method: str, path: str, body: Any = None, text: str | None = None) -> Any:
+        data, content_type = (text.encode(), "application/yaml") if text is not None else (
+            json.dumps({} if body is None else body).encode(), "application/json")
+        request = urllib.request.Request(f"{self.url}{API}{path}", data=data if method != "GET" else None,
+                                         method=method, headers={"Content-Type": content_type,
+                                                                 "Accept": "application/json"})
+        if self._token:
+            request.add_header("Authorization", f"Bearer {self._token}")
+        try:
+            with urllib.request.urlopen(request, timeout=self._timeout) as response:
+                payload = response.read()
+        except urllib.error.HTTPError as error:
+            raise MockIdxError(error.code, _json_or_text(error.read())) from None
+        return _json_or_text(payload) if payload else None
+
+
+def _okta_verify(push: str | dict[str, Any], methods: tuple[str, ...], number_challenge: bool,
+                 totp_secret: str | None) -> dict[str, Any]:
+    behaviour = {"outcome": push} if isinstance(push, str) else dict(push)
+    if number_challenge:
+        behaviour["number_challenge"] = True
+    return {"methods": list(methods), "push": behaviour, "totp": {"secret": totp_secret}}
+
+
+def _json_or_text(payload: bytes) -> Any:
+    try:
+        return json.loads(payload)
+    except ValueError:
+        return payload.decode(errors="replace")
