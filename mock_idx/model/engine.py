@@ -63,7 +63,10 @@ class Engine:
     authenticators: OrgAuthenticators = field(default_factory=OrgAuthenticators)
     pushes: PushRegistry = field(default_factory=PushRegistry)
     totp: TotpVerifier = field(default_factory=TotpVerifier)
+    sweep_interval: float = 5.0
+    """Expired state is invisible at once; it is freed in sweeps at most this often (virtual seconds)."""
     tokens: TokenService = field(init=False)
+    _last_sweep: float = field(init=False, default=0.0)
 
     def __post_init__(self) -> None:
         self.tokens = TokenService(self.key)
@@ -210,9 +213,16 @@ class Engine:
 
     def advance_clock(self, seconds: float) -> float:
         now = self.clock.advance(seconds)
-        self.store.evict_expired(now)
-        self.tokens.forget_expired(now)
+        self.sweep(now)
         return now
+
+    def sweep(self, now: float | None = None) -> None:
+        """Free expired transactions, settled pushes, expired refresh tokens and revocations."""
+        now = self.now() if now is None else now
+        self._last_sweep = now
+        self.store.evict_expired(now)
+        self.pushes.forget_settled(now)
+        self.tokens.forget_expired(now)
 
     def reset(self, policy: Policy | None = None, users: list[User] | tuple[User, ...] = ()) -> None:
         """Forget every sign-in, push, token and user; the signing key and the clock stay."""
@@ -230,6 +240,8 @@ class Engine:
 
     def _open(self, interaction: Interaction) -> Transaction:
         now = self.now()
+        if now - self._last_sweep >= self.sweep_interval:
+            self.sweep(now)
         transaction = Transaction(interaction=interaction, created_at=now,
                                   expires_at=now + self.policy.transaction_lifetime)
         self.store.add(transaction)

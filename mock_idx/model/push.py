@@ -152,6 +152,12 @@ class PushRegistry:
                 del pushes[push.id]
         return sorted(pushes.values(), key=lambda p: p.created_at)
 
+    def forget_settled(self, now: float) -> None:
+        """Drop answered and expired pushes of every user (pushes nobody looked at again would otherwise linger)."""
+        for login in list(self._by_login):
+            if not self.pending_for(login, now):
+                del self._by_login[login]
+
     def discard(self, push: PushChallenge) -> None:
         self._by_login.get(push.login.lower(), {}).pop(push.id, None)
 

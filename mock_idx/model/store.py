@@ -36,19 +36,16 @@ class TransactionStore(Protocol):
 class InMemoryTransactionStore:
     """Dictionaries keyed by each handle. Expired transactions are invisible at once and evicted in sweeps."""
 
-    def __init__(self, sweep_interval: float = 5.0) -> None:
+    def __init__(self) -> None:
         self._by_id: dict[str, Transaction] = {}
         self._by_interaction_handle: dict[str, str] = {}
         self._by_state_handle: dict[str, str] = {}
         self._by_code: dict[str, str] = {}
-        self._sweep_interval = sweep_interval
-        self._last_sweep = 0.0
 
     def add(self, transaction: Transaction) -> None:
         self._by_id[transaction.id] = transaction
         self._by_interaction_handle[transaction.interaction_handle] = transaction.id
         self._by_state_handle[transaction.state_handle] = transaction.id
-        self.evict_expired(transaction.created_at)
 
     def index_interaction_code(self, transaction: Transaction) -> None:
         if transaction.interaction_code:
@@ -70,11 +67,7 @@ class InMemoryTransactionStore:
         if transaction.interaction_code:
             self._by_code.pop(transaction.interaction_code, None)
 
-    def evict_expired(self, now: float, force: bool = False) -> int:
-        """Drop every expired transaction; cheap to call often, since it sweeps at most every few seconds."""
-        if not force and now - self._last_sweep < self._sweep_interval:
-            return 0
-        self._last_sweep = now
+    def evict_expired(self, now: float) -> int:
         expired = [t for t in self._by_id.values() if not t.is_alive(now)]
         for transaction in expired:
             self.remove(transaction)
