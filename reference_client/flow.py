@@ -7,7 +7,8 @@ the user in, or end the flow with a notice) and names the next page, so the mapp
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 import aiohttp_jinja2
@@ -15,10 +16,17 @@ from aiohttp import web
 from aiohttp_session import get_session
 
 from .idx import AuthenticationStatus as Status
-from .idx import AuthResponse, IdxClient, IdxContext, Message
+from .idx import AuthResponse, IdxClient, IdxContext, IdxStepUnavailableError, Message
 from .navigation import CONTINUABLE, LOGIN, page_for
 from .security import csrf_token
-from .session_state import add_notices, idx_context, keep_idx_context, sign_in, signed_in_user, take_notices
+from .session_state import (
+    add_notices,
+    idx_context,
+    keep_idx_context,
+    sign_in,
+    signed_in_user,
+    take_notices,
+)
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +58,37 @@ async def settle(request: web.Request, response: AuthResponse) -> str:
     keep_idx_context(session, None)
     add_notices(session, texts(response.errors) or [_ended_notice(response)])
     return page_for(response.status)
+
+
+@dataclass(frozen=True)
+class ChoicePage:
+    """A page of radio buttons built from the current IDX state, whose submit makes the choice through the client.
+
+    `choices` reads (value, label) pairs from a response (no choices: the transaction is elsewhere, redirect);
+    `choose` picks the client method that submits one.
+    """
+
+    template: str
+    field: str
+    missing: str
+    choices: Callable[[AuthResponse], list[tuple[str, str]]]
+    choose: Callable[[IdxClient], Callable[[IdxContext, str], Awaitable[AuthResponse]]]
+
+    async def show(self, request: web.Request, errors: list[str] | None = None) -> web.Response:
+        response = await current_step(request, lambda r: bool(self.choices(r)))
+        return await render(self.template, request, {"choices": self.choices(response), "errors": errors or []},
+                            status=400 if errors else 200)
+
+    async def submit(self, request: web.Request) -> web.Response:
+        context = await require_context(request)
+        value = str((await request.post()).get(self.field, ""))
+        if not value:
+            return await self.show(request, [self.missing])
+        try:
+            response = await self.choose(idx_client(request))(context, value)
+        except IdxStepUnavailableError:
+            return await self.show(request, ["That option is not available any more. Select another."])
+        raise web.HTTPFound(await settle(request, response))
 
 
 async def current_step(request: web.Request, shows: Callable[[AuthResponse], bool]) -> AuthResponse:

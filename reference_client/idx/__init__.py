@@ -17,7 +17,13 @@ from .errors import (
     OAuthError,
     TokenValidationError,
 )
-from .results import AuthenticationStatus, AuthenticatorOption, AuthResponse, MethodOption, TokenSet
+from .results import (
+    AuthenticationStatus,
+    AuthenticatorOption,
+    AuthResponse,
+    MethodOption,
+    TokenSet,
+)
 
 __all__ = [
     "AuthResponse",

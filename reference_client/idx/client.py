@@ -26,8 +26,8 @@ from .interpret import (
     status_of,
 )
 from .oauth import OAuthClient
-from .results import AuthenticationStatus as Status
 from .results import DEFAULT_POLL_REFRESH_MS, AuthResponse, TokenSet
+from .results import AuthenticationStatus as Status
 from .tokens import IdTokenVerifier
 from .transport import ION_JSON, Transport
 

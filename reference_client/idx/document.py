@@ -200,7 +200,9 @@ def _parse_field(item: Mapping[str, Any], raw: Mapping[str, Any], prefix: str) -
     dotted = f"{prefix}.{name}" if prefix else name
     value, form = item.get("value"), item.get("form")
     if form is None and isinstance(value, Mapping) and "form" in value:
-        value, form = None, value["form"]  # e.g. the push `resend` remediation: `value: {form: {value: [...]}}`
+        # e.g. the rejected push's `resend` remediation: `value: {form: {value: [...]}}`
+        form = value["form"]
+        value = None
     return Field(
         name=name,
         label=item.get("label"),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 from .context import IdxContext
@@ -12,7 +12,7 @@ from .document import Message
 DEFAULT_POLL_REFRESH_MS = 4000
 
 
-class AuthenticationStatus(str, Enum):
+class AuthenticationStatus(StrEnum):
     """Where a sign-in stands after a call.
 
     Names and values follow the .NET SDK's `AuthenticationStatus` (so the ASP.NET guide reads the same), plus

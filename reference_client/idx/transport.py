@@ -7,7 +7,6 @@ turns what no caller can handle as a step (network failures, 429, 5xx without an
 
 from __future__ import annotations
 
-import asyncio
 import json
 import time
 from collections.abc import Mapping
@@ -62,7 +61,7 @@ class Transport:
             async with self._session.request(method, url, **kwargs) as response:
                 text = await response.text()
                 status, headers = response.status, response.headers
-        except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+        except (TimeoutError, aiohttp.ClientError) as exc:
             raise IdxTransientError(f"{method} {url} failed: {exc!r}") from exc
         if status == 429:
             raise IdxRateLimitedError(f"{method} {url}: 429 Too Many Requests", pacing_hint_ms(headers))

@@ -12,7 +12,12 @@ from ..idx import AuthenticationStatus as Status
 from ..idx import IdxClient, IdxError
 from ..navigation import CANCEL, HOME, LOGIN, LOGOUT
 from ..security import safe_local_path
-from ..session_state import idx_context, keep_idx_context, remember_return_to, signed_in_user
+from ..session_state import (
+    idx_context,
+    keep_idx_context,
+    remember_return_to,
+    signed_in_user,
+)
 
 routes = web.RouteTableDef()
 

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from aiohttp import web
 from aiohttp_session import get_session
 
-from ..flow import current_step, idx_client, log, render, require_context, settle, texts
+from ..flow import (
+    ChoicePage,
+    current_step,
+    idx_client,
+    log,
+    render,
+    require_context,
+    settle,
+    texts,
+)
 from ..idx import AuthenticationStatus as Status
-from ..idx import AuthResponse, IdxError, IdxStepUnavailableError
+from ..idx import AuthResponse, IdxError
 from ..navigation import (
     CHALLENGE_POLL,
     ENTER_CODE,
@@ -25,38 +36,20 @@ routes = web.RouteTableDef()
 PUSH_REJECTED_TEXT = "You have chosen to reject this login."
 
 
-def _is(status: Status):  # noqa: ANN202 - a tiny predicate factory for current_step
+def _is(status: Status) -> Callable[[AuthResponse], bool]:
+    """A `current_step` test: the page shows while the transaction is in this status."""
     return lambda response: response.status is status
-
-
-def _offers_methods(response: AuthResponse) -> bool:
-    return bool(response.method_types)
 
 
 # -- method choice ---------------------------------------------------------------------------------------------
 
-@routes.get(SELECT_METHOD)
-async def select_method_page(request: web.Request) -> web.Response:
-    return await _render_methods(request)
-
-
-@routes.post(SELECT_METHOD)
-async def select_method(request: web.Request) -> web.Response:
-    context = await require_context(request)
-    method_type = str((await request.post()).get("method_type", ""))
-    if not method_type:
-        return await _render_methods(request, ["Select a security method."], status=400)
-    try:
-        response = await idx_client(request).select_method(context, method_type)
-    except IdxStepUnavailableError:
-        return await _render_methods(request, ["That method is not available. Select another."], status=400)
-    raise web.HTTPFound(await settle(request, response))
-
-
-async def _render_methods(request: web.Request, errors: list[str] | None = None, status: int = 200) -> web.Response:
-    response = await current_step(request, _offers_methods)
-    return await render("select_method.html", request, {"methods": response.method_types, "errors": errors or []},
-                  status=status)
+method_page = ChoicePage(
+    template="select_method.html", field="method_type", missing="Select a security method.",
+    choices=lambda response: [(m.value, m.label) for m in response.method_types],
+    choose=lambda client: client.select_method,
+)
+routes.get(SELECT_METHOD)(method_page.show)
+routes.post(SELECT_METHOD)(method_page.submit)
 
 
 # -- push ------------------------------------------------------------------------------------------------------
@@ -65,8 +58,8 @@ async def _render_methods(request: web.Request, errors: list[str] | None = None,
 async def push_sent(request: web.Request) -> web.Response:
     response = await current_step(request, _is(Status.AwaitingChallengeAuthenticatorPollResponse))
     return await render("push_sent.html", request, {"correct_answer": response.correct_answer,
-                                              "refresh_ms": response.poll_refresh_ms,
-                                              "poll_url": CHALLENGE_POLL})
+                                                    "refresh_ms": response.poll_refresh_ms,
+                                                    "poll_url": CHALLENGE_POLL})
 
 
 @routes.get(CHALLENGE_POLL)

@@ -146,7 +146,8 @@ async def test_cancel_ends_the_transaction(idx_client, mock):
 
     assert canceled.status is Status.Canceled and canceled.context is None
     assert ("POST", "/idp/idx/cancel") in await mock.journal_paths(login)
-    assert (await idx_client.introspect(waiting.context)).status is not Status.AwaitingChallengeAuthenticatorPollResponse
+    after = await idx_client.introspect(waiting.context)
+    assert after.status is not Status.AwaitingChallengeAuthenticatorPollResponse
 
 
 async def test_a_method_that_is_not_offered_is_refused_without_a_request(idx_client, mock):
