@@ -9,10 +9,11 @@ from aiohttp import web
 from . import scenario
 from .config import Settings
 from .model.engine import Engine
+from .model.faults import FaultPlan
 from .model.journal import Journal
 from .model.tokens import SigningKey
-from .web import middleware
-from .web.keys import ENGINE, JOURNAL, SETTINGS
+from .web import faults, middleware
+from .web.keys import ENGINE, FAULTS, JOURNAL, SETTINGS
 from .web.urls import add_routes
 
 
@@ -25,10 +26,12 @@ def create_app(settings: Settings | None = None) -> web.Application:
         engine.put_user(user)
     app = web.Application(
         client_max_size=settings.max_body_bytes,
-        middlewares=[middleware.cors, middleware.journal, middleware.control_auth, middleware.errors])
+        middlewares=[middleware.cors, middleware.journal, middleware.control_auth, middleware.errors,
+                     faults.inject])
     app[SETTINGS] = settings
     app[ENGINE] = engine
     app[JOURNAL] = Journal(settings.journal_capacity)
+    app[FAULTS] = FaultPlan(loaded.to_fault_rules())
     aiohttp_jinja2.setup(app, loader=jinja2.PackageLoader("mock_idx", "templates"), autoescape=True)
     add_routes(app)
     return app

@@ -78,11 +78,14 @@ class ControlClient:
         password-only user.
         """
         fake = self._fake()
-        first, last = fake.first_name(), fake.last_name()
-        login = login or login_for(first, last, "example.com", self._taken)
+        made_up: dict[str, str] = {}
+        if login is None:
+            first, last = fake.first_name(), fake.last_name()
+            login = login_for(first, last, "example.com", self._taken)
+            made_up = {"firstName": first, "lastName": last, "name": f"{first} {last}"}
         body: dict[str, Any] = {
             "password": password or fake.password(length=DEFAULT_PASSWORD_LENGTH),
-            "profile": {"firstName": first, "lastName": last, "name": f"{first} {last}", **(profile or {})},
+            "profile": {**made_up, **(profile or {})},
             "authenticators": {"okta_verify": _okta_verify(push, methods, number_challenge, totp_secret)
                                if okta_verify else None},
         }

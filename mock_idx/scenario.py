@@ -255,6 +255,17 @@ def resolve(name_or_path: str) -> Path:
     return builtin_path(name_or_path)
 
 
+def referenced_name(text: str) -> str | None:
+    """The name in a ``{"name": "push-denied"}`` document: how the control API is asked for a built-in scenario."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return None
+    if isinstance(data, dict) and list(data) == ["name"] and isinstance(data["name"], str):
+        return data["name"]
+    return None
+
+
 def load(name_or_path: str | None = None) -> Scenario:
     path = resolve(name_or_path or DEFAULT_SCENARIO)
     return parse(path.read_text(encoding="utf-8"), source=str(path))

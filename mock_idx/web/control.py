@@ -14,9 +14,9 @@ from pydantic import BaseModel, ValidationError
 from .. import scenario
 from ..model.clock import isoformat
 from ..model.directory import User
-from ..model.errors import ControlError
+from ..model.errors import ControlError, NotFound
 from ..model.push import PushChallenge
-from .keys import ENGINE, JOURNAL, SETTINGS, USER
+from .keys import ENGINE, FAULTS, JOURNAL, SETTINGS, USER
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -26,6 +26,32 @@ async def reset(request: web.Request) -> web.Response:
     apply_scenario(request.app, scenario.load(request.app[SETTINGS].scenario))
     request.app[JOURNAL].clear()
     return web.json_response({"ok": True})
+
+
+async def put_scenario(request: web.Request) -> web.Response:
+    """The org becomes the scenario in the body (YAML or JSON), or the built-in one a ``{"name": ...}`` body names.
+    A broken scenario is refused with every problem and its line, and the running one is kept."""
+    try:
+        text = (await request.read()).decode("utf-8")
+    except UnicodeDecodeError:
+        raise ControlError("the body must be UTF-8 text") from None
+    if not text.strip():
+        raise ControlError('the body must be a scenario (YAML or JSON), or {"name": "<built-in scenario>"}')
+    name = scenario.referenced_name(text)
+    try:
+        loaded = scenario.load(str(scenario.builtin_path(name))) if name else scenario.parse(text, "the scenario")
+    except scenario.UnknownScenario as error:
+        raise NotFound(str(error)) from None
+    except scenario.ScenarioError as error:
+        raise ScenarioRejected(error) from None
+    apply_scenario(request.app, loaded)
+    engine = request.app[ENGINE]
+    return web.json_response({"description": loaded.description, "users": [u.login for u in engine.directory],
+                              "faults": [rule.as_dict() for rule in request.app[FAULTS].rules()]})
+
+
+async def list_users(request: web.Request) -> web.Response:
+    return web.json_response({"users": [user_json(user) for user in request.app[ENGINE].directory]})
 
 
 async def put_user(request: web.Request) -> web.Response:
@@ -88,8 +114,31 @@ async def journal(request: web.Request) -> web.Response:
     return web.json_response({"entries": [e.as_dict() for e in entries]})
 
 
+async def add_fault(request: web.Request) -> web.Response:
+    spec = await _model(request, scenario.FaultSpec)
+    rule = request.app[FAULTS].add(spec.to_rule())
+    return web.json_response(rule.as_dict(), status=201)
+
+
+async def list_faults(request: web.Request) -> web.Response:
+    return web.json_response({"faults": [rule.as_dict() for rule in request.app[FAULTS].rules()]})
+
+
+async def clear_faults(request: web.Request) -> web.Response:
+    return web.json_response({"deleted": request.app[FAULTS].clear()})
+
+
+async def delete_fault(request: web.Request) -> web.Response:
+    rule_id = request.match_info["fault_id"]
+    if not request.app[FAULTS].remove(rule_id):
+        raise NotFound(f"no fault rule {rule_id!r}")
+    return web.json_response({"deleted": 1})
+
+
 def apply_scenario(app: web.Application, loaded: scenario.Scenario) -> None:
+    """Everything the scenario sets: the policy, the users and the fault rules (sign-ins in flight are forgotten)."""
     app[ENGINE].reset(policy=scenario.policy_for(loaded, app[SETTINGS]), users=loaded.to_users())
+    app[FAULTS].replace(loaded.to_fault_rules())
 
 
 def user_json(user: User) -> dict[str, Any]:
@@ -145,6 +194,14 @@ async def _model(request: web.Request, model: type[M]) -> M:
         return model.model_validate(body)
     except ValidationError as error:
         raise ControlValidationError(error) from None
+
+
+class ScenarioRejected(ControlError):
+    """A scenario that does not validate: ``errors`` carries each problem with its line and field."""
+
+    def __init__(self, error: scenario.ScenarioError) -> None:
+        super().__init__(f"the scenario is invalid ({len(error.problems)} problems, listed in errors)")
+        self.errors = [problem.as_dict() for problem in error.problems]
 
 
 class ControlValidationError(ControlError):

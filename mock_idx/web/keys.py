@@ -6,14 +6,18 @@ from aiohttp import web
 
 from ..config import Settings
 from ..model.engine import Engine
+from ..model.faults import FaultPlan
 from ..model.journal import Journal
 from ..model.transaction import Transaction
 
 SETTINGS = web.AppKey("settings", Settings)
 ENGINE = web.AppKey("engine", Engine)
 JOURNAL = web.AppKey("journal", Journal)
+FAULTS = web.AppKey("faults", FaultPlan)
 
 # Request-scoped notes, read by the journal middleware once the handler is done.
 TRANSACTION = web.RequestKey("transaction", Transaction)
 USER = web.RequestKey("user", str)
 """The login a request concerns when no transaction tells (control routes, a refused identify)."""
+NOTE = web.RequestKey("note", str)
+"""Why the journal should look twice at a request (a fault rule hit it)."""

@@ -18,13 +18,15 @@ from ..idx.render import Reply, render_messages_only, reply_error
 from ..model.errors import ControlError, IdxError, NotFound, OAuthError
 from ..model.push import PushAlreadyAnswered
 from .idx_routes import idx_json
-from .keys import ENGINE, JOURNAL, SETTINGS, TRANSACTION, USER
+from .keys import ENGINE, JOURNAL, NOTE, SETTINGS, TRANSACTION, USER
 from .requests import site
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 log = logging.getLogger("mock_idx")
 
 CLASSIC_CODES = {404: "E0000007", 405: "E0000022", 413: "E0000003"}
+UNJOURNALED = ("/_mock/v1/journal", "/_mock/journal", "/_mock/widget/static", "/_mock/static", "/_mock/device")
+"""The journal's own readers, static files and the device page's twice-a-second polling would drown the sign-ins."""
 CORS_ALLOWED_HEADERS = "Content-Type, Accept, Authorization, X-Okta-User-Agent-Extended, X-Device-Fingerprint, DPoP"
 
 
@@ -59,13 +61,13 @@ async def journal(request: web.Request, handler: Handler) -> web.StreamResponse:
         status = exception.status
         raise
     finally:
-        if not request.path.startswith(("/_mock/v1/journal", "/_mock/journal", "/_mock/widget/static")):
+        if not request.path.startswith(UNJOURNALED):
             transaction = request.get(TRANSACTION)
             request.app[JOURNAL].record(
                 time=request.app[ENGINE].now(), method=request.method, path=request.path, status=status,
                 transaction=transaction.id if transaction else None,
                 user=(transaction.login if transaction else None) or request.get(USER),
-                duration_ms=round((time.perf_counter() - started) * 1000, 2))
+                duration_ms=round((time.perf_counter() - started) * 1000, 2), note=request.get(NOTE, ""))
 
 
 @web.middleware

@@ -49,6 +49,8 @@ def _add_control(app: web.Application) -> None:
     router = app.router
     api = "/_mock/v1"
     router.add_post(f"{api}/reset", control.reset)
+    router.add_put(f"{api}/scenario", control.put_scenario)
+    router.add_get(f"{api}/users", control.list_users)
     router.add_put(f"{api}/users/{{login}}", control.put_user)
     router.add_get(f"{api}/users/{{login}}", control.get_user)
     router.add_get(f"{api}/users/{{login}}/pushes", control.pending_pushes)
@@ -58,3 +60,7 @@ def _add_control(app: web.Application) -> None:
     router.add_get(f"{api}/clock", control.clock)
     router.add_post(f"{api}/clock/advance", control.advance_clock)
     router.add_get(f"{api}/journal", control.journal)
+    router.add_post(f"{api}/faults", control.add_fault)
+    router.add_get(f"{api}/faults", control.list_faults)
+    router.add_delete(f"{api}/faults", control.clear_faults)
+    router.add_delete(f"{api}/faults/{{fault_id}}", control.delete_fault)

@@ -1,0 +1,145 @@
+"""Applying fault rules on the wire: the middleware, how a request's user is found, and Okta's failure answers.
+
+The rules and their matching live in :mod:`mock_idx.model.faults`; this module only knows HTTP. A faulted request never
+reaches its handler, so the middleware itself notes the transaction, the user and what it did, for the journal.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from http import HTTPStatus
+from typing import Any
+
+from aiohttp import web
+
+from ..idx.messages import TOO_MANY_REQUESTS
+from ..idx.render import Reply, render_messages_only
+from ..model.faults import NO_FAULT, FaultDecision
+from ..model.transaction import Transaction
+from .idx_routes import idx_json
+from .keys import ENGINE, FAULTS, NOTE, TRANSACTION, USER
+from .middleware import Handler
+
+EXEMPT_PREFIXES = ("/_mock/v1/faults", "/_mock/v1/reset", "/_mock/static")
+"""Never faulted, so a test can always take its faults back."""
+DROPPED = 444
+"""What the journal shows for a dropped connection (nginx's "closed without response")."""
+RATE_LIMIT = 600
+RATE_LIMIT_WINDOW = 60
+RATE_LIMITED = ("E0000047", "API call exceeded rate limit due to too many requests.")
+SERVER_ERROR_CODE = "E0000009"
+OAUTH_SERVER_ERRORS = {503: "temporarily_unavailable"}
+
+
+@web.middleware
+async def inject(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Delays, fails or drops the requests that a rule names; everything else passes untouched (and unread)."""
+    plan = request.app[FAULTS]
+    if not len(plan) or request.path.startswith(EXEMPT_PREFIXES):
+        return await handler(request)
+    concerned = plan.concerns(request.path)
+    if not concerned:
+        return await handler(request)
+    user = await request_user(request) if any(rule.user for rule in concerned) else None
+    decision = plan.decide(request.path, user)
+    if decision is NO_FAULT:
+        return await handler(request)
+    request[NOTE] = decision.note()
+    if decision.delay_ms:
+        await asyncio.sleep(decision.delay_ms / 1000)
+    if decision.drop:
+        return _drop(request)
+    if decision.status is not None:
+        return fault_response(request, decision)
+    return await handler(request)
+
+
+async def request_user(request: web.Request) -> str | None:
+    """Whose request this is: the login in the path (control and device routes), else the transaction found from the
+    body's handles (IDX) or interaction code (token endpoint), else the identifier being submitted."""
+    login = request.match_info.get("login")
+    if login:
+        request[USER] = login
+        return login
+    body = await _body(request)
+    transaction = _transaction(request, body)
+    if transaction is not None:
+        request[TRANSACTION] = transaction
+    user = (transaction.login if transaction else None) or _text(body.get("identifier"))
+    if user:
+        request[USER] = user
+    return user
+
+
+def fault_response(request: web.Request, decision: FaultDecision) -> web.Response:
+    """The failure in the shape each area speaks: IDX ``messages``, OAuth ``error``, Okta's classic body elsewhere."""
+    status = decision.status or 500
+    if status == 429:
+        return _rate_limited(request)
+    reason = _phrase(status)
+    if request.path.startswith("/idp/idx/"):
+        return idx_json(request, Reply(status, render_messages_only(SERVER_ERROR_CODE, reason)))
+    if request.path.startswith(("/oauth2/", "/.well-known/")):
+        return web.json_response({"error": OAUTH_SERVER_ERRORS.get(status, "server_error"),
+                                  "error_description": reason}, status=status)
+    return web.json_response(_classic(SERVER_ERROR_CODE, reason), status=status)
+
+
+def _rate_limited(request: web.Request) -> web.Response:
+    if request.path.startswith("/idp/idx/"):
+        response = idx_json(request, Reply(429, render_messages_only(*TOO_MANY_REQUESTS)))
+    else:
+        response = web.json_response(_classic(*RATE_LIMITED), status=429)
+    reset = int(request.app[ENGINE].now()) + RATE_LIMIT_WINDOW
+    response.headers.update({"X-Rate-Limit-Limit": str(RATE_LIMIT), "X-Rate-Limit-Remaining": "0",
+                             "X-Rate-Limit-Reset": str(reset)})
+    return response
+
+
+def _classic(code: str, summary: str) -> dict[str, Any]:
+    return {"errorCode": code, "errorSummary": summary, "errorLink": code, "errorId": f"oaeFault{code[-4:]}",
+            "errorCauses": []}
+
+
+def _phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Server Error"
+
+
+def _drop(request: web.Request) -> web.Response:
+    """Closes the connection; aiohttp then finds it closed and sends nothing, so the client sees a reset."""
+    if request.transport is not None:
+        request.transport.close()
+    return web.Response(status=DROPPED)
+
+
+async def _body(request: web.Request) -> dict[str, Any]:
+    """The body as JSON or form fields, read once: aiohttp keeps it, so the handler reads it again for free."""
+    if not request.can_read_body:
+        return {}
+    if request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        return dict(await request.post())
+    try:
+        body = json.loads(await request.read() or b"{}")
+    except (ValueError, UnicodeDecodeError):
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
+def _transaction(request: web.Request, body: dict[str, Any]) -> Transaction | None:
+    engine = request.app[ENGINE]
+    store, now = engine.store, engine.now()
+    for key, find in (("stateHandle", store.by_state_handle), ("stateToken", store.by_state_handle),
+                      ("interactionHandle", store.by_interaction_handle),
+                      ("interaction_code", store.by_interaction_code)):
+        handle = _text(body.get(key))
+        if handle:
+            return find(handle, now)
+    return None
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
