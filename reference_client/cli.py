@@ -57,15 +57,15 @@ async def serve(config: AppConfig, host: str, port: int) -> None:
     """Run until SIGINT/SIGTERM; print the URL once the socket is bound (port 0 prints the real port)."""
     runner = web.AppRunner(create_app(config))
     await runner.setup()
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)  # before "ready": a caller may signal as soon as it reads it
     try:
         await web.TCPSite(runner, host, port).start()
         bound_host, bound_port = runner.addresses[0][:2]
         print(f"reference-client ready at http://{bound_host}:{bound_port}/ (issuer {config.idx.issuer})",
               flush=True)
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, stop.set)
         await stop.wait()
     finally:
         await runner.cleanup()

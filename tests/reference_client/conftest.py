@@ -71,7 +71,7 @@ class MockControl:
 
     async def _call(self, method: str, path: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
         async with self.http.request(method, f"{self.base_url}/_mock/v1/{path}", json=body) as response:
-            assert response.status == 200, f"{method} {path}: {response.status} {await response.text()}"
+            assert response.ok, f"{method} {path}: {response.status} {await response.text()}"
             return await response.json()
 
 

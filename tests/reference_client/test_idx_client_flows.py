@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 
 from reference_client.idx import AuthenticationStatus as Status
-from reference_client.idx import AuthResponse, IdxClient, IdxStepUnavailableError, TokenValidationError
+from reference_client.idx import AuthResponse, IdxClient, IdxClientConfig, IdxStepUnavailableError, TokenValidationError
 
 PASSWORD = "correct-horse-1"
 
@@ -175,3 +175,16 @@ async def test_rate_limited_poll_slows_down_instead_of_failing(idx_client, mock)
     assert slowed.continue_polling and slowed.backoff and slowed.refresh_ms > waiting.refresh_ms
     await mock.approve_push(login)
     assert (await idx_client.poll(waiting.context)).status is Status.Success
+
+
+async def test_org_authorization_server_issuer_works(http, mock):
+    """An issuer without `/oauth2/...` is the org server: `/oauth2/v1/*` endpoints, IDX at the same root."""
+    login = await mock.add_user()
+    org_client = IdxClient(IdxClientConfig(issuer=mock.base_url, client_id="org-app",
+                                           redirect_uri="http://127.0.0.1:8081/login/callback"), http)
+    methods = await start_okta_verify(org_client, login)
+    challenge = await org_client.select_method(methods.context, "totp")
+    done = await org_client.verify_code(challenge.context, await mock.totp_code(login))
+
+    assert done.status is Status.Success and done.tokens.claims["iss"] == mock.base_url
+    assert ("POST", "/oauth2/v1/interact") in await mock.journal_paths()
