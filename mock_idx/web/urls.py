@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from aiohttp import web
 
-from . import control, idx_routes, oauth_routes, widget
+from . import control, idx_routes, oauth_routes, pages, widget
+
+STATIC_DIR = Path(__file__).parent.parent / "static"
 
 OAUTH_PREFIXES = ("/oauth2/{server_id}", "/oauth2")
 
@@ -13,6 +17,7 @@ def add_routes(app: web.Application) -> None:
     _add_oauth(app)
     _add_idx(app)
     _add_control(app)
+    _add_pages(app)
     widget.add_widget_routes(app)
 
 
@@ -64,3 +69,12 @@ def _add_control(app: web.Application) -> None:
     router.add_get(f"{api}/faults", control.list_faults)
     router.add_delete(f"{api}/faults", control.clear_faults)
     router.add_delete(f"{api}/faults/{{fault_id}}", control.delete_fault)
+
+
+def _add_pages(app: web.Application) -> None:
+    router = app.router
+    router.add_get("/_mock/device", pages.device_index)
+    router.add_get("/_mock/device/{login}", pages.device_page)
+    router.add_get("/_mock/device/{login}/state", pages.device_state_json)
+    router.add_get("/_mock/journal", pages.journal_page)
+    router.add_static("/_mock/static", STATIC_DIR)

@@ -1,0 +1,110 @@
+"""Pages for people: the simulated Okta Verify app (``/_mock/device/{login}``) and the request journal
+(``/_mock/journal``).
+
+The device page answers pushes through the control API, the same calls a test makes, so a tap in the browser and a
+scripted approval take one path through the engine. With ``--control-token`` the pages are opened with ``?token=``
+and keep it in every link and fetch.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote, urlencode
+
+import aiohttp_jinja2
+from aiohttp import web
+
+from ..model.clock import isoformat
+from ..model.journal import JournalEntry
+from .device_view import device_path, device_state, has_totp, qr_svg, totp_uri
+from .keys import ENGINE, JOURNAL, SETTINGS
+
+MAX_REFRESH_SECONDS = 3600
+
+
+async def device_index(request: web.Request) -> web.Response:
+    """Which phone? Every user, each linking to their device page."""
+    return _devices(request, message="")
+
+
+async def device_page(request: web.Request) -> web.Response:
+    login = request.match_info["login"]
+    user = request.app[ENGINE].directory.get(login)
+    if user is None:
+        return _devices(request, message=f"There is no user {login!r} in this scenario.", status=404)
+    context = {**_common(request), "state": device_state(request.app[ENGINE], user),
+               "state_url": _link(request, f"{device_path(user.login)}/state"),
+               "api_base": f"/_mock/v1/users/{quote(user.login)}", "has_okta_verify": user.okta_verify is not None}
+    if has_totp(user):
+        uri = totp_uri(user)
+        context.update(totp_uri=uri, totp_qr=qr_svg(uri))
+    context["pushes_html"] = _pushes_html(request, context["state"])
+    return aiohttp_jinja2.render_template("device.html", request, context)
+
+
+async def device_state_json(request: web.Request) -> web.Response:
+    """What the page polls twice a second: the pending pushes (as data and as the page's markup) and the code."""
+    engine = request.app[ENGINE]
+    state = device_state(engine, engine.user(request.match_info["login"]))
+    return web.json_response({**state, "pushes_html": _pushes_html(request, state)},
+                             headers={"Cache-Control": "no-store"})
+
+
+async def journal_page(request: web.Request) -> web.Response:
+    """Every sign-in as a timeline, so a failed CI run can be read at a glance."""
+    user = request.query.get("user") or None
+    timelines = request.app[JOURNAL].by_transaction(user=user)
+    context = {**_common(request), "user": user or "", "refresh": _refresh(request),
+               "timelines": [_timeline(key, entries) for key, entries in timelines.items()],
+               "total": sum(len(entries) for entries in timelines.values())}
+    return aiohttp_jinja2.render_template("journal.html", request, context)
+
+
+def _devices(request: web.Request, message: str, status: int = 200) -> web.Response:
+    users = [{"login": u.login, "name": u.display_name, "href": _link(request, device_path(u.login)),
+              "okta_verify": u.okta_verify is not None} for u in request.app[ENGINE].directory]
+    response = aiohttp_jinja2.render_template("devices.html", request,
+                                              {**_common(request), "users": users, "message": message})
+    response.set_status(status)
+    return response
+
+
+def _pushes_html(request: web.Request, state: dict[str, Any]) -> str:
+    return aiohttp_jinja2.render_string("device_pushes.html", request, {"state": state})
+
+
+def _timeline(key: str, entries: list[JournalEntry]) -> dict[str, Any]:
+    start = entries[0].time
+    users = sorted({e.user for e in entries if e.user})
+    return {"transaction": key, "users": users, "started": isoformat(start),
+            "rows": [{"offset": f"+{e.time - start:.3f} s", "method": e.method, "path": e.path, "status": e.status,
+                      "status_class": _status_class(e.status), "faulted": bool(e.note), "user": e.user or "", "duration_ms": e.duration_ms,
+                      "note": e.note, "time": isoformat(e.time)} for e in entries]}
+
+
+def _status_class(status: int) -> str:
+    return {2: "ok", 3: "redirect", 4: "client-error"}.get(status // 100, "server-error")
+
+
+def _refresh(request: web.Request) -> int:
+    """``?refresh=N``: reload every N seconds (0, the default, never)."""
+    value = request.query.get("refresh", "")
+    return min(int(value), MAX_REFRESH_SECONDS) if value.isdigit() else 0
+
+
+def _common(request: web.Request) -> dict[str, Any]:
+    token = _token(request)
+    return {"token": token, "link": lambda path, **query: _link(request, path, **query)}
+
+
+def _token(request: web.Request) -> str:
+    """The control token the page was opened with, to be kept in its links and fetches (only if one is in force)."""
+    return request.query.get("token", "") if request.app[SETTINGS].control_token else ""
+
+
+def _link(request: web.Request, path: str, **query: str) -> str:
+    params = {key: value for key, value in query.items() if value}
+    token = _token(request)
+    if token:
+        params["token"] = token
+    return f"{path}?{urlencode(params)}" if params else path
