@@ -7,7 +7,7 @@ import logging
 from aiohttp import web
 
 from .flow import render
-from .idx import IdxError, IdxStepUnavailableError, IdxTransientError
+from .idx import IdxError, IdxRateLimitedError, IdxStepUnavailableError, IdxTransientError
 from .security import Handler
 
 log = logging.getLogger(__name__)
@@ -17,6 +17,9 @@ log = logging.getLogger(__name__)
 async def idx_error_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     try:
         return await handler(request)
+    except IdxRateLimitedError as exc:
+        log.warning("%s %s: %s", request.method, request.path, exc)
+        return await _error_page(request, 429, "Too many attempts. Try again later.")
     except IdxTransientError as exc:
         log.warning("%s %s: %s", request.method, request.path, exc)
         return await _error_page(request, 503, "The sign-in service is busy or unreachable. Try again in a moment.")

@@ -6,7 +6,6 @@ the user in, or end the flow with a notice) and names the next page, so the mapp
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -27,8 +26,6 @@ from .session_state import (
     signed_in_user,
     take_notices,
 )
-
-log = logging.getLogger(__name__)
 
 CLIENT_KEY = web.AppKey("idx_client", IdxClient)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
@@ -84,7 +84,7 @@ class AuthResponse:
     can_resend: bool = False
     backoff: bool = False
     tokens: TokenSet | None = None
-    remediations: tuple[str, ...] = field(default=())
+    remediations: tuple[str, ...] = ()
 
     @property
     def errors(self) -> tuple[Message, ...]:

@@ -2,7 +2,7 @@
 
 It sends requests the way the official SDKs do (JSON bodies for IDX with the remediation's `accepts` as Accept,
 form bodies for OAuth), parses JSON whatever the content type (Okta answers IDX with `application/ion+json`), and
-turns what no caller can handle as a step (network failures, 429, 5xx without an IDX body) into exceptions.
+turns what no caller can handle as a step (network failures, 429, 5xx) into exceptions.
 """
 
 from __future__ import annotations
@@ -65,10 +65,9 @@ class Transport:
             raise IdxTransientError(f"{method} {url} failed: {exc!r}") from exc
         if status == 429:
             raise IdxRateLimitedError(f"{method} {url}: 429 Too Many Requests", pacing_hint_ms(headers))
-        body = _json_object(text)
-        if status >= 500 and not _looks_like_idx(body):
+        if status >= 500:  # even with an IDX body ("Internal Server Error"): the state itself did not change
             raise IdxTransientError(f"{method} {url}: HTTP {status}")
-        return Reply(status, body, headers)
+        return Reply(status, _json_object(text), headers)
 
 
 def pacing_hint_ms(headers: Mapping[str, str]) -> int | None:
@@ -93,6 +92,3 @@ def _json_object(text: str) -> dict[str, Any] | None:
         return None
     return value if isinstance(value, dict) else None
 
-
-def _looks_like_idx(body: dict[str, Any] | None) -> bool:
-    return body is not None and ("remediation" in body or "messages" in body)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from aiohttp import web
 from aiohttp_session import get_session
 
-from ..flow import idx_client, log, render, settle, texts
+from ..flow import idx_client, render, settle, texts
 from ..idx import AuthenticationStatus as Status
 from ..idx import IdxClient, IdxError
 from ..navigation import CANCEL, HOME, LOGIN, LOGOUT
@@ -19,6 +20,7 @@ from ..session_state import (
     signed_in_user,
 )
 
+log = logging.getLogger(__name__)
 routes = web.RouteTableDef()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from aiohttp import web
@@ -11,7 +12,6 @@ from ..flow import (
     ChoicePage,
     current_step,
     idx_client,
-    log,
     render,
     require_context,
     settle,
@@ -31,6 +31,7 @@ from ..navigation import (
 )
 from ..session_state import add_notices, idx_context
 
+log = logging.getLogger(__name__)
 routes = web.RouteTableDef()
 
 PUSH_REJECTED_TEXT = "You have chosen to reject this login."

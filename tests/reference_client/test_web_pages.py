@@ -6,13 +6,13 @@ import re
 
 import pytest
 
-PASSWORD = "correct-horse-1"
+from mock_idx.control_client import MockUser
 
 
-async def sign_in_to_methods(browser, login: str) -> None:
+async def sign_in_to_methods(browser, user: MockUser) -> None:
     """Login, then pick Okta Verify: ends on the method page."""
     assert (await browser.get("/login")).status == 200
-    login_page = await browser.post("/login", {"username": login, "password": PASSWORD})
+    login_page = await browser.post("/login", {"username": user.login, "password": user.password})
     assert (login_page.status, login_page.location) == (302, "/select-authenticator")
     choices = await browser.get("/select-authenticator")
     [authenticator_id] = re.findall(r'name="authenticator_id" value="([^"]+)"', choices.text)
@@ -26,8 +26,8 @@ async def choose_method(browser, method: str) -> str:
     return (await browser.post("/okta-verify/select-method", {"method_type": method})).location
 
 
-async def wait_for_push(browser, login: str) -> None:
-    await sign_in_to_methods(browser, login)
+async def wait_for_push(browser, user: MockUser) -> None:
+    await sign_in_to_methods(browser, user)
     assert await choose_method(browser, "push") == "/okta-verify/push-sent"
 
 
@@ -40,21 +40,22 @@ async def test_login_page_has_labelled_fields_and_protective_headers(browser):
     assert "script-src 'self'" in page.headers["Content-Security-Policy"]
 
 
-async def test_wrong_password_shows_oktas_message_on_the_form(browser, mock):
-    login = await mock.add_user()
+async def test_wrong_password_shows_oktas_message_on_the_form(browser, mock_idx):
+    user = mock_idx.add_user()
     await browser.get("/login")
-    page = await browser.post("/login", {"username": login, "password": "wrong"})
+    page = await browser.post("/login", {"username": user.login, "password": "wrong"})
     assert page.status == 401
-    assert "Authentication failed" in page.text and f'value="{login}"' in page.text
+    assert "Authentication failed" in page.text and f'value="{user.login}"' in page.text
 
 
 @pytest.mark.parametrize("csrf", ["", "forged-token"])
-async def test_forms_without_the_sessions_csrf_token_are_rejected(browser, mock, csrf):
-    login = await mock.add_user()
+async def test_forms_without_the_sessions_csrf_token_are_rejected(browser, mock_idx, csrf, requests_seen):
+    user = mock_idx.add_user()
     await browser.get("/login")
-    page = await browser.post("/login", {"username": login, "password": PASSWORD}, csrf=csrf)
+    page = await browser.post("/login", {"username": user.login, "password": user.password},
+                             csrf=csrf)
     assert page.status == 403
-    assert ("POST", "/idp/idx/identify") not in await mock.journal_paths()
+    assert ("POST", "/idp/idx/identify") not in requests_seen()
 
 
 async def test_session_cookie_is_httponly_lax_and_opaque(browser):
@@ -65,8 +66,8 @@ async def test_session_cookie_is_httponly_lax_and_opaque(browser):
     assert browser.csrf_token not in cookie and "csrf" not in cookie  # encrypted, not just signed
 
 
-async def test_method_page_follows_the_guide(browser, mock):
-    await sign_in_to_methods(browser, await mock.add_user())
+async def test_method_page_follows_the_guide(browser, mock_idx):
+    await sign_in_to_methods(browser, mock_idx.add_user())
     page = await browser.get("/okta-verify/select-method")
     assert "<h1>Verify it's you with a security method</h1>" in page.text
     assert "Select from the following options" in page.text
@@ -75,32 +76,34 @@ async def test_method_page_follows_the_guide(browser, mock):
     assert '<button type="submit">Cancel</button>' in page.text.replace(' class="link"', "")
 
 
-async def test_approved_number_challenge_push_signs_in_then_sign_out_revokes(browser, mock):
-    login = await mock.add_user(number_challenge=True, name="Alice Example")
-    await wait_for_push(browser, login)
+async def test_approved_number_challenge_push_signs_in_then_sign_out_revokes(browser, mock_idx, requests_seen):
+    user = mock_idx.add_user(number_challenge=True, profile={"name": "Alice Example"})
+    await wait_for_push(browser, user)
 
     page = await browser.get("/okta-verify/push-sent")
     assert "<h1>Push Sent</h1>" in page.text and ">Verify with something else</a>" in page.text
-    assert 'data-poll-url="/okta-verify/challenge-poll" data-refresh="50"' in page.text
+    refresh = mock_idx.settings.poll_refresh_ms
+    assert f'data-poll-url="/okta-verify/challenge-poll" data-refresh="{refresh}"' in page.text
     [number] = re.findall(r'id="correct-answer">(\d+)<', page.text)
-    assert await browser.poll() == {"ContinuePolling": True, "Refresh": 50, "Next": "/okta-verify/push-sent"}
+    assert await browser.poll() == {"ContinuePolling": True, "Refresh": refresh, "Next": "/okta-verify/push-sent"}
 
-    await mock.approve_push(login, answer=int(number))
+    mock_idx.approve_push(user.login, answer=int(number))
     assert await browser.poll() == {"ContinuePolling": False, "Refresh": 0, "Next": "/"}
 
     home = await browser.get("/")
     assert "<h1>Welcome, Alice Example</h1>" in home.text
-    assert '<th scope="row">preferred_username</th><td>' + login in home.text
+    assert len(home.headers.get("Set-Cookie", "")) < 4000  # claims + tokens still fit a browser cookie
+    assert '<th scope="row">preferred_username</th><td>' + user.login in home.text
     signed_out = await browser.post("/logout")
     assert signed_out.location == "/"
-    assert ("POST", "/oauth2/default/v1/revoke") in await mock.journal_paths()
+    assert ("POST", "/oauth2/default/v1/revoke") in requests_seen()
     assert 'href="/login">Sign in</a>' in (await browser.get("/")).text
 
 
-async def test_denied_push_offers_resend_and_another_method(browser, mock):
-    login = await mock.add_user()
-    await wait_for_push(browser, login)
-    await mock.deny_push(login)
+async def test_denied_push_offers_resend_and_another_method(browser, mock_idx):
+    user = mock_idx.add_user()
+    await wait_for_push(browser, user)
+    mock_idx.deny_push(user.login)
 
     assert await browser.poll() == {"ContinuePolling": False, "Refresh": 0, "Next": "/okta-verify/push-rejected"}
     rejected = await browser.get("/okta-verify/push-rejected")
@@ -109,14 +112,14 @@ async def test_denied_push_offers_resend_and_another_method(browser, mock):
     assert 'href="/okta-verify/select-method">Verify with something else</a>' in rejected.text
 
     assert (await browser.post("/okta-verify/resend-push")).location == "/okta-verify/push-sent"
-    await mock.approve_push(login)
+    mock_idx.approve_push(user.login)
     assert (await browser.poll())["Next"] == "/"
 
 
-async def test_expired_push_offers_to_start_again(browser, mock):
-    login = await mock.add_user()
-    await wait_for_push(browser, login)
-    await mock.advance_clock(301)
+async def test_expired_push_offers_to_start_again(browser, mock_idx):
+    user = mock_idx.add_user()
+    await wait_for_push(browser, user)
+    mock_idx.advance_clock(301)
 
     assert await browser.poll() == {"ContinuePolling": False, "Refresh": 0, "Next": "/okta-verify/push-expired"}
     page = await browser.get("/okta-verify/push-expired")
@@ -124,36 +127,36 @@ async def test_expired_push_offers_to_start_again(browser, mock):
     assert (await browser.get("/okta-verify/push-sent")).location == "/login"
 
 
-async def test_wrong_code_shows_invalid_code_then_the_right_one_signs_in(browser, mock):
-    login = await mock.add_user()
-    await sign_in_to_methods(browser, login)
+async def test_wrong_code_shows_invalid_code_then_the_right_one_signs_in(browser, mock_idx):
+    user = mock_idx.add_user()
+    await sign_in_to_methods(browser, user)
     assert await choose_method(browser, "totp") == "/okta-verify/enter-code"
     form = await browser.get("/okta-verify/enter-code")
     assert '<label for="code">Enter code</label>' in form.text and ">Verify</button>" in form.text
 
-    code = await mock.totp_code(login)
+    code = mock_idx.totp_code(user.login)
     wrong = await browser.post("/okta-verify/enter-code", {"code": f"{(int(code) + 1) % 1_000_000:06d}"})
     assert wrong.status == 401 and "Invalid code. Try again." in wrong.text
 
     assert (await browser.post("/okta-verify/enter-code", {"code": code})).location == "/"
 
 
-async def test_cancel_cancels_the_transaction_and_returns_to_login(browser, mock):
-    login = await mock.add_user()
-    await sign_in_to_methods(browser, login)
+async def test_cancel_cancels_the_transaction_and_returns_to_login(browser, mock_idx, requests_seen):
+    user = mock_idx.add_user()
+    await sign_in_to_methods(browser, user)
     assert (await browser.post("/cancel")).location == "/login"
-    assert ("POST", "/idp/idx/cancel") in await mock.journal_paths(login)
+    assert ("POST", "/idp/idx/cancel") in requests_seen(user.login)
     assert (await browser.get("/okta-verify/select-method")).location == "/login"
 
 
 @pytest.mark.parametrize(("requested", "landing"), [
     ("https://evil.example/steal", "/"), ("//evil.example", "/"), ("/?after=signin", "/?after=signin")])
-async def test_after_sign_in_only_local_next_urls_are_followed(browser, mock, requested, landing):
-    login = await mock.add_user()
+async def test_after_sign_in_only_local_next_urls_are_followed(browser, mock_idx, requested, landing):
+    user = mock_idx.add_user()
     await browser.get(f"/login?next={requested}")
-    await sign_in_to_methods(browser, login)
+    await sign_in_to_methods(browser, user)
     await choose_method(browser, "totp")
-    done = await browser.post("/okta-verify/enter-code", {"code": await mock.totp_code(login)})
+    done = await browser.post("/okta-verify/enter-code", {"code": mock_idx.totp_code(user.login)})
     assert done.location == landing
 
 
@@ -161,12 +164,12 @@ async def test_poll_without_a_sign_in_sends_the_page_to_login(browser):
     assert await browser.poll() == {"ContinuePolling": False, "Refresh": 0, "Next": "/login"}
 
 
-async def test_rate_limited_poll_asks_the_page_to_slow_down(browser, mock):
-    login = await mock.add_user()
-    await wait_for_push(browser, login)
-    await mock.fail_next("/idp/idx/authenticators/poll", status=429, user=login)
+async def test_rate_limited_poll_asks_the_page_to_slow_down(browser, mock_idx):
+    user = mock_idx.add_user()
+    await wait_for_push(browser, user)
+    mock_idx.fail_next("/idp/idx/authenticators/poll", status=429, user=user.login)
 
     slowed = await browser.poll()
 
-    assert slowed["ContinuePolling"] is True and slowed["Refresh"] > 50
+    assert slowed["ContinuePolling"] is True and slowed["Refresh"] > mock_idx.settings.poll_refresh_ms
     assert slowed["Next"] == "/okta-verify/push-sent"
