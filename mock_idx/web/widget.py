@@ -8,7 +8,8 @@ it when it is missing.
 
 Routes:
 - ``GET /_mock/widget``               the host page (``?gen=3`` loads the Gen3 bundle,
-                                      ``?client_id=`` and ``?issuer=`` override the defaults)
+                                      ``?client_id=`` and ``?issuer=`` override the defaults,
+                                      ``?workarounds=off`` drops the Gen3 host-side fix, see widget.html)
 - ``GET /_mock/widget/static/{path}`` files from the widget package's ``dist/`` directory
 """
 
@@ -99,6 +100,7 @@ async def widget_page(request: web.Request) -> web.Response:
         "env_var": ENV_VAR,
         "bundle": bundle,
         "static_root": f"{origin}{STATIC_PREFIX}",
+        "gen3_exchange_workaround": bundle is GEN3 and request.query.get("workarounds") != "off",
         "config": {
             "issuer": request.query.get("issuer") or f"{origin}/oauth2/default",
             "clientId": request.query.get("client_id") or DEFAULT_CLIENT_ID,
