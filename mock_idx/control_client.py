@@ -94,6 +94,10 @@ class ControlClient:
         return MockUser(login=answer["login"], password=body["password"], id=answer["id"], profile=answer["profile"],
                         totp_secret=enrollment["totp"]["secret"] if enrollment else None, raw=answer)
 
+    def users(self) -> list[dict[str, Any]]:
+        """Every user of the org (generated ones included), with their TOTP secrets."""
+        return self._call("GET", "/users")["users"]
+
     def load_scenario(self, name_or_path: str | Path) -> dict[str, Any]:
         """A built-in scenario by name, or a YAML file by path; the server keeps its scenario if this one is broken
         (and this raises :class:`MockIdxError` listing the problems with their lines)."""

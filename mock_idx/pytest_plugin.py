@@ -64,10 +64,10 @@ def mock_idx(request: pytest.FixtureRequest, mock_idx_key_file: Path) -> Iterato
 
 
 def settings_for(request: pytest.FixtureRequest, key_file: Path) -> Settings:
-    """Defaults, then the closest ``mock_idx`` marker, then an indirect parameter."""
+    """Defaults, then the ``mock_idx`` markers from the farthest (module, class) to the closest (the test), then an
+    indirect parameter: a test's marker overrides only the options it names."""
     options: dict[str, Any] = {"key_file": key_file, **DEFAULTS}
-    marker = request.node.get_closest_marker(MARKER)
-    if marker is not None:
+    for marker in reversed(list(request.node.iter_markers(MARKER))):
         options.update(marker.kwargs)
     options.update(getattr(request, "param", None) or {})
     known = {f.name for f in dataclasses.fields(Settings)}

@@ -45,7 +45,9 @@ class PushSpec(_Strict):
 
 
 class TotpSpec(_Strict):
-    secret: str | None = Field(None, pattern=r"^[A-Z2-7]{16,}=*$", description="Base32; generated when absent")
+    secret: str | None = Field(None, pattern=r"^[A-Z2-7]{23,}=*$",
+                               description="Base32, at least 23 characters (112 bits, as authenticator apps require); "
+                                           "generated when absent")
 
 
 Methods = list[Literal["push", "totp"]]

@@ -1,0 +1,14 @@
+"""Fixtures for the harness tests: the ``mock_idx`` fixture comes from mock-idx's own pytest plugin (the one users
+get), and ``app`` is a small IDX app signed up with that server's issuer."""
+
+from __future__ import annotations
+
+import pytest
+from signin_app import IdxApp
+
+from mock_idx.pytest_plugin import MockIdx
+
+
+@pytest.fixture
+def app(mock_idx: MockIdx) -> IdxApp:
+    return IdxApp(mock_idx.issuer)

@@ -1,0 +1,133 @@
+"""Every scenario shipped with mock-idx, loaded and walked over HTTP to the outcome its name promises."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from signin_app import IdxApp, SignIn
+
+from mock_idx import scenario
+from mock_idx.pytest_plugin import MockIdx
+
+PASSWORD = "demo1234"
+pytestmark = pytest.mark.mock_idx(poll_refresh_ms=20)
+
+
+def test_every_builtin_scenario_is_walked_here() -> None:
+    assert set(scenario.builtin_names()) == {"manual-tap", "push-approved", "push-denied", "push-timeout", "totp",
+                                             "number-challenge", "mixed"}
+
+
+@pytest.mark.parametrize("name", scenario.builtin_names())
+def test_builtin_scenario_is_valid_and_says_what_it_demonstrates(name: str) -> None:
+    path = scenario.builtin_path(name)
+    lines = path.read_text().splitlines()
+    assert scenario.validate_file(path) == []
+    assert lines[0].startswith("# yaml-language-server: $schema=")
+    assert (path.parent / lines[0].split("$schema=", 1)[1]).resolve().is_file()
+    assert lines[1].startswith(f"# {name}: ")
+    assert scenario.load(name).description
+
+
+def walk(mock_idx: MockIdx, app: IdxApp, name: str, login: str) -> SignIn:
+    """Load scenario ``name`` and sign ``login`` in, tapping the phone the way the scenario's comment says."""
+    mock_idx.load_scenario(name)
+    if name == "push-timeout" or login == "timeout@example.com":
+        return app.sign_in(login, PASSWORD, on_push=lambda _: mock_idx.advance_clock(301))
+    if login == "slow.approve@example.com":
+        return app.sign_in(login, PASSWORD, on_push=lambda _: mock_idx.advance_clock(5))
+    if "totp" in (name, login.split("@")[0]):
+        return app.sign_in(login, PASSWORD, method="totp", totp=lambda: mock_idx.totp_code(login))
+    if login in ("demo@example.com", "number@example.com"):  # a person taps on the phone
+        return app.sign_in(login, PASSWORD,
+                           on_push=lambda result: mock_idx.approve_push(login, answer=result.correct_answer))
+    return app.sign_in(login, PASSWORD)
+
+
+@pytest.mark.parametrize(("name", "login", "outcome"), [
+    ("manual-tap", "demo@example.com", "success"),
+    ("push-approved", "approve@example.com", "success"),
+    ("push-denied", "deny@example.com", "denied"),
+    ("push-timeout", "timeout@example.com", "timed_out"),
+    ("totp", "totp@example.com", "success"),
+    ("number-challenge", "number@example.com", "success"),
+    ("number-challenge", "wrong.number@example.com", "denied"),
+    ("mixed", "demo@example.com", "success"),
+    ("mixed", "approve@example.com", "success"),
+    ("mixed", "slow.approve@example.com", "success"),
+    ("mixed", "deny@example.com", "denied"),
+    ("mixed", "timeout@example.com", "timed_out"),
+    ("mixed", "number@example.com", "success"),
+    ("mixed", "totp@example.com", "success"),
+    ("mixed", "nomfa@example.com", "success"),
+    ("mixed", "flaky@example.com", "success"),
+])
+def test_scenario_user_reaches_the_promised_outcome(mock_idx: MockIdx, app: IdxApp, name: str, login: str,
+                                                    outcome: str) -> None:
+    result = walk(mock_idx, app, name, login)
+    assert result.status == outcome, result
+    if outcome == "success":
+        assert result.tokens and result.tokens["access_token"] and result.tokens["id_token"]
+
+
+def test_manual_tap_waits_for_a_person(mock_idx: MockIdx, app: IdxApp) -> None:
+    seen: list[int] = []
+
+    def tap_after_three_polls(result: SignIn) -> None:
+        seen.append(len(mock_idx.pushes("demo@example.com")))
+
+    result = app.sign_in("demo@example.com", PASSWORD, on_push=tap_after_three_polls, max_polls=3)
+    assert seen == [1] and result.polls == 3 and result.status == "failed"  # still waiting: nobody tapped
+    mock_idx.approve_push("demo@example.com")
+    assert mock_idx.pushes("demo@example.com") == []
+
+
+def test_number_challenge_shows_the_number_and_offers_it_among_three(mock_idx: MockIdx, app: IdxApp) -> None:
+    mock_idx.load_scenario("number-challenge")
+    offered: list[list[int]] = []
+
+    def look_at_phone(result: SignIn) -> None:
+        offered.append(mock_idx.pushes("number@example.com")[0]["options"])
+        mock_idx.deny_push("number@example.com")
+
+    result = app.sign_in("number@example.com", PASSWORD, on_push=look_at_phone)
+    assert result.status == "denied"
+    assert len(offered[0]) == 3 and result.correct_answer in offered[0]
+
+
+def test_number_challenge_tapped_wrong_by_a_person_is_a_denial(mock_idx: MockIdx, app: IdxApp) -> None:
+    mock_idx.load_scenario("number-challenge")
+
+    def tap_wrong(result: SignIn) -> None:
+        options = mock_idx.pushes("number@example.com")[0]["options"]
+        mock_idx.approve_push("number@example.com", answer=next(n for n in options if n != result.correct_answer))
+
+    assert app.sign_in("number@example.com", PASSWORD, on_push=tap_wrong).status == "denied"
+
+
+def test_totp_scenario_refuses_a_wrong_code(mock_idx: MockIdx, app: IdxApp) -> None:
+    mock_idx.load_scenario("totp")
+    result = app.sign_in("totp@example.com", PASSWORD, method="totp", totp=lambda: "000000")
+    answers = [e for e in mock_idx.journal("totp@example.com") if e["path"] == "/idp/idx/challenge/answer"]
+    assert result.status == "failed" and [e["status"] for e in answers] == [401]
+
+
+def test_mixed_generates_twenty_reproducible_users_who_approve(mock_idx: MockIdx, app: IdxApp) -> None:
+    mock_idx.load_scenario("mixed")
+    mixed = scenario.load("mixed")
+    listed = {spec.login for spec in mixed.users}
+    generated = [(u.login, u.okta_verify.totp_secret) for u in mixed.to_users() if u.login not in listed]
+    assert len(generated) == 20
+    assert generated == [(u.login, u.okta_verify.totp_secret) for u in mixed.to_users() if u.login not in listed]
+    served = {user["login"] for user in mock_idx.users()}
+    assert {login for login, _ in generated} <= served
+    assert app.sign_in(generated[0][0], PASSWORD).status == "success"
+
+
+def test_scenario_loaded_from_a_path(mock_idx: MockIdx, app: IdxApp, tmp_path: Path) -> None:
+    path = tmp_path / "mine.yaml"
+    path.write_text("users:\n  - login: mine@example.com\n    password: pw\n"
+                    "    authenticators: {okta_verify: {push: {outcome: deny}}}\n")
+    assert mock_idx.load_scenario(path)["users"] == ["mine@example.com"]
+    assert app.sign_in("mine@example.com", "pw").status == "denied"
