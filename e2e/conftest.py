@@ -1,0 +1,119 @@
+"""Fixtures for every browser test under e2e/.
+
+- ``browser``: one headless Chromium for the whole session (Playwright's async API), chosen by browser.py. Without
+  one, each browser test fails with a single line saying how to get it, never a stack trace.
+- ``pages``: fresh, isolated contexts for one test (``await pages.new_page("phone")``), each traced; when the test
+  fails, screenshots and traces are kept under test-artifacts/e2e/<module>/<test>/ and the folder is printed at the
+  end of the run. ``page`` is the usual single one.
+- ``mock`` / ``app_url``: a mock_idx (fast polling) and the reference client signed up with its issuer, both new for
+  each test, on free loopback ports, always stopped afterwards.
+
+Playwright objects belong to the event loop that made them, so every test that uses ``browser`` (directly or through
+another fixture) runs in the session's loop; async fixtures that touch pages must say ``loop_scope="session"`` too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import aiohttp
+import pytest
+import pytest_asyncio
+from playwright.async_api import Browser, Page, async_playwright
+from playwright.async_api import Error as PlaywrightError
+
+from artifacts import RecordedContexts, artifact_folder
+from browser import NoBrowserError, launch_chromium
+from mock_idx.testing import MockIdxServer
+from servers import MockIdx, start_mock_idx, start_reference_client
+
+PHASE_REPORTS = pytest.StashKey[dict[str, pytest.TestReport]]()
+KEPT_ARTIFACTS = pytest.StashKey[list[Path]]()
+SESSION_LOOP = pytest.mark.asyncio(loop_scope="session")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run every async test that uses the shared browser in the session's event loop, the browser's own."""
+    for item in items:
+        if pytest_asyncio.is_async_test(item) and "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(SESSION_LOOP, append=False)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> pytest.TestReport:
+    """Remember each phase's outcome, so fixtures can tell at teardown whether their test failed."""
+    report = yield
+    item.stash.setdefault(PHASE_REPORTS, {})[report.when] = report
+    return report
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
+    kept = config.stash.get(KEPT_ARTIFACTS, [])
+    if not kept:
+        return
+    terminalreporter.write_sep("-", "browser test artifacts (screenshots + Playwright traces)")
+    for folder in kept:
+        terminalreporter.write_line(f"kept: {folder}")
+    terminalreporter.write_line("open a trace with: python -m playwright show-trace <folder>/<name>-trace.zip")
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def browser() -> AsyncIterator[Browser]:
+    async with async_playwright() as playwright:
+        try:
+            chromium = await launch_chromium(playwright)
+        except NoBrowserError as exc:
+            pytest.fail(str(exc), pytrace=False)
+        except PlaywrightError as exc:
+            first_line = str(exc).strip().splitlines()[0]
+            pytest.fail(f"Chromium did not start ({first_line}); see scripts/install-browser", pytrace=False)
+        try:
+            yield chromium
+        finally:
+            await chromium.close()
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def pages(browser: Browser, request: pytest.FixtureRequest) -> AsyncIterator[RecordedContexts]:
+    contexts = RecordedContexts(browser)
+    yield contexts
+    node = request.node
+    folder = artifact_folder(request.config.rootpath, node.path.stem, node.name) if _failed(node) else None
+    if await contexts.close(keep_in=folder):
+        request.config.stash.setdefault(KEPT_ARTIFACTS, []).append(folder)
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def page(pages: RecordedContexts) -> Page:
+    """The user's browser."""
+    return await pages.new_page("browser")
+
+
+@pytest.fixture
+def mock_server() -> Iterator[MockIdxServer]:
+    server = start_mock_idx()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def mock(mock_server: MockIdxServer) -> AsyncIterator[MockIdx]:
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10)) as http:
+        yield MockIdx(mock_server.url, http)
+
+
+@pytest.fixture
+def app_url(mock_server: MockIdxServer) -> Iterator[str]:
+    """The reference client's base URL."""
+    server = start_reference_client(mock_server.issuer)
+    try:
+        yield server.url
+    finally:
+        server.stop()
+
+
+def _failed(item: pytest.Item) -> bool:
+    return any(report.failed for report in item.stash.get(PHASE_REPORTS, {}).values())

@@ -1,0 +1,299 @@
+"""Every sign-in flow of the reference client, walked in a real browser as a person would, with the phone in a second
+browser: the mock's device page, where pushes are tapped and codes read.
+
+Each test ends on the page the person would see (checked by its visible text) and on what mock_idx recorded for
+the user in its journal, so a flow that only *looks* right in the browser still fails.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest_asyncio
+from playwright.async_api import Page, expect
+
+from artifacts import RecordedContexts
+from servers import PUSH_LIFETIME_S, JournalEntry, MockIdx, User
+
+POLL = "/idp/idx/authenticators/poll"
+PUSH_METHOD = "Get a push notification"
+CODE_METHOD = "Enter a code"
+RATE_LIMIT_PACE_MS = 61_000
+"""After a 429 the app waits as long as the mock's X-Rate-Limit-Reset says (a minute): the page's clock skips it."""
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def phone(pages: RecordedContexts) -> Page:
+    """The user's phone: the mock's Okta Verify page, in a browser of its own."""
+    return await pages.new_page("phone")
+
+
+# -- the flows -------------------------------------------------------------------------------------------------
+
+async def test_push_approved_on_the_phone(page: Page, phone: Page, mock: MockIdx, app_url: str) -> None:
+    user = await mock.add_user("approve")
+    await start_push(page, app_url, user)
+
+    await open_phone(phone, mock, user)
+    await tap(phone, "Yes, it's me")
+
+    await expect_signed_in(page, user)
+    await expect_journal(mock, user, [*PUSH_STARTED, ("POST", approve_path(user), 200)])
+    await expect_tokens_issued(mock)
+
+
+async def test_push_denied_then_resent_and_approved(page: Page, phone: Page, mock: MockIdx, app_url: str) -> None:
+    user = await mock.add_user("deny")
+    await start_push(page, app_url, user)
+    await open_phone(phone, mock, user)
+
+    await tap(phone, "No, it's not me")
+    await expect(page.get_by_role("heading", name="Push rejected")).to_be_visible()
+    await expect(page.get_by_role("alert")).to_contain_text("You have chosen to reject this login.")
+
+    await page.get_by_role("button", name="Resend push notification").click()
+    await expect(page.get_by_role("heading", name="Push Sent")).to_be_visible()
+    await tap(phone, "Yes, it's me")  # the phone shows the new push by itself
+
+    await expect_signed_in(page, user)
+    await expect_journal(mock, user, [*PUSH_STARTED, ("POST", deny_path(user), 200),
+                                      ("POST", "/idp/idx/challenge", 200), ("POST", approve_path(user), 200)])
+
+
+async def test_push_times_out(page: Page, phone: Page, mock: MockIdx, app_url: str) -> None:
+    user = await mock.add_user("timeout")
+    await start_push(page, app_url, user)
+    await open_phone(phone, mock, user)
+    await expect(phone.get_by_role("button", name="Yes, it's me")).to_be_visible()
+
+    await mock.advance_clock(PUSH_LIFETIME_S + 1)
+
+    await expect(page.get_by_role("heading", name="Push expired")).to_be_visible()
+    await expect(page.get_by_text("Your push notification has expired.")).to_be_visible()
+    await expect(phone.get_by_text("No sign-in is waiting.")).to_be_visible()
+    await expect_journal(mock, user, [*PUSH_STARTED, ("POST", "/idp/idx/introspect", 404)])
+
+
+async def test_number_challenge(page: Page, phone: Page, mock: MockIdx, app_url: str) -> None:
+    user = await mock.add_user("number", number_challenge=True)
+    await start_push(page, app_url, user)
+    await open_phone(phone, mock, user)
+
+    shown = await number_to_tap(page)
+    wrong = await phone.get_by_role("button", name=re.compile(r"^\d+$")).filter(
+        has_not_text=re.compile(rf"^{shown}$")).first.inner_text()
+    await tap(phone, wrong)
+    await expect(phone.get_by_role("status")).to_contain_text("Wrong number")
+    await expect(page.get_by_role("heading", name="Push rejected")).to_be_visible()
+
+    await page.get_by_role("button", name="Resend push notification").click()
+    await expect(page.get_by_role("heading", name="Push Sent")).to_be_visible()
+    await tap(phone, await number_to_tap(page))
+
+    await expect_signed_in(page, user)
+    await expect_journal(mock, user, [*PUSH_STARTED, ("POST", approve_path(user), 200),
+                                      ("POST", "/idp/idx/challenge", 200), ("POST", approve_path(user), 200)])
+
+
+async def test_code_from_the_phone(page: Page, phone: Page, mock: MockIdx, app_url: str) -> None:
+    user = await mock.add_user("totp")
+    await start_code(page, app_url, user)
+
+    await enter_code(page, await code_on(phone, mock, user))
+
+    await expect_signed_in(page, user)
+    await expect_journal(mock, user, [*CODE_STARTED, ("POST", "/idp/idx/challenge/answer", 200)])
+
+
+async def test_wrong_code_then_right_code(page: Page, phone: Page, mock: MockIdx, app_url: str) -> None:
+    user = await mock.add_user("wrongcode")
+    await start_code(page, app_url, user)
+    code = await code_on(phone, mock, user)
+
+    await enter_code(page, f"{(int(code) + 500_000) % 1_000_000:06d}")
+    await expect(page.get_by_role("heading", name="Enter a code")).to_be_visible()
+    await expect(page.get_by_role("alert")).to_contain_text("Invalid code. Try again.")
+
+    await enter_code(page, code)
+
+    await expect_signed_in(page, user)
+    await expect_journal(mock, user, [*CODE_STARTED, ("POST", "/idp/idx/challenge/answer", 401),
+                                      ("POST", "/idp/idx/challenge/answer", 200)])
+
+
+async def test_verify_with_something_else(page: Page, phone: Page, mock: MockIdx, app_url: str) -> None:
+    user = await mock.add_user("switch")
+    await start_push(page, app_url, user)
+
+    await page.get_by_role("link", name="Verify with something else").click()
+    await choose(page, CODE_METHOD)
+    await expect(page.get_by_role("heading", name="Enter a code")).to_be_visible()
+    await enter_code(page, await code_on(phone, mock, user))
+
+    await expect_signed_in(page, user)
+    await expect_journal(mock, user, [*PUSH_STARTED, ("POST", "/idp/idx/challenge", 200),
+                                      ("POST", "/idp/idx/challenge/answer", 200)])
+
+
+async def test_cancel(page: Page, phone: Page, mock: MockIdx, app_url: str) -> None:
+    user = await mock.add_user("cancel")
+    await start_push(page, app_url, user)
+
+    await page.get_by_role("button", name="Cancel").click()
+
+    await expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    await expect(page.get_by_label("Username")).to_be_empty()
+    await open_phone(phone, mock, user)
+    await expect(phone.get_by_text("No sign-in is waiting.")).to_be_visible()
+    await expect_journal(mock, user, [*PUSH_STARTED, ("POST", "/idp/idx/cancel", 200)])
+
+
+async def test_sign_out(page: Page, phone: Page, mock: MockIdx, app_url: str) -> None:
+    user = await mock.add_user("signout")
+    await start_push(page, app_url, user)
+    await open_phone(phone, mock, user)
+    await tap(phone, "Yes, it's me")
+    await expect_signed_in(page, user)
+
+    await page.get_by_role("button", name="Sign out").click()
+
+    await expect(page.get_by_role("heading", name="Welcome", exact=True)).to_be_visible()
+    await expect(page.get_by_text("You are not signed in.")).to_be_visible()
+    await page.goto(f"{app_url}/")  # a reload must not bring the session back
+    await expect(page.get_by_role("link", name="Sign in")).to_be_visible()
+    await expect_whole_journal(mock, [("POST", "/oauth2/default/v1/token", 200),
+                                      ("POST", "/oauth2/default/v1/revoke", 200)])
+
+
+async def test_wrong_password(page: Page, mock: MockIdx, app_url: str) -> None:
+    user = await mock.add_user("password")
+
+    await submit_password(page, app_url, user.login, "not-the-password")
+
+    await expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    await expect(page.get_by_role("alert")).to_contain_text("Authentication failed")
+    await expect(page.get_by_label("Username")).to_have_value(user.login)
+    await expect_journal(mock, user, [("POST", "/idp/idx/identify", 401)])
+
+
+async def test_rate_limited_poll_is_survived(page: Page, phone: Page, mock: MockIdx, app_url: str) -> None:
+    user = await mock.add_user("ratelimit")
+    await page.clock.install()  # the app's poll timers run on a clock the test can move on
+    await sign_in(page, app_url, user)
+    await mock.fail_next(POLL, 429, user)
+
+    async with page.expect_response(re.compile(r"/okta-verify/challenge-poll$")):
+        await choose(page, PUSH_METHOD)  # the page's first poll is answered 429 by the mock
+    await expect(page.get_by_role("heading", name="Push Sent")).to_be_visible()
+    await open_phone(phone, mock, user)
+    await tap(phone, "Yes, it's me")
+    await page.clock.run_for(RATE_LIMIT_PACE_MS)
+
+    await expect_signed_in(page, user)
+    await expect_journal(mock, user, [*PUSH_STARTED, ("POST", POLL, 429), ("POST", approve_path(user), 200)])
+
+
+# -- steps a person takes --------------------------------------------------------------------------------------
+
+async def submit_password(page: Page, app_url: str, login: str, password: str) -> None:
+    await page.goto(f"{app_url}/login")
+    await page.get_by_label("Username").fill(login)
+    await page.get_by_label("Password").fill(password)
+    await page.get_by_role("button", name="Sign in").click()
+
+
+async def sign_in(page: Page, app_url: str, user: User) -> None:
+    """Password, then Okta Verify: ends on the choice of method."""
+    await submit_password(page, app_url, user.login, user.password)
+    await choose(page, "Okta Verify")
+    await expect(page.get_by_role("heading", name="Verify it's you with a security method")).to_be_visible()
+
+
+async def choose(page: Page, option: str) -> None:
+    await page.get_by_label(option).check()
+    await page.get_by_role("button", name="Submit").click()
+
+
+async def start_push(page: Page, app_url: str, user: User) -> None:
+    await sign_in(page, app_url, user)
+    await choose(page, PUSH_METHOD)
+    await expect(page.get_by_role("heading", name="Push Sent")).to_be_visible()
+
+
+async def start_code(page: Page, app_url: str, user: User) -> None:
+    await sign_in(page, app_url, user)
+    await choose(page, CODE_METHOD)
+    await expect(page.get_by_role("heading", name="Enter a code")).to_be_visible()
+
+
+async def enter_code(page: Page, code: str) -> None:
+    await page.get_by_label("Enter code").fill(code)
+    await page.get_by_role("button", name="Verify").click()
+
+
+async def number_to_tap(page: Page) -> str:
+    """The number the app asks the person to tap on the phone."""
+    prompt = page.get_by_text("On your mobile device, tap")
+    match = re.search(r"tap\s+(\d+)", await prompt.inner_text())
+    assert match, f"no number in {await prompt.inner_text()!r}"
+    return match.group(1)
+
+
+async def open_phone(phone: Page, mock: MockIdx, user: User) -> None:
+    await phone.goto(mock.device_url(user))
+    await expect(phone.get_by_role("heading", name=user.name)).to_be_visible()
+
+
+async def tap(phone: Page, button: str) -> None:
+    await phone.get_by_role("button", name=button, exact=True).click()
+    await expect(phone.get_by_text("No sign-in is waiting.")).to_be_visible()
+
+
+async def code_on(phone: Page, mock: MockIdx, user: User) -> str:
+    """The one-time code the phone shows right now."""
+    await open_phone(phone, mock, user)
+    code = phone.get_by_role("region", name="One-time code").get_by_text(re.compile(r"^\d{6}$"))
+    return await code.inner_text()
+
+
+# -- what the person and the mock end up with ------------------------------------------------------------------
+
+PUSH_STARTED = [("POST", "/idp/idx/identify", 200), ("POST", "/idp/idx/challenge", 200),
+                ("POST", "/idp/idx/challenge", 200)]
+"""Password accepted, Okta Verify chosen, push chosen."""
+CODE_STARTED = PUSH_STARTED
+
+
+def approve_path(user: User) -> str:
+    return f"/_mock/v1/users/{user.login}/push/approve"
+
+
+def deny_path(user: User) -> str:
+    return f"/_mock/v1/users/{user.login}/push/deny"
+
+
+async def expect_signed_in(page: Page, user: User) -> None:
+    await expect(page.get_by_role("heading", name=f"Welcome, {user.name}")).to_be_visible()
+    await expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+
+
+async def expect_journal(mock: MockIdx, user: User, expected: list[tuple[str, str, int]]) -> None:
+    """The user's journal holds these entries in this order (others, such as polls, may come between)."""
+    assert_in_order(await mock.journal(user), expected)
+
+
+async def expect_whole_journal(mock: MockIdx, expected: list[tuple[str, str, int]]) -> None:
+    # Token and revoke requests carry no login, so mock_idx does not put them in a user's journal (yet): this
+    # test's own mock saw only this test's traffic, so its whole journal is read instead.
+    assert_in_order(await mock.journal(None), expected)
+
+
+async def expect_tokens_issued(mock: MockIdx) -> None:
+    await expect_whole_journal(mock, [("POST", "/oauth2/default/v1/token", 200)])
+
+
+def assert_in_order(entries: list[JournalEntry], expected: list[tuple[str, str, int]]) -> None:
+    seen = [(e.method, e.path, e.status) for e in entries]
+    remaining = iter(seen)
+    missing = [step for step in expected if step not in remaining]  # `in` consumes the iterator: order counts
+    assert not missing, f"journal lacks {missing[0]} (in order); it holds:\n" + "\n".join(map(str, seen))
