@@ -1,0 +1,95 @@
+"""``python -m bench [--quick]``: measure everything once and print the table (see bench/README.md)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import platform
+import sys
+import time
+from dataclasses import dataclass
+from itertools import count
+
+from . import memory, report, signins, startup, steps
+from .process import Target
+
+CONCURRENCY = (1, 10, 100)
+SIGN_IN_USERS = (1, 50)
+MEMORY_LEVELS = (1_000, 10_000)
+BUSY_LOAD = 2.5
+"""A load average above this (on 2 cores, the bench itself accounting for about 2) means something else ran too."""
+
+
+@dataclass(frozen=True)
+class Plan:
+    step_budget: steps.Budget
+    sign_in_seconds: float
+    startup_repeats: int
+    memory_levels: tuple[int, ...]
+    totp_users: int
+
+
+FULL = Plan(steps.Budget(rounds=3, seconds=1.0, prepared={"identify": 2000, "token": 800}),
+            sign_in_seconds=4.0, startup_repeats=5, memory_levels=MEMORY_LEVELS, totp_users=6000)
+QUICK = Plan(steps.Budget(rounds=1, seconds=0.5, prepared={"identify": 600, "token": 300}),
+             sign_in_seconds=1.5, startup_repeats=2, memory_levels=(1_000, 2_000), totp_users=2000)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="fewer and shorter rounds (about a minute)")
+    args = parser.parse_args(argv)
+    plan = QUICK if args.quick else FULL
+    began = time.perf_counter()
+    print(f"mock-idx bench on {platform.python_implementation()} {platform.python_version()}, "
+          f"{len(os.sched_getaffinity(0))} CPUs, {'quick' if args.quick else 'full'} run, "
+          f"load average {os.getloadavg()[0]:.1f} at start", flush=True)
+    sections = [_steps(plan), _sign_ins(plan), _startup(plan), _memory(plan)]
+    print()
+    for section in sections:
+        print("\n".join(section), end="\n\n")
+    load = os.getloadavg()[0]
+    print(f"total bench time {time.perf_counter() - began:.0f} s; load average {load:.1f} at the end"
+          + (" (other work was running: numbers are pessimistic)" if load > BUSY_LOAD else ""))
+    return 0
+
+
+def _steps(plan: Plan) -> list[str]:
+    results = []
+    with Target("bare") as bare, Target("mock", "--users", "0") as mock:
+        for concurrency in CONCURRENCY:
+            _progress(f"steps at {concurrency} clients")
+            results += asyncio.run(steps.measure(bare.url, mock.url, concurrency, plan.step_budget))
+    return report.steps_table(results)
+
+
+def _sign_ins(plan: Plan) -> list[str]:
+    results = []
+    totp_users = count()
+    with Target("mock", "--users", str(plan.totp_users)) as mock:
+        for kind in signins.KINDS:
+            for users in SIGN_IN_USERS:
+                _progress(f"{kind} sign-ins with {users} users")
+                results.append(asyncio.run(signins.measure(mock.url, kind, users, plan.sign_in_seconds,
+                                                           totp_users)))
+    return report.sign_ins_table(results)
+
+
+def _startup(plan: Plan) -> list[str]:
+    _progress("start-up")
+    return report.startup_table([startup.serve(plan.startup_repeats), *startup.fixture(plan.startup_repeats)])
+
+
+def _memory(plan: Plan) -> list[str]:
+    _progress("memory")
+    with Target("mock", "--users", "0") as mock:
+        return report.memory_table(asyncio.run(memory.measure(mock.url, plan.memory_levels)))
+
+
+def _progress(what: str) -> None:
+    print(f"  measuring {what}...", file=sys.stderr, flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

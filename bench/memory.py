@@ -1,0 +1,63 @@
+"""Resident memory of a mock_idx process with 0, 1,000 and 10,000 live transactions, and after they expire.
+
+Each live transaction is a sign-in waiting for a push (interact, introspect, identify, challenge): the heaviest state
+a transaction holds, with its user, push challenge and sign-in context. Expiry comes from advancing the virtual clock
+past the transaction lifetime; the clock advance runs the store's sweep.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+
+from .http import Client, Pool
+from .idx import SignIn, expect
+from .users import PUSH_USERS, login
+
+CREATORS = 50
+LIFETIME_PLUS = 601.0
+"""Seconds to advance the clock: past the 600 s transaction lifetime of the default policy."""
+
+
+@dataclass(frozen=True)
+class Sample:
+    label: str
+    transactions: int
+    rss_kib: int
+
+
+async def measure(url: str, levels: tuple[int, ...]) -> list[Sample]:
+    control = Client(url)
+    samples = [await _sample(control, "baseline (0 live)")]
+    live = 0
+    with Pool(url, CREATORS) as pool:
+        for level in levels:
+            await _create(pool, level - live)
+            live = level
+            samples.append(await _sample(control, f"{level:,} live"))
+    expect("clock", await control.post_json("/_mock/v1/clock/advance", {"seconds": LIFETIME_PLUS}))
+    samples.append(await _sample(control, "after expiry (sweep)"))
+    for number in range(PUSH_USERS):  # asking for a user's pushes forgets their expired ones
+        expect("pushes", await control.get(f"/_mock/v1/users/{login('tap', number)}/pushes"))
+    samples.append(await _sample(control, "after expiry + pushes listed"))
+    control.close()
+    return samples
+
+
+async def _create(pool: Pool, count: int) -> None:
+    remaining = [count]
+
+    async def creator(number: int) -> None:
+        while remaining[0] > 0:
+            remaining[0] -= 1
+            sign_in = SignIn(pool[number])
+            await sign_in.start()
+            await sign_in.identify(login("tap", number % PUSH_USERS))
+            await sign_in.choose("push")
+
+    await asyncio.gather(*(creator(n) for n in range(CREATORS)))
+
+
+async def _sample(control: Client, label: str) -> Sample:
+    stats = expect("stats", await control.get("/_bench/stats?gc=1")).json()
+    return Sample(label, stats["transactions"], stats["VmRSS"])

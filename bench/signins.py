@@ -1,0 +1,37 @@
+"""Complete sign-ins per second: ``/v1/interact`` through ``/v1/token``, by push and by TOTP, as one operation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import count
+
+from .http import Pool
+from .idx import SignIn
+from .load import Measured, closed_loop
+from .users import APPROVE_AFTER_POLLS, PUSH_USERS, login, totp_secret
+
+KINDS = {"push": f"push, approved after {APPROVE_AFTER_POLLS} polls", "totp": "TOTP code"}
+
+
+@dataclass(frozen=True)
+class SignInResult:
+    kind: str
+    users: int
+    measured: Measured
+
+
+async def measure(url: str, kind: str, users: int, seconds: float, totp_users: count) -> SignInResult:
+    """``users`` people signing in one after another; a TOTP user signs in once (codes are single use), so each
+    TOTP sign-in takes the next unused user from ``totp_users``."""
+    assert users <= PUSH_USERS
+    with Pool(url, users) as pool:
+        async def push(number: int) -> None:
+            await SignIn(pool[number]).push_sign_in(login("push", number))
+
+        async def totp(number: int) -> None:
+            name = login("totp", next(totp_users))
+            await SignIn(pool[number]).totp_sign_in(name, totp_secret(name))
+
+        operation = push if kind == "push" else totp
+        await closed_loop(operation, users, seconds / 5, 10**9)  # warm up connections
+        return SignInResult(kind, users, await closed_loop(operation, users, seconds, 10**9))
