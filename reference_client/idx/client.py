@@ -58,12 +58,11 @@ class IdxClient:
         """
         context = await self.start()
         identify = self._require(await self._introspect(context), "identify")
-        values: dict[str, Any] = {"identifier": username}
         if identify.field("credentials") is not None:
-            values["credentials"] = {"passcode": password}
-            return await self._respond(context, await self._submit(identify, values))
-        return await self._respond(context, await self._verify_password(await self._submit(identify, values),
-                                                                          password))
+            doc = await self._submit(identify, {"identifier": username, "credentials": {"passcode": password}})
+        else:
+            doc = await self._verify_password(await self._submit(identify, {"identifier": username}), password)
+        return await self._respond(context, doc)
 
     # -- stepping -----------------------------------------------------------------------------------------------
 

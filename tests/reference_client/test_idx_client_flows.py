@@ -137,6 +137,19 @@ async def test_verify_with_something_else_switches_from_push_to_code(idx_client,
     assert done.status is Status.Success
 
 
+async def test_any_remediation_can_be_proceeded_by_name(idx_client, mock_idx):
+    """`proceed` fills in the stateHandle and ids itself: here the one-request authenticator + method shortcut."""
+    user = mock_idx.add_user()
+    selection = await idx_client.authenticate(user.login, user.password)
+    okta_verify = selection.authenticators[0].id
+
+    challenge = await idx_client.proceed(selection.context, "select-authenticator-authenticate",
+                                         {"authenticator": {"id": okta_verify, "methodType": "totp"}})
+
+    assert challenge.status is Status.AwaitingAuthenticatorVerification
+    assert (await idx_client.verify_code(challenge.context, mock_idx.totp_code(user.login))).status is Status.Success
+
+
 async def test_cancel_ends_the_transaction(idx_client, mock_idx, requests_seen):
     user = mock_idx.add_user()
     waiting = await send_push(idx_client, user)
@@ -149,11 +162,15 @@ async def test_cancel_ends_the_transaction(idx_client, mock_idx, requests_seen):
     assert after.status is not Status.AwaitingChallengeAuthenticatorPollResponse
 
 
-async def test_a_method_that_is_not_offered_is_refused_without_a_request(idx_client, mock_idx):
+async def test_a_method_that_is_not_offered_is_refused_without_a_request(idx_client, mock_idx, requests_seen):
     user = mock_idx.add_user(methods=("push",))
     methods = await start_okta_verify(idx_client, user)
+    challenges_before = requests_seen(user.login).count(("POST", "/idp/idx/challenge"))
+
     with pytest.raises(IdxStepUnavailableError):
         await idx_client.select_method(methods.context, "totp")
+
+    assert requests_seen(user.login).count(("POST", "/idp/idx/challenge")) == challenges_before
 
 
 async def test_id_token_from_another_sign_in_is_rejected(idx_client, mock_idx):
