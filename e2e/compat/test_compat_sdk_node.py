@@ -12,11 +12,13 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
 
-from compat_support import COMPAT_DIR, PASSWORD, PUSH_LIFETIME, CompatServer, start_compat_server
+from compat_support import COMPAT_DIR, PUSH_LIFETIME, start_compat_server
+from mock_idx.pytest_plugin import MockIdx
 
 MODES = ("legacy", "step")
 CLIENT_ID = "compat-node-client"
@@ -31,12 +33,11 @@ SESSION_EXPIRED = "idx.session.expired"
 PUSH_TIMED_OUT = "core.system.transaction_resource_not_found"
 
 
-def _flow_spec(server: CompatServer, mode: str, flow: str, **extra: Any) -> dict[str, Any]:
-    push = {"number_challenge": True} if flow == "number-challenge" else None
-    login = server.add_user(f"{mode}-{flow}", push=push)
+def _flow_spec(server: MockIdx, mode: str, flow: str, **extra: Any) -> dict[str, Any]:
+    user = server.add_user(number_challenge=flow == "number-challenge")
     return {
-        "id": f"{mode}:{flow}", "flow": flow, "mode": mode, "base": server.url, "login": login,
-        "password": PASSWORD, "clientId": CLIENT_ID, "redirectUri": REDIRECT_URI, **extra,
+        "id": f"{mode}:{flow}", "flow": flow, "mode": mode, "base": server.url, "login": user.login,
+        "password": user.password, "clientId": CLIENT_ID, "redirectUri": REDIRECT_URI, **extra,
     }
 
 
@@ -54,11 +55,11 @@ def _run_node(plan: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def sdk_run() -> Iterator[dict[str, Any]]:
-    """Runs every flow in both modes; yields {"results": ..., "servers": {flow id: server}}."""
-    shared = start_compat_server()
+def sdk_run(mock_idx_key_file: Path) -> Iterator[dict[str, Any]]:
+    """Runs every flow in both modes; yields the results, and each flow's server and spec by flow id."""
+    shared = start_compat_server(mock_idx_key_file)
     servers = [shared]
-    by_id: dict[str, CompatServer] = {}
+    by_id: dict[str, MockIdx] = {}
     plan = []
     try:
         for mode in MODES:
@@ -66,14 +67,14 @@ def sdk_run() -> Iterator[dict[str, Any]]:
                 plan.append(_flow_spec(shared, mode, flow))
                 by_id[plan[-1]["id"]] = shared
             for flow, advance in CLOCK_FLOWS.items():
-                own = start_compat_server()
+                own = start_compat_server(mock_idx_key_file)
                 servers.append(own)
                 plan.append(_flow_spec(own, mode, flow, advanceSeconds=advance))
                 by_id[plan[-1]["id"]] = own
         yield {"results": _run_node(plan), "servers": by_id, "plan": {spec["id"]: spec for spec in plan}}
     finally:
         for server in servers:
-            server.stop()
+            server.server.stop()
 
 
 def flow_result(sdk_run: dict[str, Any], mode: str, flow: str) -> dict[str, Any]:
