@@ -5,8 +5,8 @@
 - ``pages``: fresh, isolated contexts for one test (``await pages.new_page("phone")``), each traced; when the test
   fails, screenshots and traces are kept under test-artifacts/e2e/<module>/<test>/ and the folder is printed at the
   end of the run. ``page`` is the usual single one.
-- ``mock`` / ``app_url``: a mock_idx (fast polling) and the reference client signed up with its issuer, both new for
-  each test, on free loopback ports, always stopped afterwards.
+- ``app_url``: the reference client, new for each test on a free loopback port, signed up with the issuer of the test's
+  ``mock_idx`` (mock_idx's own pytest plugin fixture; set its options with ``@pytest.mark.mock_idx(...)``).
 
 Playwright objects belong to the event loop that made them, so every test that uses ``browser`` (directly or through
 another fixture) runs in the session's loop; async fixtures that touch pages must say ``loop_scope="session"`` too.
@@ -17,7 +17,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
-import aiohttp
 import pytest
 import pytest_asyncio
 from playwright.async_api import Browser, Page, async_playwright
@@ -25,12 +24,20 @@ from playwright.async_api import Error as PlaywrightError
 
 from artifacts import RecordedContexts, artifact_folder
 from browser import NoBrowserError, launch_chromium
-from mock_idx.testing import MockIdxServer
-from servers import MockIdx, start_mock_idx, start_reference_client
+from mock_idx.pytest_plugin import MockIdx
+from mock_idx.testing import BackgroundServer
+from reference_client.app import create_app as create_reference_client
+from reference_client.config import AppConfig
+from reference_client.idx import IdxClientConfig
 
 PHASE_REPORTS = pytest.StashKey[dict[str, pytest.TestReport]]()
 KEPT_ARTIFACTS = pytest.StashKey[list[Path]]()
 SESSION_LOOP = pytest.mark.asyncio(loop_scope="session")
+
+REFERENCE_CLIENT_ID = "e2e-reference-client"
+REFERENCE_REDIRECT_URI = "http://127.0.0.1/login/callback"
+"""Only echoed in the token exchange (the interaction-code flow never sends the browser there); mock_idx accepts any
+redirect URI when no client is configured."""
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -91,25 +98,13 @@ async def page(pages: RecordedContexts) -> Page:
 
 
 @pytest.fixture
-def mock_server() -> Iterator[MockIdxServer]:
-    server = start_mock_idx()
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
-@pytest_asyncio.fixture(loop_scope="session")
-async def mock(mock_server: MockIdxServer) -> AsyncIterator[MockIdx]:
-    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10)) as http:
-        yield MockIdx(mock_server.url, http)
-
-
-@pytest.fixture
-def app_url(mock_server: MockIdxServer) -> Iterator[str]:
+def app_url(mock_idx: MockIdx) -> Iterator[str]:
     """The reference client's base URL."""
-    server = start_reference_client(mock_server.issuer)
+    idx = IdxClientConfig(issuer=mock_idx.issuer, client_id=REFERENCE_CLIENT_ID, redirect_uri=REFERENCE_REDIRECT_URI)
+    config = AppConfig(idx=idx)
+    server = BackgroundServer(lambda: create_reference_client(config))
     try:
+        server.start()
         yield server.url
     finally:
         server.stop()

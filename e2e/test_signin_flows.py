@@ -9,11 +9,17 @@ from __future__ import annotations
 
 import re
 
+import pytest
 import pytest_asyncio
 from playwright.async_api import Page, expect
 
 from artifacts import RecordedContexts
-from servers import PUSH_LIFETIME_S, JournalEntry, MockIdx, User
+from mock_idx.control_client import MockUser
+from mock_idx.pytest_plugin import MockIdx
+
+PUSH_LIFETIME_S = 60
+"""Short enough that advancing the clock past it expires the push but not the whole sign-in."""
+pytestmark = pytest.mark.mock_idx(poll_refresh_ms=200, push_lifetime=PUSH_LIFETIME_S)
 
 POLL = "/idp/idx/authenticators/poll"
 PUSH_METHOD = "Get a push notification"
@@ -30,22 +36,22 @@ async def phone(pages: RecordedContexts) -> Page:
 
 # -- the flows -------------------------------------------------------------------------------------------------
 
-async def test_push_approved_on_the_phone(page: Page, phone: Page, mock: MockIdx, app_url: str) -> None:
-    user = await mock.add_user("approve")
+async def test_push_approved_on_the_phone(page: Page, phone: Page, mock_idx: MockIdx, app_url: str) -> None:
+    user = mock_idx.add_user()
     await start_push(page, app_url, user)
 
-    await open_phone(phone, mock, user)
+    await open_phone(phone, mock_idx, user)
     await tap(phone, "Yes, it's me")
 
     await expect_signed_in(page, user)
-    await expect_journal(mock, user, [*PUSH_STARTED, ("POST", approve_path(user), 200)])
-    await expect_tokens_issued(mock)
+    expect_journal(mock_idx, user, [*METHOD_CHOSEN, ("POST", approve_path(user), 200)])
+    expect_tokens_issued(mock_idx)
 
 
-async def test_push_denied_then_resent_and_approved(page: Page, phone: Page, mock: MockIdx, app_url: str) -> None:
-    user = await mock.add_user("deny")
+async def test_push_denied_then_resent_and_approved(page: Page, phone: Page, mock_idx: MockIdx, app_url: str) -> None:
+    user = mock_idx.add_user()
     await start_push(page, app_url, user)
-    await open_phone(phone, mock, user)
+    await open_phone(phone, mock_idx, user)
 
     await tap(phone, "No, it's not me")
     await expect(page.get_by_role("heading", name="Push rejected")).to_be_visible()
@@ -56,28 +62,28 @@ async def test_push_denied_then_resent_and_approved(page: Page, phone: Page, moc
     await tap(phone, "Yes, it's me")  # the phone shows the new push by itself
 
     await expect_signed_in(page, user)
-    await expect_journal(mock, user, [*PUSH_STARTED, ("POST", deny_path(user), 200),
-                                      ("POST", "/idp/idx/challenge", 200), ("POST", approve_path(user), 200)])
+    expect_journal(mock_idx, user, [*METHOD_CHOSEN, ("POST", deny_path(user), 200),
+                                    ("POST", "/idp/idx/challenge", 200), ("POST", approve_path(user), 200)])
 
 
-async def test_push_times_out(page: Page, phone: Page, mock: MockIdx, app_url: str) -> None:
-    user = await mock.add_user("timeout")
+async def test_push_times_out(page: Page, phone: Page, mock_idx: MockIdx, app_url: str) -> None:
+    user = mock_idx.add_user()
     await start_push(page, app_url, user)
-    await open_phone(phone, mock, user)
+    await open_phone(phone, mock_idx, user)
     await expect(phone.get_by_role("button", name="Yes, it's me")).to_be_visible()
 
-    await mock.advance_clock(PUSH_LIFETIME_S + 1)
+    mock_idx.advance_clock(PUSH_LIFETIME_S + 1)
 
     await expect(page.get_by_role("heading", name="Push expired")).to_be_visible()
     await expect(page.get_by_text("Your push notification has expired.")).to_be_visible()
     await expect(phone.get_by_text("No sign-in is waiting.")).to_be_visible()
-    await expect_journal(mock, user, [*PUSH_STARTED, ("POST", "/idp/idx/introspect", 404)])
+    expect_journal(mock_idx, user, [*METHOD_CHOSEN, ("POST", "/idp/idx/introspect", 404)])
 
 
-async def test_number_challenge(page: Page, phone: Page, mock: MockIdx, app_url: str) -> None:
-    user = await mock.add_user("number", number_challenge=True)
+async def test_number_challenge(page: Page, phone: Page, mock_idx: MockIdx, app_url: str) -> None:
+    user = mock_idx.add_user(number_challenge=True)
     await start_push(page, app_url, user)
-    await open_phone(phone, mock, user)
+    await open_phone(phone, mock_idx, user)
 
     shown = await number_to_tap(page)
     wrong = await phone.get_by_role("button", name=re.compile(r"^\d+$")).filter(
@@ -91,24 +97,24 @@ async def test_number_challenge(page: Page, phone: Page, mock: MockIdx, app_url:
     await tap(phone, await number_to_tap(page))
 
     await expect_signed_in(page, user)
-    await expect_journal(mock, user, [*PUSH_STARTED, ("POST", approve_path(user), 200),
-                                      ("POST", "/idp/idx/challenge", 200), ("POST", approve_path(user), 200)])
+    expect_journal(mock_idx, user, [*METHOD_CHOSEN, ("POST", approve_path(user), 200),
+                                    ("POST", "/idp/idx/challenge", 200), ("POST", approve_path(user), 200)])
 
 
-async def test_code_from_the_phone(page: Page, phone: Page, mock: MockIdx, app_url: str) -> None:
-    user = await mock.add_user("totp")
+async def test_code_from_the_phone(page: Page, phone: Page, mock_idx: MockIdx, app_url: str) -> None:
+    user = mock_idx.add_user()
     await start_code(page, app_url, user)
 
-    await enter_code(page, await code_on(phone, mock, user))
+    await enter_code(page, await code_on(phone, mock_idx, user))
 
     await expect_signed_in(page, user)
-    await expect_journal(mock, user, [*CODE_STARTED, ("POST", "/idp/idx/challenge/answer", 200)])
+    expect_journal(mock_idx, user, [*METHOD_CHOSEN, ("POST", "/idp/idx/challenge/answer", 200)])
 
 
-async def test_wrong_code_then_right_code(page: Page, phone: Page, mock: MockIdx, app_url: str) -> None:
-    user = await mock.add_user("wrongcode")
+async def test_wrong_code_then_right_code(page: Page, phone: Page, mock_idx: MockIdx, app_url: str) -> None:
+    user = mock_idx.add_user()
     await start_code(page, app_url, user)
-    code = await code_on(phone, mock, user)
+    code = await code_on(phone, mock_idx, user)
 
     await enter_code(page, f"{(int(code) + 500_000) % 1_000_000:06d}")
     await expect(page.get_by_role("heading", name="Enter a code")).to_be_visible()
@@ -117,41 +123,41 @@ async def test_wrong_code_then_right_code(page: Page, phone: Page, mock: MockIdx
     await enter_code(page, code)
 
     await expect_signed_in(page, user)
-    await expect_journal(mock, user, [*CODE_STARTED, ("POST", "/idp/idx/challenge/answer", 401),
-                                      ("POST", "/idp/idx/challenge/answer", 200)])
+    expect_journal(mock_idx, user, [*METHOD_CHOSEN, ("POST", "/idp/idx/challenge/answer", 401),
+                                    ("POST", "/idp/idx/challenge/answer", 200)])
 
 
-async def test_verify_with_something_else(page: Page, phone: Page, mock: MockIdx, app_url: str) -> None:
-    user = await mock.add_user("switch")
+async def test_verify_with_something_else(page: Page, phone: Page, mock_idx: MockIdx, app_url: str) -> None:
+    user = mock_idx.add_user()
     await start_push(page, app_url, user)
 
     await page.get_by_role("link", name="Verify with something else").click()
     await choose(page, CODE_METHOD)
     await expect(page.get_by_role("heading", name="Enter a code")).to_be_visible()
-    await enter_code(page, await code_on(phone, mock, user))
+    await enter_code(page, await code_on(phone, mock_idx, user))
 
     await expect_signed_in(page, user)
-    await expect_journal(mock, user, [*PUSH_STARTED, ("POST", "/idp/idx/challenge", 200),
-                                      ("POST", "/idp/idx/challenge/answer", 200)])
+    expect_journal(mock_idx, user, [*METHOD_CHOSEN, ("POST", "/idp/idx/challenge", 200),
+                                    ("POST", "/idp/idx/challenge/answer", 200)])
 
 
-async def test_cancel(page: Page, phone: Page, mock: MockIdx, app_url: str) -> None:
-    user = await mock.add_user("cancel")
+async def test_cancel(page: Page, phone: Page, mock_idx: MockIdx, app_url: str) -> None:
+    user = mock_idx.add_user()
     await start_push(page, app_url, user)
 
     await page.get_by_role("button", name="Cancel").click()
 
     await expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
     await expect(page.get_by_label("Username")).to_be_empty()
-    await open_phone(phone, mock, user)
+    await open_phone(phone, mock_idx, user)
     await expect(phone.get_by_text("No sign-in is waiting.")).to_be_visible()
-    await expect_journal(mock, user, [*PUSH_STARTED, ("POST", "/idp/idx/cancel", 200)])
+    expect_journal(mock_idx, user, [*METHOD_CHOSEN, ("POST", "/idp/idx/cancel", 200)])
 
 
-async def test_sign_out(page: Page, phone: Page, mock: MockIdx, app_url: str) -> None:
-    user = await mock.add_user("signout")
+async def test_sign_out(page: Page, phone: Page, mock_idx: MockIdx, app_url: str) -> None:
+    user = mock_idx.add_user()
     await start_push(page, app_url, user)
-    await open_phone(phone, mock, user)
+    await open_phone(phone, mock_idx, user)
     await tap(phone, "Yes, it's me")
     await expect_signed_in(page, user)
 
@@ -161,36 +167,35 @@ async def test_sign_out(page: Page, phone: Page, mock: MockIdx, app_url: str) ->
     await expect(page.get_by_text("You are not signed in.")).to_be_visible()
     await page.goto(f"{app_url}/")  # a reload must not bring the session back
     await expect(page.get_by_role("link", name="Sign in")).to_be_visible()
-    await expect_whole_journal(mock, [("POST", "/oauth2/default/v1/token", 200),
-                                      ("POST", "/oauth2/default/v1/revoke", 200)])
+    expect_journal(mock_idx, None, [TOKEN, ("POST", "/oauth2/default/v1/revoke", 200)])  # see expect_tokens_issued
 
 
-async def test_wrong_password(page: Page, mock: MockIdx, app_url: str) -> None:
-    user = await mock.add_user("password")
+async def test_wrong_password(page: Page, mock_idx: MockIdx, app_url: str) -> None:
+    user = mock_idx.add_user()
 
     await submit_password(page, app_url, user.login, "not-the-password")
 
     await expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
     await expect(page.get_by_role("alert")).to_contain_text("Authentication failed")
     await expect(page.get_by_label("Username")).to_have_value(user.login)
-    await expect_journal(mock, user, [("POST", "/idp/idx/identify", 401)])
+    expect_journal(mock_idx, user, [("POST", "/idp/idx/identify", 401)])
 
 
-async def test_rate_limited_poll_is_survived(page: Page, phone: Page, mock: MockIdx, app_url: str) -> None:
-    user = await mock.add_user("ratelimit")
+async def test_rate_limited_poll_is_survived(page: Page, phone: Page, mock_idx: MockIdx, app_url: str) -> None:
+    user = mock_idx.add_user()
     await page.clock.install()  # the app's poll timers run on a clock the test can move on
     await sign_in(page, app_url, user)
-    await mock.fail_next(POLL, 429, user)
+    mock_idx.fail_next(POLL, 429, user=user.login)
 
     async with page.expect_response(re.compile(r"/okta-verify/challenge-poll$")):
         await choose(page, PUSH_METHOD)  # the page's first poll is answered 429 by the mock
     await expect(page.get_by_role("heading", name="Push Sent")).to_be_visible()
-    await open_phone(phone, mock, user)
+    await open_phone(phone, mock_idx, user)
     await tap(phone, "Yes, it's me")
     await page.clock.run_for(RATE_LIMIT_PACE_MS)
 
     await expect_signed_in(page, user)
-    await expect_journal(mock, user, [*PUSH_STARTED, ("POST", POLL, 429), ("POST", approve_path(user), 200)])
+    expect_journal(mock_idx, user, [*METHOD_CHOSEN, ("POST", POLL, 429), ("POST", approve_path(user), 200)])
 
 
 # -- steps a person takes --------------------------------------------------------------------------------------
@@ -202,7 +207,7 @@ async def submit_password(page: Page, app_url: str, login: str, password: str) -
     await page.get_by_role("button", name="Sign in").click()
 
 
-async def sign_in(page: Page, app_url: str, user: User) -> None:
+async def sign_in(page: Page, app_url: str, user: MockUser) -> None:
     """Password, then Okta Verify: ends on the choice of method."""
     await submit_password(page, app_url, user.login, user.password)
     await choose(page, "Okta Verify")
@@ -214,13 +219,13 @@ async def choose(page: Page, option: str) -> None:
     await page.get_by_role("button", name="Submit").click()
 
 
-async def start_push(page: Page, app_url: str, user: User) -> None:
+async def start_push(page: Page, app_url: str, user: MockUser) -> None:
     await sign_in(page, app_url, user)
     await choose(page, PUSH_METHOD)
     await expect(page.get_by_role("heading", name="Push Sent")).to_be_visible()
 
 
-async def start_code(page: Page, app_url: str, user: User) -> None:
+async def start_code(page: Page, app_url: str, user: MockUser) -> None:
     await sign_in(page, app_url, user)
     await choose(page, CODE_METHOD)
     await expect(page.get_by_role("heading", name="Enter a code")).to_be_visible()
@@ -239,9 +244,9 @@ async def number_to_tap(page: Page) -> str:
     return match.group(1)
 
 
-async def open_phone(phone: Page, mock: MockIdx, user: User) -> None:
-    await phone.goto(mock.device_url(user))
-    await expect(phone.get_by_role("heading", name=user.name)).to_be_visible()
+async def open_phone(phone: Page, mock_idx: MockIdx, user: MockUser) -> None:
+    await phone.goto(mock_idx.device_url(user.login))
+    await expect(phone.get_by_role("heading", name=name_of(user))).to_be_visible()
 
 
 async def tap(phone: Page, button: str) -> None:
@@ -249,51 +254,48 @@ async def tap(phone: Page, button: str) -> None:
     await expect(phone.get_by_text("No sign-in is waiting.")).to_be_visible()
 
 
-async def code_on(phone: Page, mock: MockIdx, user: User) -> str:
+async def code_on(phone: Page, mock_idx: MockIdx, user: MockUser) -> str:
     """The one-time code the phone shows right now."""
-    await open_phone(phone, mock, user)
+    await open_phone(phone, mock_idx, user)
     code = phone.get_by_role("region", name="One-time code").get_by_text(re.compile(r"^\d{6}$"))
     return await code.inner_text()
 
 
 # -- what the person and the mock end up with ------------------------------------------------------------------
 
-PUSH_STARTED = [("POST", "/idp/idx/identify", 200), ("POST", "/idp/idx/challenge", 200),
-                ("POST", "/idp/idx/challenge", 200)]
-"""Password accepted, Okta Verify chosen, push chosen."""
-CODE_STARTED = PUSH_STARTED
+METHOD_CHOSEN = [("POST", "/idp/idx/identify", 200), ("POST", "/idp/idx/challenge", 200),
+                 ("POST", "/idp/idx/challenge", 200)]
+"""Password accepted, Okta Verify chosen, then push or code chosen."""
+TOKEN = ("POST", "/oauth2/default/v1/token", 200)
 
 
-def approve_path(user: User) -> str:
+def approve_path(user: MockUser) -> str:
     return f"/_mock/v1/users/{user.login}/push/approve"
 
 
-def deny_path(user: User) -> str:
+def deny_path(user: MockUser) -> str:
     return f"/_mock/v1/users/{user.login}/push/deny"
 
 
-async def expect_signed_in(page: Page, user: User) -> None:
-    await expect(page.get_by_role("heading", name=f"Welcome, {user.name}")).to_be_visible()
+def name_of(user: MockUser) -> str:
+    return user.profile["name"]
+
+
+async def expect_signed_in(page: Page, user: MockUser) -> None:
+    await expect(page.get_by_role("heading", name=f"Welcome, {name_of(user)}")).to_be_visible()
     await expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
-async def expect_journal(mock: MockIdx, user: User, expected: list[tuple[str, str, int]]) -> None:
-    """The user's journal holds these entries in this order (others, such as polls, may come between)."""
-    assert_in_order(await mock.journal(user), expected)
-
-
-async def expect_whole_journal(mock: MockIdx, expected: list[tuple[str, str, int]]) -> None:
-    # Token and revoke requests carry no login, so mock_idx does not put them in a user's journal (yet): this
-    # test's own mock saw only this test's traffic, so its whole journal is read instead.
-    assert_in_order(await mock.journal(None), expected)
-
-
-async def expect_tokens_issued(mock: MockIdx) -> None:
-    await expect_whole_journal(mock, [("POST", "/oauth2/default/v1/token", 200)])
-
-
-def assert_in_order(entries: list[JournalEntry], expected: list[tuple[str, str, int]]) -> None:
-    seen = [(e.method, e.path, e.status) for e in entries]
+def expect_journal(mock_idx: MockIdx, user: MockUser | None, expected: list[tuple[str, str, int]]) -> None:
+    """The journal (the user's, or with ``None`` the whole server's) holds these entries in this order; others, such
+    as polls, may come between."""
+    seen = [(e["method"], e["path"], e["status"]) for e in mock_idx.journal(user.login if user else None)]
     remaining = iter(seen)
     missing = [step for step in expected if step not in remaining]  # `in` consumes the iterator: order counts
     assert not missing, f"journal lacks {missing[0]} (in order); it holds:\n" + "\n".join(map(str, seen))
+
+
+def expect_tokens_issued(mock_idx: MockIdx) -> None:
+    # Token and revoke requests carry no login, so mock_idx leaves them out of a user's journal: this test's own
+    # mock saw only this test's traffic, so its whole journal is read instead.
+    expect_journal(mock_idx, None, [TOKEN])
