@@ -31,7 +31,7 @@ async def device_page(request: web.Request) -> web.Response:
     login = request.match_info["login"]
     user = request.app[ENGINE].directory.get(login)
     if user is None:
-        return _devices(request, message=f"There is no user {login!r} in this scenario.", status=404)
+        return _devices(request, message=f"There is no user {login} in this scenario.", status=404)
     context = {**_common(request), "state": device_state(request.app[ENGINE], user),
                "state_url": _link(request, f"{device_path(user.login)}/state"),
                "api_base": f"/_mock/v1/users/{quote(user.login)}", "has_okta_verify": user.okta_verify is not None}
