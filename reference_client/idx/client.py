@@ -18,8 +18,8 @@ from .context import IdxContext
 from .document import IdxDocument, Remediation
 from .errors import IdxProtocolError, IdxStepUnavailableError, IdxTransientError
 from .interpret import (
-    chosen_authenticator_option,
     credential_name,
+    current_authenticator_option,
     describe,
     find_authenticator_option,
     method_choices,
@@ -82,7 +82,6 @@ class IdxClient:
         option = find_authenticator_option(doc, authenticator_id=authenticator_id)
         if option is None:
             raise IdxStepUnavailableError(f"authenticator {authenticator_id!r} is not offered")
-        context = context.with_authenticator(authenticator_id)
         return await self._respond(context, await self._submit(form, {"authenticator": option.fixed_values()}))
 
     async def select_method(self, context: IdxContext, method_type: str) -> AuthResponse:
@@ -94,9 +93,9 @@ class IdxClient:
         explicitly, as the .NET SDK does since 2.2.4.
         """
         doc = await self._introspect(context)
-        if not any(m.value == method_type for m in method_choices(doc, context.authenticator_id)):
+        if not any(m.value == method_type for m in method_choices(doc)):
             raise IdxStepUnavailableError(f"method {method_type!r} is not offered")
-        doc = await self._submit_method(doc, context, method_type)
+        doc = await self._submit_method(doc, method_type)
         if method_type == "push" and not doc.has("challenge-poll"):
             if again := doc.remediation("authenticator-verification-data"):
                 doc = await self._submit(again, {"authenticator": {"methodType": "push"}})
@@ -157,11 +156,11 @@ class IdxClient:
                                                 accept=form.accepts or ION_JSON)
         return _document(reply.body, form.href, reply.status)
 
-    async def _submit_method(self, doc: IdxDocument, context: IdxContext, method_type: str) -> IdxDocument:
+    async def _submit_method(self, doc: IdxDocument, method_type: str) -> IdxDocument:
         if verification := doc.remediation("authenticator-verification-data"):
             return await self._submit(verification, {"authenticator": {"methodType": method_type}})
         form = self._require(doc, "select-authenticator-authenticate")
-        option = chosen_authenticator_option(doc, context.authenticator_id)
+        option = current_authenticator_option(doc)
         if option is None:
             raise IdxStepUnavailableError("no authenticator chosen to use a method of")
         return await self._submit(form, {"authenticator": option.fixed_values() | {"methodType": method_type}})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from typing import Any
 
 
@@ -12,17 +12,12 @@ class IdxContext:
 
     The client re-introspects with `interaction_handle` at the start of every call (as the .NET SDK does), so the
     context never holds the IDX document itself: it stays a few hundred bytes and a reloaded page always sees the
-    server's current state. `code_verifier` and `nonce` are needed at the end to redeem and check the tokens;
-    `authenticator_id` remembers which authenticator the user picked, to find its methods later.
+    server's current state. `code_verifier` and `nonce` are needed at the end to redeem and check the tokens.
     """
 
     interaction_handle: str
     code_verifier: str
     nonce: str
-    authenticator_id: str | None = None
-
-    def with_authenticator(self, authenticator_id: str) -> IdxContext:
-        return replace(self, authenticator_id=authenticator_id)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -59,7 +59,7 @@ def describe(doc: IdxDocument, context: IdxContext | None) -> AuthResponse:
         messages=doc.messages,
         authenticators=authenticator_options(doc),
         current_authenticator=_current_authenticator(current),
-        method_types=method_choices(doc, context.authenticator_id if context else None),
+        method_types=method_choices(doc),
         correct_answer=_correct_answer(current),
         refresh_ms=poll.refresh if poll else None,
         can_resend=doc.has("resend") or doc.current_authenticator_action("resend") is not None,
@@ -83,14 +83,12 @@ def find_authenticator_option(doc: IdxDocument, *, authenticator_id: str | None 
     return None
 
 
-def chosen_authenticator_option(doc: IdxDocument, authenticator_id: str | None) -> Option | None:
-    """The option of the authenticator in play: the one the user picked, else the current one."""
-    current_id = (doc.current_authenticator or {}).get("id")
-    return (find_authenticator_option(doc, authenticator_id=authenticator_id)
-            or find_authenticator_option(doc, authenticator_id=current_id))
+def current_authenticator_option(doc: IdxDocument) -> Option | None:
+    """The selection option of the authenticator in play (`currentAuthenticator`), to use another of its methods."""
+    return find_authenticator_option(doc, authenticator_id=(doc.current_authenticator or {}).get("id"))
 
 
-def method_choices(doc: IdxDocument, authenticator_id: str | None) -> tuple[MethodOption, ...]:
+def method_choices(doc: IdxDocument) -> tuple[MethodOption, ...]:
     """The methods (push, totp...) the user can pick for the authenticator in play.
 
     From `authenticator-verification-data` right after the authenticator was picked; otherwise (push pending,
@@ -99,7 +97,7 @@ def method_choices(doc: IdxDocument, authenticator_id: str | None) -> tuple[Meth
     verification = doc.remediation("authenticator-verification-data")
     if verification and (authenticator := verification.field("authenticator")):
         return _methods(authenticator.sub_field("methodType"))
-    option = chosen_authenticator_option(doc, authenticator_id)
+    option = current_authenticator_option(doc)
     return _methods(option.form_field("methodType")) if option else ()
 
 
