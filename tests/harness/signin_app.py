@@ -36,6 +36,8 @@ class SignIn:
     """The number a number challenge asked the person to tap, as the app would show it."""
     polls: int = 0
     rate_limited: int = 0
+    refresh_ms: int | None = None
+    """The poll interval the server asked for."""
 
 
 class IdxApp:
@@ -75,7 +77,8 @@ class IdxApp:
         status = 200
         while result.polls < max_polls and "challenge-poll" in _names(doc):
             poll = _remediation(doc, "challenge-poll")
-            time.sleep(poll.get("refresh", 4000) / 1000)
+            result.refresh_ms = poll.get("refresh", 4000)
+            time.sleep(result.refresh_ms / 1000)
             result.polls += 1
             status, answer = self._idx(poll["href"], {"stateHandle": doc["stateHandle"]})
             if status == 429:  # rate-limited: keep the document we had and poll again after the interval

@@ -1,0 +1,30 @@
+"""The pytest example in docs/pytest-example.md (pasted into the README) runs as written, so it cannot rot.
+
+Its ``myapp`` is this harness's small IDX app, standing in for the reader's own code.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import signin_app
+
+pytest_plugins = ["pytester"]
+EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "pytest-example.md"
+
+
+def python_blocks(markdown: str) -> list[str]:
+    return re.findall(r"```python\n(.*?)```", markdown, flags=re.DOTALL)
+
+
+def test_the_documented_example_passes(pytester: pytest.Pytester) -> None:
+    blocks = python_blocks(EXAMPLE.read_text(encoding="utf-8"))
+    assert len(blocks) == 1
+    pytester.makeini("[pytest]\nasyncio_default_fixture_loop_scope = function\n")
+    pytester.makepyfile(myapp=Path(signin_app.__file__).read_text(encoding="utf-8"), test_example=blocks[0])
+    pytester.syspathinsert()
+    result = pytester.runpytest_inprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=blocks[0].count("\ndef test_"))
+    assert blocks[0].count("\ndef test_") == 2
