@@ -71,14 +71,16 @@ async def browser() -> AsyncIterator[Browser]:
         try:
             chromium = await launch_chromium(playwright)
         except NoBrowserError as exc:
-            pytest.fail(str(exc), pytrace=False)
+            problem = str(exc)
         except PlaywrightError as exc:
-            first_line = str(exc).strip().splitlines()[0]
-            pytest.fail(f"Chromium did not start ({first_line}); see scripts/install-browser", pytrace=False)
-        try:
-            yield chromium
-        finally:
-            await chromium.close()
+            problem = f"Chromium did not start ({str(exc).strip().splitlines()[0]}); see scripts/install-browser"
+        else:
+            try:
+                yield chromium
+            finally:
+                await chromium.close()
+            return
+    pytest.fail(problem, pytrace=False)  # outside the except blocks: one line, no chained traceback
 
 
 @pytest_asyncio.fixture(loop_scope="session")
