@@ -13,6 +13,7 @@ from artifacts import RecordedContexts
 from playwright.async_api import Page, expect
 
 from compat_support import COMPAT_SETTINGS
+from mock_idx.control_client import MockUser
 from mock_idx.pytest_plugin import MockIdx
 from widget_driver import (
     REJECTED_TEXT, assert_tokens_for, choose_okta_verify, enter_code, sign_in_with_password, tap_on_device,
@@ -33,23 +34,26 @@ async def open_widget(pages: RecordedContexts, mock_idx: MockIdx, gen: int, quer
     return page
 
 
-@pytest.mark.parametrize("gen", GENERATIONS)
-async def test_push_approved_on_the_device_page_resolves_tokens(
-        mock_idx: MockIdx, pages: RecordedContexts, gen: int) -> None:
+async def signed_in_to(method: str, pages: RecordedContexts, mock_idx: MockIdx, gen: int) -> tuple[MockUser, Page]:
+    """A new user past the password, looking at the widget's Okta Verify push or code page."""
     user = mock_idx.add_user()
     page = await open_widget(pages, mock_idx, gen)
     await sign_in_with_password(page, user)
-    await choose_okta_verify(page, "push")
+    await choose_okta_verify(page, method)
+    return user, page
+
+
+@pytest.mark.parametrize("gen", GENERATIONS)
+async def test_push_approved_on_the_device_page_resolves_tokens(
+        mock_idx: MockIdx, pages: RecordedContexts, gen: int) -> None:
+    user, page = await signed_in_to("push", pages, mock_idx, gen)
     await tap_on_device(await pages.new_page("phone"), mock_idx.device_url(user.login), "approve")
     assert_tokens_for(await widget_result(page), user=user, issuer=mock_idx.issuer, client_id=WIDGET_CLIENT_ID)
 
 
 @pytest.mark.parametrize("gen", GENERATIONS)
 async def test_totp_resolves_tokens(mock_idx: MockIdx, pages: RecordedContexts, gen: int) -> None:
-    user = mock_idx.add_user()
-    page = await open_widget(pages, mock_idx, gen)
-    await sign_in_with_password(page, user)
-    await choose_okta_verify(page, "totp")
+    user, page = await signed_in_to("totp", pages, mock_idx, gen)
     await enter_code(page, mock_idx.totp_code(user.login))
     assert_tokens_for(await widget_result(page), user=user, issuer=mock_idx.issuer, client_id=WIDGET_CLIENT_ID)
 
@@ -57,10 +61,7 @@ async def test_totp_resolves_tokens(mock_idx: MockIdx, pages: RecordedContexts, 
 @pytest.mark.parametrize("gen", GENERATIONS)
 async def test_denied_push_shows_the_widgets_rejection_message(
         mock_idx: MockIdx, pages: RecordedContexts, gen: int) -> None:
-    user = mock_idx.add_user()
-    page = await open_widget(pages, mock_idx, gen)
-    await sign_in_with_password(page, user)
-    await choose_okta_verify(page, "push")
+    user, page = await signed_in_to("push", pages, mock_idx, gen)
     await tap_on_device(await pages.new_page("phone"), mock_idx.device_url(user.login), "deny")
     await wait_for_view(page, "resend")
     await expect(page.locator("#okta-sign-in")).to_contain_text(REJECTED_TEXT)
