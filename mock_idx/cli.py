@@ -6,8 +6,10 @@ import argparse
 import asyncio
 import ipaddress
 import shutil
+import signal
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 from aiohttp import web
@@ -76,13 +78,26 @@ def _demo(args: argparse.Namespace) -> int:
     client_url = f"http://{_display_host(settings.host)}:{args.client_port}"
     command = [sys.executable, "-m", "reference_client", "--issuer", f"{base}/oauth2/default",
                "--client-id", "demo-client", "--host", settings.host, "--port", str(args.client_port)]
-    client = subprocess.Popen(command)
+    client = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
     try:
+        if not _wait_until_ready(client):
+            print("mock-idx: the reference client did not start (is it installed? pip install -e .)", file=sys.stderr)
+            return 1
         asyncio.run(_run(app, settings, banner=lambda s, a: _demo_banner(s, a, client_url)))
     finally:
         client.terminate()
         client.wait(10)
     return 0
+
+
+def _wait_until_ready(client: subprocess.Popen) -> bool:
+    """The client prints a line with "ready" once it listens; the banner waits for it so every URL works. Its later
+    output keeps flowing to ours (an undrained pipe would block it)."""
+    for line in client.stdout:
+        if "ready" in line:
+            threading.Thread(target=shutil.copyfileobj, args=(client.stdout, sys.stdout), daemon=True).start()
+            return True
+    return False
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -99,12 +114,17 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 async def _run(app: web.Application, settings: Settings, banner) -> None:
+    """Serve until SIGINT or SIGTERM, then shut down cleanly (so the demo can stop its client too)."""
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     await web.TCPSite(runner, settings.host, settings.port).start()
     banner(settings, app)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
     try:
-        await asyncio.Event().wait()
+        await stop.wait()
     finally:
         await runner.cleanup()
 

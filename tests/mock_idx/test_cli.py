@@ -52,3 +52,23 @@ def test_binding_beyond_loopback_warns_loudly(capsys):
 def test_default_host_is_loopback():
     assert Settings().host == "127.0.0.1"
 
+
+
+def test_demo_starts_both_apps_prints_the_three_urls_and_stops_both():
+    port, client_port = free_port(), free_port()
+    process = subprocess.Popen([sys.executable, "-m", "mock_idx", "demo", "--port", str(port),
+                                "--client-port", str(client_port)], stdout=subprocess.PIPE, text=True)
+    try:
+        banner = "".join(process.stdout.readline() for _ in range(5))
+        app, phone, journal = (f"http://127.0.0.1:{client_port}/",
+                               f"http://127.0.0.1:{port}/_mock/device/demo@example.com",
+                               f"http://127.0.0.1:{port}/_mock/journal")
+        for url in (app, phone, journal):
+            assert url in banner
+            with urllib.request.urlopen(url) as response:
+                assert response.status == 200
+    finally:
+        process.terminate()
+        assert process.wait(15) == 0
+    with socket.socket() as probe:
+        assert probe.connect_ex(("127.0.0.1", client_port)) != 0, "the reference client stopped with the demo"
