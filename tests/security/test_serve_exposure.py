@@ -1,0 +1,97 @@
+"""``mock-idx serve`` as started from a shell: it listens on loopback only unless told otherwise, says loudly that it
+is a fake IdP when it is told otherwise, and guards its control API with ``--control-token``.
+
+Already covered in tests/mock_idx/test_cli.py: the warning's text (calling the function) and the loopback default of
+the settings; in tests/mock_idx/test_control.py: the token middleware in process. These run the real command.
+"""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+from contextlib import contextmanager
+from typing import Iterator
+
+WARNING = "This is a FAKE identity provider"
+BANNER_LINES = 3
+"""The issuer is on one of the banner's first lines, printed once the server listens."""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def serve(*options: str) -> Iterator[tuple[int, subprocess.Popen]]:
+    """``mock-idx serve`` on a free port, past its banner (so it is listening), terminated afterwards."""
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "mock_idx", "serve", "--port", str(port), *options],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        banner = [process.stdout.readline() for _ in range(BANNER_LINES)]
+        assert any(f":{port}/oauth2/default" in line for line in banner), banner
+        yield port, process
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+def listening_addresses(port: int) -> set[str]:
+    """Local addresses with a socket in LISTEN state on ``port``, from the kernel's own tables."""
+    found = set()
+    for table, width in (("/proc/net/tcp", 8), ("/proc/net/tcp6", 32)):
+        with open(table, encoding="ascii") as lines:
+            for line in list(lines)[1:]:
+                local, state = line.split()[1], line.split()[3]
+                address, hex_port = local.split(":")
+                if state == "0A" and int(hex_port, 16) == port and len(address) == width:
+                    found.add(_address(address))
+    return found
+
+
+def _address(hex_address: str) -> str:
+    raw = bytes.fromhex(hex_address)
+    words = b"".join(raw[i:i + 4][::-1] for i in range(0, len(raw), 4))
+    return socket.inet_ntop(socket.AF_INET if len(raw) == 4 else socket.AF_INET6, words)
+
+
+def status(url: str, token: str | None = None) -> int:
+    request = urllib.request.Request(url, method="GET")
+    if token:
+        request.add_header("Authorization", f"Bearer {token}")
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def test_by_default_it_listens_on_loopback_only_and_says_nothing_alarming():
+    with serve() as (port, process):
+        assert listening_addresses(port) == {"127.0.0.1"}
+        process.terminate()
+        assert WARNING not in process.communicate(timeout=10)[1]
+
+
+def test_given_another_host_it_listens_there_and_warns_that_it_is_a_fake_idp():
+    with serve("--host", "0.0.0.0") as (port, process):
+        assert listening_addresses(port) == {"0.0.0.0"}
+        assert status(f"http://127.0.0.1:{port}/oauth2/default/v1/keys") == 200
+        process.terminate()
+        warning = process.communicate(timeout=10)[1]
+    assert WARNING in warning and "0.0.0.0" in warning and "!!!!" in warning
+
+
+def test_a_control_token_guards_the_control_api_of_the_running_server():
+    with serve("--control-token", "s3cret-token") as (port, _):
+        base = f"http://127.0.0.1:{port}"
+        assert status(f"{base}/_mock/v1/clock") == 401
+        assert status(f"{base}/_mock/v1/clock", token="wrong") == 401
+        assert status(f"{base}/_mock/v1/clock", token="s3cret-token") == 200
+        assert status(f"{base}/_mock/journal") == 401
+        assert status(f"{base}/oauth2/default/v1/keys") == 200
