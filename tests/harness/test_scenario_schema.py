@@ -4,6 +4,7 @@ named by field and line (by the validator, the CLI, and the control API, which t
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -144,3 +145,11 @@ def test_control_api_takes_yaml_json_and_builtin_names(mock_idx: MockIdx) -> Non
             mock_idx._call("PUT", "/scenario", text="" if body == {} else json.dumps(body))
         assert caught.value.status == status
     assert [u["login"] for u in mock_idx.users()] == ["totp@example.com"]
+
+
+def test_documented_format_example_is_a_valid_scenario() -> None:
+    docs = Path(__file__).resolve().parents[2] / "docs" / "scenarios.md"
+    (example,) = re.findall(r"```yaml\n(.*?)```", docs.read_text(encoding="utf-8"), flags=re.DOTALL)
+    assert scenario.validate_text(example) == []
+    loaded = scenario.parse(example)
+    assert len(loaded.to_users()) == 21 and len(loaded.to_fault_rules()) == 1
