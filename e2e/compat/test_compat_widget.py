@@ -16,8 +16,8 @@ from compat_support import COMPAT_SETTINGS
 from mock_idx.control_client import MockUser
 from mock_idx.pytest_plugin import MockIdx
 from widget_driver import (
-    REJECTED_TEXT, assert_tokens_for, choose_okta_verify, enter_code, sign_in_with_password, tap_on_device,
-    wait_for_view, widget_result,
+    REJECTED_TEXT, assert_tokens_for, choose_okta_verify, enter_code, number_to_tap, sign_in_with_password,
+    tap_on_device, wait_for_view, widget_result,
 )
 
 pytestmark = pytest.mark.mock_idx(**COMPAT_SETTINGS)
@@ -34,9 +34,10 @@ async def open_widget(pages: RecordedContexts, mock_idx: MockIdx, gen: int, quer
     return page
 
 
-async def signed_in_to(method: str, pages: RecordedContexts, mock_idx: MockIdx, gen: int) -> tuple[MockUser, Page]:
+async def signed_in_to(method: str, pages: RecordedContexts, mock_idx: MockIdx, gen: int,
+                       number_challenge: bool = False) -> tuple[MockUser, Page]:
     """A new user past the password, looking at the widget's Okta Verify push or code page."""
-    user = mock_idx.add_user()
+    user = mock_idx.add_user(number_challenge=number_challenge)
     page = await open_widget(pages, mock_idx, gen)
     await sign_in_with_password(page, user)
     await choose_okta_verify(page, method)
@@ -48,6 +49,17 @@ async def test_push_approved_on_the_device_page_resolves_tokens(
         mock_idx: MockIdx, pages: RecordedContexts, gen: int) -> None:
     user, page = await signed_in_to("push", pages, mock_idx, gen)
     await tap_on_device(await pages.new_page("phone"), mock_idx.device_url(user.login), "approve")
+    assert_tokens_for(await widget_result(page), user=user, issuer=mock_idx.issuer, client_id=WIDGET_CLIENT_ID)
+
+
+@pytest.mark.parametrize("gen", GENERATIONS)
+async def test_number_challenge_shown_by_the_widget_is_tapped_on_the_device(
+        mock_idx: MockIdx, pages: RecordedContexts, gen: int) -> None:
+    user, page = await signed_in_to("push", pages, mock_idx, gen, number_challenge=True)
+    number = await number_to_tap(page)
+    [push] = mock_idx.pushes(user.login)
+    assert int(number) in push["options"]
+    await tap_on_device(await pages.new_page("phone"), mock_idx.device_url(user.login), "approve", number)
     assert_tokens_for(await widget_result(page), user=user, issuer=mock_idx.issuer, client_id=WIDGET_CLIENT_ID)
 
 

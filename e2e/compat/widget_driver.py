@@ -43,12 +43,18 @@ async def wait_for_view(page: Page, form_name: str) -> None:
     await page.wait_for_function("name => window.__widgetViews.some(v => v.formName === name)", arg=form_name)
 
 
-async def tap_on_device(phone: Page, device_url: str, action: str) -> None:
-    """Plays the user's phone: mock_idx's device page, "Yes, it's me" or "No, it's not me" on the waiting push."""
+async def tap_on_device(phone: Page, device_url: str, action: str, number: str | None = None) -> None:
+    """Plays the user's phone on mock_idx's device page: "Yes, it's me" (or, in a number challenge, the number)
+    or "No, it's not me" on the waiting push."""
     button, confirmation = DEVICE_BUTTONS[action]
     await phone.goto(device_url)
-    await phone.get_by_role("button", name=button).click()
+    await phone.get_by_role("button", name=number or button, exact=True).click()
     await expect(phone.get_by_role("status")).to_contain_text(confirmation)
+
+
+async def number_to_tap(page: Page) -> str:
+    """The number challenge as the widget shows it ("...then tap 42 in Okta Verify to continue")."""
+    return await page.get_by_text("in Okta Verify to continue").locator(".strong").inner_text()
 
 
 async def widget_result(page: Page) -> dict[str, Any]:

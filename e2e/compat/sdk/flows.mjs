@@ -53,6 +53,11 @@ async function totp(j) {
   return finish(j, await j.step('answer-totp', () => j.driver.answerTotp(j.idx, code)));
 }
 
+async function totpAfterClockAdvance(j) {
+  await j.control.advanceClock(j.spec.advanceSeconds);
+  return totp(j);
+}
+
 async function badTotp(j) {
   await j.chooseMethod('totp');
   const code = await j.control.totpCode(j.spec.login);
@@ -91,6 +96,7 @@ export const FLOWS = {
   'push-timeout': timedOutPush,
   'number-challenge': numberChallenge,
   totp,
+  'totp-after-clock-advance': totpAfterClockAdvance,
   'totp-bad': badTotp,
   resend,
   cancel,

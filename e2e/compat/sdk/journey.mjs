@@ -82,10 +82,14 @@ export class Journey {
     throw new Error(`still pending after ${MAX_POLLS} polls`);
   }
 
-  /** Verifies the id_token with the SDK's own verifier, and checks that a forged one is refused. */
+  /**
+   * Verifies the id_token with the SDK's own verifier, checks that a forged one is refused, and asks
+   * /v1/userinfo with the access token (the SDK checks its `sub` against the id_token's).
+   */
   async verifyTokens(tokens) {
     const { idToken, accessToken } = tokens;
     await this.client.token.verify(idToken, { accessToken: accessToken.accessToken });
+    const userInfo = await this.client.token.getUserInfo(accessToken, idToken);
     const [header, payload, signature] = idToken.idToken.split('.');
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString());
     const forgedPayload = Buffer.from(JSON.stringify({ ...claims, sub: 'forged' })).toString('base64url');
@@ -98,6 +102,7 @@ export class Journey {
     return {
       verified: true,
       forgedError,
+      userInfo,
       claims: idToken.claims,
       issuer: idToken.issuer,
       clientId: idToken.clientId,
