@@ -28,7 +28,7 @@ class MockIdxError(RuntimeError):
     def __init__(self, status: int, body: Any) -> None:
         detail = body.get("message", body) if isinstance(body, dict) else body
         problems = body.get("errors") if isinstance(body, dict) else None
-        lines = [f"  line {p['line']}: {p['field']}: {p['message']}" if "line" in p else f"  {p}"
+        lines = [f"  {'line ' + str(p['line']) + ': ' if 'line' in p else ''}{p.get('field')}: {p.get('message')}"
                  for p in problems or []]
         super().__init__("\n".join([f"mock-idx answered {status}: {detail}", *lines]))
         self.status = status

@@ -10,17 +10,18 @@ import base64
 import random
 import re
 import unicodedata
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Iterator, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .config import Settings
 from .model.directory import NumberAnswer, OktaVerifyEnrollment, PushBehaviour, PushOutcome, User, VerifyMethod
 from .model.faults import FaultRule
 from .model.policy import Client, Policy
+from .yaml_check import Problem, check_yaml
 
 BUILTIN_DIR = Path(__file__).parent / "scenarios"
 DEFAULT_SCENARIO = "manual-tap"
@@ -210,21 +211,6 @@ class Scenario(_Strict):
         return [spec.to_rule() for spec in self.faults]
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with a scenario, where a person can find it."""
-
-    line: int
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.line}: {self.field}: {self.message}"
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"line": self.line, "field": self.field, "message": self.message}
-
-
 class ScenarioError(ValueError):
     """A scenario that cannot be used, with every problem found in it."""
 
@@ -275,7 +261,7 @@ def load(name_or_path: str | None = None) -> Scenario:
 
 def parse(text: str, source: str = "scenario") -> Scenario:
     """The scenario in ``text``, or :class:`ScenarioError` listing every problem with its line."""
-    loaded, problems = _examine(text)
+    loaded, problems = check_yaml(text, Scenario, _duplicate_logins)
     if loaded is None or problems:
         raise ScenarioError(problems, source)
     return loaded
@@ -291,25 +277,7 @@ def validate_file(path: Path) -> list[Problem]:
 
 
 def validate_text(text: str) -> list[Problem]:
-    return _examine(text)[1]
-
-
-def _examine(text: str) -> tuple[Scenario | None, list[Problem]]:
-    try:
-        root = yaml.compose(text)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        return None, [Problem(mark.line + 1 if mark else 0, "(yaml)",
-                              f"not valid YAML: {getattr(error, 'problem', None) or error}")]
-    data = {} if data is None else data
-    problems = [_problem(root, loc, message) for loc, message in _duplicate_logins(data)]
-    try:
-        loaded = Scenario.model_validate(data)
-    except ValidationError as error:
-        problems += [_problem(root, issue["loc"], issue["msg"]) for issue in error.errors()]
-        return None, sorted(problems, key=lambda problem: problem.line)
-    return loaded, problems
+    return check_yaml(text, Scenario, _duplicate_logins)[1]
 
 
 def _duplicate_logins(data: Any) -> Iterator[tuple[tuple, str]]:
@@ -321,26 +289,6 @@ def _duplicate_logins(data: Any) -> Iterator[tuple[tuple, str]]:
         login = user.get("login") if isinstance(user, dict) else None
         if isinstance(login, str) and first_seen.setdefault(login.lower(), index) != index:
             yield ("users", index, "login"), f"{login!r} is already users.{first_seen[login.lower()]}"
-
-
-def _problem(root: yaml.Node | None, loc: tuple, message: str) -> Problem:
-    return Problem(_line_of(root, loc), ".".join(str(part) for part in loc) or "(top level)", message)
-
-
-def _line_of(node: yaml.Node | None, path: tuple) -> int:
-    """The line of the deepest YAML node that ``path`` reaches (1-based), for messages people can act on."""
-    line = node.start_mark.line + 1 if node is not None else 0
-    for part in path:
-        if isinstance(node, yaml.MappingNode):
-            node = next((value for key, value in node.value if key.value == part), None)
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
-            node = node.value[part]
-        else:
-            break
-        if node is None:
-            break
-        line = node.start_mark.line + 1
-    return line
 
 
 def login_for(first: str, last: str, domain: str, taken: set[str]) -> str:

@@ -1,0 +1,73 @@
+"""Checking YAML text against a pydantic model, with every problem placed on its line.
+
+Why: a person editing a scenario needs "line 12: users.1.password: Field required", not a pydantic traceback, and
+needs all the problems at once rather than one per try. Knows nothing about scenarios: the model and any extra checks
+come from the caller.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+M = TypeVar("M", bound=BaseModel)
+ExtraCheck = Callable[[Any], Iterable[tuple[tuple, str]]]
+"""Given the raw data, yields ``(location, message)`` for problems the model cannot see."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a document, where a person can find it."""
+
+    line: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.line}: {self.field}: {self.message}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"line": self.line, "field": self.field, "message": self.message}
+
+
+def check_yaml(text: str, model: type[M], extra: ExtraCheck | None = None) -> tuple[M | None, list[Problem]]:
+    """The validated model (``None`` if the schema refused the text) and every problem found, in line order. An
+    empty document is an empty mapping."""
+    try:
+        root = yaml.compose(text)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        return None, [Problem(mark.line + 1 if mark else 0, "(yaml)",
+                              f"not valid YAML: {getattr(error, 'problem', None) or error}")]
+    data = {} if data is None else data
+    problems = [_problem(root, loc, message) for loc, message in (extra(data) if extra else ())]
+    try:
+        validated = model.model_validate(data)
+    except ValidationError as error:
+        problems += [_problem(root, issue["loc"], issue["msg"]) for issue in error.errors()]
+        return None, sorted(problems, key=lambda problem: problem.line)
+    return validated, problems
+
+
+def _problem(root: yaml.Node | None, loc: tuple, message: str) -> Problem:
+    return Problem(line_of(root, loc), ".".join(str(part) for part in loc) or "(top level)", message)
+
+
+def line_of(node: yaml.Node | None, path: tuple) -> int:
+    """The line of the deepest YAML node that ``path`` reaches (1-based), for messages people can act on."""
+    line = node.start_mark.line + 1 if node is not None else 0
+    for part in path:
+        if isinstance(node, yaml.MappingNode):
+            node = next((value for key, value in node.value if key.value == part), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            node = node.value[part]
+        else:
+            break
+        if node is None:
+            break
+        line = node.start_mark.line + 1
+    return line
