@@ -64,6 +64,22 @@ async def test_number_challenge_shown_by_the_widget_is_tapped_on_the_device(
 
 
 @pytest.mark.parametrize("gen", GENERATIONS)
+async def test_reloading_mid_push_resumes_the_same_sign_in(
+        mock_idx: MockIdx, pages: RecordedContexts, gen: int) -> None:
+    """On reload the widget re-introspects its saved interaction handle (no new /v1/interact) and must get the
+    push page back, for the push that is still waiting."""
+    user, page = await signed_in_to("push", pages, mock_idx, gen)
+    [push] = mock_idx.pushes(user.login)
+    await page.reload()
+    await wait_for_view(page, "challenge-poll")
+    assert [p["id"] for p in mock_idx.pushes(user.login)] == [push["id"]]
+    await tap_on_device(await pages.new_page("phone"), mock_idx.device_url(user.login), "approve")
+    assert_tokens_for(await widget_result(page), user=user, issuer=mock_idx.issuer, client_id=WIDGET_CLIENT_ID)
+    interacts = [e for e in mock_idx.journal() if e["path"] == "/oauth2/default/v1/interact"]
+    assert len(interacts) == 1
+
+
+@pytest.mark.parametrize("gen", GENERATIONS)
 async def test_totp_resolves_tokens(mock_idx: MockIdx, pages: RecordedContexts, gen: int) -> None:
     user, page = await signed_in_to("totp", pages, mock_idx, gen)
     await enter_code(page, mock_idx.totp_code(user.login))
