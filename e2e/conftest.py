@@ -4,7 +4,8 @@
   one, each browser test fails with a single line saying how to get it, never a stack trace.
 - ``pages``: fresh, isolated contexts for one test (``await pages.new_page("phone")``), each traced; when the test
   fails, screenshots and traces are kept under test-artifacts/e2e/<module>/<test>/ and the folder is printed at the
-  end of the run. ``page`` is the usual single one.
+  end of the run. ``page`` is the usual single one. Name server fixtures *before* ``page``/``pages`` in a test's
+  arguments: pytest tears fixtures down in reverse, so the screenshots are then taken while the servers still run.
 - ``app_url``: the reference client, new for each test on a free loopback port, signed up with the issuer of the test's
   ``mock_idx`` (mock_idx's own pytest plugin fixture; set its options with ``@pytest.mark.mock_idx(...)``).
 

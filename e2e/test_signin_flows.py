@@ -36,37 +36,37 @@ async def phone(pages: RecordedContexts) -> Page:
 
 # -- the flows -------------------------------------------------------------------------------------------------
 
-async def test_push_approved_on_the_phone(page: Page, phone: Page, mock_idx: MockIdx, app_url: str) -> None:
+async def test_push_approved_on_the_phone(mock_idx: MockIdx, app_url: str, page: Page, phone: Page) -> None:
     user = mock_idx.add_user()
     await start_push(page, app_url, user)
 
     await open_phone(phone, mock_idx, user)
-    await tap(phone, "Yes, it's me")
+    await tap(phone, "Yes, it's me", "Approved.")
 
     await expect_signed_in(page, user)
     expect_journal(mock_idx, user, [*METHOD_CHOSEN, ("POST", approve_path(user), 200)])
     expect_tokens_issued(mock_idx)
 
 
-async def test_push_denied_then_resent_and_approved(page: Page, phone: Page, mock_idx: MockIdx, app_url: str) -> None:
+async def test_push_denied_then_resent(mock_idx: MockIdx, app_url: str, page: Page, phone: Page) -> None:
     user = mock_idx.add_user()
     await start_push(page, app_url, user)
     await open_phone(phone, mock_idx, user)
 
-    await tap(phone, "No, it's not me")
+    await tap(phone, "No, it's not me", "Denied.")
     await expect(page.get_by_role("heading", name="Push rejected")).to_be_visible()
     await expect(page.get_by_role("alert")).to_contain_text("You have chosen to reject this login.")
 
     await page.get_by_role("button", name="Resend push notification").click()
     await expect(page.get_by_role("heading", name="Push Sent")).to_be_visible()
-    await tap(phone, "Yes, it's me")  # the phone shows the new push by itself
+    await tap(phone, "Yes, it's me", "Approved.")  # the phone shows the new push by itself
 
     await expect_signed_in(page, user)
     expect_journal(mock_idx, user, [*METHOD_CHOSEN, ("POST", deny_path(user), 200),
                                     ("POST", "/idp/idx/challenge", 200), ("POST", approve_path(user), 200)])
 
 
-async def test_push_times_out(page: Page, phone: Page, mock_idx: MockIdx, app_url: str) -> None:
+async def test_push_times_out(mock_idx: MockIdx, app_url: str, page: Page, phone: Page) -> None:
     user = mock_idx.add_user()
     await start_push(page, app_url, user)
     await open_phone(phone, mock_idx, user)
@@ -80,7 +80,7 @@ async def test_push_times_out(page: Page, phone: Page, mock_idx: MockIdx, app_ur
     expect_journal(mock_idx, user, [*METHOD_CHOSEN, ("POST", "/idp/idx/introspect", 404)])
 
 
-async def test_number_challenge(page: Page, phone: Page, mock_idx: MockIdx, app_url: str) -> None:
+async def test_number_challenge(mock_idx: MockIdx, app_url: str, page: Page, phone: Page) -> None:
     user = mock_idx.add_user(number_challenge=True)
     await start_push(page, app_url, user)
     await open_phone(phone, mock_idx, user)
@@ -88,20 +88,19 @@ async def test_number_challenge(page: Page, phone: Page, mock_idx: MockIdx, app_
     shown = await number_to_tap(page)
     wrong = await phone.get_by_role("button", name=re.compile(r"^\d+$")).filter(
         has_not_text=re.compile(rf"^{shown}$")).first.inner_text()
-    await tap(phone, wrong)
-    await expect(phone.get_by_role("status")).to_contain_text("Wrong number")
+    await tap(phone, wrong, "Wrong number")
     await expect(page.get_by_role("heading", name="Push rejected")).to_be_visible()
 
     await page.get_by_role("button", name="Resend push notification").click()
     await expect(page.get_by_role("heading", name="Push Sent")).to_be_visible()
-    await tap(phone, await number_to_tap(page))
+    await tap(phone, await number_to_tap(page), "Approved.")
 
     await expect_signed_in(page, user)
     expect_journal(mock_idx, user, [*METHOD_CHOSEN, ("POST", approve_path(user), 200),
                                     ("POST", "/idp/idx/challenge", 200), ("POST", approve_path(user), 200)])
 
 
-async def test_code_from_the_phone(page: Page, phone: Page, mock_idx: MockIdx, app_url: str) -> None:
+async def test_code_from_the_phone(mock_idx: MockIdx, app_url: str, page: Page, phone: Page) -> None:
     user = mock_idx.add_user()
     await start_code(page, app_url, user)
 
@@ -111,7 +110,7 @@ async def test_code_from_the_phone(page: Page, phone: Page, mock_idx: MockIdx, a
     expect_journal(mock_idx, user, [*METHOD_CHOSEN, ("POST", "/idp/idx/challenge/answer", 200)])
 
 
-async def test_wrong_code_then_right_code(page: Page, phone: Page, mock_idx: MockIdx, app_url: str) -> None:
+async def test_wrong_code_then_right_code(mock_idx: MockIdx, app_url: str, page: Page, phone: Page) -> None:
     user = mock_idx.add_user()
     await start_code(page, app_url, user)
     code = await code_on(phone, mock_idx, user)
@@ -127,7 +126,7 @@ async def test_wrong_code_then_right_code(page: Page, phone: Page, mock_idx: Moc
                                     ("POST", "/idp/idx/challenge/answer", 200)])
 
 
-async def test_verify_with_something_else(page: Page, phone: Page, mock_idx: MockIdx, app_url: str) -> None:
+async def test_verify_with_something_else(mock_idx: MockIdx, app_url: str, page: Page, phone: Page) -> None:
     user = mock_idx.add_user()
     await start_push(page, app_url, user)
 
@@ -141,7 +140,7 @@ async def test_verify_with_something_else(page: Page, phone: Page, mock_idx: Moc
                                     ("POST", "/idp/idx/challenge/answer", 200)])
 
 
-async def test_cancel(page: Page, phone: Page, mock_idx: MockIdx, app_url: str) -> None:
+async def test_cancel(mock_idx: MockIdx, app_url: str, page: Page, phone: Page) -> None:
     user = mock_idx.add_user()
     await start_push(page, app_url, user)
 
@@ -154,11 +153,11 @@ async def test_cancel(page: Page, phone: Page, mock_idx: MockIdx, app_url: str) 
     expect_journal(mock_idx, user, [*METHOD_CHOSEN, ("POST", "/idp/idx/cancel", 200)])
 
 
-async def test_sign_out(page: Page, phone: Page, mock_idx: MockIdx, app_url: str) -> None:
+async def test_sign_out(mock_idx: MockIdx, app_url: str, page: Page, phone: Page) -> None:
     user = mock_idx.add_user()
     await start_push(page, app_url, user)
     await open_phone(phone, mock_idx, user)
-    await tap(phone, "Yes, it's me")
+    await tap(phone, "Yes, it's me", "Approved.")
     await expect_signed_in(page, user)
 
     await page.get_by_role("button", name="Sign out").click()
@@ -170,7 +169,7 @@ async def test_sign_out(page: Page, phone: Page, mock_idx: MockIdx, app_url: str
     expect_journal(mock_idx, None, [TOKEN, ("POST", "/oauth2/default/v1/revoke", 200)])  # see expect_tokens_issued
 
 
-async def test_wrong_password(page: Page, mock_idx: MockIdx, app_url: str) -> None:
+async def test_wrong_password(mock_idx: MockIdx, app_url: str, page: Page) -> None:
     user = mock_idx.add_user()
 
     await submit_password(page, app_url, user.login, "not-the-password")
@@ -181,7 +180,7 @@ async def test_wrong_password(page: Page, mock_idx: MockIdx, app_url: str) -> No
     expect_journal(mock_idx, user, [("POST", "/idp/idx/identify", 401)])
 
 
-async def test_rate_limited_poll_is_survived(page: Page, phone: Page, mock_idx: MockIdx, app_url: str) -> None:
+async def test_rate_limited_poll_is_survived(mock_idx: MockIdx, app_url: str, page: Page, phone: Page) -> None:
     user = mock_idx.add_user()
     await page.clock.install()  # the app's poll timers run on a clock the test can move on
     await sign_in(page, app_url, user)
@@ -191,7 +190,7 @@ async def test_rate_limited_poll_is_survived(page: Page, phone: Page, mock_idx: 
         await choose(page, PUSH_METHOD)  # the page's first poll is answered 429 by the mock
     await expect(page.get_by_role("heading", name="Push Sent")).to_be_visible()
     await open_phone(phone, mock_idx, user)
-    await tap(phone, "Yes, it's me")
+    await tap(phone, "Yes, it's me", "Approved.")
     await page.clock.run_for(RATE_LIMIT_PACE_MS)
 
     await expect_signed_in(page, user)
@@ -249,8 +248,10 @@ async def open_phone(phone: Page, mock_idx: MockIdx, user: MockUser) -> None:
     await expect(phone.get_by_role("heading", name=name_of(user))).to_be_visible()
 
 
-async def tap(phone: Page, button: str) -> None:
+async def tap(phone: Page, button: str, outcome: str) -> None:
+    """Tap a button of the waiting push; the phone says ``outcome`` and has nothing left to answer."""
     await phone.get_by_role("button", name=button, exact=True).click()
+    await expect(phone.get_by_role("status")).to_contain_text(outcome)
     await expect(phone.get_by_text("No sign-in is waiting.")).to_be_visible()
 
 
