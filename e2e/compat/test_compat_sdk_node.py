@@ -24,6 +24,9 @@ MODES = ("legacy", "step")
 CLIENT_ID = "compat-node-client"
 REDIRECT_URI = "http://localhost:8080/login/callback"
 SHARED_FLOWS = ("push-approve", "push-deny", "push-deny-resend", "number-challenge", "totp", "totp-bad", "resend", "cancel")
+LEGACY_ONLY_FLOWS = ("push-upfront-token-lifecycle",)
+"""Legacy mode's one-call selection has no Step-mode equivalent; the token calls after it are mode-agnostic."""
+OFFLINE_SCOPES = ["openid", "profile", "email", "offline_access"]
 CLOCK_ADVANCE_PAST_SKEW = 3600
 """Beyond the 300 s clock skew every Okta SDK allows when it checks a token's iat/exp."""
 CLOCK_FLOWS = {"push-timeout": PUSH_LIFETIME + 1, "expired-state": 24 * 3600,
@@ -38,6 +41,8 @@ PUSH_TIMED_OUT = "core.system.transaction_resource_not_found"
 
 def _flow_spec(server: MockIdx, mode: str, flow: str, **extra: Any) -> dict[str, Any]:
     user = server.add_user(number_challenge=flow == "number-challenge")
+    if flow in LEGACY_ONLY_FLOWS:
+        extra["scopes"] = OFFLINE_SCOPES
     return {
         "id": f"{mode}:{flow}", "flow": flow, "mode": mode, "base": server.url, "login": user.login,
         "password": user.password, "clientId": CLIENT_ID, "redirectUri": REDIRECT_URI, **extra,
@@ -66,7 +71,7 @@ def sdk_run(mock_idx_key_file: Path) -> Iterator[dict[str, Any]]:
     plan = []
     try:
         for mode in MODES:
-            for flow in SHARED_FLOWS:
+            for flow in SHARED_FLOWS + (LEGACY_ONLY_FLOWS if mode == "legacy" else ()):
                 plan.append(_flow_spec(shared, mode, flow))
                 by_id[plan[-1]["id"]] = shared
             for flow, advance in CLOCK_FLOWS.items():
@@ -233,6 +238,23 @@ def test_resend_sends_a_new_push(sdk_run: dict[str, Any], mode: str) -> None:
     [after] = result["pushesAfter"]["pushes"]
     assert after["id"] != before["id"]
     assert_signed_in(result, sdk_run, mode, "resend")
+
+
+def test_legacy_upfront_selection_then_refresh_introspect_revoke(sdk_run: dict[str, Any]) -> None:
+    flow = "push-upfront-token-lifecycle"
+    result = flow_result(sdk_run, "legacy", flow)
+    first = step(result, "authenticate-upfront")
+    assert (first["status"], next_name(first)) == ("PENDING", "challenge-poll")
+    login = sdk_run["plan"][f"legacy:{flow}"]["login"]
+    idx_calls = [e["path"] for e in sdk_run["servers"][f"legacy:{flow}"].journal(login) if e["path"].startswith("/idp")]
+    # one authenticate() call: identify, then Okta Verify by id, then the same with methodType push
+    assert idx_calls[:3] == ["/idp/idx/identify", "/idp/idx/challenge", "/idp/idx/challenge"]
+    assert_signed_in(result, sdk_run, "legacy", flow)
+    renewed = result["renewed"]
+    assert renewed["kinds"] == ["accessToken", "idToken", "refreshToken"]
+    assert renewed["forgedError"] == "The token signature is not valid"
+    assert renewed["claims"]["sub"] == result["tokens"]["claims"]["sub"]
+    assert result["accessTokenActive"] == {"beforeRevoke": True, "afterRevoke": False}
 
 
 @pytest.mark.parametrize("mode", MODES)

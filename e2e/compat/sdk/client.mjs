@@ -20,15 +20,15 @@ function isolatedStorage() {
 }
 
 /**
- * @param {{base: string, mode: 'legacy'|'step', clientId: string, redirectUri: string}} spec
+ * @param {{base: string, mode: 'legacy'|'step', clientId: string, redirectUri: string, scopes?: string[]}} spec
  *   base is the mock_idx root; Legacy mode auto-remediates, Step mode (the 8.x default) needs `step`.
  */
-export function makeClient({ base, mode, clientId, redirectUri }) {
+export function makeClient({ base, mode, clientId, redirectUri, scopes = ['openid', 'profile', 'email'] }) {
   return new OktaAuth({
     issuer: `${base}/oauth2/default`,
     clientId,
     redirectUri,
-    scopes: ['openid', 'profile', 'email'],
+    scopes,
     storageManager: isolatedStorage(),
     // Signature verification stays on (the default): the SDK must accept mock_idx's RS256 keys.
     ignoreSignature: false,

@@ -76,6 +76,25 @@ async function resend(j) {
   return { pushesBefore: before, pushesAfter: after, ...(await finish(j, await j.pollUntilSettled())) };
 }
 
+/**
+ * Legacy mode's one-call selection (password, Okta Verify and push in a single authenticate), then what an app
+ * does with the tokens afterwards: refresh them, introspect the access token, revoke it.
+ */
+async function upfrontPushThenTokenLifecycle(j) {
+  const { login: username, password } = j.spec;
+  await j.step('authenticate-upfront', () =>
+    j.idx.authenticate({ username, password, authenticator: 'okta_verify', methodType: 'push' }));
+  await j.control.approve(j.spec.login);
+  const signedIn = await finish(j, await j.pollUntilSettled());
+  const token = j.client.token;
+  const renewed = await token.renewTokensWithRefresh({ scopes: j.spec.scopes }, j.last.tokens.refreshToken);
+  const renewedChecks = { kinds: Object.keys(renewed).sort(), ...(await j.verifyTokens(renewed)) };
+  const activeBefore = (await token.introspect('accessToken', renewed.accessToken)).active;
+  await j.client.revokeAccessToken(renewed.accessToken);
+  const activeAfter = (await token.introspect('accessToken', renewed.accessToken)).active;
+  return { ...signedIn, renewed: renewedChecks, accessTokenActive: { beforeRevoke: activeBefore, afterRevoke: activeAfter } };
+}
+
 async function cancel(j) {
   await j.signIn();
   await j.step('cancel', () => j.driver.cancel(j.idx));
@@ -99,6 +118,7 @@ export const FLOWS = {
   'totp-after-clock-advance': totpAfterClockAdvance,
   'totp-bad': badTotp,
   resend,
+  'push-upfront-token-lifecycle': upfrontPushThenTokenLifecycle,
   cancel,
   'expired-state': expiredState,
 };
