@@ -273,9 +273,6 @@ def test_expired_state_handle_is_terminal(sdk_run: dict[str, Any], mode: str) ->
     assert message_keys(expired) == [SESSION_EXPIRED]
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "mock_idx stamps iat/exp with its virtual clock, so after POST /_mock/v1/clock/advance past the SDK's 300 s "
-    "skew okta-auth-js refuses the id_token: 'The JWT was issued in the future' (reported to the lead)"))
 @pytest.mark.parametrize("mode", MODES)
 def test_sign_in_after_the_clock_moved_yields_tokens_the_sdk_accepts(sdk_run: dict[str, Any], mode: str) -> None:
     result = sdk_run["results"][f"{mode}:totp-after-clock-advance"]

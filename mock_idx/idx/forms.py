@@ -43,7 +43,7 @@ def fixed(name: str, value: Any) -> Field:
 
 
 def nested(name: str, fields: list[Field], **attributes: Any) -> Field:
-    """An object-valued field such as ``credentials`` or ``authenticator``."""
+    """An object-valued field such as ``credentials`` or ``authenticator``, its fields under ``form``."""
     return {"name": name, "type": "object", **attributes, "form": {"value": fields}}
 
 

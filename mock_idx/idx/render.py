@@ -123,7 +123,14 @@ def _push_waiting(transaction: Transaction, site: Site) -> dict[str, Any]:
 
 
 def _push_rejected(transaction: Transaction, site: Site) -> dict[str, Any]:
-    body = _with_selection(transaction, site, primary=_resend_form(transaction, site),
+    """As Okta answers "No, it's not me": the poll is gone, ``resend`` leads, "Verify with something else" follows.
+
+    Okta's captures nest the fixed ``authenticator`` fields under ``value.form``; okta-auth-js 8 in Step mode then
+    posts a body without the authenticator, so ``resend`` carries it as one fixed object (which every SDK and both
+    widget generations send back whole). The nested shape is still accepted on the way in.
+    """
+    resend = {**_resend_form(transaction, site), "relatesTo": [CURRENT]}
+    body = _with_selection(transaction, site, primary=resend,
                            current=_current_authenticator(transaction, site, VerifyMethod.PUSH))
     body["messages"] = messages(message(*PUSH_REJECTED))
     return body

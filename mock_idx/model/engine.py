@@ -69,7 +69,7 @@ class Engine:
     _last_sweep: float = field(init=False, default=0.0)
 
     def __post_init__(self) -> None:
-        self.tokens = TokenService(self.key)
+        self.tokens = TokenService(self.key, self.clock)
 
     def now(self) -> float:
         return self.clock.now()
@@ -114,11 +114,10 @@ class Engine:
         grant = Grant(issuer=exchange.issuer, audience=exchange.audience, client_id=interaction.client_id,
                       user=transaction.user, scopes=interaction.scopes, auth_time=transaction.auth_time,
                       amr=transaction.amr, nonce=interaction.nonce)
-        return self.tokens.mint(grant, self._lifetimes(), now)
+        return self.tokens.mint(grant, self._lifetimes())
 
     def refresh_tokens(self, refresh_token: str, client_id: str, scope: str | None) -> TokenSet:
-        now = self.now()
-        grant = self.tokens.refresh_grant(refresh_token, now)
+        grant = self.tokens.refresh_grant(refresh_token)
         if grant is None or grant.client_id != client_id:
             raise OAuthError("invalid_grant", "The refresh token is invalid or expired.")
         if scope:
@@ -126,7 +125,7 @@ class Engine:
             if not set(wanted) <= set(grant.scopes):
                 raise OAuthError("invalid_scope", "The requested scope is invalid, unknown, or malformed.")
             grant = replace(grant, scopes=wanted)
-        return self.tokens.mint(grant, self._lifetimes(), now)
+        return self.tokens.mint(grant, self._lifetimes())
 
     # --- IDX: moving a sign-in along ---------------------------------------------------------------------------
 
@@ -222,7 +221,7 @@ class Engine:
         self._last_sweep = now
         self.store.evict_expired(now)
         self.pushes.forget_settled(now)
-        self.tokens.forget_expired(now)
+        self.tokens.forget_expired()
 
     def reset(self, policy: Policy | None = None, users: list[User] | tuple[User, ...] = ()) -> None:
         """Forget every sign-in, push, token and user; the signing key and the clock stay."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
+from .clock import VirtualClock
 from .directory import User
 from .ids import okta_id, secret_token
 
@@ -123,17 +125,33 @@ class _RefreshRecord:
 
 @dataclass
 class TokenService:
-    """Mints, refreshes, introspects and revokes tokens; remembers only refresh tokens and revocations."""
+    """Mints, refreshes, introspects and revokes tokens.
+
+    Tokens are read by real clients that check ``iat`` and ``exp`` against their own (real) clock, so the times written
+    into a JWT are wall-clock times; whether a token is still alive is judged here on the virtual clock, from the
+    expiry recorded when it was minted. Advancing the clock therefore expires tokens without making new ones look
+    "issued in the future" to an SDK.
+    """
 
     key: SigningKey
+    clock: VirtualClock
     _refresh: dict[str, _RefreshRecord] = field(default_factory=dict)
-    _revoked_until: dict[str, float] = field(default_factory=dict)
+    _expires_at: dict[str, float] = field(default_factory=dict)
+    _revoked: set[str] = field(default_factory=set)
+    _started: float = field(default_factory=time.time)
 
-    def mint(self, grant: Grant, lifetimes: Lifetimes, now: float) -> TokenSet:
-        access_token = self.key.sign(self._access_claims(grant, lifetimes.access, now))
+    def mint(self, grant: Grant, lifetimes: Lifetimes) -> TokenSet:
+        now = self.clock.now()
+        wall = now - self.clock.offset
+        auth_time = min(grant.auth_time - self.clock.offset, wall)
+        access_claims = _access_claims(grant, lifetimes.access, wall, auth_time)
+        access_token = self.key.sign(access_claims)
+        self._expires_at[access_claims["jti"]] = now + lifetimes.access
         id_token = None
         if "openid" in grant.scopes:
-            id_token = self.key.sign(self._id_claims(grant, lifetimes.id, now, access_token))
+            id_claims = _id_claims(grant, lifetimes.id, wall, auth_time, access_token)
+            id_token = self.key.sign(id_claims)
+            self._expires_at[id_claims["jti"]] = now + lifetimes.id
         refresh_token = None
         if "offline_access" in grant.scopes:
             refresh_token = secret_token(32)
@@ -141,59 +159,69 @@ class TokenService:
         return TokenSet(access_token=access_token, expires_in=int(lifetimes.access), scope=" ".join(grant.scopes),
                         id_token=id_token, refresh_token=refresh_token)
 
-    def active_claims(self, token: str, now: float) -> dict[str, Any] | None:
+    def active_claims(self, token: str) -> dict[str, Any] | None:
         """The claims of a token this server signed that is neither expired nor revoked; ``None`` otherwise."""
         try:
             claims = self.key.verify(token)
         except jwt.PyJWTError:
             return None
-        if claims.get("exp", 0) <= now or claims.get("jti") in self._revoked_until:
+        jti = claims.get("jti")
+        if jti in self._revoked:
             return None
-        return claims
+        expires_at = self._expires_at.get(jti)
+        if expires_at is None:
+            # Minted by this process and forgotten: it expired. Minted before a restart (same key file): its own exp.
+            if claims.get("iat", 0) >= int(self._started):
+                return None
+            expires_at = claims.get("exp", 0) + self.clock.offset
+        return claims if self.clock.now() < expires_at else None
 
-    def refresh_grant(self, token: str, now: float) -> Grant | None:
+    def refresh_grant(self, token: str) -> Grant | None:
         """The sign-in a live refresh token stands for."""
         record = self._refresh.get(token)
-        return record.grant if record and record.expires_at > now else None
+        return record.grant if record and record.expires_at > self.clock.now() else None
 
-    def revoke(self, token: str, now: float) -> None:
+    def revoke(self, token: str) -> None:
         """Revoking an unknown or malformed token is not an error (RFC 7009)."""
         if self._refresh.pop(token, None) is not None:
             return
-        claims = self.active_claims(token, now)
+        claims = self.active_claims(token)
         if claims and "jti" in claims:
-            self._revoked_until[claims["jti"]] = claims["exp"]
+            self._revoked.add(claims["jti"])
 
-    def forget_expired(self, now: float) -> None:
+    def forget_expired(self) -> None:
+        now = self.clock.now()
         self._refresh = {t: r for t, r in self._refresh.items() if r.expires_at > now}
-        self._revoked_until = {j: exp for j, exp in self._revoked_until.items() if exp > now}
+        self._expires_at = {j: exp for j, exp in self._expires_at.items() if exp > now}
+        self._revoked &= self._expires_at.keys()
 
     def clear(self) -> None:
         self._refresh.clear()
-        self._revoked_until.clear()
+        self._expires_at.clear()
+        self._revoked.clear()
 
-    @staticmethod
-    def _access_claims(grant: Grant, lifetime: float, now: float) -> dict[str, Any]:
-        return {"ver": 1, "jti": okta_id("AT."), "iss": grant.issuer, "aud": grant.audience, "iat": int(now),
-                "exp": int(now + lifetime), "cid": grant.client_id, "uid": grant.user.id, "scp": list(grant.scopes),
-                "auth_time": int(grant.auth_time), "sub": grant.user.login}
 
-    @staticmethod
-    def _id_claims(grant: Grant, lifetime: float, now: float, access_token: str) -> dict[str, Any]:
-        profile = grant.user.profile
-        claims: dict[str, Any] = {
-            "sub": grant.user.id, "ver": 1, "iss": grant.issuer, "aud": grant.client_id, "iat": int(now),
-            "exp": int(now + lifetime), "jti": okta_id("ID."), "amr": list(grant.amr), "idp": okta_id("00o"),
-            "auth_time": int(grant.auth_time), "at_hash": at_hash(access_token),
-        }
-        if grant.nonce:
-            claims["nonce"] = grant.nonce
-        claims.update(profile_claims(grant.user, grant.scopes))
-        # The identity a test asserts on is always in the id_token, whatever scopes the app asked for.
-        claims.setdefault("name", grant.user.display_name)
-        claims.setdefault("preferred_username", grant.user.login)
-        claims.setdefault("email", profile.get("email"))
-        return claims
+def _access_claims(grant: Grant, lifetime: float, now: float, auth_time: float) -> dict[str, Any]:
+    return {"ver": 1, "jti": okta_id("AT."), "iss": grant.issuer, "aud": grant.audience, "iat": int(now),
+            "exp": int(now + lifetime), "cid": grant.client_id, "uid": grant.user.id, "scp": list(grant.scopes),
+            "auth_time": int(auth_time), "sub": grant.user.login}
+
+
+def _id_claims(grant: Grant, lifetime: float, now: float, auth_time: float, access_token: str) -> dict[str, Any]:
+    profile = grant.user.profile
+    claims: dict[str, Any] = {
+        "sub": grant.user.id, "ver": 1, "iss": grant.issuer, "aud": grant.client_id, "iat": int(now),
+        "exp": int(now + lifetime), "jti": okta_id("ID."), "amr": list(grant.amr), "idp": okta_id("00o"),
+        "auth_time": int(auth_time), "at_hash": at_hash(access_token),
+    }
+    if grant.nonce:
+        claims["nonce"] = grant.nonce
+    claims.update(profile_claims(grant.user, grant.scopes))
+    # The identity a test asserts on is always in the id_token, whatever scopes the app asked for.
+    claims.setdefault("name", grant.user.display_name)
+    claims.setdefault("preferred_username", grant.user.login)
+    claims.setdefault("email", profile.get("email"))
+    return claims
 
 
 def profile_claims(user: User, scopes: tuple[str, ...]) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from ..idx.render import Reply, reply
 from ..model.errors import IdxError, Reason
 from ..model.transaction import Transaction
 from .keys import ENGINE, SETTINGS, USER
-from .requests import json_object, remember, requester, site, text
+from .requests import authenticator_fields, json_object, remember, requester, site, text
 
 
 async def introspect(request: web.Request) -> web.Response:
@@ -40,8 +40,9 @@ async def challenge(request: web.Request) -> web.Response:
     """``{authenticator: {id}}`` asks which method; ``{authenticator: {id, methodType}}`` starts that challenge.
     The resend form posts here too, with the method it was sent with."""
     body, transaction = await _step(request)
-    authenticator_id = text(body, "authenticator", "id")
-    method = text(body, "authenticator", "methodType", required=False)
+    authenticator = authenticator_fields(body)
+    authenticator_id = text(authenticator, "id")
+    method = text(authenticator, "methodType", required=False)
     engine = request.app[ENGINE]
     return idx_response(request, engine.choose_authenticator(transaction, authenticator_id, method,
                                                              requester(request)))

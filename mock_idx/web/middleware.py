@@ -110,7 +110,16 @@ async def errors(request: web.Request, handler: Handler) -> web.StreamResponse:
 
 
 def http_error(request: web.Request, error: web.HTTPException) -> web.Response:
-    """Routing and protocol errors (404, 405, 413, 401 from userinfo...) in the shape each area speaks."""
+    """Routing and protocol errors (404, 405, 413, 401 from userinfo...) in the shape each area speaks; the headers
+    that go with them (``Allow`` on a 405, ``WWW-Authenticate`` on a 401) are kept."""
+    response = _http_error_body(request, error)
+    for header in ("Allow", "WWW-Authenticate"):
+        if header in error.headers:
+            response.headers[header] = error.headers[header]
+    return response
+
+
+def _http_error_body(request: web.Request, error: web.HTTPException) -> web.Response:
     path = request.path
     summary = error.reason or "Error"
     code = CLASSIC_CODES.get(error.status, "E0000001")
@@ -118,8 +127,7 @@ def http_error(request: web.Request, error: web.HTTPException) -> web.Response:
         return idx_json(request, Reply(error.status, render_messages_only(code, summary)))
     if path.startswith("/oauth2/") or path.startswith("/.well-known/"):
         code = "invalid_token" if error.status == 401 else "invalid_request"
-        return web.json_response({"error": code, "error_description": summary}, status=error.status,
-                                 headers={k: v for k, v in error.headers.items() if k == "WWW-Authenticate"})
+        return web.json_response({"error": code, "error_description": summary}, status=error.status)
     if path.startswith("/_mock/"):
         return web.json_response({"error": summary.lower().replace(" ", "_"), "message": summary},
                                  status=error.status)

@@ -14,7 +14,7 @@ from ..model.engine import CodeExchange, InteractRequest
 from ..model.errors import OAuthError
 from ..model.tokens import profile_claims
 from .keys import ENGINE, USER
-from .requests import base_url, oauth_form, required_param
+from .requests import base_url, oauth_form, remember, required_param
 
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
@@ -75,11 +75,11 @@ async def keys(request: web.Request) -> web.Response:
 
 async def interact(request: web.Request) -> web.Response:
     params = await oauth_form(request)
-    transaction = request.app[ENGINE].interact(InteractRequest(
+    transaction = remember(request, request.app[ENGINE].interact(InteractRequest(
         client_id=_client_id(request, params), redirect_uri=required_param(params, "redirect_uri"),
         scope=params.get("scope", "openid"), code_challenge=params.get("code_challenge", ""),
         code_challenge_method=params.get("code_challenge_method", ""), state=params.get("state", ""),
-        nonce=params.get("nonce"), authorization_server=server_id(request)))
+        nonce=params.get("nonce"), authorization_server=server_id(request))))
     return web.json_response({"interaction_handle": transaction.interaction_handle})
 
 
@@ -104,7 +104,7 @@ async def token(request: web.Request) -> web.Response:
 async def userinfo(request: web.Request) -> web.Response:
     engine = request.app[ENGINE]
     header = request.headers.get("Authorization", "")
-    claims = engine.tokens.active_claims(header[7:], engine.now()) if header.startswith("Bearer ") else None
+    claims = engine.tokens.active_claims(header[7:]) if header.startswith("Bearer ") else None
     user = engine.directory.get(claims["sub"]) if claims and "cid" in claims else None
     if user is None:
         raise web.HTTPUnauthorized(headers={"WWW-Authenticate": 'Bearer error="invalid_token", '
@@ -122,15 +122,14 @@ async def introspect(request: web.Request) -> web.Response:
 
 
 def _introspection(engine, token_value: str) -> dict[str, Any]:
-    now = engine.now()
-    claims = engine.tokens.active_claims(token_value, now)
+    claims = engine.tokens.active_claims(token_value)
     if claims is not None:
         return {"active": True, "token_type": "Bearer", "scope": " ".join(claims.get("scp", [])),
                 "client_id": claims.get("cid", claims.get("aud")), "username": claims.get("sub") if "cid" in claims
                 else claims.get("preferred_username"), "exp": claims["exp"], "iat": claims["iat"],
                 "sub": claims["sub"], "aud": claims["aud"], "iss": claims["iss"], "jti": claims.get("jti"),
                 "uid": claims.get("uid")}
-    grant = engine.tokens.refresh_grant(token_value, now)
+    grant = engine.tokens.refresh_grant(token_value)
     if grant is not None:
         return {"active": True, "token_type": "refresh_token", "scope": " ".join(grant.scopes),
                 "client_id": grant.client_id, "username": grant.user.login, "sub": grant.user.login,
@@ -142,7 +141,7 @@ async def revoke(request: web.Request) -> web.Response:
     params = await oauth_form(request)
     _client_id(request, params)
     engine = request.app[ENGINE]
-    engine.tokens.revoke(required_param(params, "token"), engine.now())
+    engine.tokens.revoke(required_param(params, "token"))
     return web.Response(status=200)
 
 

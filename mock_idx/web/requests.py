@@ -56,6 +56,22 @@ def text(body: dict[str, Any], *path: str, required: bool = True) -> str | None:
     return value
 
 
+def authenticator_fields(body: dict[str, Any]) -> dict[str, Any]:
+    """The ``authenticator`` object of a challenge request, in either shape clients send it.
+
+    Usually ``{id, methodType}``. But the ``resend`` remediation after a rejected push keeps its fixed fields under
+    ``value.form.value`` (Okta's own shape), and okta-auth-js, firing it as an action, posts that raw value back:
+    ``{form: {value: [{name: "id", value: ...}, ...]}}``.
+    """
+    authenticator = body.get("authenticator")
+    if not isinstance(authenticator, dict):
+        raise IdxError(Reason.MALFORMED_REQUEST, detail="authenticator must be an object")
+    fields = authenticator.get("form", {}).get("value") if isinstance(authenticator.get("form"), dict) else None
+    if isinstance(fields, list):
+        return {f["name"]: f.get("value") for f in fields if isinstance(f, dict) and isinstance(f.get("name"), str)}
+    return authenticator
+
+
 def remember(request: web.Request, transaction: Transaction) -> Transaction:
     """Note which transaction a request belongs to, for the journal (which reads its user once the step is done)."""
     request[TRANSACTION] = transaction

@@ -199,3 +199,26 @@ async def test_a_key_file_keeps_the_key_across_restarts(tmp_path):
     async with TestClient(TestServer(create_app(Settings()))) as client:
         fresh = (await (await client.get("/oauth2/default/v1/keys")).json())["keys"][0]
     assert fresh["kid"] != kids[0] and fresh["alg"] == "RS256" and fresh["kty"] == "RSA"
+
+
+async def test_tokens_minted_after_the_clock_moved_are_not_issued_in_the_future(client, flow: Flow):
+    """Real SDKs check iat/exp on their own clock: JWT times are wall-clock, expiry is judged on the virtual one."""
+    import time
+
+    await control(client, "POST", "/clock/advance", json={"seconds": 7200})
+    tokens = await signed_in(client, flow)
+    for token in (tokens["id_token"], tokens["access_token"]):
+        claims = jwt.decode(token, options={"verify_signature": False})
+        assert abs(claims["iat"] - time.time()) < 300 and claims["auth_time"] <= claims["iat"]
+    form = {"client_id": "test-client", "token": tokens["access_token"]}
+    assert (await (await client.post("/oauth2/default/v1/introspect", data=form)).json())["active"] is True
+    await control(client, "POST", "/clock/advance", json={"seconds": 3601})
+    assert (await (await client.post("/oauth2/default/v1/introspect", data=form)).json()) == {"active": False}
+
+
+async def test_interact_is_journalled_under_its_transaction(client, flow: Flow):
+    await flow.start()
+    _, journal = await control(client, "GET", "/journal")
+    interact = next(e for e in journal["entries"] if e["path"].endswith("/v1/interact"))
+    introspect = next(e for e in journal["entries"] if e["path"] == "/idp/idx/introspect")
+    assert interact["transaction"] is not None and interact["transaction"] == introspect["transaction"]

@@ -73,10 +73,13 @@ async def test_denied_push_offers_resend_and_another_authenticator_then_resend_w
     assert rejected.message_keys == ["api.authn.poll.error.push_rejected"]
     assert rejected.body["messages"]["value"][0]["message"] == "You have chosen to reject this login."
     resend = rejected.remediation("resend")
-    fixed = {f["name"]: f["value"] for f in resend["value"]}
-    assert fixed["authenticator"]["methodType"] == "push"
+    assert resend["relatesTo"] == ["$.currentAuthenticator"]
+    [authenticator] = [f for f in resend["value"] if f["name"] == "authenticator"]
+    assert authenticator["mutable"] is False
+    fixed = authenticator["value"]
+    assert fixed["methodType"] == "push" and fixed["id"] == flow.okta_verify_id()
 
-    again = await flow.post("/idp/idx/challenge", {"authenticator": fixed["authenticator"]})
+    again = await flow.post(resend["href"].split(str(client.make_url("")).rstrip("/"))[1], {"authenticator": fixed})
     assert again.remediations[0] == "challenge-poll"
     _, body = await control(client, "GET", f"/users/{LOGIN}/pushes")
     assert len(body["pushes"]) == 1, "the denied push must not come back"
@@ -169,3 +172,16 @@ async def test_push_rejected_status_is_configurable():
         await flow.push_sign_in(LOGIN)
         rejected = await flow.poll()
         assert rejected.status == 403 and rejected.remediations == ["resend", "select-authenticator-authenticate"]
+
+
+async def test_resend_accepts_the_nested_form_of_okta_captures(client, flow: Flow):
+    """Okta's own ``resend`` nests its fixed fields under ``value.form``; okta-auth-js 8.0.1 fired as an action posts
+    that raw value back (``{form: {value: [...]}}``), so the server accepts it."""
+    await put_user(client, LOGIN)
+    await flow.push_sign_in(LOGIN)
+    await control(client, "POST", f"/users/{LOGIN}/push/deny")
+    await flow.poll()
+    nested = {"form": {"value": [{"name": "id", "value": flow.okta_verify_id(), "mutable": False},
+                                 {"name": "methodType", "value": "push", "mutable": False}]}}
+    again = await flow.post("/idp/idx/challenge", {"authenticator": nested})
+    assert again.status == 200 and again.remediations[0] == "challenge-poll"
