@@ -6,7 +6,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from . import control, idx_routes, oauth_routes, pages, widget
+from . import control, idx_routes, oauth_routes, openapi, pages, widget
 
 STATIC_DIR = Path(__file__).parent.parent / "static"
 
@@ -69,6 +69,7 @@ def _add_control(app: web.Application) -> None:
     router.add_get(f"{api}/faults", control.list_faults)
     router.add_delete(f"{api}/faults", control.clear_faults)
     router.add_delete(f"{api}/faults/{{fault_id}}", control.delete_fault)
+    router.add_get(f"{api}/openapi.json", openapi.openapi_json)
 
 
 def _add_pages(app: web.Application) -> None:

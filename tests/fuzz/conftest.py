@@ -1,0 +1,24 @@
+"""One live mock_idx server for the whole fuzz suite (in a background thread, on a loopback port), and the checks
+every fuzzed answer must pass."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+import pytest
+import requests
+from live import FUZZ_SETTINGS
+
+from mock_idx.testing import MockIdxServer
+
+
+@pytest.fixture(scope="session")
+def server() -> Iterator[MockIdxServer]:
+    with MockIdxServer(FUZZ_SETTINGS) as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def http() -> Iterator[requests.Session]:
+    with requests.Session() as session:
+        yield session

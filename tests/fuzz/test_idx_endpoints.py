@@ -1,0 +1,74 @@
+"""Every IDX endpoint, fed malformed, mistyped, oversized and replayed bodies: each answer is a 4xx (or 200) IDX
+document with Okta's content type, never a 5xx or a traceback, and a normal sign-in works afterwards."""
+
+from __future__ import annotations
+
+import json
+
+import requests
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from live import assert_sound, sign_in
+from strategies import IDX_KEYS, content_types, json_values, objects_with, raw_bodies
+
+from mock_idx.testing import MockIdxServer
+
+IDX_PATHS = ("introspect", "identify", "challenge", "challenge/answer", "challenge/resend", "challenge/poll",
+             "authenticators/poll", "cancel")
+FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+paths = st.sampled_from(IDX_PATHS)
+
+
+def test_any_body_of_any_type_is_refused_in_okta_shape(server: MockIdxServer, http: requests.Session):
+    @FUZZ
+    @given(path=paths, body=raw_bodies, content_type=content_types)
+    def fuzz(path: str, body: bytes, content_type: str) -> None:
+        assert_sound(http.post(f"{server.url}/idp/idx/{path}", data=body, headers={"Content-Type": content_type}))
+
+    fuzz()
+    sign_in(server.url, http)
+
+
+def test_the_right_keys_with_the_wrong_values_are_refused(server: MockIdxServer, http: requests.Session):
+    @FUZZ
+    @given(path=paths, body=objects_with(IDX_KEYS))
+    def fuzz(path: str, body: dict) -> None:
+        assert_sound(http.post(f"{server.url}/idp/idx/{path}", data=json.dumps(body),
+                               headers={"Content-Type": "application/json"}))
+
+    fuzz()
+    sign_in(server.url, http)
+
+
+def test_steps_replayed_or_mistyped_on_a_live_sign_in_never_break_it(server: MockIdxServer, http: requests.Session):
+    """A real transaction waiting for a push: every fuzzed step is sent with its live handle (or an old one), and
+    the transaction still answers introspect and can still be cancelled cleanly."""
+    state = _waiting_for_push(server, http)
+    handles = st.sampled_from([state["stateHandle"], state["stateHandle"] + "x", state["stateHandle"][:-1]])
+    step_bodies = st.fixed_dictionaries({"stateHandle": handles}, optional={
+        key: json_values for key in ("identifier", "credentials", "authenticator")})
+
+    @FUZZ
+    @given(path=paths, body=step_bodies, repeat=st.integers(1, 3))
+    def fuzz(path: str, body: dict, repeat: int) -> None:
+        for _ in range(repeat):
+            assert_sound(http.post(f"{server.url}/idp/idx/{path}", data=json.dumps(body),
+                                   headers={"Content-Type": "application/json"}))
+
+    fuzz()
+    sign_in(server.url, http)
+
+
+def _waiting_for_push(server: MockIdxServer, http: requests.Session) -> dict:
+    from live import REDIRECT_URI
+
+    interact = http.post(f"{server.url}/oauth2/default/v1/interact", data={
+        "client_id": "fuzz", "redirect_uri": REDIRECT_URI, "code_challenge": "c" * 43, "code_challenge_method": "S256"})
+    state = http.post(f"{server.url}/idp/idx/introspect",
+                      json={"interactionHandle": interact.json()["interaction_handle"]}).json()
+    state = http.post(f"{server.url}/idp/idx/identify", json={
+        "identifier": "demo@example.com", "credentials": {"passcode": "demo1234"},
+        "stateHandle": state["stateHandle"]}).json()
+    okta_verify = state["authenticators"]["value"][0]["id"]
+    return http.post(f"{server.url}/idp/idx/challenge", json={
+        "authenticator": {"id": okta_verify, "methodType": "push"}, "stateHandle": state["stateHandle"]}).json()
