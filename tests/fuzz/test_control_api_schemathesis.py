@@ -16,7 +16,7 @@ from live import LEAKS, sign_in
 from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
 
 from mock_idx.testing import MockIdxServer
-from mock_idx.web.openapi import OPENAPI_FILE
+from mock_idx.web.openapi import OPENAPI_FILE, model_schemas
 
 EXAMPLES_PER_OPERATION = 30
 SCENARIO_EXAMPLES = 8
@@ -100,3 +100,20 @@ def test_a_normal_sign_in_still_works_after_the_control_api_was_fuzzed(server: M
                                                                         http: requests.Session):
     assert http.post(f"{server.url}/_mock/v1/reset").status_code == 200
     assert "id_token" in sign_in(server.url, http)
+
+
+def test_the_description_holds_the_models_current_schemas():
+    """Request bodies are the pydantic models' own schemas; after changing a model run
+    ``python -m mock_idx.web.openapi`` to copy them in."""
+    shipped = json.loads(OPENAPI_FILE.read_text(encoding="utf-8"))["components"]["schemas"]
+    for name, schema in model_schemas().items():
+        assert shipped[name] == schema, f"{name} is stale: run python -m mock_idx.web.openapi"
+
+
+def test_every_control_route_is_described(server: MockIdxServer):
+    described = {(method.upper(), "/_mock/v1" + path) for path, item in _description()["paths"].items()
+                 for method in item if method != "parameters"}
+    routes = {(route.method, route.resource.canonical) for route in server.app.router.routes()
+              if route.resource is not None and route.resource.canonical.startswith("/_mock/v1/")
+              and route.method != "HEAD"}
+    assert routes == described
