@@ -1,4 +1,4 @@
-"""Fixtures for the reference client: an IDX client and a cookie-keeping test browser of the web app, both pointed
+"""Fixtures for the reference client: an IDX client and a cookie-keeping test visitor of the web app, both pointed
 at the `mock_idx` fixture's server (mock_idx's pytest plugin: a fresh fake org per test, scripted over its control
 API, polling every 100 ms so nothing waits).
 """
@@ -55,7 +55,7 @@ class Page:
     headers: Any
 
 
-class Browser:
+class Visitor:
     """A cookie-keeping client of the reference web app that posts forms with the last page's CSRF token."""
 
     def __init__(self, client: TestClient) -> None:
@@ -85,7 +85,7 @@ class Browser:
 
 
 @pytest.fixture
-async def browser(idx_config: IdxClientConfig) -> AsyncIterator[Browser]:
+async def visitor(idx_config: IdxClientConfig) -> AsyncIterator[Visitor]:
     app = create_app(AppConfig(idx=idx_config))
     async with TestClient(TestServer(app, host="127.0.0.1")) as client:
-        yield Browser(client)
+        yield Visitor(client)

@@ -9,30 +9,30 @@ import pytest
 from mock_idx.control_client import MockUser
 
 
-async def sign_in_to_methods(browser, user: MockUser) -> None:
+async def sign_in_to_methods(visitor, user: MockUser) -> None:
     """Login, then pick Okta Verify: ends on the method page."""
-    assert (await browser.get("/login")).status == 200
-    login_page = await browser.post("/login", {"username": user.login, "password": user.password})
+    assert (await visitor.get("/login")).status == 200
+    login_page = await visitor.post("/login", {"username": user.login, "password": user.password})
     assert (login_page.status, login_page.location) == (302, "/select-authenticator")
-    choices = await browser.get("/select-authenticator")
+    choices = await visitor.get("/select-authenticator")
     [authenticator_id] = re.findall(r'name="authenticator_id" value="([^"]+)"', choices.text)
     assert "Okta Verify" in choices.text and '<button type="submit">Submit</button>' in choices.text
-    picked = await browser.post("/select-authenticator", {"authenticator_id": authenticator_id})
+    picked = await visitor.post("/select-authenticator", {"authenticator_id": authenticator_id})
     assert picked.location == "/okta-verify/select-method"
 
 
-async def choose_method(browser, method: str) -> str:
-    await browser.get("/okta-verify/select-method")
-    return (await browser.post("/okta-verify/select-method", {"method_type": method})).location
+async def choose_method(visitor, method: str) -> str:
+    await visitor.get("/okta-verify/select-method")
+    return (await visitor.post("/okta-verify/select-method", {"method_type": method})).location
 
 
-async def wait_for_push(browser, user: MockUser) -> None:
-    await sign_in_to_methods(browser, user)
-    assert await choose_method(browser, "push") == "/okta-verify/push-sent"
+async def wait_for_push(visitor, user: MockUser) -> None:
+    await sign_in_to_methods(visitor, user)
+    assert await choose_method(visitor, "push") == "/okta-verify/push-sent"
 
 
-async def test_login_page_has_labelled_fields_and_protective_headers(browser):
-    page = await browser.get("/login")
+async def test_login_page_has_labelled_fields_and_protective_headers(visitor):
+    page = await visitor.get("/login")
     assert page.status == 200
     assert '<label for="username">Username</label>' in page.text
     assert '<label for="password">Password</label>' in page.text
@@ -40,35 +40,35 @@ async def test_login_page_has_labelled_fields_and_protective_headers(browser):
     assert "script-src 'self'" in page.headers["Content-Security-Policy"]
 
 
-async def test_wrong_password_shows_oktas_message_on_the_form(browser, mock_idx):
+async def test_wrong_password_shows_oktas_message_on_the_form(visitor, mock_idx):
     user = mock_idx.add_user()
-    await browser.get("/login")
-    page = await browser.post("/login", {"username": user.login, "password": "wrong"})
+    await visitor.get("/login")
+    page = await visitor.post("/login", {"username": user.login, "password": "wrong"})
     assert page.status == 401
     assert "Authentication failed" in page.text and f'value="{user.login}"' in page.text
 
 
 @pytest.mark.parametrize("csrf", ["", "forged-token"])
-async def test_forms_without_the_sessions_csrf_token_are_rejected(browser, mock_idx, csrf, requests_seen):
+async def test_forms_without_the_sessions_csrf_token_are_rejected(visitor, mock_idx, csrf, requests_seen):
     user = mock_idx.add_user()
-    await browser.get("/login")
-    page = await browser.post("/login", {"username": user.login, "password": user.password},
+    await visitor.get("/login")
+    page = await visitor.post("/login", {"username": user.login, "password": user.password},
                              csrf=csrf)
     assert page.status == 403
     assert ("POST", "/idp/idx/identify") not in requests_seen()
 
 
-async def test_session_cookie_is_httponly_lax_and_opaque(browser):
-    page = await browser.get("/login")
+async def test_session_cookie_is_httponly_lax_and_opaque(visitor):
+    page = await visitor.get("/login")
     cookie = page.headers["Set-Cookie"]
     assert cookie.startswith("reference_client_session=")
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
-    assert browser.csrf_token not in cookie and "csrf" not in cookie  # encrypted, not just signed
+    assert visitor.csrf_token not in cookie and "csrf" not in cookie  # encrypted, not just signed
 
 
-async def test_method_page_follows_the_guide(browser, mock_idx):
-    await sign_in_to_methods(browser, mock_idx.add_user())
-    page = await browser.get("/okta-verify/select-method")
+async def test_method_page_follows_the_guide(visitor, mock_idx):
+    await sign_in_to_methods(visitor, mock_idx.add_user())
+    page = await visitor.get("/okta-verify/select-method")
     assert "<h1>Verify it's you with a security method</h1>" in page.text
     assert "Select from the following options" in page.text
     labels = re.findall(r'name="method_type" value="(\w+)" required>\s*([^<]+?)\s*</label>', page.text)
@@ -76,100 +76,100 @@ async def test_method_page_follows_the_guide(browser, mock_idx):
     assert '<button type="submit">Cancel</button>' in page.text.replace(' class="link"', "")
 
 
-async def test_approved_number_challenge_push_signs_in_then_sign_out_revokes(browser, mock_idx, requests_seen):
+async def test_approved_number_challenge_push_signs_in_then_sign_out_revokes(visitor, mock_idx, requests_seen):
     user = mock_idx.add_user(number_challenge=True, profile={"name": "Alice Example"})
-    await wait_for_push(browser, user)
+    await wait_for_push(visitor, user)
 
-    page = await browser.get("/okta-verify/push-sent")
+    page = await visitor.get("/okta-verify/push-sent")
     assert "<h1>Push Sent</h1>" in page.text and ">Verify with something else</a>" in page.text
     refresh = mock_idx.settings.poll_refresh_ms
     assert f'data-poll-url="/okta-verify/challenge-poll" data-refresh="{refresh}"' in page.text
     [number] = re.findall(r'id="correct-answer">(\d+)<', page.text)
-    assert await browser.poll() == {"ContinuePolling": True, "Refresh": refresh, "Next": "/okta-verify/push-sent"}
+    assert await visitor.poll() == {"ContinuePolling": True, "Refresh": refresh, "Next": "/okta-verify/push-sent"}
 
     mock_idx.approve_push(user.login, answer=int(number))
-    assert await browser.poll() == {"ContinuePolling": False, "Refresh": 0, "Next": "/"}
+    assert await visitor.poll() == {"ContinuePolling": False, "Refresh": 0, "Next": "/"}
 
-    home = await browser.get("/")
+    home = await visitor.get("/")
     assert "<h1>Welcome, Alice Example</h1>" in home.text
-    assert len(home.headers.get("Set-Cookie", "")) < 4000  # claims + tokens still fit a browser cookie
+    assert len(home.headers.get("Set-Cookie", "")) < 4000  # claims + tokens still fit a visitor cookie
     assert '<th scope="row">preferred_username</th><td>' + user.login in home.text
-    signed_out = await browser.post("/logout")
+    signed_out = await visitor.post("/logout")
     assert signed_out.location == "/"
     assert ("POST", "/oauth2/default/v1/revoke") in requests_seen()
-    assert 'href="/login">Sign in</a>' in (await browser.get("/")).text
+    assert 'href="/login">Sign in</a>' in (await visitor.get("/")).text
 
 
-async def test_denied_push_offers_resend_and_another_method(browser, mock_idx):
+async def test_denied_push_offers_resend_and_another_method(visitor, mock_idx):
     user = mock_idx.add_user()
-    await wait_for_push(browser, user)
+    await wait_for_push(visitor, user)
     mock_idx.deny_push(user.login)
 
-    assert await browser.poll() == {"ContinuePolling": False, "Refresh": 0, "Next": "/okta-verify/push-rejected"}
-    rejected = await browser.get("/okta-verify/push-rejected")
+    assert await visitor.poll() == {"ContinuePolling": False, "Refresh": 0, "Next": "/okta-verify/push-rejected"}
+    rejected = await visitor.get("/okta-verify/push-rejected")
     assert "You have chosen to reject this login." in rejected.text
     assert ">Resend push notification</button>" in rejected.text
     assert 'href="/okta-verify/select-method">Verify with something else</a>' in rejected.text
 
-    assert (await browser.post("/okta-verify/resend-push")).location == "/okta-verify/push-sent"
+    assert (await visitor.post("/okta-verify/resend-push")).location == "/okta-verify/push-sent"
     mock_idx.approve_push(user.login)
-    assert (await browser.poll())["Next"] == "/"
+    assert (await visitor.poll())["Next"] == "/"
 
 
-async def test_expired_push_offers_to_start_again(browser, mock_idx):
+async def test_expired_push_offers_to_start_again(visitor, mock_idx):
     user = mock_idx.add_user()
-    await wait_for_push(browser, user)
+    await wait_for_push(visitor, user)
     mock_idx.advance_clock(301)
 
-    assert await browser.poll() == {"ContinuePolling": False, "Refresh": 0, "Next": "/okta-verify/push-expired"}
-    page = await browser.get("/okta-verify/push-expired")
+    assert await visitor.poll() == {"ContinuePolling": False, "Refresh": 0, "Next": "/okta-verify/push-expired"}
+    page = await visitor.get("/okta-verify/push-expired")
     assert "Your push notification has expired." in page.text and 'href="/login">Sign in again</a>' in page.text
-    assert (await browser.get("/okta-verify/push-sent")).location == "/login"
+    assert (await visitor.get("/okta-verify/push-sent")).location == "/login"
 
 
-async def test_wrong_code_shows_invalid_code_then_the_right_one_signs_in(browser, mock_idx):
+async def test_wrong_code_shows_invalid_code_then_the_right_one_signs_in(visitor, mock_idx):
     user = mock_idx.add_user()
-    await sign_in_to_methods(browser, user)
-    assert await choose_method(browser, "totp") == "/okta-verify/enter-code"
-    form = await browser.get("/okta-verify/enter-code")
+    await sign_in_to_methods(visitor, user)
+    assert await choose_method(visitor, "totp") == "/okta-verify/enter-code"
+    form = await visitor.get("/okta-verify/enter-code")
     assert '<label for="code">Enter code</label>' in form.text and ">Verify</button>" in form.text
 
     code = mock_idx.totp_code(user.login)
-    wrong = await browser.post("/okta-verify/enter-code", {"code": f"{(int(code) + 1) % 1_000_000:06d}"})
+    wrong = await visitor.post("/okta-verify/enter-code", {"code": f"{(int(code) + 1) % 1_000_000:06d}"})
     assert wrong.status == 401 and "Invalid code. Try again." in wrong.text
 
-    assert (await browser.post("/okta-verify/enter-code", {"code": code})).location == "/"
+    assert (await visitor.post("/okta-verify/enter-code", {"code": code})).location == "/"
 
 
-async def test_cancel_cancels_the_transaction_and_returns_to_login(browser, mock_idx, requests_seen):
+async def test_cancel_cancels_the_transaction_and_returns_to_login(visitor, mock_idx, requests_seen):
     user = mock_idx.add_user()
-    await sign_in_to_methods(browser, user)
-    assert (await browser.post("/cancel")).location == "/login"
+    await sign_in_to_methods(visitor, user)
+    assert (await visitor.post("/cancel")).location == "/login"
     assert ("POST", "/idp/idx/cancel") in requests_seen(user.login)
-    assert (await browser.get("/okta-verify/select-method")).location == "/login"
+    assert (await visitor.get("/okta-verify/select-method")).location == "/login"
 
 
 @pytest.mark.parametrize(("requested", "landing"), [
     ("https://evil.example/steal", "/"), ("//evil.example", "/"), ("/?after=signin", "/?after=signin")])
-async def test_after_sign_in_only_local_next_urls_are_followed(browser, mock_idx, requested, landing):
+async def test_after_sign_in_only_local_next_urls_are_followed(visitor, mock_idx, requested, landing):
     user = mock_idx.add_user()
-    await browser.get(f"/login?next={requested}")
-    await sign_in_to_methods(browser, user)
-    await choose_method(browser, "totp")
-    done = await browser.post("/okta-verify/enter-code", {"code": mock_idx.totp_code(user.login)})
+    await visitor.get(f"/login?next={requested}")
+    await sign_in_to_methods(visitor, user)
+    await choose_method(visitor, "totp")
+    done = await visitor.post("/okta-verify/enter-code", {"code": mock_idx.totp_code(user.login)})
     assert done.location == landing
 
 
-async def test_poll_without_a_sign_in_sends_the_page_to_login(browser):
-    assert await browser.poll() == {"ContinuePolling": False, "Refresh": 0, "Next": "/login"}
+async def test_poll_without_a_sign_in_sends_the_page_to_login(visitor):
+    assert await visitor.poll() == {"ContinuePolling": False, "Refresh": 0, "Next": "/login"}
 
 
-async def test_rate_limited_poll_asks_the_page_to_slow_down(browser, mock_idx):
+async def test_rate_limited_poll_asks_the_page_to_slow_down(visitor, mock_idx):
     user = mock_idx.add_user()
-    await wait_for_push(browser, user)
+    await wait_for_push(visitor, user)
     mock_idx.fail_next("/idp/idx/authenticators/poll", status=429, user=user.login)
 
-    slowed = await browser.poll()
+    slowed = await visitor.poll()
 
     assert slowed["ContinuePolling"] is True and slowed["Refresh"] > mock_idx.settings.poll_refresh_ms
     assert slowed["Next"] == "/okta-verify/push-sent"
