@@ -42,8 +42,12 @@ redirect URI when no client is configured."""
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Run every async test that uses the shared browser in the session's event loop, the browser's own."""
+    """Run every async test under e2e/ that uses the shared browser in the session's event loop, the browser's own
+    (this hook sees the whole session's items, so it leaves other folders' fixtures of the same name alone)."""
+    here = Path(__file__).parent
     for item in items:
+        if not item.path.is_relative_to(here):
+            continue
         if pytest_asyncio.is_async_test(item) and "browser" in getattr(item, "fixturenames", ()):
             item.add_marker(SESSION_LOOP, append=False)
 

@@ -36,7 +36,7 @@ def _load_signin_app():
 signin_app = _load_signin_app()
 
 
-async def test_tapping_yes_completes_the_waiting_sign_in(page: Page, mock_idx: MockIdx) -> None:
+async def test_tapping_yes_completes_the_waiting_sign_in(mock_idx: MockIdx, page: Page) -> None:
     user = mock_idx.add_user(profile={"name": "Robin Phone"})
     await page.goto(mock_idx.device_url(user.login))
     await expect(page.get_by_role("heading", name="Robin Phone")).to_be_visible()
@@ -60,7 +60,7 @@ async def test_tapping_yes_completes_the_waiting_sign_in(page: Page, mock_idx: M
     await expect(page.get_by_text("No sign-in is waiting")).to_be_visible()
 
 
-async def test_number_challenge_is_answered_by_tapping_the_number(page: Page, mock_idx: MockIdx) -> None:
+async def test_number_challenge_is_answered_by_tapping_the_number(mock_idx: MockIdx, page: Page) -> None:
     user = mock_idx.add_user(number_challenge=True)
     await page.goto(mock_idx.device_url(user.login))
     shown: list[int] = []

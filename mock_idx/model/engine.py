@@ -53,6 +53,14 @@ class CodeExchange:
     audience: str
 
 
+@dataclass(frozen=True)
+class Redemption:
+    """What an interaction code was exchanged for, and the sign-in it came from."""
+
+    transaction: Transaction
+    tokens: TokenSet
+
+
 @dataclass
 class Engine:
     key: SigningKey
@@ -95,7 +103,7 @@ class Engine:
             authorization_server=request.authorization_server, client_label=client.label)
         return self._open(interaction)
 
-    def exchange_interaction_code(self, exchange: CodeExchange) -> TokenSet:
+    def exchange_interaction_code(self, exchange: CodeExchange) -> Redemption:
         """Single use: the transaction is gone once its code has been presented, right or wrong."""
         now = self.now()
         transaction = self.store.by_interaction_code(exchange.interaction_code, now)
@@ -114,7 +122,7 @@ class Engine:
         grant = Grant(issuer=exchange.issuer, audience=exchange.audience, client_id=interaction.client_id,
                       user=transaction.user, scopes=interaction.scopes, auth_time=transaction.auth_time,
                       amr=transaction.amr, nonce=interaction.nonce)
-        return self.tokens.mint(grant, self._lifetimes())
+        return Redemption(transaction, self.tokens.mint(grant, self._lifetimes()))
 
     def refresh_tokens(self, refresh_token: str, client_id: str, scope: str | None) -> TokenSet:
         grant = self.tokens.refresh_grant(refresh_token)

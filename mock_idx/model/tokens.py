@@ -181,13 +181,16 @@ class TokenService:
         record = self._refresh.get(token)
         return record.grant if record and record.expires_at > self.clock.now() else None
 
-    def revoke(self, token: str) -> None:
-        """Revoking an unknown or malformed token is not an error (RFC 7009)."""
-        if self._refresh.pop(token, None) is not None:
-            return
+    def revoke(self, token: str) -> str | None:
+        """Revoking an unknown or malformed token is not an error (RFC 7009). Returns the login it belonged to."""
+        record = self._refresh.pop(token, None)
+        if record is not None:
+            return record.grant.user.login
         claims = self.active_claims(token)
         if claims and "jti" in claims:
             self._revoked.add(claims["jti"])
+            return claims.get("preferred_username") or claims.get("sub")
+        return None
 
     def forget_expired(self) -> None:
         now = self.clock.now()

@@ -89,11 +89,13 @@ async def token(request: web.Request) -> web.Response:
     grant_type = required_param(params, "grant_type")
     client_id = _client_id(request, params)
     if grant_type == "interaction_code":
-        tokens = engine.exchange_interaction_code(CodeExchange(
+        redemption = engine.exchange_interaction_code(CodeExchange(
             client_id=client_id, redirect_uri=required_param(params, "redirect_uri"),
             interaction_code=required_param(params, "interaction_code"),
             code_verifier=required_param(params, "code_verifier"), authorization_server=server_id(request),
             issuer=issuer(request), audience=audience(request)))
+        remember(request, redemption.transaction)
+        tokens = redemption.tokens
     elif grant_type == "refresh_token":
         tokens = engine.refresh_tokens(required_param(params, "refresh_token"), client_id, params.get("scope"))
     else:
@@ -141,7 +143,9 @@ async def revoke(request: web.Request) -> web.Response:
     params = await oauth_form(request)
     _client_id(request, params)
     engine = request.app[ENGINE]
-    engine.tokens.revoke(required_param(params, "token"))
+    owner = engine.tokens.revoke(required_param(params, "token"))
+    if owner:
+        request[USER] = owner
     return web.Response(status=200)
 
 

@@ -110,3 +110,17 @@ async def test_cors_echoes_the_origin_with_credentials_and_answers_preflights(cl
     assert "x-okta-user-agent-extended" in preflight.headers["Access-Control-Allow-Headers"].lower()
     actual = await client.get("/oauth2/default/v1/keys", headers={"Origin": "http://app.test:3000"})
     assert actual.headers["Access-Control-Allow-Origin"] == "http://app.test:3000"
+
+
+async def test_token_exchange_and_revocation_are_journalled_under_the_user(client, flow: Flow):
+    await put_user(client, LOGIN, outcome="approve")
+    await flow.push_sign_in(LOGIN)
+    await flow.poll()
+    tokens = await (await flow.exchange()).json()
+    await client.post("/oauth2/default/v1/revoke", data={"client_id": "test-client", "token": tokens["access_token"]})
+    _, journal = await control(client, "GET", "/journal", params={"user": LOGIN})
+    paths = [e["path"] for e in journal["entries"]]
+    assert "/oauth2/default/v1/token" in paths and "/oauth2/default/v1/revoke" in paths
+    token_entry = next(e for e in journal["entries"] if e["path"] == "/oauth2/default/v1/token")
+    assert token_entry["transaction"] == next(e["transaction"] for e in journal["entries"]
+                                              if e["path"] == "/idp/idx/identify")
