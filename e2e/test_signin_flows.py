@@ -45,7 +45,7 @@ async def test_push_approved_on_the_phone(mock_idx: MockIdx, app_url: str, page:
 
     await expect_signed_in(page, user)
     expect_journal(mock_idx, user, [*METHOD_CHOSEN, ("POST", approve_path(user), 200)])
-    expect_tokens_issued(mock_idx)
+    expect_journal(mock_idx, user, [TOKEN])
 
 
 async def test_push_denied_then_resent(mock_idx: MockIdx, app_url: str, page: Page, phone: Page) -> None:
@@ -166,7 +166,7 @@ async def test_sign_out(mock_idx: MockIdx, app_url: str, page: Page, phone: Page
     await expect(page.get_by_text("You are not signed in.")).to_be_visible()
     await page.goto(f"{app_url}/")  # a reload must not bring the session back
     await expect(page.get_by_role("link", name="Sign in")).to_be_visible()
-    expect_journal(mock_idx, None, [TOKEN, ("POST", "/oauth2/default/v1/revoke", 200)])  # see expect_tokens_issued
+    expect_journal(mock_idx, user, [TOKEN, ("POST", "/oauth2/default/v1/revoke", 200)])
 
 
 async def test_wrong_password(mock_idx: MockIdx, app_url: str, page: Page) -> None:
@@ -287,16 +287,9 @@ async def expect_signed_in(page: Page, user: MockUser) -> None:
     await expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
-def expect_journal(mock_idx: MockIdx, user: MockUser | None, expected: list[tuple[str, str, int]]) -> None:
-    """The journal (the user's, or with ``None`` the whole server's) holds these entries in this order; others, such
-    as polls, may come between."""
-    seen = [(e["method"], e["path"], e["status"]) for e in mock_idx.journal(user.login if user else None)]
+def expect_journal(mock_idx: MockIdx, user: MockUser, expected: list[tuple[str, str, int]]) -> None:
+    """The user's journal holds these entries in this order; others, such as polls, may come between."""
+    seen = [(e["method"], e["path"], e["status"]) for e in mock_idx.journal(user.login)]
     remaining = iter(seen)
     missing = [step for step in expected if step not in remaining]  # `in` consumes the iterator: order counts
     assert not missing, f"journal lacks {missing[0]} (in order); it holds:\n" + "\n".join(map(str, seen))
-
-
-def expect_tokens_issued(mock_idx: MockIdx) -> None:
-    # Token and revoke requests carry no login, so mock_idx leaves them out of a user's journal: this test's own
-    # mock saw only this test's traffic, so its whole journal is read instead.
-    expect_journal(mock_idx, None, [TOKEN])
