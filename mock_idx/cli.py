@@ -53,11 +53,14 @@ def _server_options(parser: argparse.ArgumentParser, port: int) -> None:
     parser.add_argument("--key-file", type=Path, help="PEM signing key, created if missing, kept across restarts")
     parser.add_argument("--control-token", help="require this bearer token on /_mock (control API and pages)")
     parser.add_argument("--poll-refresh-ms", type=int, help="override the scenario's poll interval")
+    parser.add_argument("--widget-dist", type=Path,
+                        help="the Okta Sign-In Widget's dist/ folder for /_mock/widget (default: found in node_modules)")
 
 
 def _settings(args: argparse.Namespace) -> Settings:
     return Settings(host=args.host, port=args.port, public_url=args.public_url, scenario=args.scenario,
-                    key_file=args.key_file, control_token=args.control_token, poll_refresh_ms=args.poll_refresh_ms)
+                    key_file=args.key_file, control_token=args.control_token, poll_refresh_ms=args.poll_refresh_ms,
+                    widget_dist=args.widget_dist)
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -136,7 +139,8 @@ def _banner(settings: Settings, app: web.Application) -> None:
              f"  issuer:       {base}/oauth2/default",
              f"  org issuer:   {base}",
              f"  control API:  {base}/_mock/v1",
-             f"  journal:      {base}/_mock/journal"]
+             f"  journal:      {base}/_mock/journal",
+             f"  widget page:  {base}/_mock/widget   (the real Okta Sign-In Widget, if installed)"]
     for user in _users(app):
         lines.append(f"  user:         {user.login} / password {user.password}   (phone: {base}/_mock/device/{user.login})")
     print("\n".join(lines), flush=True)
