@@ -23,7 +23,7 @@ def test_serve_prints_the_issuer_and_the_demo_user_then_answers():
     process = subprocess.Popen([sys.executable, "-m", "mock_idx", "serve", "--port", str(port)],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        banner = [process.stdout.readline() for _ in range(6)]
+        banner = [process.stdout.readline() for _ in range(7)]
         assert f"issuer:       http://127.0.0.1:{port}/oauth2/default" in "".join(banner)
         assert "demo@example.com / password demo1234" in "".join(banner)
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/oauth2/default/.well-known/openid-configuration") as r:
