@@ -31,7 +31,7 @@ class Plan:
 
 
 FULL = Plan(steps.Budget(rounds=3, seconds=1.0, prepared={"identify": 2000, "token": 800}),
-            sign_in_seconds=4.0, startup_repeats=5, memory_levels=MEMORY_LEVELS, totp_users=6000)
+            sign_in_seconds=3.0, startup_repeats=3, memory_levels=MEMORY_LEVELS, totp_users=5000)
 QUICK = Plan(steps.Budget(rounds=1, seconds=0.5, prepared={"identify": 600, "token": 300}),
              sign_in_seconds=1.5, startup_repeats=2, memory_levels=(1_000, 2_000), totp_users=2000)
 
@@ -83,8 +83,11 @@ def _startup(plan: Plan) -> list[str]:
 
 def _memory(plan: Plan) -> list[str]:
     _progress("memory")
-    with Target("mock", "--users", "0") as mock:
-        return report.memory_table(asyncio.run(memory.measure(mock.url, plan.memory_levels)))
+    measured = []
+    for options in ((), ("--trace-memory",)):
+        with Target("mock", "--users", "0", *options) as mock:
+            measured.append(asyncio.run(memory.measure(mock.url, plan.memory_levels)))
+    return report.memory_table(memory.combine(*measured))
 
 
 def _progress(what: str) -> None:

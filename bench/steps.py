@@ -46,7 +46,7 @@ class StepResult:
 
 
 async def measure(bare_url: str, mock_url: str, concurrency: int, budget: Budget) -> list[StepResult]:
-    bench = _StepBench(mock_url, concurrency)
+    bench = StepBench(mock_url, concurrency)
     rounds: dict[str, list[Measured]] = {name: [] for name in ("bare", *STEPS)}
     with Pool(bare_url, concurrency) as bare_pool, bench.pool:
         await bench.prepare_reusable()
@@ -74,7 +74,7 @@ async def _bare(pool: Pool) -> Operation:
     return operation
 
 
-class _StepBench:
+class StepBench:
     """Transactions in the state each step needs: one per client for repeatable steps, a queue for single-use ones."""
 
     def __init__(self, url: str, concurrency: int) -> None:

@@ -15,6 +15,7 @@ import ctypes
 import gc
 import signal
 import sys
+import tracemalloc
 from dataclasses import replace
 
 from aiohttp import web
@@ -37,7 +38,7 @@ def bare_app() -> web.Application:
 def mock_app(users: int) -> web.Application:
     from mock_idx.app import create_app
     from mock_idx.config import Settings
-    from mock_idx.web.keys import ENGINE
+    from mock_idx.web.keys import ENGINE, JOURNAL
 
     app = create_app(replace(Settings(), journal_capacity=20_000))
     engine = app[ENGINE]
@@ -47,7 +48,9 @@ def mock_app(users: int) -> web.Application:
     async def stats(request: web.Request) -> web.Response:
         if request.query.get("gc"):
             collect()
-        return web.json_response({**memory(), "transactions": len(engine.store)})
+        heap = {"heap_kib": tracemalloc.get_traced_memory()[0] // 1024} if tracemalloc.is_tracing() else {}
+        return web.json_response({**memory(), **heap, "transactions": len(engine.store),
+                                  "journal": len(app[JOURNAL])})
 
     app.router.add_get("/_bench/stats", stats)
     return app
@@ -87,7 +90,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("kind", choices=["bare", "mock"])
     parser.add_argument("--users", type=int, default=0, help="bench users to seed (mock only)")
     parser.add_argument("--profile", metavar="FILE", help="run under cProfile; write the stats here on SIGTERM")
+    parser.add_argument("--trace-memory", action="store_true", help="count the Python heap too (tracemalloc)")
     args = parser.parse_args(argv)
+    if args.trace_memory:
+        tracemalloc.start()
     app = bare_app() if args.kind == "bare" else mock_app(args.users)
     profiler = cProfile.Profile() if args.profile else None
     signal.signal(signal.SIGTERM, _interrupt)
