@@ -247,7 +247,7 @@ def referenced_name(text: str) -> str | None:
     """The name in a ``{"name": "push-denied"}`` document: how the control API is asked for a built-in scenario."""
     try:
         data = yaml.safe_load(text)
-    except yaml.YAMLError:
+    except (yaml.YAMLError, RecursionError):
         return None
     if isinstance(data, dict) and list(data) == ["name"] and isinstance(data["name"], str):
         return data["name"]

@@ -44,6 +44,8 @@ def check_yaml(text: str, model: type[M], extra: ExtraCheck | None = None) -> tu
         mark = getattr(error, "problem_mark", None)
         return None, [Problem(mark.line + 1 if mark else 0, "(yaml)",
                               f"not valid YAML: {getattr(error, 'problem', None) or error}")]
+    except RecursionError:
+        return None, [Problem(1, "(yaml)", "nested too deeply")]
     data = {} if data is None else data
     problems = [_problem(root, loc, message) for loc, message in (extra(data) if extra else ())]
     try:

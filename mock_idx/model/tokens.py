@@ -163,7 +163,7 @@ class TokenService:
         """The claims of a token this server signed that is neither expired nor revoked; ``None`` otherwise."""
         try:
             claims = self.key.verify(token)
-        except jwt.PyJWTError:
+        except (jwt.PyJWTError, ValueError):  # ValueError: text that cannot even be encoded (fuzzing found it)
             return None
         jti = claims.get("jti")
         if jti in self._revoked:

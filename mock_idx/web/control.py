@@ -5,7 +5,6 @@ Every control is per user or per transaction, so tests running side by side agai
 
 from __future__ import annotations
 
-import json
 from typing import Any, TypeVar
 
 from aiohttp import web
@@ -17,6 +16,7 @@ from ..model.directory import User
 from ..model.errors import ControlError, NotFound
 from ..model.push import PushChallenge
 from .keys import ENGINE, FAULTS, JOURNAL, SETTINGS, USER
+from .requests import MalformedBody, json_body
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -176,13 +176,12 @@ def _login(request: web.Request) -> str:
 
 
 async def _optional_object(request: web.Request) -> dict[str, Any]:
-    raw = await request.read()
-    if not raw.strip():
+    if not (await request.read()).strip():
         return {}
     try:
-        body = json.loads(raw)
-    except ValueError:
-        raise ControlError("the body must be JSON") from None
+        body = await json_body(request)
+    except MalformedBody as error:
+        raise ControlError(str(error)) from None
     if not isinstance(body, dict):
         raise ControlError("the body must be a JSON object")
     return body

@@ -7,7 +7,6 @@ reaches its handler, so the middleware itself notes the transaction, the user an
 from __future__ import annotations
 
 import asyncio
-import json
 from http import HTTPStatus
 from typing import Any
 
@@ -20,6 +19,7 @@ from ..model.transaction import Transaction
 from .idx_routes import idx_json
 from .keys import ENGINE, FAULTS, NOTE, TRANSACTION, USER
 from .middleware import Handler
+from .requests import MalformedBody, form_fields, json_body
 
 EXEMPT_PREFIXES = ("/_mock/v1/faults", "/_mock/v1/reset", "/_mock/static")
 """Never faulted, so a test can always take its faults back."""
@@ -120,11 +120,11 @@ async def _body(request: web.Request) -> dict[str, Any]:
     """The body as JSON or form fields, read once: aiohttp keeps it, so the handler reads it again for free."""
     if not request.can_read_body:
         return {}
-    if request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
-        return dict(await request.post())
     try:
-        body = json.loads(await request.read() or b"{}")
-    except (ValueError, UnicodeDecodeError):
+        if request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            return dict(await form_fields(request))
+        body = await json_body(request)
+    except MalformedBody:
         return {}
     return body if isinstance(body, dict) else {}
 

@@ -83,5 +83,5 @@ def idx_response(request: web.Request, transaction: Transaction) -> web.Response
 
 def idx_json(request: web.Request, answer: Reply) -> web.Response:
     """IDX documents go out with Okta's ion content type exactly (no charset appended)."""
-    return web.Response(body=json.dumps(answer.document).encode(), status=answer.status,
+    return web.Response(body=json.dumps(answer.document, separators=(",", ":")).encode(), status=answer.status,
                         headers={"Content-Type": request.app[SETTINGS].idx_content_type})

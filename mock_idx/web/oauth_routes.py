@@ -4,7 +4,6 @@ one (``/oauth2/{server_id}/v1/...``). Every answer is plain JSON; errors are ``{
 from __future__ import annotations
 
 import base64
-import binascii
 from typing import Any
 from urllib.parse import urlencode
 
@@ -164,7 +163,7 @@ def _client_id(request: web.Request, params: dict[str, str]) -> str:
     if header.startswith("Basic "):
         try:
             return base64.b64decode(header[6:], validate=True).decode().split(":", 1)[0]
-        except (binascii.Error, UnicodeDecodeError):
+        except ValueError:  # binascii.Error, UnicodeDecodeError, and non-ASCII input alike
             raise OAuthError("invalid_client", "Client authentication failed.", 401) from None
     client_id = params.get("client_id")
     if not client_id:

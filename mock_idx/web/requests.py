@@ -32,16 +32,36 @@ def requester(request: web.Request) -> Requester:
     return Requester(ip_address=request.remote or "", user_agent=request.headers.get("User-Agent", ""))
 
 
-async def json_object(request: web.Request) -> dict[str, Any]:
-    """The body as a JSON object. IDX clients send several content types; none is required."""
+class MalformedBody(ValueError):
+    """The body is not what the route reads (JSON, or a form); each area answers that in its own shape."""
+
+
+async def json_body(request: web.Request) -> Any:
+    """The body parsed as JSON (an empty body is ``{}``), including JSON nested deeper than Python can parse."""
     raw = await request.read()
     try:
-        body = json.loads(raw or b"{}")
-    except (ValueError, UnicodeDecodeError):
+        return json.loads(raw or b"{}")
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        raise MalformedBody("the body must be JSON") from None
+
+
+async def json_object(request: web.Request) -> dict[str, Any]:
+    """An IDX body: a JSON object. IDX clients send several content types; none is required."""
+    try:
+        body = await json_body(request)
+    except MalformedBody:
         raise IdxError(Reason.MALFORMED_REQUEST) from None
     if not isinstance(body, dict):
         raise IdxError(Reason.MALFORMED_REQUEST)
     return body
+
+
+async def form_fields(request: web.Request) -> Any:
+    """The form-encoded body (aiohttp refuses unknown charsets and malformed bodies with assorted errors)."""
+    try:
+        return await request.post()
+    except (ValueError, LookupError, UnicodeDecodeError):
+        raise MalformedBody("the body must be a form") from None
 
 
 def text(body: dict[str, Any], *path: str, required: bool = True) -> str | None:
@@ -81,8 +101,8 @@ def remember(request: web.Request, transaction: Transaction) -> Transaction:
 async def oauth_form(request: web.Request) -> dict[str, str]:
     """Form-encoded OAuth parameters; a repeated parameter is an error, as RFC 6749 requires."""
     try:
-        form = await request.post()
-    except ValueError:
+        form = await form_fields(request)
+    except MalformedBody:
         raise OAuthError("invalid_request", "The request body is not a valid form.") from None
     params: dict[str, str] = {}
     for key in set(form.keys()):
