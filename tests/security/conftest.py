@@ -3,17 +3,13 @@ against an app in the test's loop; the CLI tests start real ``mock-idx serve`` p
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
 from typing import AsyncIterator
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "mock_idx"))
-
-from mock_idx.app import create_app  # noqa: E402
-from mock_idx.config import Settings  # noqa: E402
+from mock_idx.app import create_app
+from mock_idx.config import Settings
 
 
 @pytest.fixture
