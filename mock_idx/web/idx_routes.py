@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import json
-
+import orjson
 from aiohttp import web
 
 from ..idx.render import Reply, reply
@@ -82,6 +81,7 @@ def idx_response(request: web.Request, transaction: Transaction) -> web.Response
 
 
 def idx_json(request: web.Request, answer: Reply) -> web.Response:
-    """IDX documents go out with Okta's ion content type exactly (no charset appended)."""
-    return web.Response(body=json.dumps(answer.document, separators=(",", ":")).encode(), status=answer.status,
+    """IDX documents go out with Okta's ion content type exactly (no charset appended). orjson: encoding a document
+    with the standard library cost more than the rest of a step."""
+    return web.Response(body=orjson.dumps(answer.document), status=answer.status,
                         headers={"Content-Type": request.app[SETTINGS].idx_content_type})
