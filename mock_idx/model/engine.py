@@ -87,7 +87,7 @@ class Engine:
     def interact(self, request: InteractRequest) -> Transaction:
         client = self.policy.find_client(request.client_id)
         if client is None:
-            raise OAuthError("invalid_client", "Invalid value for 'client_id' parameter.", 401)
+            raise OAuthError("invalid_client", "Invalid value for 'client_id' parameter.")
         if not client.allows_redirect(request.redirect_uri):
             raise OAuthError("invalid_request",
                              "The 'redirect_uri' parameter must be a Login redirect URI in the client app settings.")

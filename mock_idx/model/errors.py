@@ -35,13 +35,12 @@ class IdxError(Exception):
 
 
 class OAuthError(Exception):
-    """An OAuth 2.0 error (RFC 6749 section 5.2): ``error`` is the standard code, ``status`` the HTTP status to use."""
+    """An OAuth 2.0 error (RFC 6749 section 5.2): ``error`` is the standard code, ``description`` the human text."""
 
-    def __init__(self, error: str, description: str, status: int = 400) -> None:
+    def __init__(self, error: str, description: str) -> None:
         super().__init__(description)
         self.error = error
         self.description = description
-        self.status = status
 
 
 class NotFound(Exception):

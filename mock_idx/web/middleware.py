@@ -90,9 +90,11 @@ async def errors(request: web.Request, handler: Handler) -> web.StreamResponse:
     except IdxError as error:
         return idx_json(request, reply_error(error.reason, error.transaction, site(request)))
     except OAuthError as error:
-        headers = {"WWW-Authenticate": "Basic"} if error.status == 401 else None
+        # RFC 6749 5.2: a client that failed to authenticate gets 401 and a challenge; every other error is a 400.
+        unauthenticated = error.error == "invalid_client"
         return web.json_response({"error": error.error, "error_description": error.description},
-                                 status=error.status, headers=headers)
+                                 status=401 if unauthenticated else 400,
+                                 headers={"WWW-Authenticate": "Basic"} if unauthenticated else None)
     except NotFound as error:
         return web.json_response({"error": "not_found", "message": str(error)}, status=404)
     except PushAlreadyAnswered as error:

@@ -164,8 +164,8 @@ def _client_id(request: web.Request, params: dict[str, str]) -> str:
         try:
             return base64.b64decode(header[6:], validate=True).decode().split(":", 1)[0]
         except ValueError:  # binascii.Error, UnicodeDecodeError, and non-ASCII input alike
-            raise OAuthError("invalid_client", "Client authentication failed.", 401) from None
+            raise OAuthError("invalid_client", "Client authentication failed.") from None
     client_id = params.get("client_id")
     if not client_id:
-        raise OAuthError("invalid_client", "A client_id must be provided in the request.", 401)
+        raise OAuthError("invalid_client", "A client_id must be provided in the request.")
     return client_id
