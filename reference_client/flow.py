@@ -20,6 +20,7 @@ from .navigation import CONTINUABLE, LOGIN, page_for
 from .security import csrf_token
 from .session_state import (
     add_notices,
+    forget_idx_context,
     idx_context,
     keep_idx_context,
     sign_in,
@@ -52,7 +53,7 @@ async def settle(request: web.Request, response: AuthResponse) -> str:
     if response.status in CONTINUABLE:
         keep_idx_context(session, response.context)
         return page_for(response.status)
-    keep_idx_context(session, None)
+    forget_idx_context(session)
     add_notices(session, texts(response.errors) or [_ended_notice(response)])
     return page_for(response.status)
 
@@ -62,9 +63,10 @@ class ChoicePage:
     """A page of radio buttons built from the current IDX state, whose submit makes the choice through the client.
 
     `choices` reads (value, label) pairs from a response (no choices: the transaction is elsewhere, redirect);
-    `choose` picks the client method that submits one.
+    `choose` picks the client method that submits one; `missing` is the error shown when nothing was picked.
     """
 
+    path: str
     template: str
     field: str
     missing: str
@@ -86,6 +88,11 @@ class ChoicePage:
         except IdxStepUnavailableError:
             return await self.show(request, ["That option is not available any more. Select another."])
         raise web.HTTPFound(await settle(request, response))
+
+    def register(self, routes: web.RouteTableDef) -> None:
+        """Serve the page at `path`: GET shows it, POST (the form posts back to the same path) submits it."""
+        routes.get(self.path)(self.show)
+        routes.post(self.path)(self.submit)
 
 
 async def current_step(request: web.Request, shows: Callable[[AuthResponse], bool]) -> AuthResponse:

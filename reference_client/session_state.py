@@ -24,10 +24,15 @@ def idx_context(session: Session) -> IdxContext | None:
 
 
 def keep_idx_context(session: Session, context: IdxContext | None) -> None:
+    """Store the context of the sign-in in progress (None: there is none any more)."""
     if context is None:
-        session.pop(IDX_KEY, None)
+        forget_idx_context(session)
     else:
         session[IDX_KEY] = context.to_dict()
+
+
+def forget_idx_context(session: Session) -> None:
+    session.pop(IDX_KEY, None)
 
 
 def sign_in(session: Session, tokens: TokenSet) -> str:
@@ -36,7 +41,7 @@ def sign_in(session: Session, tokens: TokenSet) -> str:
     Keeps the claims (for the home page) and the tokens to revoke at sign-out, not the id_token itself: an
     encrypted cookie must stay under 4 KB.
     """
-    session.pop(IDX_KEY, None)
+    forget_idx_context(session)
     session[USER_KEY] = {"claims": tokens.claims, "access_token": tokens.access_token,
                          "refresh_token": tokens.refresh_token}
     rotate_csrf_token(session)

@@ -14,8 +14,8 @@ from ..idx import IdxClient, IdxError
 from ..navigation import CANCEL, HOME, LOGIN, LOGOUT
 from ..security import safe_local_path
 from ..session_state import (
+    forget_idx_context,
     idx_context,
-    keep_idx_context,
     remember_return_to,
     signed_in_user,
 )
@@ -61,7 +61,7 @@ async def cancel(request: web.Request) -> web.Response:
             await idx_client(request).cancel(context)
         except IdxError as exc:
             log.warning("IDX cancel failed, dropping the transaction anyway: %s", exc)
-    keep_idx_context(session, None)
+    forget_idx_context(session)
     raise web.HTTPFound(LOGIN)
 
 

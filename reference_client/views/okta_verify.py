@@ -44,13 +44,12 @@ def _is(status: Status) -> Callable[[AuthResponse], bool]:
 
 # -- method choice ---------------------------------------------------------------------------------------------
 
-method_page = ChoicePage(
-    template="select_method.html", field="method_type", missing="Select a security method.",
+ChoicePage(
+    path=SELECT_METHOD, template="select_method.html",
+    field="method_type", missing="Select a security method.",
     choices=lambda response: [(m.value, m.label) for m in response.method_types],
     choose=lambda client: client.select_method,
-)
-routes.get(SELECT_METHOD)(method_page.show)
-routes.post(SELECT_METHOD)(method_page.submit)
+).register(routes)
 
 
 # -- push ------------------------------------------------------------------------------------------------------
@@ -70,14 +69,15 @@ async def challenge_poll(request: web.Request) -> web.Response:
     Always JSON, even when the flow ends or fails, because the script can only follow `Next`; `Refresh` is 0
     once polling stops.
     """
-    context = idx_context(await get_session(request))
+    session = await get_session(request)
+    context = idx_context(session)
     if context is None:
         return _poll_json(False, 0, LOGIN)
     try:
         response = await idx_client(request).poll(context)
     except IdxError as exc:
         log.warning("challenge poll failed: %s", exc)
-        add_notices(await get_session(request), ["Sign-in could not be completed. Start again."])
+        add_notices(session, ["Sign-in could not be completed. Start again."])
         return _poll_json(False, 0, LOGIN)
     if response.continue_polling:
         return _poll_json(True, response.poll_refresh_ms, PUSH_SENT)
@@ -107,7 +107,7 @@ async def push_expired(request: web.Request) -> web.Response:
 @routes.get(ENTER_CODE)
 async def enter_code_page(request: web.Request) -> web.Response:
     await current_step(request, _is(Status.AwaitingAuthenticatorVerification))
-    return await render("enter_code.html", request, {"errors": []})
+    return await _render_enter_code(request)
 
 
 @routes.post(ENTER_CODE)
@@ -115,11 +115,16 @@ async def enter_code(request: web.Request) -> web.Response:
     context = await require_context(request)
     code = str((await request.post()).get("code", "")).strip()
     if not code:
-        return await render("enter_code.html", request, {"errors": ["Enter the code from Okta Verify."]}, status=400)
+        return await _render_enter_code(request, ["Enter the code from Okta Verify."], status=400)
     response = await idx_client(request).verify_code(context, code)
     if response.status is Status.AwaitingAuthenticatorVerification and response.errors:
-        return await render("enter_code.html", request, {"errors": texts(response.errors)}, status=401)
+        return await _render_enter_code(request, texts(response.errors), status=401)
     raise web.HTTPFound(await settle(request, response))
+
+
+async def _render_enter_code(request: web.Request, errors: list[str] | None = None,
+                             status: int = 200) -> web.Response:
+    return await render("enter_code.html", request, {"errors": errors or []}, status=status)
 
 
 def _poll_json(continue_polling: bool, refresh_ms: int, next_url: str) -> web.Response:
