@@ -7,7 +7,12 @@ import logging
 from aiohttp import web
 
 from .flow import render
-from .idx import IdxError, IdxRateLimitedError, IdxStepUnavailableError, IdxTransientError
+from .idx import (
+    IdxError,
+    IdxRateLimitedError,
+    IdxStepUnavailableError,
+    IdxTransientError,
+)
 from .security import Handler
 
 log = logging.getLogger(__name__)

@@ -2,8 +2,8 @@
 
 Stateless: every call takes an `IdxContext`, re-introspects the transaction (as the .NET SDK does), submits the
 named remediation to the `href` the server gave, and returns a typed `AuthResponse` carrying the context to keep.
-Nothing here knows mock_idx; the only URLs it builds itself are `/v1/interact` and `/idp/idx/introspect`, derived
-from the issuer exactly as Okta's SDKs derive them.
+Nothing here knows mock_idx; the only IDX URL it builds itself is `/idp/idx/introspect`, derived from the issuer
+exactly as Okta's SDKs derive it (the OAuth URLs are `oauth.py`'s business).
 """
 
 from __future__ import annotations
@@ -96,9 +96,9 @@ class IdxClient:
         if not any(m.value == method_type for m in method_choices(doc)):
             raise IdxStepUnavailableError(f"method {method_type!r} is not offered")
         doc = await self._submit_method(doc, method_type)
-        if method_type == "push" and not doc.has("challenge-poll"):
-            if again := doc.remediation("authenticator-verification-data"):
-                doc = await self._submit(again, {"authenticator": {"methodType": "push"}})
+        again = doc.remediation("authenticator-verification-data")
+        if method_type == "push" and again and not doc.has("challenge-poll"):
+            doc = await self._submit(again, {"authenticator": {"methodType": "push"}})
         return await self._respond(context, doc)
 
     async def poll(self, context: IdxContext) -> AuthResponse:

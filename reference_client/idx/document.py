@@ -43,7 +43,7 @@ class Option:
 
     def fixed_values(self) -> dict[str, Any]:
         """The immutable values of the option's form: what the SDKs send to pick this option."""
-        return _fixed_values(self.form or ())
+        return {f.name: f.fixed_value() for f in self.form or () if not f.mutable}
 
 
 @dataclass(frozen=True)
@@ -245,10 +245,6 @@ def _walk(fields: tuple[Field, ...]) -> Iterator[Field]:
     for f in fields:
         yield f
         yield from _walk(f.form or ())
-
-
-def _fixed_values(fields: tuple[Field, ...]) -> dict[str, Any]:
-    return {f.name: f.fixed_value() for f in fields if not f.mutable}
 
 
 def _merge_fixed(fields: tuple[Field, ...], values: Mapping[str, Any]) -> dict[str, Any]:

@@ -43,7 +43,7 @@ class Transport:
 
     async def post_json(self, url: str, body: Mapping[str, Any], *, method: str = "POST",
                         accept: str = ION_JSON, content_type: str = "application/json") -> Reply:
-        """Submit an IDX form: JSON body, Accept copied from the remediation's `accepts`."""
+        """Send an IDX request (introspect or a form): JSON body, Accept copied from the remediation's `accepts`."""
         headers = {"Accept": accept, "Content-Type": content_type}
         return await self._send(method, url, headers=headers, data=json.dumps(body))
 
