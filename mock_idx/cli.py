@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from aiohttp import web
@@ -17,7 +18,10 @@ from aiohttp import web
 from . import scenario
 from .app import create_app
 from .config import Settings
+from .model.directory import User
 from .web.keys import ENGINE
+
+Banner = Callable[[Settings, web.Application], None]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -77,7 +81,7 @@ def _serve(args: argparse.Namespace) -> int:
 def _demo(args: argparse.Namespace) -> int:
     settings = _settings(args)
     app = create_app(settings)
-    base = settings.public_url or f"http://{_display_host(settings.host)}:{settings.port}"
+    base = _base_url(settings)
     client_url = f"http://{_display_host(settings.host)}:{args.client_port}"
     command = [sys.executable, "-m", "reference_client", "--issuer", f"{base}/oauth2/default",
                "--client-id", "demo-client", "--host", settings.host, "--port", str(args.client_port)]
@@ -116,7 +120,7 @@ def _validate(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-async def _run(app: web.Application, settings: Settings, banner) -> None:
+async def _run(app: web.Application, settings: Settings, banner: Banner) -> None:
     """Serve until SIGINT or SIGTERM, then shut down cleanly (so the demo can stop its client too)."""
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
@@ -133,7 +137,7 @@ async def _run(app: web.Application, settings: Settings, banner) -> None:
 
 
 def _banner(settings: Settings, app: web.Application) -> None:
-    base = settings.public_url or f"http://{_display_host(settings.host)}:{settings.port}"
+    base = _base_url(settings)
     _warn_if_exposed(settings)
     lines = [f"mock-idx is serving a fake Okta org at {base}",
              f"  issuer:       {base}/oauth2/default",
@@ -147,7 +151,7 @@ def _banner(settings: Settings, app: web.Application) -> None:
 
 
 def _demo_banner(settings: Settings, app: web.Application, client_url: str) -> None:
-    base = settings.public_url or f"http://{_display_host(settings.host)}:{settings.port}"
+    base = _base_url(settings)
     _warn_if_exposed(settings)
     user = next(iter(_users(app)), None)
     print("\n".join([
@@ -160,8 +164,13 @@ def _demo_banner(settings: Settings, app: web.Application, client_url: str) -> N
     ]), flush=True)
 
 
-def _users(app: web.Application):
+def _users(app: web.Application) -> list[User]:
     return list(app[ENGINE].directory)[:5]
+
+
+def _base_url(settings: Settings) -> str:
+    """Where clients reach the server, for the banners and the demo's client."""
+    return settings.public_url or f"http://{_display_host(settings.host)}:{settings.port}"
 
 
 def _display_host(host: str) -> str:

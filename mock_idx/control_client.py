@@ -172,7 +172,8 @@ class ControlClient:
 
     def _fake(self) -> Any:
         if self._faker is None:
-            from faker import Faker  # slow to import: only tests that let Faker make users up pay for it
+            # Faker is slow to import: only tests that let it make users up pay for it.
+            from faker import Faker
 
             self._faker = Faker()
         return self._faker

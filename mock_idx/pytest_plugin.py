@@ -17,8 +17,9 @@ do not wait; ``poll_refresh_ms=None`` keeps the scenario's own.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 

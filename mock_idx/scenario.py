@@ -10,15 +10,23 @@ import base64
 import random
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Iterator, Literal
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .config import Settings
-from .model.directory import NumberAnswer, OktaVerifyEnrollment, PushBehaviour, PushOutcome, User, VerifyMethod
+from .model.directory import (
+    NumberAnswer,
+    OktaVerifyEnrollment,
+    PushBehaviour,
+    PushOutcome,
+    User,
+    VerifyMethod,
+)
 from .model.faults import FaultRule
 from .model.policy import Client, Policy
 from .yaml_check import Problem, check_yaml
@@ -132,7 +140,8 @@ class GenerateSpec(_Strict):
     @field_validator("locale")
     @classmethod
     def _known_locale(cls, value: str) -> str:
-        from faker.config import AVAILABLE_LOCALES  # Faker is slow to import: only scenarios that generate pay
+        # Faker is slow to import: only scenarios that generate users pay for it.
+        from faker.config import AVAILABLE_LOCALES
 
         if value not in AVAILABLE_LOCALES:
             raise ValueError(f"unknown Faker locale {value!r}")
@@ -177,7 +186,7 @@ class FaultSpec(_Strict):
         return value
 
     @model_validator(mode="after")
-    def _does_something(self) -> "FaultSpec":
+    def _does_something(self) -> FaultSpec:
         if self.drop and self.status is not None:
             raise ValueError("a dropped connection has no status: set drop or status, not both")
         if not (self.drop or self.status is not None or self.delay_ms):

@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
-from typing import Awaitable, Callable, Union
+from typing import Any, Self
 
 from aiohttp import web
 
 from .app import create_app
 from .config import Settings
 
-AppFactory = Callable[[], Union[web.Application, Awaitable[web.Application]]]
+AppFactory = Callable[[], web.Application | Awaitable[web.Application]]
 
 
 class BackgroundServer:
@@ -32,7 +33,7 @@ class BackgroundServer:
         self.url = ""
         self.app: web.Application | None = None
 
-    def start(self, timeout: float = 10) -> "BackgroundServer":
+    def start(self, timeout: float = 10) -> Self:
         self._thread.start()
         asyncio.run_coroutine_threadsafe(self._serve(), self._loop).result(timeout)
         return self
@@ -46,17 +47,17 @@ class BackgroundServer:
             self._thread.join(timeout)
             self._loop.close()
 
-    def call(self, function: Callable, *args, timeout: float = 10):
+    def call(self, function: Callable[..., Any], *args: Any, timeout: float = 10) -> Any:
         """Run ``function(*args)`` on the server's loop (e.g. to touch the engine safely from the test thread)."""
-        async def invoke():
+        async def invoke() -> Any:
             return function(*args)
 
         return asyncio.run_coroutine_threadsafe(invoke(), self._loop).result(timeout)
 
-    def __enter__(self) -> "BackgroundServer":
+    def __enter__(self) -> Self:
         return self.start()
 
-    def __exit__(self, *exc_info) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.stop()
 
     async def _serve(self) -> None:

@@ -6,6 +6,7 @@ without it they post no stateHandle at all (the top-level one is not enough).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 ACCEPTS = "application/json; okta-version=1.0.0"
@@ -19,7 +20,7 @@ def state_handle_field(state_handle: str) -> Field:
     return {"name": "stateHandle", "required": True, "value": state_handle, "visible": False, "mutable": False}
 
 
-def form(name: str, href: str, state_handle: str, fields: list[Field] = (), *,  # type: ignore[assignment]
+def form(name: str, href: str, state_handle: str, fields: Sequence[Field] = (), *,
          relates_to: str | None = None, refresh: int | None = None) -> Form:
     """A submittable remediation or action (``rel: create-form``) posting JSON to ``href``."""
     built: Form = {"rel": ["create-form"], "name": name}

@@ -1,7 +1,7 @@
 """Turns a transaction into the IDX document Okta would answer with at that step.
 
-Handlers never assemble IDX JSON: they hand the engine's result to :func:`render` (or :func:`render_error`) and send
-what comes back. Remediation order matters to the SDKs (Step mode and the widget act on the first one), so the
+Handlers never assemble IDX JSON: they hand the engine's result to :func:`reply` (the error middleware hands a
+refused step to :func:`reply_error`) and send what comes back. Remediation order matters to the SDKs (Step mode and the widget act on the first one), so the
 primary step always comes before ``select-authenticator-authenticate``.
 """
 
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..model.clock import isoformat
-from ..model.directory import OrgAuthenticators, OktaVerifyEnrollment, VerifyMethod
+from ..model.directory import OktaVerifyEnrollment, OrgAuthenticators, VerifyMethod
 from ..model.errors import Reason
 from ..model.transaction import Step, Transaction
 from .forms import as_array, as_object, field, fixed, form, nested, option

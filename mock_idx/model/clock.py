@@ -7,7 +7,7 @@ five minutes makes a push time out *now* instead of in five minutes of wall time
 from __future__ import annotations
 
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 
 class VirtualClock:
@@ -34,5 +34,5 @@ class VirtualClock:
 
 def isoformat(timestamp: float) -> str:
     """Okta's timestamp format: ISO 8601 in UTC with milliseconds and a ``Z``."""
-    moment = datetime.fromtimestamp(timestamp, tz=timezone.utc)
+    moment = datetime.fromtimestamp(timestamp, tz=UTC)
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"

@@ -8,6 +8,7 @@ sign-ins running at the same moment never need a global switch.
 from __future__ import annotations
 
 import hmac
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -113,7 +114,7 @@ class Directory:
     def clear(self) -> None:
         self._users.clear()
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[User]:
         return iter(list(self._users.values()))
 
     def __len__(self) -> int:

@@ -1,7 +1,7 @@
 """What can go wrong in a sign-in, in the engine's own words.
 
-The web layer decides how each reason looks on the wire (status code, Okta message key); the engine only says what
-happened and to which transaction, so the same transaction can be re-rendered with the error attached.
+:mod:`mock_idx.idx.messages` decides how each reason looks on the wire (status code, Okta message key); the engine
+only says what happened and to which transaction, so the same transaction can be re-rendered with the error attached.
 """
 
 from __future__ import annotations

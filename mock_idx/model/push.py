@@ -49,7 +49,7 @@ class PushChallenge:
 
     @classmethod
     def send(cls, *, transaction_id: str, login: str, now: float, lifetime: float,
-             behaviour: PushBehaviour, context: SignInContext) -> "PushChallenge":
+             behaviour: PushBehaviour, context: SignInContext) -> PushChallenge:
         push = cls(transaction_id=transaction_id, login=login, created_at=now, expires_at=now + lifetime,
                    behaviour=behaviour, context=context)
         if behaviour.number_challenge:

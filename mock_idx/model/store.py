@@ -6,7 +6,8 @@ shared store (for several replicas behind a load balancer) can be added without 
 
 from __future__ import annotations
 
-from typing import Iterator, Protocol
+from collections.abc import Iterator
+from typing import Protocol
 
 from .transaction import Transaction
 

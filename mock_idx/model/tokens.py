@@ -33,11 +33,11 @@ class SigningKey:
         self.kid = _thumbprint(self._public_jwk)
 
     @classmethod
-    def generate(cls) -> "SigningKey":
+    def generate(cls) -> SigningKey:
         return cls(rsa.generate_private_key(public_exponent=65537, key_size=2048))
 
     @classmethod
-    def load_or_create(cls, path: Path) -> "SigningKey":
+    def load_or_create(cls, path: Path) -> SigningKey:
         """Keys kept in a PEM file survive restarts, so tokens issued before a restart still verify."""
         if path.exists():
             private_key = serialization.load_pem_private_key(path.read_bytes(), password=None)

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
-from .directory import User, VerifyMethod
+from .directory import OktaVerifyEnrollment, User, VerifyMethod
 from .errors import IdxError, Reason
 from .ids import okta_id, secret_token
 from .push import PushChallenge, PushState
@@ -155,7 +155,7 @@ class Transaction:
         self.amr = ("pwd", factor_amr, "mfa")
         self.step = Step.SUCCESS
 
-    def _okta_verify(self):
+    def _okta_verify(self) -> OktaVerifyEnrollment:
         if self.user is None or self.user.okta_verify is None:
             raise IdxError(Reason.INVALID_AUTHENTICATOR, self)
         return self.user.okta_verify

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hmac
 import logging
 import time
-from typing import Awaitable, Callable
+from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
@@ -106,7 +106,7 @@ async def errors(request: web.Request, handler: Handler) -> web.StreamResponse:
         if error.status < 400:
             raise
         return http_error(request, error)
-    except Exception:  # noqa: BLE001 - the last line of defence: log it, never leak a traceback
+    except Exception:  # the last line of defence: log it, never leak a traceback
         log.exception("unhandled error on %s %s", request.method, request.path)
         return _classic(500, "E0000009", "Internal Server Error")
 
@@ -127,7 +127,7 @@ def _http_error_body(request: web.Request, error: web.HTTPException) -> web.Resp
     code = CLASSIC_CODES.get(error.status, "E0000001")
     if path.startswith("/idp/idx/"):
         return idx_json(request, Reply(error.status, render_messages_only(code, summary)))
-    if path.startswith("/oauth2/") or path.startswith("/.well-known/"):
+    if path.startswith(("/oauth2/", "/.well-known/")):
         code = "invalid_token" if error.status == 401 else "invalid_request"
         return web.json_response({"error": code, "error_description": summary}, status=error.status)
     if path.startswith("/_mock/"):

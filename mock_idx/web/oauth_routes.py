@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 
-from ..model.engine import CodeExchange, InteractRequest
+from ..model.engine import CodeExchange, Engine, InteractRequest
 from ..model.errors import OAuthError
 from ..model.tokens import profile_claims
 from .keys import ENGINE, USER
@@ -122,7 +122,7 @@ async def introspect(request: web.Request) -> web.Response:
     return web.json_response(_introspection(engine, token_value), headers=NO_STORE)
 
 
-def _introspection(engine, token_value: str) -> dict[str, Any]:
+def _introspection(engine: Engine, token_value: str) -> dict[str, Any]:
     claims = engine.tokens.active_claims(token_value)
     if claims is not None:
         return {"active": True, "token_type": "Bearer", "scope": " ".join(claims.get("scp", [])),

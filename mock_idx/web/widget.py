@@ -16,9 +16,9 @@ Routes:
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
 
 import aiohttp_jinja2
 import jinja2
