@@ -46,6 +46,7 @@ def build_parser(environ: Mapping[str, str]) -> argparse.ArgumentParser:
 
 
 def config_from_args(args: argparse.Namespace, environ: Mapping[str, str]) -> AppConfig:
+    """The app's settings from the flags; the session secret is read from the environment only (it has no flag)."""
     redirect_uri = args.redirect_uri or f"http://{args.host}:{args.port}/login/callback"
     idx = IdxClientConfig(issuer=args.issuer, client_id=args.client_id, redirect_uri=redirect_uri,
                           scopes=tuple(args.scopes.split()), client_secret=args.client_secret)

@@ -63,7 +63,7 @@ class ChoicePage:
     """A page of radio buttons built from the current IDX state, whose submit makes the choice through the client.
 
     `choices` reads (value, label) pairs from a response (no choices: the transaction is elsewhere, redirect);
-    `choose` picks the client method that submits one; `missing` is the error shown when nothing was picked.
+    `choose` is the `IdxClient` method that submits one; `missing` is the error shown when nothing was picked.
     """
 
     path: str
@@ -71,7 +71,7 @@ class ChoicePage:
     field: str
     missing: str
     choices: Callable[[AuthResponse], list[tuple[str, str]]]
-    choose: Callable[[IdxClient], Callable[[IdxContext, str], Awaitable[AuthResponse]]]
+    choose: Callable[[IdxClient, IdxContext, str], Awaitable[AuthResponse]]
 
     async def show(self, request: web.Request, errors: list[str] | None = None) -> web.Response:
         response = await current_step(request, lambda r: bool(self.choices(r)))
@@ -84,7 +84,7 @@ class ChoicePage:
         if not value:
             return await self.show(request, [self.missing])
         try:
-            response = await self.choose(idx_client(request))(context, value)
+            response = await self.choose(idx_client(request), context, value)
         except IdxStepUnavailableError:
             return await self.show(request, ["That option is not available any more. Select another."])
         raise web.HTTPFound(await settle(request, response))

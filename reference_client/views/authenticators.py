@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from ..flow import ChoicePage
+from ..idx import IdxClient
 from ..navigation import SELECT_AUTHENTICATOR
 
 routes = web.RouteTableDef()
@@ -13,5 +14,5 @@ ChoicePage(
     path=SELECT_AUTHENTICATOR, template="select_authenticator.html",
     field="authenticator_id", missing="Select an authenticator.",
     choices=lambda response: [(a.id, a.label) for a in response.authenticators],
-    choose=lambda client: client.select_authenticator,
+    choose=IdxClient.select_authenticator,
 ).register(routes)

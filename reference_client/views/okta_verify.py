@@ -18,7 +18,7 @@ from ..flow import (
     texts,
 )
 from ..idx import AuthenticationStatus as Status
-from ..idx import AuthResponse, IdxError
+from ..idx import AuthResponse, IdxClient, IdxError
 from ..navigation import (
     CHALLENGE_POLL,
     ENTER_CODE,
@@ -48,7 +48,7 @@ ChoicePage(
     path=SELECT_METHOD, template="select_method.html",
     field="method_type", missing="Select a security method.",
     choices=lambda response: [(m.value, m.label) for m in response.method_types],
-    choose=lambda client: client.select_method,
+    choose=IdxClient.select_method,
 ).register(routes)
 
 
