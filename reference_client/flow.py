@@ -1,4 +1,5 @@
-"""Shared plumbing of the sign-in pages: the IDX client, the context in the session, and moving on.
+"""Shared plumbing of the sign-in pages: the IDX client, the context in the session, rendering, choice pages and
+moving on.
 
 Each page handler does one client call; `settle` then applies its outcome to the session (keep the context, sign
 the user in, or end the flow with a notice) and names the next page, so the mapping lives in one place.
