@@ -13,6 +13,7 @@ from .model.faults import FaultPlan
 from .model.journal import Journal
 from .model.tokens import SigningKey
 from .web import faults, middleware
+from .web.control import apply_scenario
 from .web.keys import ENGINE, FAULTS, JOURNAL, SETTINGS
 from .web.urls import add_routes
 
@@ -21,17 +22,15 @@ def create_app(settings: Settings | None = None) -> web.Application:
     settings = settings or Settings()
     loaded = scenario.load(settings.scenario)
     key = SigningKey.load_or_create(settings.key_file) if settings.key_file else SigningKey.generate()
-    engine = Engine(key=key, policy=scenario.policy_for(loaded, settings))
-    for user in loaded.to_users():
-        engine.put_user(user)
     app = web.Application(
         client_max_size=settings.max_body_bytes,
         middlewares=[middleware.cors, middleware.journal, middleware.control_auth, middleware.errors,
                      faults.inject])
     app[SETTINGS] = settings
-    app[ENGINE] = engine
+    app[ENGINE] = Engine(key=key)
     app[JOURNAL] = Journal(settings.journal_capacity)
-    app[FAULTS] = FaultPlan(loaded.to_fault_rules())
+    app[FAULTS] = FaultPlan()
+    apply_scenario(app, loaded)
     aiohttp_jinja2.setup(app, loader=jinja2.PackageLoader("mock_idx", "templates"), autoescape=True)
     add_routes(app)
     return app

@@ -28,7 +28,7 @@ from .model.directory import (
     VerifyMethod,
 )
 from .model.faults import FaultRule
-from .model.policy import Client, Policy
+from .model.policy import DEFAULT_CLIENT_LABEL, Client, Policy
 from .yaml_check import Problem, check_yaml
 
 BUILTIN_DIR = Path(__file__).parent / "scenarios"
@@ -73,11 +73,9 @@ class OktaVerifySpec(_Strict):
 
     def to_model(self, totp_secret: str | None = None) -> OktaVerifyEnrollment:
         """``totp_secret`` is the fallback when the spec names none (generated users get reproducible ones)."""
-        enrollment = OktaVerifyEnrollment(methods=tuple(VerifyMethod(m) for m in self.methods),
-                                          push=self.push.to_model())
-        if self.totp.secret or totp_secret:
-            enrollment.totp_secret = self.totp.secret or totp_secret
-        return enrollment
+        secret = self.totp.secret or totp_secret
+        return OktaVerifyEnrollment(methods=tuple(VerifyMethod(m) for m in self.methods), push=self.push.to_model(),
+                                    **({"totp_secret": secret} if secret else {}))
 
 
 class AuthenticatorsSpec(_Strict):
@@ -104,7 +102,7 @@ class UserSpec(UserBody):
 class ClientSpec(_Strict):
     client_id: str = Field(min_length=1)
     redirect_uris: list[str] = Field(default_factory=list)
-    label: str = "mock-idx app"
+    label: str = DEFAULT_CLIENT_LABEL
 
 
 class SettingsSpec(_Strict):

@@ -7,6 +7,7 @@ primary step always comes before ``select-authenticator-authenticate``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -205,24 +206,23 @@ def _with_selection(transaction: Transaction, site: Site, primary: dict[str, Any
     body: dict[str, Any] = {"remediation": as_array([r for r in (primary, select) if r is not None])}
     if current is not None:
         body["currentAuthenticator"] = current
-    body["authenticators"] = as_array([_authenticator(site.authenticators.okta_verify_id, enrollment)])
+    body["authenticators"] = as_array([_authenticator(site.authenticators.okta_verify_id, enrollment.methods)])
     body["authenticatorEnrollments"] = as_array([{
-        **_authenticator(enrollment.enrollment_id, enrollment),
+        **_authenticator(enrollment.enrollment_id, enrollment.methods),
         "authenticatorId": site.authenticators.okta_verify_id}])
     return body
 
 
-def _authenticator(object_id: str, enrollment: OktaVerifyEnrollment) -> dict[str, Any]:
+def _authenticator(object_id: str, methods: Sequence[VerifyMethod]) -> dict[str, Any]:
     return {"type": "app", "key": "okta_verify", "id": object_id, "displayName": OKTA_VERIFY,
-            "methods": [{"type": m.value} for m in enrollment.methods]}
+            "methods": [{"type": m.value} for m in methods]}
 
 
 def _current_authenticator(transaction: Transaction, site: Site,
                            method: VerifyMethod | None = None) -> dict[str, Any]:
-    enrollment = _enrollment(transaction)
-    methods = [method] if method else list(enrollment.methods)
-    return as_object({"type": "app", "key": "okta_verify", "id": site.authenticators.okta_verify_id,
-                      "displayName": OKTA_VERIFY, "methods": [{"type": m.value} for m in methods]})
+    """Okta Verify as the step in progress uses it: with only the method being verified, once one is chosen."""
+    methods = [method] if method else _enrollment(transaction).methods
+    return as_object(_authenticator(site.authenticators.okta_verify_id, methods))
 
 
 def _resend_form(transaction: Transaction, site: Site) -> dict[str, Any]:

@@ -7,7 +7,7 @@ only says what happened and to which transaction, so the same transaction can be
 from __future__ import annotations
 
 from enum import Enum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .transaction import Transaction
@@ -48,4 +48,9 @@ class NotFound(Exception):
 
 
 class ControlError(ValueError):
-    """A control-API request is well-formed JSON but asks for something impossible."""
+    """A control-API request is well-formed JSON but asks for something impossible; ``errors`` lists the problems
+    field by field when there are several (a scenario, a user body)."""
+
+    def __init__(self, message: str, errors: list[dict[str, Any]] | None = None) -> None:
+        super().__init__(message)
+        self.errors = errors or []

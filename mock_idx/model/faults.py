@@ -44,6 +44,9 @@ class FaultRule:
     def matches(self, path: str, user: str | None) -> bool:
         if self.user is not None and (user or "").lower() != self.user.lower():
             return False
+        return self.matches_route(path)
+
+    def matches_route(self, path: str) -> bool:
         return fnmatchcase(path, self.route) if "*" in self.route else path == self.route
 
     def fire(self, path: str, user: str | None) -> bool:
@@ -99,8 +102,7 @@ class FaultPlan:
     def __init__(self, rules: list[FaultRule] | tuple[FaultRule, ...] = ()) -> None:
         self._rules: list[FaultRule] = []
         self._ids = count(1)
-        for rule in rules:
-            self.add(rule)
+        self.replace(rules)
 
     def add(self, rule: FaultRule) -> FaultRule:
         rule.id = f"flt{next(self._ids)}"
@@ -127,7 +129,7 @@ class FaultPlan:
 
     def concerns(self, path: str) -> list[FaultRule]:
         """Rules whose route matches, ignoring users: lets the web layer skip finding the user when none care."""
-        return [r for r in self._rules if r.matches(path, r.user)]
+        return [r for r in self._rules if r.matches_route(path)]
 
     def decide(self, path: str, user: str | None) -> FaultDecision:
         fired = [rule for rule in self._rules if rule.fire(path, user)]

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+DEFAULT_CLIENT_LABEL = "mock-idx app"
+"""What the phone calls an app that was not given a label (every app, when no clients are registered)."""
+
 
 @dataclass(frozen=True)
 class Client:
@@ -15,7 +18,7 @@ class Client:
 
     client_id: str
     redirect_uris: tuple[str, ...] = ()
-    label: str = "mock-idx app"
+    label: str = DEFAULT_CLIENT_LABEL
     client_secret: str | None = None
 
     def allows_redirect(self, redirect_uri: str) -> bool:
@@ -34,12 +37,11 @@ class Policy:
     clients: tuple[Client, ...] = ()
     authorization_servers: tuple[str, ...] = ()
     """Custom authorization server ids; empty means any id (``default`` included) is served."""
-    default_client_label: str = "mock-idx app"
 
     def find_client(self, client_id: str) -> Client | None:
         """The client with this id; when none are registered, any id is accepted as an ad-hoc client."""
         if not self.clients:
-            return Client(client_id=client_id, label=self.default_client_label)
+            return Client(client_id=client_id)
         return next((c for c in self.clients if c.client_id == client_id), None)
 
     def serves_authorization_server(self, server_id: str | None) -> bool:

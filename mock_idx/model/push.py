@@ -124,15 +124,9 @@ class PushAlreadyAnswered(Exception):
 
 
 def _number_challenge() -> tuple[int, tuple[int, ...]]:
-    """A correct two-digit answer and the three numbers the phone offers, in random order."""
-    numbers: list[int] = []
-    while len(numbers) < 3:
-        candidate = 10 + secrets.randbelow(90)
-        if candidate not in numbers:
-            numbers.append(candidate)
-    correct = numbers[0]
-    order = sorted(numbers, key=lambda _: secrets.randbelow(1 << 30))
-    return correct, tuple(order)
+    """A correct two-digit answer and the three distinct numbers the phone offers, in random order."""
+    options = tuple(secrets.SystemRandom().sample(range(10, 100), 3))
+    return secrets.choice(options), options
 
 
 class PushRegistry:

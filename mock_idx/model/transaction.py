@@ -19,6 +19,7 @@ from enum import Enum
 from .directory import OktaVerifyEnrollment, User, VerifyMethod
 from .errors import IdxError, Reason
 from .ids import okta_id, secret_token
+from .policy import DEFAULT_CLIENT_LABEL
 from .push import PushChallenge, PushState
 from .totp import TotpVerdict, TotpVerifier
 
@@ -50,7 +51,7 @@ class Interaction:
     nonce: str | None
     authorization_server: str | None
     """The custom authorization server id, or ``None`` for the org authorization server."""
-    client_label: str = "mock-idx app"
+    client_label: str = DEFAULT_CLIENT_LABEL
 
 
 @dataclass

@@ -199,11 +199,11 @@ class ScenarioRejected(ControlError):
     """A scenario that does not validate: ``errors`` carries each problem with its line and field."""
 
     def __init__(self, error: scenario.ScenarioError) -> None:
-        super().__init__(f"the scenario is invalid ({len(error.problems)} problems, listed in errors)")
-        self.errors = [problem.as_dict() for problem in error.problems]
+        super().__init__(f"the scenario is invalid ({len(error.problems)} problems, listed in errors)",
+                         [problem.as_dict() for problem in error.problems])
 
 
 class ControlValidationError(ControlError):
     def __init__(self, error: ValidationError) -> None:
-        super().__init__("invalid body")
-        self.errors = [{"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"]} for e in error.errors()]
+        super().__init__("invalid body",
+                         [{"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"]} for e in error.errors()])

@@ -18,7 +18,7 @@ from ..model.faults import NO_FAULT, FaultDecision
 from ..model.transaction import Transaction
 from .idx_routes import idx_json
 from .keys import ENGINE, FAULTS, NOTE, TRANSACTION, USER
-from .middleware import Handler
+from .middleware import IDX_PATHS, OAUTH_PATHS, Handler, classic_error
 from .requests import MalformedBody, form_fields, json_body
 
 EXEMPT_PREFIXES = ("/_mock/v1/faults", "/_mock/v1/reset", "/_mock/static")
@@ -78,28 +78,28 @@ def fault_response(request: web.Request, decision: FaultDecision) -> web.Respons
     if status == 429:
         return _rate_limited(request)
     reason = _phrase(status)
-    if request.path.startswith("/idp/idx/"):
+    if request.path.startswith(IDX_PATHS):
         return idx_json(request, Reply(status, render_messages_only(SERVER_ERROR_CODE, reason)))
-    if request.path.startswith(("/oauth2/", "/.well-known/")):
+    if request.path.startswith(OAUTH_PATHS):
         return web.json_response({"error": OAUTH_SERVER_ERRORS.get(status, "server_error"),
                                   "error_description": reason}, status=status)
-    return web.json_response(_classic(SERVER_ERROR_CODE, reason), status=status)
+    return _classic(status, SERVER_ERROR_CODE, reason)
 
 
 def _rate_limited(request: web.Request) -> web.Response:
-    if request.path.startswith("/idp/idx/"):
+    if request.path.startswith(IDX_PATHS):
         response = idx_json(request, Reply(429, render_messages_only(*TOO_MANY_REQUESTS)))
     else:
-        response = web.json_response(_classic(*RATE_LIMITED), status=429)
+        response = _classic(429, *RATE_LIMITED)
     reset = int(request.app[ENGINE].now()) + RATE_LIMIT_WINDOW
     response.headers.update({"X-Rate-Limit-Limit": str(RATE_LIMIT), "X-Rate-Limit-Remaining": "0",
                              "X-Rate-Limit-Reset": str(reset)})
     return response
 
 
-def _classic(code: str, summary: str) -> dict[str, Any]:
-    return {"errorCode": code, "errorSummary": summary, "errorLink": code, "errorId": f"oaeFault{code[-4:]}",
-            "errorCauses": []}
+def _classic(status: int, code: str, summary: str) -> web.Response:
+    """Okta's classic body; the ``errorId`` tells a deliberate failure from a real one (the fuzzers rely on it)."""
+    return classic_error(status, code, summary, error_id=f"oaeFault{code[-4:]}")
 
 
 def _phrase(status: int) -> str:

@@ -28,6 +28,9 @@ CLASSIC_CODES = {404: "E0000007", 405: "E0000022", 413: "E0000003"}
 UNJOURNALED = ("/_mock/v1/journal", "/_mock/journal", "/_mock/widget/static", "/_mock/static", "/_mock/device")
 """The journal's own readers, static files and the device page's twice-a-second polling would drown the sign-ins."""
 CORS_ALLOWED_HEADERS = "Content-Type, Accept, Authorization, X-Okta-User-Agent-Extended, X-Device-Fingerprint, DPoP"
+IDX_PATHS = "/idp/idx/"
+OAUTH_PATHS = ("/oauth2/", "/.well-known/")
+"""Where a request went decides the shape of its error body (here and for injected faults)."""
 
 
 @web.middleware
@@ -100,15 +103,15 @@ async def errors(request: web.Request, handler: Handler) -> web.StreamResponse:
     except PushAlreadyAnswered as error:
         return web.json_response({"error": "conflict", "message": str(error)}, status=409)
     except ControlError as error:
-        return web.json_response({"error": "invalid_request", "message": str(error),
-                                  "errors": getattr(error, "errors", [])}, status=400)
+        return web.json_response({"error": "invalid_request", "message": str(error), "errors": error.errors},
+                                 status=400)
     except web.HTTPException as error:
         if error.status < 400:
             raise
         return http_error(request, error)
     except Exception:  # the last line of defence: log it, never leak a traceback
         log.exception("unhandled error on %s %s", request.method, request.path)
-        return _classic(500, "E0000009", "Internal Server Error")
+        return classic_error(500, "E0000009", "Internal Server Error")
 
 
 def http_error(request: web.Request, error: web.HTTPException) -> web.Response:
@@ -125,17 +128,18 @@ def _http_error_body(request: web.Request, error: web.HTTPException) -> web.Resp
     path = request.path
     summary = error.reason or "Error"
     code = CLASSIC_CODES.get(error.status, "E0000001")
-    if path.startswith("/idp/idx/"):
+    if path.startswith(IDX_PATHS):
         return idx_json(request, Reply(error.status, render_messages_only(code, summary)))
-    if path.startswith(("/oauth2/", "/.well-known/")):
+    if path.startswith(OAUTH_PATHS):
         code = "invalid_token" if error.status == 401 else "invalid_request"
         return web.json_response({"error": code, "error_description": summary}, status=error.status)
     if path.startswith("/_mock/"):
         return web.json_response({"error": summary.lower().replace(" ", "_"), "message": summary},
                                  status=error.status)
-    return _classic(error.status, code, summary)
+    return classic_error(error.status, code, summary)
 
 
-def _classic(status: int, code: str, summary: str) -> web.Response:
+def classic_error(status: int, code: str, summary: str, error_id: str | None = None) -> web.Response:
+    """Okta's classic ``errorCode`` body, for requests outside IDX, OAuth and the control API."""
     return web.json_response({"errorCode": code, "errorSummary": summary, "errorLink": code,
-                              "errorId": "oae" + code[-4:], "errorCauses": []}, status=status)
+                              "errorId": error_id or "oae" + code[-4:], "errorCauses": []}, status=status)

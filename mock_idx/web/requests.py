@@ -86,7 +86,8 @@ def authenticator_fields(body: dict[str, Any]) -> dict[str, Any]:
     authenticator = body.get("authenticator")
     if not isinstance(authenticator, dict):
         raise IdxError(Reason.MALFORMED_REQUEST, detail="authenticator must be an object")
-    fields = authenticator.get("form", {}).get("value") if isinstance(authenticator.get("form"), dict) else None
+    form = authenticator.get("form")
+    fields = form.get("value") if isinstance(form, dict) else None
     if isinstance(fields, list):
         return {f["name"]: f.get("value") for f in fields if isinstance(f, dict) and isinstance(f.get("name"), str)}
     return authenticator

@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import aiohttp_jinja2
-import jinja2
 from aiohttp import web
 
 from .keys import SETTINGS
@@ -74,15 +73,9 @@ def find_widget_dist(
     return None
 
 
-def _configured_dist(app: web.Application) -> Path | None:
-    """``Settings.widget_dist``, when the app carries settings."""
-    settings = app.get(SETTINGS)
-    return settings.widget_dist if settings is not None else None
-
-
 def _request_dist(request: web.Request) -> Path | None:
     # Resolved per request, so installing the package needs no restart.
-    return find_widget_dist(_configured_dist(request.app))
+    return find_widget_dist(request.app[SETTINGS].widget_dist)
 
 
 def _origin(request: web.Request) -> str:
@@ -126,8 +119,6 @@ async def widget_static(request: web.Request) -> web.StreamResponse:
 
 
 def add_widget_routes(app: web.Application) -> None:
-    """Registers the widget page and its static files (and Jinja2, if the app has none yet)."""
-    if aiohttp_jinja2.APP_KEY not in app:
-        aiohttp_jinja2.setup(app, loader=jinja2.PackageLoader("mock_idx", "templates"))
+    """Registers the widget page and its static files (the app factory has set up Jinja2 already)."""
     app.router.add_get("/_mock/widget", widget_page)
     app.router.add_get(STATIC_PREFIX + "/{path:.+}", widget_static)
