@@ -1,4 +1,4 @@
-"""A client for the control API (``/_mock/v1``), in the standard library only.
+"""A client for the control API (``/_mock/v1``) over plain ``urllib``, with no HTTP library or event loop.
 
 Why plain HTTP and not the engine: the control API is the documented contract, so this client works the same against a
 server in a background thread, in another process or in a container, and from sync and async tests alike (its calls

@@ -7,6 +7,7 @@ browser alike, and a crashed test still shuts it down through the context manage
 from __future__ import annotations
 
 import asyncio
+import inspect
 import threading
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
@@ -62,7 +63,7 @@ class BackgroundServer:
 
     async def _serve(self) -> None:
         app = self._app_factory()
-        self.app = await app if asyncio.iscoroutine(app) else app
+        self.app = await app if inspect.isawaitable(app) else app
         self._runner = web.AppRunner(self.app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self._host, self._port)

@@ -9,8 +9,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from ..config import ION_CONTENT_TYPE
+
 ACCEPTS = "application/json; okta-version=1.0.0"
-PRODUCES = "application/ion+json; okta-version=1.0.0"
+PRODUCES = ION_CONTENT_TYPE
 
 Field = dict[str, Any]
 Form = dict[str, Any]

@@ -30,8 +30,7 @@ class TotpVerdict(str, Enum):
 
 def current_code(secret: str, now: float) -> TotpCode:
     """What the user's app shows at ``now``, and how long it keeps showing it."""
-    totp = pyotp.TOTP(secret, digits=DIGITS, interval=STEP_SECONDS)
-    return TotpCode(code=totp.at(now), seconds_left=STEP_SECONDS - int(now) % STEP_SECONDS)
+    return TotpCode(code=_totp(secret).at(now), seconds_left=STEP_SECONDS - int(now) % STEP_SECONDS)
 
 
 class TotpVerifier:
@@ -41,8 +40,7 @@ class TotpVerifier:
         self._last_step: dict[str, int] = {}
 
     def verify(self, secret: str, code: str, now: float) -> TotpVerdict:
-        totp = pyotp.TOTP(secret, digits=DIGITS, interval=STEP_SECONDS)
-        step = _matching_step(totp, code, now)
+        step = _matching_step(_totp(secret), code, now)
         if step is None:
             return TotpVerdict.INVALID
         if step <= self._last_step.get(secret, -1):
@@ -55,6 +53,10 @@ class TotpVerifier:
 
     def clear(self) -> None:
         self._last_step.clear()
+
+
+def _totp(secret: str) -> pyotp.TOTP:
+    return pyotp.TOTP(secret, digits=DIGITS, interval=STEP_SECONDS)
 
 
 def _matching_step(totp: pyotp.TOTP, code: str, now: float) -> int | None:

@@ -78,8 +78,8 @@ def _timeline(key: str, entries: list[JournalEntry]) -> dict[str, Any]:
     users = sorted({e.user for e in entries if e.user})
     return {"transaction": key, "users": users, "started": isoformat(start),
             "rows": [{"offset": f"+{e.time - start:.3f} s", "method": e.method, "path": e.path, "status": e.status,
-                      "status_class": _status_class(e.status), "faulted": bool(e.note), "user": e.user or "", "duration_ms": e.duration_ms,
-                      "note": e.note, "time": isoformat(e.time)} for e in entries]}
+                      "status_class": _status_class(e.status), "faulted": bool(e.note), "user": e.user or "",
+                      "duration_ms": e.duration_ms, "note": e.note, "time": isoformat(e.time)} for e in entries]}
 
 
 def _status_class(status: int) -> str:
