@@ -128,7 +128,7 @@ class GenerateSpec(_Strict):
     on every run with the same Faker version, so a load test or a screenshot can name them."""
 
     count: int = Field(ge=1, le=10_000, description="How many users to make")
-    seed: int = Field(0, description="Same seed, same users")
+    seed: int = Field(0, ge=-(2**63), lt=2**63, description="Same seed, same users")
     password: str = Field(min_length=1, description="Every generated user's password")
     domain: str = Field("example.com", pattern=r"^[A-Za-z0-9.-]+$", description="Logins are first.last@domain")
     locale: str = Field("en_US", description="Faker locale for the names")
@@ -174,7 +174,7 @@ class FaultSpec(_Strict):
     drop: bool = Field(False, description="Close the connection without an answer")
     times: int | None = Field(None, ge=1, description="Only the next N matching requests (default: all)")
     fraction: float | None = Field(None, gt=0, le=1, description="Only about this share of them")
-    seed: int = Field(0, description="Seed of the rule's own random generator, used with fraction")
+    seed: int = Field(0, ge=-(2**63), lt=2**63, description="Seed of the rule's own random generator, used with fraction")
 
     @field_validator("status")
     @classmethod
