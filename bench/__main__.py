@@ -30,10 +30,20 @@ class Plan:
     totp_users: int
 
 
-FULL = Plan(steps.Budget(rounds=3, seconds=1.0, prepared={"identify": 2000, "token": 800}),
-            sign_in_seconds=3.0, startup_repeats=3, memory_levels=MEMORY_LEVELS, totp_users=5000)
-QUICK = Plan(steps.Budget(rounds=1, seconds=0.5, prepared={"identify": 600, "token": 300}),
-             sign_in_seconds=1.5, startup_repeats=2, memory_levels=(1_000, 2_000), totp_users=2000)
+FULL = Plan(
+    steps.Budget(rounds=3, seconds=1.0, prepared={"identify": 2000, "token": 800}),
+    sign_in_seconds=3.0,
+    startup_repeats=3,
+    memory_levels=MEMORY_LEVELS,
+    totp_users=5000,
+)
+QUICK = Plan(
+    steps.Budget(rounds=1, seconds=0.5, prepared={"identify": 600, "token": 300}),
+    sign_in_seconds=1.5,
+    startup_repeats=2,
+    memory_levels=(1_000, 2_000),
+    totp_users=2000,
+)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -42,16 +52,21 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     plan = QUICK if args.quick else FULL
     began = time.perf_counter()
-    print(f"mock-idx bench on {platform.python_implementation()} {platform.python_version()}, "
-          f"{len(os.sched_getaffinity(0))} CPUs, {'quick' if args.quick else 'full'} run, "
-          f"load average {os.getloadavg()[0]:.1f} at start", flush=True)
+    print(
+        f"mock-idx bench on {platform.python_implementation()} {platform.python_version()}, "
+        f"{len(os.sched_getaffinity(0))} CPUs, {'quick' if args.quick else 'full'} run, "
+        f"load average {os.getloadavg()[0]:.1f} at start",
+        flush=True,
+    )
     sections = [_steps(plan), _sign_ins(plan), _startup(plan), _memory(plan)]
     print()
     for section in sections:
         print("\n".join(section), end="\n\n")
     load = os.getloadavg()[0]
-    print(f"total bench time {time.perf_counter() - began:.0f} s; load average {load:.1f} at the end"
-          + (" (other work was running: numbers are pessimistic)" if load > BUSY_LOAD else ""))
+    print(
+        f"total bench time {time.perf_counter() - began:.0f} s; load average {load:.1f} at the end"
+        + (" (other work was running: numbers are pessimistic)" if load > BUSY_LOAD else "")
+    )
     return 0
 
 
@@ -71,8 +86,7 @@ def _sign_ins(plan: Plan) -> list[str]:
         for kind in signins.KINDS:
             for users in SIGN_IN_USERS:
                 _progress(f"{kind} sign-ins with {users} users")
-                results.append(asyncio.run(signins.measure(mock.url, kind, users, plan.sign_in_seconds,
-                                                           totp_users)))
+                results.append(asyncio.run(signins.measure(mock.url, kind, users, plan.sign_in_seconds, totp_users)))
     return report.sign_ins_table(results)
 
 

@@ -56,8 +56,8 @@ class _Connection(asyncio.Protocol):
                 length = int(value)
         if len(self.buffer) < end + 4 + length:
             return None
-        body = bytes(self.buffer[end + 4:end + 4 + length])
-        del self.buffer[:end + 4 + length]
+        body = bytes(self.buffer[end + 4 : end + 4 + length])
+        del self.buffer[: end + 4 + length]
         return Reply(int(head[9:12]), body)
 
 

@@ -43,9 +43,20 @@ class SignIn:
     async def start(self) -> None:
         """``/v1/interact`` then ``introspect``: the transaction is ready for ``identify``."""
         challenge = base64.urlsafe_b64encode(hashlib.sha256(self.verifier.encode()).digest()).rstrip(b"=").decode()
-        reply = expect("interact", await self.client.post_form(f"{ISSUER}/v1/interact", {
-            "client_id": CLIENT_ID, "redirect_uri": REDIRECT_URI, "scope": "openid profile email",
-            "code_challenge": challenge, "code_challenge_method": "S256", "state": "bench"}))
+        reply = expect(
+            "interact",
+            await self.client.post_form(
+                f"{ISSUER}/v1/interact",
+                {
+                    "client_id": CLIENT_ID,
+                    "redirect_uri": REDIRECT_URI,
+                    "scope": "openid profile email",
+                    "code_challenge": challenge,
+                    "code_challenge_method": "S256",
+                    "state": "bench",
+                },
+            ),
+        )
         self.interaction_handle = reply.json()["interaction_handle"]
         self._read(expect("introspect", await self.introspect()))
 
@@ -53,16 +64,19 @@ class SignIn:
         return await self.client.post_json("/idp/idx/introspect", {"interactionHandle": self.interaction_handle})
 
     async def identify(self, login: str) -> dict:
-        reply = await self.client.post_json("/idp/idx/identify", {
-            "identifier": login, "credentials": {"passcode": PASSWORD}, "stateHandle": self.state_handle})
+        reply = await self.client.post_json(
+            "/idp/idx/identify",
+            {"identifier": login, "credentials": {"passcode": PASSWORD}, "stateHandle": self.state_handle},
+        )
         return self._read(expect("identify", reply))
 
     async def choose(self, method: str | None = None) -> dict:
         authenticator = {"id": self.okta_verify_id}
         if method:
             authenticator["methodType"] = method
-        reply = await self.client.post_json("/idp/idx/challenge",
-                                            {"authenticator": authenticator, "stateHandle": self.state_handle})
+        reply = await self.client.post_json(
+            "/idp/idx/challenge", {"authenticator": authenticator, "stateHandle": self.state_handle}
+        )
         return self._read(expect("challenge", reply))
 
     async def poll(self) -> dict:
@@ -70,14 +84,22 @@ class SignIn:
         return self._read(expect("poll", reply))
 
     async def answer(self, code: str) -> dict:
-        reply = await self.client.post_json("/idp/idx/challenge/answer",
-                                            {"credentials": {"totp": code}, "stateHandle": self.state_handle})
+        reply = await self.client.post_json(
+            "/idp/idx/challenge/answer", {"credentials": {"totp": code}, "stateHandle": self.state_handle}
+        )
         return self._read(expect("answer", reply))
 
     async def token(self) -> dict:
-        reply = await self.client.post_form(f"{ISSUER}/v1/token", {
-            "grant_type": "interaction_code", "client_id": CLIENT_ID, "redirect_uri": REDIRECT_URI,
-            "interaction_code": self.interaction_code, "code_verifier": self.verifier})
+        reply = await self.client.post_form(
+            f"{ISSUER}/v1/token",
+            {
+                "grant_type": "interaction_code",
+                "client_id": CLIENT_ID,
+                "redirect_uri": REDIRECT_URI,
+                "interaction_code": self.interaction_code,
+                "code_verifier": self.verifier,
+            },
+        )
         return expect("token", reply).json()
 
     async def push_sign_in(self, login: str) -> dict:

@@ -54,5 +54,4 @@ async def closed_loop(operation: Operation, concurrency: int, seconds: float, li
 def session(base_url: str, concurrency: int) -> aiohttp.ClientSession:
     """One keep-alive connection per client, as concurrent browsers or test workers would have."""
     connector = aiohttp.TCPConnector(limit=concurrency, limit_per_host=concurrency)
-    return aiohttp.ClientSession(base_url=base_url, connector=connector,
-                                 timeout=aiohttp.ClientTimeout(total=60))
+    return aiohttp.ClientSession(base_url=base_url, connector=connector, timeout=aiohttp.ClientTimeout(total=60))

@@ -32,8 +32,10 @@ def _step_row(result: StepResult) -> str:
     else:
         wanted = TOKEN_TARGET if result.step == "token" else STEP_TARGET
         target = f">= {wanted:.0%}: {verdict(result.ratio >= wanted)}"
-    return (f"{result.step:<12}{result.concurrency:>8}{result.rate:>9.0f}{result.p50 * 1000:>9.2f}"
-            f"{result.p99 * 1000:>9.2f}{result.ceiling:>9.0f}{result.ratio:>8.0%}  {target}")
+    return (
+        f"{result.step:<12}{result.concurrency:>8}{result.rate:>9.0f}{result.p50 * 1000:>9.2f}"
+        f"{result.p99 * 1000:>9.2f}{result.ceiling:>9.0f}{result.ratio:>8.0%}  {target}"
+    )
 
 
 def sign_ins_table(results: list[SignInResult]) -> list[str]:
@@ -50,14 +52,18 @@ def _sign_in_row(result: SignInResult) -> str:
 
 def startup_table(results: list[Startup]) -> list[str]:
     header = f"{'ready (time to the first 200)':<42}{'median ms':>10}{'min ms':>8}{'max ms':>8}  target"
-    rows = [f"{r.label:<42}{r.median * 1000:>10.0f}{min(r.seconds) * 1000:>8.0f}{max(r.seconds) * 1000:>8.0f}"
-            f"  < {READY_TARGET * 1000:.0f} ms: {verdict(r.median < READY_TARGET)}" for r in results]
+    rows = [
+        f"{r.label:<42}{r.median * 1000:>10.0f}{min(r.seconds) * 1000:>8.0f}{max(r.seconds) * 1000:>8.0f}"
+        f"  < {READY_TARGET * 1000:.0f} ms: {verdict(r.median < READY_TARGET)}"
+        for r in results
+    ]
     return [header, RULE, *rows]
 
 
 def memory_table(samples: list[Sample]) -> list[str]:
-    header = (f"{'memory':<30}{'live txns':>10}{'journal':>8}{'RSS MiB':>9}{'+ RSS':>7}{'+ heap':>8}"
-              f"{'per txn':>9}  target")
+    header = (
+        f"{'memory':<30}{'live txns':>10}{'journal':>8}{'RSS MiB':>9}{'+ RSS':>7}{'+ heap':>8}{'per txn':>9}  target"
+    )
     first = samples[0]
     growth = max(s.heap_kib for s in samples) - first.heap_kib
     return [header, RULE, *(_memory_row(sample, first, growth) for sample in samples)]
@@ -73,5 +79,7 @@ def _memory_row(sample: Sample, first: Sample, growth: int) -> str:
         target = f"< 10 KB/txn: {verdict(per_bytes < PER_TRANSACTION_TARGET)}"
     elif sample is not first:
         target = f"heap near baseline: {verdict(heap <= BASELINE_SLACK * growth)}"
-    return (f"{sample.label:<30}{sample.transactions:>10,}{sample.journal:>8,}{sample.rss_kib / 1024:>9.1f}"
-            f"{extra / 1024:>7.1f}{heap / 1024:>8.1f}{per}  {target}")
+    return (
+        f"{sample.label:<30}{sample.transactions:>10,}{sample.journal:>8,}{sample.rss_kib / 1024:>9.1f}"
+        f"{extra / 1024:>7.1f}{heap / 1024:>8.1f}{per}  {target}"
+    )

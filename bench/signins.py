@@ -25,6 +25,7 @@ async def measure(url: str, kind: str, users: int, seconds: float, totp_users: c
     TOTP sign-in takes the next unused user from ``totp_users``."""
     assert users <= PUSH_USERS
     with Pool(url, users) as pool:
+
         async def push(number: int) -> None:
             await SignIn(pool[number]).push_sign_in(login("push", number))
 

@@ -37,8 +37,12 @@ def serve(repeats: int) -> Startup:
     for _ in range(repeats):
         port = _free_port()
         began = time.perf_counter()
-        process = subprocess.Popen([sys.executable, "-m", "mock_idx", "serve", "--port", str(port)], cwd=ROOT,
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "mock_idx", "serve", "--port", str(port)],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         try:
             _wait_for_ok(port, process)
             times.append(time.perf_counter() - began)
@@ -55,16 +59,24 @@ def fixture(repeats: int) -> tuple[Startup, Startup, Startup]:
         with tempfile.TemporaryDirectory() as scratch:
             report = Path(scratch) / "probe.json"
             began = time.time()
-            subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--rootdir", scratch,
-                            str(PROBE)], cwd=scratch, env={**os.environ, "BENCH_PROBE_REPORT": str(report)},
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True, timeout=60)
+            subprocess.run(
+                [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--rootdir", scratch, str(PROBE)],
+                cwd=scratch,
+                env={**os.environ, "BENCH_PROBE_REPORT": str(report)},
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                check=True,
+                timeout=60,
+            )
             probe = json.loads(report.read_text())
         process_times.append(probe["first"]["answered"] - began)
         first_times.append(probe["first"]["answered"] - probe["first"]["setup"])
         later_times.append(probe["second"]["answered"] - probe["second"]["setup"])
-    return (Startup("pytest -> fixture -> first 200", process_times),
-            Startup("fixture setup -> first 200, 1st test", first_times),
-            Startup("fixture setup -> first 200, later tests", later_times))
+    return (
+        Startup("pytest -> fixture -> first 200", process_times),
+        Startup("fixture setup -> first 200, 1st test", first_times),
+        Startup("fixture setup -> first 200, later tests", later_times),
+    )
 
 
 def _wait_for_ok(port: int, process: subprocess.Popen, timeout: float = 30) -> None:

@@ -64,13 +64,15 @@ async def measure(bare_url: str, mock_url: str, concurrency: int, budget: Budget
 def _result(step: str, concurrency: int, measured: list[Measured], ceiling: float) -> StepResult:
     latencies = sorted(latency for m in measured for latency in m.latencies)
     pooled = Measured(len(latencies), 1.0, tuple(latencies))
-    return StepResult(step, concurrency, median(m.rate for m in measured), pooled.percentile(0.5),
-                      pooled.percentile(0.99), ceiling)
+    return StepResult(
+        step, concurrency, median(m.rate for m in measured), pooled.percentile(0.5), pooled.percentile(0.99), ceiling
+    )
 
 
 async def _bare(pool: Pool) -> Operation:
     async def operation(number: int) -> None:
         expect("bare", await pool[number].post_json("/bare", BARE_BODY))
+
     return operation
 
 
@@ -97,16 +99,19 @@ class StepBench:
     async def introspect(self) -> Operation:
         async def operation(number: int) -> None:
             expect("introspect", await self.waiting[number].introspect())
+
         return operation
 
     async def challenge(self) -> Operation:
         async def operation(number: int) -> None:
             await self.waiting[number].choose("push")
+
         return operation
 
     async def poll(self) -> Operation:
         async def operation(number: int) -> None:
             await self.waiting[number].poll()
+
         return operation
 
     async def identify(self, count: int) -> Operation:
@@ -116,6 +121,7 @@ class StepBench:
             sign_in = queue.pop()
             sign_in.client = self.pool[number]
             await sign_in.identify(login("tap", number % PUSH_USERS))
+
         return operation
 
     async def token(self, count: int) -> Operation:
@@ -129,6 +135,7 @@ class StepBench:
             sign_in = queue.pop()
             sign_in.client = self.pool[number]
             await sign_in.token()
+
         return operation
 
     async def _prepared(self, count: int, step: Callable[[SignIn], Awaitable[None]]) -> list[SignIn]:

@@ -49,8 +49,7 @@ def mock_app(users: int) -> web.Application:
         if request.query.get("gc"):
             collect()
         heap = {"heap_kib": tracemalloc.get_traced_memory()[0] // 1024} if tracemalloc.is_tracing() else {}
-        return web.json_response({**memory(), **heap, "transactions": len(engine.store),
-                                  "journal": len(app[JOURNAL])})
+        return web.json_response({**memory(), **heap, "transactions": len(engine.store), "journal": len(app[JOURNAL])})
 
     app.router.add_get("/_bench/stats", stats)
     return app

@@ -35,8 +35,9 @@ def bench_users(totp_users: int) -> list[User]:
     users = [User(login=login("pwd", 0), password=PASSWORD)]
     for number in range(PUSH_USERS):
         users.append(_verify_user(login("tap", number), PushBehaviour(PushOutcome.MANUAL)))
-        users.append(_verify_user(login("push", number),
-                                  PushBehaviour(PushOutcome.APPROVE, after_polls=APPROVE_AFTER_POLLS)))
+        users.append(
+            _verify_user(login("push", number), PushBehaviour(PushOutcome.APPROVE, after_polls=APPROVE_AFTER_POLLS))
+        )
     for number in range(totp_users):
         name = login("totp", number)
         users.append(_verify_user(name, PushBehaviour(), secret=totp_secret(name)))

@@ -65,9 +65,15 @@ async def test_number_challenge_is_answered_by_tapping_the_number(mock_idx: Mock
     await page.goto(mock_idx.device_url(user.login))
     shown: list[int] = []
     app = signin_app.IdxApp(mock_idx.issuer)
-    sign_in = asyncio.create_task(asyncio.to_thread(
-        app.sign_in, user.login, user.password, on_push=lambda result: shown.append(result.correct_answer),
-        max_polls=600))
+    sign_in = asyncio.create_task(
+        asyncio.to_thread(
+            app.sign_in,
+            user.login,
+            user.password,
+            on_push=lambda result: shown.append(result.correct_answer),
+            max_polls=600,
+        )
+    )
     numbers = page.locator("button.number")
     await expect(numbers).to_have_count(3)
     await expect(page.get_by_role("button", name="Yes, it's me")).to_have_count(0)

@@ -36,6 +36,7 @@ async def phone(pages: RecordedContexts) -> Page:
 
 # -- the flows -------------------------------------------------------------------------------------------------
 
+
 async def test_push_approved_on_the_phone(mock_idx: MockIdx, app_url: str, page: Page, phone: Page) -> None:
     user = mock_idx.add_user()
     await start_push(page, app_url, user)
@@ -62,8 +63,16 @@ async def test_push_denied_then_resent(mock_idx: MockIdx, app_url: str, page: Pa
     await tap(phone, "Yes, it's me", "Approved.")  # the phone shows the new push by itself
 
     await expect_signed_in(page, user)
-    expect_journal(mock_idx, user, [*METHOD_CHOSEN, ("POST", deny_path(user), 200),
-                                    ("POST", "/idp/idx/challenge", 200), ("POST", approve_path(user), 200)])
+    expect_journal(
+        mock_idx,
+        user,
+        [
+            *METHOD_CHOSEN,
+            ("POST", deny_path(user), 200),
+            ("POST", "/idp/idx/challenge", 200),
+            ("POST", approve_path(user), 200),
+        ],
+    )
 
 
 async def test_push_times_out(mock_idx: MockIdx, app_url: str, page: Page, phone: Page) -> None:
@@ -86,8 +95,11 @@ async def test_number_challenge(mock_idx: MockIdx, app_url: str, page: Page, pho
     await open_phone(phone, mock_idx, user)
 
     shown = await number_to_tap(page)
-    wrong = await phone.get_by_role("button", name=re.compile(r"^\d+$")).filter(
-        has_not_text=re.compile(rf"^{shown}$")).first.inner_text()
+    wrong = (
+        await phone.get_by_role("button", name=re.compile(r"^\d+$"))
+        .filter(has_not_text=re.compile(rf"^{shown}$"))
+        .first.inner_text()
+    )
     await tap(phone, wrong, "Wrong number")
     await expect(page.get_by_role("heading", name="Push rejected")).to_be_visible()
 
@@ -96,8 +108,16 @@ async def test_number_challenge(mock_idx: MockIdx, app_url: str, page: Page, pho
     await tap(phone, await number_to_tap(page), "Approved.")
 
     await expect_signed_in(page, user)
-    expect_journal(mock_idx, user, [*METHOD_CHOSEN, ("POST", approve_path(user), 200),
-                                    ("POST", "/idp/idx/challenge", 200), ("POST", approve_path(user), 200)])
+    expect_journal(
+        mock_idx,
+        user,
+        [
+            *METHOD_CHOSEN,
+            ("POST", approve_path(user), 200),
+            ("POST", "/idp/idx/challenge", 200),
+            ("POST", approve_path(user), 200),
+        ],
+    )
 
 
 async def test_code_from_the_phone(mock_idx: MockIdx, app_url: str, page: Page, phone: Page) -> None:
@@ -122,8 +142,11 @@ async def test_wrong_code_then_right_code(mock_idx: MockIdx, app_url: str, page:
     await enter_code(page, code)
 
     await expect_signed_in(page, user)
-    expect_journal(mock_idx, user, [*METHOD_CHOSEN, ("POST", "/idp/idx/challenge/answer", 401),
-                                    ("POST", "/idp/idx/challenge/answer", 200)])
+    expect_journal(
+        mock_idx,
+        user,
+        [*METHOD_CHOSEN, ("POST", "/idp/idx/challenge/answer", 401), ("POST", "/idp/idx/challenge/answer", 200)],
+    )
 
 
 async def test_verify_with_something_else(mock_idx: MockIdx, app_url: str, page: Page, phone: Page) -> None:
@@ -136,8 +159,11 @@ async def test_verify_with_something_else(mock_idx: MockIdx, app_url: str, page:
     await enter_code(page, await code_on(phone, mock_idx, user))
 
     await expect_signed_in(page, user)
-    expect_journal(mock_idx, user, [*METHOD_CHOSEN, ("POST", "/idp/idx/challenge", 200),
-                                    ("POST", "/idp/idx/challenge/answer", 200)])
+    expect_journal(
+        mock_idx,
+        user,
+        [*METHOD_CHOSEN, ("POST", "/idp/idx/challenge", 200), ("POST", "/idp/idx/challenge/answer", 200)],
+    )
 
 
 async def test_cancel(mock_idx: MockIdx, app_url: str, page: Page, phone: Page) -> None:
@@ -198,6 +224,7 @@ async def test_rate_limited_poll_is_survived(mock_idx: MockIdx, app_url: str, pa
 
 
 # -- steps a person takes --------------------------------------------------------------------------------------
+
 
 async def submit_password(page: Page, app_url: str, login: str, password: str) -> None:
     await page.goto(f"{app_url}/login")
@@ -264,8 +291,11 @@ async def code_on(phone: Page, mock_idx: MockIdx, user: MockUser) -> str:
 
 # -- what the person and the mock end up with ------------------------------------------------------------------
 
-METHOD_CHOSEN = [("POST", "/idp/idx/identify", 200), ("POST", "/idp/idx/challenge", 200),
-                 ("POST", "/idp/idx/challenge", 200)]
+METHOD_CHOSEN = [
+    ("POST", "/idp/idx/identify", 200),
+    ("POST", "/idp/idx/challenge", 200),
+    ("POST", "/idp/idx/challenge", 200),
+]
 """Password accepted, Okta Verify chosen, then push or code chosen."""
 TOKEN = ("POST", "/oauth2/default/v1/token", 200)
 

@@ -24,8 +24,8 @@ def create_app(settings: Settings | None = None) -> web.Application:
     key = SigningKey.load_or_create(settings.key_file) if settings.key_file else SigningKey.generate()
     app = web.Application(
         client_max_size=settings.max_body_bytes,
-        middlewares=[middleware.cors, middleware.journal, middleware.control_auth, middleware.errors,
-                     faults.inject])
+        middlewares=[middleware.cors, middleware.journal, middleware.control_auth, middleware.errors, faults.inject],
+    )
     app[SETTINGS] = settings
     app[ENGINE] = Engine(key=key)
     app[JOURNAL] = Journal(settings.journal_capacity)

@@ -57,14 +57,24 @@ def _server_options(parser: argparse.ArgumentParser, port: int) -> None:
     parser.add_argument("--key-file", type=Path, help="PEM signing key, created if missing, kept across restarts")
     parser.add_argument("--control-token", help="require this bearer token on /_mock (control API and pages)")
     parser.add_argument("--poll-refresh-ms", type=int, help="override the scenario's poll interval")
-    parser.add_argument("--widget-dist", type=Path,
-                        help="the Okta Sign-In Widget's dist/ folder for /_mock/widget (default: found in node_modules)")
+    parser.add_argument(
+        "--widget-dist",
+        type=Path,
+        help="the Okta Sign-In Widget's dist/ folder for /_mock/widget (default: found in node_modules)",
+    )
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    return Settings(host=args.host, port=args.port, public_url=args.public_url, scenario=args.scenario,
-                    key_file=args.key_file, control_token=args.control_token, poll_refresh_ms=args.poll_refresh_ms,
-                    widget_dist=args.widget_dist)
+    return Settings(
+        host=args.host,
+        port=args.port,
+        public_url=args.public_url,
+        scenario=args.scenario,
+        key_file=args.key_file,
+        control_token=args.control_token,
+        poll_refresh_ms=args.poll_refresh_ms,
+        widget_dist=args.widget_dist,
+    )
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -83,8 +93,19 @@ def _demo(args: argparse.Namespace) -> int:
     app = create_app(settings)
     base = _base_url(settings)
     client_url = f"http://{_display_host(settings.host)}:{args.client_port}"
-    command = [sys.executable, "-m", "reference_client", "--issuer", f"{base}/oauth2/default",
-               "--client-id", "demo-client", "--host", settings.host, "--port", str(args.client_port)]
+    command = [
+        sys.executable,
+        "-m",
+        "reference_client",
+        "--issuer",
+        f"{base}/oauth2/default",
+        "--client-id",
+        "demo-client",
+        "--host",
+        settings.host,
+        "--port",
+        str(args.client_port),
+    ]
     client = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
     try:
         if not _wait_until_ready(client):
@@ -139,14 +160,18 @@ async def _run(app: web.Application, settings: Settings, banner: Banner) -> None
 def _banner(settings: Settings, app: web.Application) -> None:
     base = _base_url(settings)
     _warn_if_exposed(settings)
-    lines = [f"mock-idx is serving a fake Okta org at {base}",
-             f"  issuer:       {base}/oauth2/default",
-             f"  org issuer:   {base}",
-             f"  control API:  {base}/_mock/v1",
-             f"  journal:      {base}/_mock/journal",
-             f"  widget page:  {base}/_mock/widget   (the real Okta Sign-In Widget, if installed)"]
+    lines = [
+        f"mock-idx is serving a fake Okta org at {base}",
+        f"  issuer:       {base}/oauth2/default",
+        f"  org issuer:   {base}",
+        f"  control API:  {base}/_mock/v1",
+        f"  journal:      {base}/_mock/journal",
+        f"  widget page:  {base}/_mock/widget   (the real Okta Sign-In Widget, if installed)",
+    ]
     for user in _users(app):
-        lines.append(f"  user:         {user.login} / password {user.password}   (phone: {base}/_mock/device/{user.login})")
+        lines.append(
+            f"  user:         {user.login} / password {user.password}   (phone: {base}/_mock/device/{user.login})"
+        )
     print("\n".join(lines), flush=True)
 
 
@@ -154,14 +179,19 @@ def _demo_banner(settings: Settings, app: web.Application, client_url: str) -> N
     base = _base_url(settings)
     _warn_if_exposed(settings)
     user = next(iter(_users(app)), None)
-    print("\n".join([
-        "mock-idx demo is running. Open these in two browser tabs:",
-        f"  the app:      {client_url}/",
-        f"  the phone:    {base}/_mock/device/{user.login if user else '<login>'}",
-        f"  the journal:  {base}/_mock/journal",
-        f"  sign in as {user.login} / {user.password}" if user else "",
-        "Press Ctrl+C to stop.",
-    ]), flush=True)
+    print(
+        "\n".join(
+            [
+                "mock-idx demo is running. Open these in two browser tabs:",
+                f"  the app:      {client_url}/",
+                f"  the phone:    {base}/_mock/device/{user.login if user else '<login>'}",
+                f"  the journal:  {base}/_mock/journal",
+                f"  sign in as {user.login} / {user.password}" if user else "",
+                "Press Ctrl+C to stop.",
+            ]
+        ),
+        flush=True,
+    )
 
 
 def _users(app: web.Application) -> list[User]:
@@ -185,9 +215,11 @@ def _warn_if_exposed(settings: Settings) -> None:
     if not loopback:
         width = shutil.get_terminal_size((80, 20)).columns
         print("!" * width, file=sys.stderr)
-        print(f"WARNING: mock-idx is listening on {settings.host}, not loopback. This is a FAKE identity provider:\n"
-              "anyone who can reach it can sign in as any user. Never expose it to a network you do not control.",
-              file=sys.stderr)
+        print(
+            f"WARNING: mock-idx is listening on {settings.host}, not loopback. This is a FAKE identity provider:\n"
+            "anyone who can reach it can sign in as any user. Never expose it to a network you do not control.",
+            file=sys.stderr,
+        )
         print("!" * width, file=sys.stderr, flush=True)
 
 

@@ -28,8 +28,10 @@ class MockIdxError(RuntimeError):
     def __init__(self, status: int, body: Any) -> None:
         detail = body.get("message", body) if isinstance(body, dict) else body
         problems = body.get("errors") if isinstance(body, dict) else None
-        lines = [f"  {'line ' + str(p['line']) + ': ' if 'line' in p else ''}{p.get('field')}: {p.get('message')}"
-                 for p in problems or []]
+        lines = [
+            f"  {'line ' + str(p['line']) + ': ' if 'line' in p else ''}{p.get('field')}: {p.get('message')}"
+            for p in problems or []
+        ]
         super().__init__("\n".join([f"mock-idx answered {status}: {detail}", *lines]))
         self.status = status
         self.body = body
@@ -67,10 +69,18 @@ class ControlClient:
 
     # --- the org -------------------------------------------------------------------------------------------------
 
-    def add_user(self, login: str | None = None, password: str | None = None, *, profile: dict[str, str] | None = None,
-                 push: str | dict[str, Any] = "manual", methods: tuple[str, ...] = ("push", "totp"),
-                 number_challenge: bool = False, totp_secret: str | None = None,
-                 okta_verify: bool = True) -> MockUser:
+    def add_user(
+        self,
+        login: str | None = None,
+        password: str | None = None,
+        *,
+        profile: dict[str, str] | None = None,
+        push: str | dict[str, Any] = "manual",
+        methods: tuple[str, ...] = ("push", "totp"),
+        number_challenge: bool = False,
+        totp_secret: str | None = None,
+        okta_verify: bool = True,
+    ) -> MockUser:
         """Create (or replace) a user; Faker makes up whatever is not given.
 
         ``push`` is an outcome (``"manual"``, ``"approve"``, ``"deny"``, ``"timeout"``) or the full push behaviour
@@ -86,13 +96,20 @@ class ControlClient:
         body: dict[str, Any] = {
             "password": password or fake.password(length=DEFAULT_PASSWORD_LENGTH),
             "profile": {**made_up, **(profile or {})},
-            "authenticators": {"okta_verify": _okta_verify(push, methods, number_challenge, totp_secret)
-                               if okta_verify else None},
+            "authenticators": {
+                "okta_verify": _okta_verify(push, methods, number_challenge, totp_secret) if okta_verify else None
+            },
         }
         answer = self._call("PUT", f"/users/{quote(login)}", body)
         enrollment = answer["authenticators"].get("okta_verify")
-        return MockUser(login=answer["login"], password=body["password"], id=answer["id"], profile=answer["profile"],
-                        totp_secret=enrollment["totp"]["secret"] if enrollment else None, raw=answer)
+        return MockUser(
+            login=answer["login"],
+            password=body["password"],
+            id=answer["id"],
+            profile=answer["profile"],
+            totp_secret=enrollment["totp"]["secret"] if enrollment else None,
+            raw=answer,
+        )
 
     def users(self) -> list[dict[str, Any]]:
         """Every user of the org (generated ones included), with their TOTP secrets."""
@@ -146,8 +163,15 @@ class ControlClient:
         query = f"?{urlencode({'user': login})}" if login else ""
         return self._call("GET", f"/journal{query}")["entries"]
 
-    def fail_next(self, route: str, status: int | None = None, delay: float | None = None, times: int | None = 1,
-                  user: str | None = None, drop: bool = False) -> dict[str, Any]:
+    def fail_next(
+        self,
+        route: str,
+        status: int | None = None,
+        delay: float | None = None,
+        times: int | None = 1,
+        user: str | None = None,
+        drop: bool = False,
+    ) -> dict[str, Any]:
         """Make the next ``times`` requests to ``route`` (a path, ``*`` wildcards allowed) fail or slow down.
 
         ``status``: 429 (Okta's rate-limit answer) or a 5xx; ``delay``: seconds to wait first; ``drop``: close the
@@ -155,8 +179,9 @@ class ControlClient:
         """
         if status is None and not delay and not drop:
             status = 500
-        return self.add_fault(route=route, status=status, delay_ms=round((delay or 0) * 1000), times=times,
-                              user=user, drop=drop)
+        return self.add_fault(
+            route=route, status=status, delay_ms=round((delay or 0) * 1000), times=times, user=user, drop=drop
+        )
 
     def add_fault(self, **rule: Any) -> dict[str, Any]:
         """Any fault rule, as ``POST /_mock/v1/faults`` takes it (``fraction`` and ``seed`` included)."""
@@ -179,11 +204,17 @@ class ControlClient:
         return self._faker
 
     def _call(self, method: str, path: str, body: Any = None, text: str | None = None) -> Any:
-        data, content_type = (text.encode(), "application/yaml") if text is not None else (
-            json.dumps({} if body is None else body).encode(), "application/json")
-        request = urllib.request.Request(f"{self.url}{API}{path}", data=data if method != "GET" else None,
-                                         method=method, headers={"Content-Type": content_type,
-                                                                 "Accept": "application/json"})
+        data, content_type = (
+            (text.encode(), "application/yaml")
+            if text is not None
+            else (json.dumps({} if body is None else body).encode(), "application/json")
+        )
+        request = urllib.request.Request(
+            f"{self.url}{API}{path}",
+            data=data if method != "GET" else None,
+            method=method,
+            headers={"Content-Type": content_type, "Accept": "application/json"},
+        )
         if self._token:
             request.add_header("Authorization", f"Bearer {self._token}")
         try:
@@ -194,8 +225,9 @@ class ControlClient:
         return _json_or_text(payload) if payload else None
 
 
-def _okta_verify(push: str | dict[str, Any], methods: tuple[str, ...], number_challenge: bool,
-                 totp_secret: str | None) -> dict[str, Any]:
+def _okta_verify(
+    push: str | dict[str, Any], methods: tuple[str, ...], number_challenge: bool, totp_secret: str | None
+) -> dict[str, Any]:
     behaviour = {"outcome": push} if isinstance(push, str) else dict(push)
     if number_challenge:
         behaviour["number_challenge"] = True

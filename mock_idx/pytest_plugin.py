@@ -42,8 +42,10 @@ class MockIdx(ControlClient):
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
-        "markers", f"{MARKER}(**settings): options of the mock_idx fixture, e.g. scenario='push-denied', "
-                   "poll_refresh_ms=100, push_lifetime=30, control_token='secret'")
+        "markers",
+        f"{MARKER}(**settings): options of the mock_idx fixture, e.g. scenario='push-denied', "
+        "poll_refresh_ms=100, push_lifetime=30, control_token='secret'",
+    )
 
 
 @pytest.fixture(scope="session")

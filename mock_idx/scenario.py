@@ -48,15 +48,21 @@ class PushSpec(_Strict):
     number_answer: Literal["correct", "wrong"] = "correct"
 
     def to_model(self) -> PushBehaviour:
-        return PushBehaviour(outcome=PushOutcome(self.outcome), after_polls=self.after_polls,
-                             after_seconds=self.after_seconds, number_challenge=self.number_challenge,
-                             number_answer=NumberAnswer(self.number_answer))
+        return PushBehaviour(
+            outcome=PushOutcome(self.outcome),
+            after_polls=self.after_polls,
+            after_seconds=self.after_seconds,
+            number_challenge=self.number_challenge,
+            number_answer=NumberAnswer(self.number_answer),
+        )
 
 
 class TotpSpec(_Strict):
-    secret: str | None = Field(None, pattern=r"^[A-Z2-7]{23,}=*$",
-                               description="Base32, at least 23 characters (112 bits, as authenticator apps require); "
-                                           "generated when absent")
+    secret: str | None = Field(
+        None,
+        pattern=r"^[A-Z2-7]{23,}=*$",
+        description="Base32, at least 23 characters (112 bits, as authenticator apps require); generated when absent",
+    )
 
 
 Methods = list[Literal["push", "totp"]]
@@ -74,8 +80,11 @@ class OktaVerifySpec(_Strict):
     def to_model(self, totp_secret: str | None = None) -> OktaVerifyEnrollment:
         """``totp_secret`` is the fallback when the spec names none (generated users get reproducible ones)."""
         secret = self.totp.secret or totp_secret
-        return OktaVerifyEnrollment(methods=tuple(VerifyMethod(m) for m in self.methods), push=self.push.to_model(),
-                                    **({"totp_secret": secret} if secret else {}))
+        return OktaVerifyEnrollment(
+            methods=tuple(VerifyMethod(m) for m in self.methods),
+            push=self.push.to_model(),
+            **({"totp_secret": secret} if secret else {}),
+        )
 
 
 class AuthenticatorsSpec(_Strict):
@@ -91,8 +100,12 @@ class UserBody(_Strict):
 
     def to_model(self, login: str) -> User:
         okta_verify = self.authenticators.okta_verify
-        return User(login=login, password=self.password, profile=dict(self.profile),
-                    okta_verify=okta_verify.to_model() if okta_verify else None)
+        return User(
+            login=login,
+            password=self.password,
+            profile=dict(self.profile),
+            okta_verify=okta_verify.to_model() if okta_verify else None,
+        )
 
 
 class UserSpec(UserBody):
@@ -118,9 +131,13 @@ class SettingsSpec(_Strict):
 
     def to_policy(self) -> Policy:
         values = self.model_dump(exclude={"clients", "authorization_servers"})
-        return Policy(**values, authorization_servers=tuple(self.authorization_servers),
-                      clients=tuple(Client(client_id=c.client_id, redirect_uris=tuple(c.redirect_uris),
-                                           label=c.label) for c in self.clients))
+        return Policy(
+            **values,
+            authorization_servers=tuple(self.authorization_servers),
+            clients=tuple(
+                Client(client_id=c.client_id, redirect_uris=tuple(c.redirect_uris), label=c.label) for c in self.clients
+            ),
+        )
 
 
 class GenerateSpec(_Strict):
@@ -158,9 +175,14 @@ class GenerateSpec(_Strict):
             first, last = fake.first_name(), fake.last_name()
             login = login_for(first, last, self.domain, taken)
             secret = base64.b32encode(secrets.randbytes(20)).decode()
-            users.append(User(login=login, password=self.password,
-                              profile={"firstName": first, "lastName": last, "name": f"{first} {last}"},
-                              okta_verify=okta_verify.to_model(totp_secret=secret)))
+            users.append(
+                User(
+                    login=login,
+                    password=self.password,
+                    profile={"firstName": first, "lastName": last, "name": f"{first} {last}"},
+                    okta_verify=okta_verify.to_model(totp_secret=secret),
+                )
+            )
         return users
 
 
@@ -174,7 +196,9 @@ class FaultSpec(_Strict):
     drop: bool = Field(False, description="Close the connection without an answer")
     times: int | None = Field(None, ge=1, description="Only the next N matching requests (default: all)")
     fraction: float | None = Field(None, gt=0, le=1, description="Only about this share of them")
-    seed: int = Field(0, ge=-(2**63), lt=2**63, description="Seed of the rule's own random generator, used with fraction")
+    seed: int = Field(
+        0, ge=-(2**63), lt=2**63, description="Seed of the rule's own random generator, used with fraction"
+    )
 
     @field_validator("status")
     @classmethod
@@ -317,6 +341,7 @@ def _ascii(name: str) -> str:
 
 def policy_for(loaded: Scenario, settings: Settings) -> Policy:
     """The scenario's policy, with the few knobs the command line may override (fast polling in tests)."""
-    overrides = {name: value for name in ("poll_refresh_ms", "push_lifetime")
-                 if (value := getattr(settings, name)) is not None}
+    overrides = {
+        name: value for name in ("poll_refresh_ms", "push_lifetime") if (value := getattr(settings, name)) is not None
+    }
     return replace(loaded.to_policy(), **overrides)

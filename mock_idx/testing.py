@@ -50,6 +50,7 @@ class BackgroundServer:
 
     def call(self, function: Callable[..., Any], *args: Any, timeout: float = 10) -> Any:
         """Run ``function(*args)`` on the server's loop (e.g. to touch the engine safely from the test thread)."""
+
         async def invoke() -> Any:
             return function(*args)
 

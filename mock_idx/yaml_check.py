@@ -43,8 +43,11 @@ def check_yaml(text: str, model: type[M], extra: ExtraCheck | None = None) -> tu
         root, data = _load(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
-        return None, [Problem(mark.line + 1 if mark else 0, "(yaml)",
-                              f"not valid YAML: {getattr(error, 'problem', None) or error}")]
+        return None, [
+            Problem(
+                mark.line + 1 if mark else 0, "(yaml)", f"not valid YAML: {getattr(error, 'problem', None) or error}"
+            )
+        ]
     except RecursionError:
         return None, [Problem(1, "(yaml)", "nested too deeply")]
     data = {} if data is None else data

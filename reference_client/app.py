@@ -28,12 +28,14 @@ def create_app(config: AppConfig) -> web.Application:
     """Build the app; its IDX client and HTTP session live on the app and close with it."""
     app = web.Application()
     app[CONFIG_KEY] = config
-    storage = EncryptedCookieStorage(config.session_fernet(), cookie_name=SESSION_COOKIE, httponly=True,
-                                     samesite="Lax", secure=config.secure_cookies)
+    storage = EncryptedCookieStorage(
+        config.session_fernet(), cookie_name=SESSION_COOKIE, httponly=True, samesite="Lax", secure=config.secure_cookies
+    )
     setup_session(app, storage)  # outermost: everything below may read and change the session
     app.middlewares.extend([security_headers_middleware, idx_error_middleware, csrf_middleware])
-    aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,
-                         undefined=jinja2.StrictUndefined)
+    aiohttp_jinja2.setup(
+        app, loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True, undefined=jinja2.StrictUndefined
+    )
     app.cleanup_ctx.append(_idx_client)
     for module in (account, authenticators, okta_verify):
         app.router.add_routes(module.routes)
@@ -47,4 +49,3 @@ async def _idx_client(app: web.Application) -> AsyncIterator[None]:
     async with aiohttp.ClientSession(timeout=timeout) as session:
         app[CLIENT_KEY] = IdxClient(config.idx, session)
         yield
-

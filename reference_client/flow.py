@@ -76,8 +76,12 @@ class ChoicePage:
 
     async def show(self, request: web.Request, errors: list[str] | None = None) -> web.Response:
         response = await current_step(request, lambda r: bool(self.choices(r)))
-        return await render(self.template, request, {"choices": self.choices(response), "errors": errors or []},
-                            status=400 if errors else 200)
+        return await render(
+            self.template,
+            request,
+            {"choices": self.choices(response), "errors": errors or []},
+            status=400 if errors else 200,
+        )
 
     async def submit(self, request: web.Request) -> web.Response:
         context = await require_context(request)
@@ -108,8 +112,12 @@ async def current_step(request: web.Request, shows: Callable[[AuthResponse], boo
 async def render(template: str, request: web.Request, context: dict[str, Any], status: int = 200) -> web.Response:
     """Render a page with what every template may use: the CSRF token, one-shot notices, the signed-in flag."""
     session = await get_session(request)
-    page = {"csrf_token": csrf_token(session), "notices": take_notices(session),
-            "signed_in": signed_in_user(session) is not None, **context}
+    page = {
+        "csrf_token": csrf_token(session),
+        "notices": take_notices(session),
+        "signed_in": signed_in_user(session) is not None,
+        **context,
+    }
     return aiohttp_jinja2.render_template(template, request, page, status=status)
 
 

@@ -16,8 +16,10 @@ CSRF_SESSION_KEY = "csrf"
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 # Only what the app itself serves: no inline script or style, no framing, forms post back here.
-CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-                           "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+)
 
 
 def csrf_token(session: Session) -> str:
@@ -53,10 +55,14 @@ async def csrf_middleware(request: web.Request, handler: Handler) -> web.StreamR
     if request.method == "POST":
         expected = (await get_session(request)).get(CSRF_SESSION_KEY)
         supplied = (await request.post()).get(CSRF_FIELD)
-        if not isinstance(expected, str) or not isinstance(supplied, str) \
-                or not hmac.compare_digest(supplied.encode(), expected.encode()):
-            raise web.HTTPForbidden(text="This form has expired or did not come from this site. "
-                                         "Go back, reload the page and try again.")
+        if (
+            not isinstance(expected, str)
+            or not isinstance(supplied, str)
+            or not hmac.compare_digest(supplied.encode(), expected.encode())
+        ):
+            raise web.HTTPForbidden(
+                text="This form has expired or did not come from this site. Go back, reload the page and try again."
+            )
     return await handler(request)
 
 

@@ -42,8 +42,11 @@ def sign_in(session: Session, tokens: TokenSet) -> str:
     encrypted cookie must stay under 4 KB.
     """
     forget_idx_context(session)
-    session[USER_KEY] = {"claims": tokens.claims, "access_token": tokens.access_token,
-                         "refresh_token": tokens.refresh_token}
+    session[USER_KEY] = {
+        "claims": tokens.claims,
+        "access_token": tokens.access_token,
+        "refresh_token": tokens.refresh_token,
+    }
     rotate_csrf_token(session)
     return safe_local_path(session.pop(RETURN_TO_KEY, None))
 

@@ -51,8 +51,13 @@ def host_app(mock_url: str) -> web.Application:
     """The other app: one page embedding the widget, configured with mock_idx as its Okta org."""
 
     async def page(request: web.Request) -> web.Response:
-        config = {"issuer": f"{mock_url}/oauth2/default", "clientId": CLIENT_ID, "el": "#sign-in",
-                  "redirectUri": f"{request.scheme}://{request.host}/callback", "language": "en"}
+        config = {
+            "issuer": f"{mock_url}/oauth2/default",
+            "clientId": CLIENT_ID,
+            "el": "#sign-in",
+            "redirectUri": f"{request.scheme}://{request.host}/callback",
+            "language": "en",
+        }
         html = HOST_PAGE.format(static=f"{mock_url}/_mock/widget/static", config=json.dumps(config))
         return web.Response(text=html, content_type="text/html")
 
@@ -71,13 +76,16 @@ def host_url(mock_idx: MockIdx) -> Iterator[str]:
 
 
 async def test_widget_on_another_origin_signs_in_over_cors(
-        mock_idx: MockIdx, host_url: str, pages: RecordedContexts) -> None:
+    mock_idx: MockIdx, host_url: str, pages: RecordedContexts
+) -> None:
     assert host_url != mock_idx.url
     user = mock_idx.add_user()
     page = await pages.new_page("browser")
     api_calls: list[Response] = []
-    page.on("response", lambda r: api_calls.append(r) if r.url.startswith(mock_idx.url) and "/static/" not in r.url
-            else None)
+    page.on(
+        "response",
+        lambda r: api_calls.append(r) if r.url.startswith(mock_idx.url) and "/static/" not in r.url else None,
+    )
     await page.goto(host_url)
     await sign_in_with_password(page, user)
     await choose_okta_verify(page, "push")
@@ -85,11 +93,19 @@ async def test_widget_on_another_origin_signs_in_over_cors(
     assert_tokens_for(await widget_result(page), user=user, issuer=mock_idx.issuer, client_id=CLIENT_ID)
 
     paths = {r.url.removeprefix(mock_idx.url).split("?")[0] for r in api_calls}
-    assert {"/oauth2/default/v1/interact", "/idp/idx/introspect", "/idp/idx/identify",
-            "/oauth2/default/v1/token", "/oauth2/default/v1/keys"} <= paths
+    assert {
+        "/oauth2/default/v1/interact",
+        "/idp/idx/introspect",
+        "/idp/idx/identify",
+        "/oauth2/default/v1/token",
+        "/oauth2/default/v1/keys",
+    } <= paths
     for response in api_calls:
         assert await cors_view(response) == {
-            "origin": host_url, "allow-origin": host_url, "allow-credentials": "true", "user-agent-header": True,
+            "origin": host_url,
+            "allow-origin": host_url,
+            "allow-credentials": "true",
+            "user-agent-header": True,
         }, response.url
 
 

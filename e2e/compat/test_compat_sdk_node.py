@@ -23,14 +23,26 @@ from mock_idx.pytest_plugin import MockIdx
 MODES = ("legacy", "step")
 CLIENT_ID = "compat-node-client"
 REDIRECT_URI = "http://localhost:8080/login/callback"
-SHARED_FLOWS = ("push-approve", "push-deny", "push-deny-resend", "number-challenge", "totp", "totp-bad", "resend", "cancel")
+SHARED_FLOWS = (
+    "push-approve",
+    "push-deny",
+    "push-deny-resend",
+    "number-challenge",
+    "totp",
+    "totp-bad",
+    "resend",
+    "cancel",
+)
 LEGACY_ONLY_FLOWS = ("push-upfront-token-lifecycle",)
 """Legacy mode's one-call selection has no Step-mode equivalent; the token calls after it are mode-agnostic."""
 OFFLINE_SCOPES = ["openid", "profile", "email", "offline_access"]
 CLOCK_ADVANCE_PAST_SKEW = 3600
 """Beyond the 300 s clock skew every Okta SDK allows when it checks a token's iat/exp."""
-CLOCK_FLOWS = {"push-timeout": PUSH_LIFETIME + 1, "expired-state": 24 * 3600,
-               "totp-after-clock-advance": CLOCK_ADVANCE_PAST_SKEW}
+CLOCK_FLOWS = {
+    "push-timeout": PUSH_LIFETIME + 1,
+    "expired-state": 24 * 3600,
+    "totp-after-clock-advance": CLOCK_ADVANCE_PAST_SKEW,
+}
 NODE_TIMEOUT_S = 120
 
 PUSH_REJECTED = "api.authn.poll.error.push_rejected"
@@ -44,8 +56,15 @@ def _flow_spec(server: MockIdx, mode: str, flow: str, **extra: Any) -> dict[str,
     if flow in LEGACY_ONLY_FLOWS:
         extra["scopes"] = OFFLINE_SCOPES
     return {
-        "id": f"{mode}:{flow}", "flow": flow, "mode": mode, "base": server.url, "login": user.login,
-        "password": user.password, "clientId": CLIENT_ID, "redirectUri": REDIRECT_URI, **extra,
+        "id": f"{mode}:{flow}",
+        "flow": flow,
+        "mode": mode,
+        "base": server.url,
+        "login": user.login,
+        "password": user.password,
+        "clientId": CLIENT_ID,
+        "redirectUri": REDIRECT_URI,
+        **extra,
     }
 
 
@@ -54,8 +73,13 @@ def _run_node(plan: list[dict[str, Any]]) -> dict[str, Any]:
     if node is None:
         pytest.fail("node is not on PATH, but e2e/compat/node_modules is installed", pytrace=False)
     proc = subprocess.run(
-        [node, "run_sdk_flows.mjs"], input=json.dumps({"flows": plan}), capture_output=True, text=True,
-        cwd=COMPAT_DIR, timeout=NODE_TIMEOUT_S, check=False,
+        [node, "run_sdk_flows.mjs"],
+        input=json.dumps({"flows": plan}),
+        capture_output=True,
+        text=True,
+        cwd=COMPAT_DIR,
+        timeout=NODE_TIMEOUT_S,
+        check=False,
     )
     if proc.returncode != 0:
         pytest.fail(f"run_sdk_flows.mjs exited {proc.returncode}\n{proc.stderr[-4000:]}", pytrace=False)

@@ -16,8 +16,15 @@ from compat_support import COMPAT_SETTINGS
 from mock_idx.control_client import MockUser
 from mock_idx.pytest_plugin import MockIdx
 from widget_driver import (
-    REJECTED_TEXT, assert_tokens_for, choose_okta_verify, enter_code, number_to_tap, sign_in_with_password,
-    tap_on_device, wait_for_view, widget_result,
+    REJECTED_TEXT,
+    assert_tokens_for,
+    choose_okta_verify,
+    enter_code,
+    number_to_tap,
+    sign_in_with_password,
+    tap_on_device,
+    wait_for_view,
+    widget_result,
 )
 
 pytestmark = pytest.mark.mock_idx(**COMPAT_SETTINGS)
@@ -34,8 +41,9 @@ async def open_widget(pages: RecordedContexts, mock_idx: MockIdx, gen: int, quer
     return page
 
 
-async def signed_in_to(method: str, pages: RecordedContexts, mock_idx: MockIdx, gen: int,
-                       number_challenge: bool = False) -> tuple[MockUser, Page]:
+async def signed_in_to(
+    method: str, pages: RecordedContexts, mock_idx: MockIdx, gen: int, number_challenge: bool = False
+) -> tuple[MockUser, Page]:
     """A new user past the password, looking at the widget's Okta Verify push or code page."""
     user = mock_idx.add_user(number_challenge=number_challenge)
     page = await open_widget(pages, mock_idx, gen)
@@ -46,7 +54,8 @@ async def signed_in_to(method: str, pages: RecordedContexts, mock_idx: MockIdx, 
 
 @pytest.mark.parametrize("gen", GENERATIONS)
 async def test_push_approved_on_the_device_page_resolves_tokens(
-        mock_idx: MockIdx, pages: RecordedContexts, gen: int) -> None:
+    mock_idx: MockIdx, pages: RecordedContexts, gen: int
+) -> None:
     user, page = await signed_in_to("push", pages, mock_idx, gen)
     await tap_on_device(await pages.new_page("phone"), mock_idx.device_url(user.login), "approve")
     assert_tokens_for(await widget_result(page), user=user, issuer=mock_idx.issuer, client_id=WIDGET_CLIENT_ID)
@@ -54,7 +63,8 @@ async def test_push_approved_on_the_device_page_resolves_tokens(
 
 @pytest.mark.parametrize("gen", GENERATIONS)
 async def test_number_challenge_shown_by_the_widget_is_tapped_on_the_device(
-        mock_idx: MockIdx, pages: RecordedContexts, gen: int) -> None:
+    mock_idx: MockIdx, pages: RecordedContexts, gen: int
+) -> None:
     user, page = await signed_in_to("push", pages, mock_idx, gen, number_challenge=True)
     number = await number_to_tap(page)
     [push] = mock_idx.pushes(user.login)
@@ -65,7 +75,8 @@ async def test_number_challenge_shown_by_the_widget_is_tapped_on_the_device(
 
 @pytest.mark.parametrize("gen", GENERATIONS)
 async def test_reloading_mid_push_resumes_the_same_sign_in(
-        mock_idx: MockIdx, pages: RecordedContexts, gen: int) -> None:
+    mock_idx: MockIdx, pages: RecordedContexts, gen: int
+) -> None:
     """On reload the widget re-introspects its saved interaction handle (no new /v1/interact) and must get the
     push page back, for the push that is still waiting."""
     user, page = await signed_in_to("push", pages, mock_idx, gen)
@@ -88,7 +99,8 @@ async def test_totp_resolves_tokens(mock_idx: MockIdx, pages: RecordedContexts, 
 
 @pytest.mark.parametrize("gen", GENERATIONS)
 async def test_denied_push_shows_the_widgets_rejection_message(
-        mock_idx: MockIdx, pages: RecordedContexts, gen: int) -> None:
+    mock_idx: MockIdx, pages: RecordedContexts, gen: int
+) -> None:
     user, page = await signed_in_to("push", pages, mock_idx, gen)
     await tap_on_device(await pages.new_page("phone"), mock_idx.device_url(user.login), "deny")
     await wait_for_view(page, "resend")
@@ -97,7 +109,8 @@ async def test_denied_push_shows_the_widgets_rejection_message(
 
 
 async def test_gen3_push_without_the_host_page_workaround_never_resolves(
-        mock_idx: MockIdx, pages: RecordedContexts) -> None:
+    mock_idx: MockIdx, pages: RecordedContexts
+) -> None:
     """Pins the Gen3 7.49.0 defect the host page works around (see widget.html): its poll lets auth-js
     exchange the code and clear the transaction, then the widget fails to find it. If a future widget
     fixes this, this test fails and the workaround can go."""

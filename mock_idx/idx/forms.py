@@ -22,8 +22,15 @@ def state_handle_field(state_handle: str) -> Field:
     return {"name": "stateHandle", "required": True, "value": state_handle, "visible": False, "mutable": False}
 
 
-def form(name: str, href: str, state_handle: str, fields: Sequence[Field] = (), *,
-         relates_to: str | None = None, refresh: int | None = None) -> Form:
+def form(
+    name: str,
+    href: str,
+    state_handle: str,
+    fields: Sequence[Field] = (),
+    *,
+    relates_to: str | None = None,
+    refresh: int | None = None,
+) -> Form:
     """A submittable remediation or action (``rel: create-form``) posting JSON to ``href``."""
     built: Form = {"rel": ["create-form"], "name": name}
     if relates_to:

@@ -29,23 +29,33 @@ class ErrorSpec:
 
 ERRORS: dict[Reason, ErrorSpec] = {
     Reason.SESSION_EXPIRED: ErrorSpec(
-        401, "idx.session.expired",
+        401,
+        "idx.session.expired",
         "You have been logged out due to inactivity. Refresh or return to the sign in screen.",
-        Placement.TERMINAL, with_state_handle=False),
+        Placement.TERMINAL,
+        with_state_handle=False,
+    ),
     Reason.AUTHENTICATION_FAILED: ErrorSpec(401, "errors.E0000004", "Authentication failed", Placement.GLOBAL),
     Reason.PASSCODE_INVALID: ErrorSpec(
-        401, "api.authn.error.PASSCODE_INVALID", "Invalid code. Try again.", Placement.TOTP_FIELD),
+        401, "api.authn.error.PASSCODE_INVALID", "Invalid code. Try again.", Placement.TOTP_FIELD
+    ),
     Reason.PASSCODE_REUSED: ErrorSpec(
-        403, "authfactor.challenge.soft_token.used_passcode",
-        "Each code can only be used once. Please wait for a new code and try again.", Placement.TOTP_FIELD),
+        403,
+        "authfactor.challenge.soft_token.used_passcode",
+        "Each code can only be used once. Please wait for a new code and try again.",
+        Placement.TOTP_FIELD,
+    ),
     Reason.VERIFICATION_TIMED_OUT: ErrorSpec(
-        404, "core.system.transaction_resource_not_found", "Verification timed out. Please try again",
-        Placement.TERMINAL),
+        404,
+        "core.system.transaction_resource_not_found",
+        "Verification timed out. Please try again",
+        Placement.TERMINAL,
+    ),
     Reason.MALFORMED_REQUEST: ErrorSpec(400, "E0000003", "The request body was not well-formed.", Placement.GLOBAL),
-    Reason.INVALID_AUTHENTICATOR: ErrorSpec(
-        400, "E0000001", "Api validation failed: authenticator", Placement.GLOBAL),
+    Reason.INVALID_AUTHENTICATOR: ErrorSpec(400, "E0000001", "Api validation failed: authenticator", Placement.GLOBAL),
     Reason.STEP_UNAVAILABLE: ErrorSpec(
-        400, "E0000001", "Api validation failed: this step is not available now", Placement.GLOBAL),
+        400, "E0000001", "Api validation failed: this step is not available now", Placement.GLOBAL
+    ),
 }
 
 PUSH_REJECTED = ("api.authn.poll.error.push_rejected", "You have chosen to reject this login.")

@@ -84,13 +84,19 @@ def render_messages_only(key: str, text: str) -> dict[str, Any]:
 
 # --- steps -------------------------------------------------------------------------------------------------------
 
+
 def _identify(transaction: Transaction, site: Site) -> dict[str, Any]:
     sh = transaction.state_handle
-    identify = form("identify", site.idx("identify"), sh, [
-        field("identifier", label="Username", required=True),
-        nested("credentials", [field("passcode", label="Password", secret=True)], required=True),
-        field("rememberMe", type="boolean", label="Keep me signed in"),
-    ])
+    identify = form(
+        "identify",
+        site.idx("identify"),
+        sh,
+        [
+            field("identifier", label="Username", required=True),
+            nested("credentials", [field("passcode", label="Password", secret=True)], required=True),
+            field("rememberMe", type="boolean", label="Keep me signed in"),
+        ],
+    )
     return {"remediation": as_array([identify])}
 
 
@@ -100,18 +106,33 @@ def _select_authenticator(transaction: Transaction, site: Site) -> dict[str, Any
 
 def _select_method(transaction: Transaction, site: Site) -> dict[str, Any]:
     enrollment = _enrollment(transaction)
-    data = form("authenticator-verification-data", site.idx("challenge"), transaction.state_handle, [
-        nested("authenticator", [
-            fixed("id", site.authenticators.okta_verify_id),
-            field("methodType", type="string", required=True, options=_method_options(enrollment)),
-        ], label=OKTA_VERIFY),
-    ], relates_to=CURRENT)
+    data = form(
+        "authenticator-verification-data",
+        site.idx("challenge"),
+        transaction.state_handle,
+        [
+            nested(
+                "authenticator",
+                [
+                    fixed("id", site.authenticators.okta_verify_id),
+                    field("methodType", type="string", required=True, options=_method_options(enrollment)),
+                ],
+                label=OKTA_VERIFY,
+            ),
+        ],
+        relates_to=CURRENT,
+    )
     return _with_selection(transaction, site, primary=data, current=_current_authenticator(transaction, site))
 
 
 def _push_waiting(transaction: Transaction, site: Site) -> dict[str, Any]:
-    poll = form("challenge-poll", site.idx("authenticators/poll"), transaction.state_handle,
-                relates_to=CURRENT, refresh=site.poll_refresh_ms)
+    poll = form(
+        "challenge-poll",
+        site.idx("authenticators/poll"),
+        transaction.state_handle,
+        relates_to=CURRENT,
+        refresh=site.poll_refresh_ms,
+    )
     current = _current_authenticator(transaction, site, VerifyMethod.PUSH)
     push = transaction.push
     if push is not None and push.correct_answer is not None:
@@ -131,26 +152,38 @@ def _push_rejected(transaction: Transaction, site: Site) -> dict[str, Any]:
     widget generations send back whole). The nested shape is still accepted on the way in.
     """
     resend = {**_resend_form(transaction, site), "relatesTo": [CURRENT]}
-    body = _with_selection(transaction, site, primary=resend,
-                           current=_current_authenticator(transaction, site, VerifyMethod.PUSH))
+    body = _with_selection(
+        transaction, site, primary=resend, current=_current_authenticator(transaction, site, VerifyMethod.PUSH)
+    )
     body["messages"] = messages(message(*PUSH_REJECTED))
     return body
 
 
 def _totp(transaction: Transaction, site: Site) -> dict[str, Any]:
-    challenge = form("challenge-authenticator", site.idx("challenge/answer"), transaction.state_handle, [
-        nested("credentials", [field("totp", label="Enter code", required=True)], required=True),
-    ], relates_to=CURRENT)
-    return _with_selection(transaction, site, primary=challenge,
-                           current=_current_authenticator(transaction, site, VerifyMethod.TOTP))
+    challenge = form(
+        "challenge-authenticator",
+        site.idx("challenge/answer"),
+        transaction.state_handle,
+        [
+            nested("credentials", [field("totp", label="Enter code", required=True)], required=True),
+        ],
+        relates_to=CURRENT,
+    )
+    return _with_selection(
+        transaction, site, primary=challenge, current=_current_authenticator(transaction, site, VerifyMethod.TOTP)
+    )
 
 
 def _success(transaction: Transaction, site: Site) -> dict[str, Any]:
     interaction = transaction.interaction
-    issuer = site.base_url + (f"/oauth2/{interaction.authorization_server}" if interaction.authorization_server
-                              else "/oauth2")
+    issuer = site.base_url + (
+        f"/oauth2/{interaction.authorization_server}" if interaction.authorization_server else "/oauth2"
+    )
     issue = {
-        "rel": ["create-form"], "name": "issue", "href": f"{issuer}/v1/token", "method": "POST",
+        "rel": ["create-form"],
+        "name": "issue",
+        "href": f"{issuer}/v1/token",
+        "method": "POST",
         "value": [
             field("grant_type", required=True, value="interaction_code"),
             field("interaction_code", required=True, value=transaction.interaction_code),
@@ -175,61 +208,117 @@ _STEP_RENDERERS = {
 
 # --- shared parts ------------------------------------------------------------------------------------------------
 
+
 def _envelope(transaction: Transaction) -> dict[str, Any]:
-    return {"version": VERSION, "stateHandle": transaction.state_handle,
-            "expiresAt": isoformat(transaction.expires_at), "intent": "LOGIN"}
+    return {
+        "version": VERSION,
+        "stateHandle": transaction.state_handle,
+        "expiresAt": isoformat(transaction.expires_at),
+        "intent": "LOGIN",
+    }
 
 
 def _common(transaction: Transaction, site: Site) -> dict[str, Any]:
     common: dict[str, Any] = {}
     if transaction.user is not None:
         user = transaction.user
-        common["user"] = as_object({"id": user.id, "identifier": user.login, "profile": {
-            "firstName": user.profile.get("firstName"), "lastName": user.profile.get("lastName"),
-            "timeZone": user.profile.get("timeZone"), "locale": user.profile.get("locale")}})
+        common["user"] = as_object(
+            {
+                "id": user.id,
+                "identifier": user.login,
+                "profile": {
+                    "firstName": user.profile.get("firstName"),
+                    "lastName": user.profile.get("lastName"),
+                    "timeZone": user.profile.get("timeZone"),
+                    "locale": user.profile.get("locale"),
+                },
+            }
+        )
     common["cancel"] = form("cancel", site.idx("cancel"), transaction.state_handle)
-    common["app"] = as_object({"name": "oidc_client", "label": transaction.interaction.client_label,
-                               "id": transaction.interaction.client_id})
+    common["app"] = as_object(
+        {"name": "oidc_client", "label": transaction.interaction.client_label, "id": transaction.interaction.client_id}
+    )
     return common
 
 
-def _with_selection(transaction: Transaction, site: Site, primary: dict[str, Any] | None = None,
-                    current: dict[str, Any] | None = None) -> dict[str, Any]:
+def _with_selection(
+    transaction: Transaction, site: Site, primary: dict[str, Any] | None = None, current: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """The step's own remediation (if any) followed by the authenticator list ("Verify with something else")."""
     enrollment = _enrollment(transaction)
-    select = form("select-authenticator-authenticate", site.idx("challenge"), transaction.state_handle, [
-        field("authenticator", type="object", options=[option(OKTA_VERIFY, {"form": {"value": [
-            fixed("id", site.authenticators.okta_verify_id),
-            field("methodType", type="string", required=False, options=_method_options(enrollment)),
-        ]}}, relates_to=ENROLLMENT)]),
-    ])
+    select = form(
+        "select-authenticator-authenticate",
+        site.idx("challenge"),
+        transaction.state_handle,
+        [
+            field(
+                "authenticator",
+                type="object",
+                options=[
+                    option(
+                        OKTA_VERIFY,
+                        {
+                            "form": {
+                                "value": [
+                                    fixed("id", site.authenticators.okta_verify_id),
+                                    field(
+                                        "methodType", type="string", required=False, options=_method_options(enrollment)
+                                    ),
+                                ]
+                            }
+                        },
+                        relates_to=ENROLLMENT,
+                    )
+                ],
+            ),
+        ],
+    )
     body: dict[str, Any] = {"remediation": as_array([r for r in (primary, select) if r is not None])}
     if current is not None:
         body["currentAuthenticator"] = current
     body["authenticators"] = as_array([_authenticator(site.authenticators.okta_verify_id, enrollment.methods)])
-    body["authenticatorEnrollments"] = as_array([{
-        **_authenticator(enrollment.enrollment_id, enrollment.methods),
-        "authenticatorId": site.authenticators.okta_verify_id}])
+    body["authenticatorEnrollments"] = as_array(
+        [
+            {
+                **_authenticator(enrollment.enrollment_id, enrollment.methods),
+                "authenticatorId": site.authenticators.okta_verify_id,
+            }
+        ]
+    )
     return body
 
 
 def _authenticator(object_id: str, methods: Sequence[VerifyMethod]) -> dict[str, Any]:
-    return {"type": "app", "key": "okta_verify", "id": object_id, "displayName": OKTA_VERIFY,
-            "methods": [{"type": m.value} for m in methods]}
+    return {
+        "type": "app",
+        "key": "okta_verify",
+        "id": object_id,
+        "displayName": OKTA_VERIFY,
+        "methods": [{"type": m.value} for m in methods],
+    }
 
 
-def _current_authenticator(transaction: Transaction, site: Site,
-                           method: VerifyMethod | None = None) -> dict[str, Any]:
+def _current_authenticator(transaction: Transaction, site: Site, method: VerifyMethod | None = None) -> dict[str, Any]:
     """Okta Verify as the step in progress uses it: with only the method being verified, once one is chosen."""
     methods = [method] if method else _enrollment(transaction).methods
     return as_object(_authenticator(site.authenticators.okta_verify_id, methods))
 
 
 def _resend_form(transaction: Transaction, site: Site) -> dict[str, Any]:
-    return form("resend", site.idx("challenge"), transaction.state_handle, [
-        {"name": "authenticator", "required": True, "mutable": False, "visible": False,
-         "value": {"methodType": VerifyMethod.PUSH.value, "id": site.authenticators.okta_verify_id}},
-    ])
+    return form(
+        "resend",
+        site.idx("challenge"),
+        transaction.state_handle,
+        [
+            {
+                "name": "authenticator",
+                "required": True,
+                "mutable": False,
+                "visible": False,
+                "value": {"methodType": VerifyMethod.PUSH.value, "id": site.authenticators.okta_verify_id},
+            },
+        ],
+    )
 
 
 def _method_options(enrollment: OktaVerifyEnrollment) -> list[dict[str, Any]]:
@@ -261,4 +350,3 @@ def _attach_to_totp_field(document: dict[str, Any], error: dict[str, Any]) -> bo
                     inner["messages"] = messages(error)
                     return True
     return False
-

@@ -83,8 +83,14 @@ class User:
 def _default_profile(login: str) -> dict[str, str]:
     local = login.split("@", 1)[0]
     first = local.split(".")[0].capitalize() or login
-    return {"login": login, "email": login if "@" in login else f"{login}@example.com", "firstName": first,
-            "lastName": "User", "locale": "en_US", "timeZone": "UTC"}
+    return {
+        "login": login,
+        "email": login if "@" in login else f"{login}@example.com",
+        "firstName": first,
+        "lastName": "User",
+        "locale": "en_US",
+        "timeZone": "UTC",
+    }
 
 
 @dataclass(frozen=True)

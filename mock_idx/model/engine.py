@@ -89,18 +89,28 @@ class Engine:
         if client is None:
             raise OAuthError("invalid_client", "Invalid value for 'client_id' parameter.")
         if not client.allows_redirect(request.redirect_uri):
-            raise OAuthError("invalid_request",
-                             "The 'redirect_uri' parameter must be a Login redirect URI in the client app settings.")
+            raise OAuthError(
+                "invalid_request",
+                "The 'redirect_uri' parameter must be a Login redirect URI in the client app settings.",
+            )
         if not request.code_challenge:
-            raise OAuthError("invalid_request", "PKCE code challenge is required when the token endpoint "
-                                                "authentication method is 'NONE'.")
+            raise OAuthError(
+                "invalid_request",
+                "PKCE code challenge is required when the token endpoint authentication method is 'NONE'.",
+            )
         if request.code_challenge_method != "S256":
             raise OAuthError("invalid_request", "'code_challenge_method' must be 'S256'.")
         interaction = Interaction(
-            client_id=request.client_id, redirect_uri=request.redirect_uri,
-            scopes=tuple(request.scope.split()) or ("openid",), code_challenge=request.code_challenge,
-            code_challenge_method=request.code_challenge_method, state=request.state, nonce=request.nonce,
-            authorization_server=request.authorization_server, client_label=client.label)
+            client_id=request.client_id,
+            redirect_uri=request.redirect_uri,
+            scopes=tuple(request.scope.split()) or ("openid",),
+            code_challenge=request.code_challenge,
+            code_challenge_method=request.code_challenge_method,
+            state=request.state,
+            nonce=request.nonce,
+            authorization_server=request.authorization_server,
+            client_label=client.label,
+        )
         return self._open(interaction)
 
     def exchange_interaction_code(self, exchange: CodeExchange) -> Redemption:
@@ -111,17 +121,26 @@ class Engine:
             raise OAuthError("invalid_grant", "The interaction code is invalid or has expired.")
         self.store.remove(transaction)
         interaction = transaction.interaction
-        if (interaction.client_id != exchange.client_id
-                or interaction.authorization_server != exchange.authorization_server):
+        if (
+            interaction.client_id != exchange.client_id
+            or interaction.authorization_server != exchange.authorization_server
+        ):
             raise OAuthError("invalid_grant", "The interaction code is invalid or has expired.")
         if interaction.redirect_uri != exchange.redirect_uri:
             raise OAuthError("invalid_grant", "The redirect URI does not match the one used in the authorize request.")
         if not _pkce_matches(exchange.code_verifier, interaction.code_challenge):
             raise OAuthError("invalid_grant", "PKCE verification failed.")
         assert transaction.user is not None and transaction.auth_time is not None
-        grant = Grant(issuer=exchange.issuer, audience=exchange.audience, client_id=interaction.client_id,
-                      user=transaction.user, scopes=interaction.scopes, auth_time=transaction.auth_time,
-                      amr=transaction.amr, nonce=interaction.nonce)
+        grant = Grant(
+            issuer=exchange.issuer,
+            audience=exchange.audience,
+            client_id=interaction.client_id,
+            user=transaction.user,
+            scopes=interaction.scopes,
+            auth_time=transaction.auth_time,
+            amr=transaction.amr,
+            nonce=interaction.nonce,
+        )
         return Redemption(transaction, self.tokens.mint(grant, self._lifetimes()))
 
     def refresh_tokens(self, refresh_token: str, client_id: str, scope: str | None) -> TokenSet:
@@ -152,8 +171,9 @@ class Engine:
         transaction.identify(self.directory.get(identifier), password, self.now())
         return self._settled(transaction)
 
-    def choose_authenticator(self, transaction: Transaction, authenticator_id: str, method: str | None,
-                             requester: Requester) -> Transaction:
+    def choose_authenticator(
+        self, transaction: Transaction, authenticator_id: str, method: str | None, requester: Requester
+    ) -> Transaction:
         if authenticator_id not in (self.authenticators.okta_verify_id, _enrollment_id(transaction)):
             raise IdxError(Reason.INVALID_AUTHENTICATOR, transaction, "unknown authenticator")
         verify_method = _parse_method(method, transaction)
@@ -249,8 +269,9 @@ class Engine:
         now = self.now()
         if now - self._last_sweep >= self.sweep_interval:
             self.sweep(now)
-        transaction = Transaction(interaction=interaction, created_at=now,
-                                  expires_at=now + self.policy.transaction_lifetime)
+        transaction = Transaction(
+            interaction=interaction, created_at=now, expires_at=now + self.policy.transaction_lifetime
+        )
         self.store.add(transaction)
         return transaction
 
@@ -270,12 +291,20 @@ class Engine:
     def _send_push(self, transaction: Transaction, requester: Requester) -> None:
         user = transaction.user
         assert user is not None and user.okta_verify is not None
-        context = SignInContext(app_label=transaction.interaction.client_label,
-                                client_id=transaction.interaction.client_id,
-                                ip_address=requester.ip_address, user_agent=requester.user_agent)
-        push = PushChallenge.send(transaction_id=transaction.id, login=user.login, now=self.now(),
-                                  lifetime=self.policy.push_lifetime, behaviour=user.okta_verify.push,
-                                  context=context)
+        context = SignInContext(
+            app_label=transaction.interaction.client_label,
+            client_id=transaction.interaction.client_id,
+            ip_address=requester.ip_address,
+            user_agent=requester.user_agent,
+        )
+        push = PushChallenge.send(
+            transaction_id=transaction.id,
+            login=user.login,
+            now=self.now(),
+            lifetime=self.policy.push_lifetime,
+            behaviour=user.okta_verify.push,
+            context=context,
+        )
         self.pushes.add(push)
         transaction.start_push(push)
 
@@ -292,8 +321,11 @@ class Engine:
         return pending[-1]
 
     def _lifetimes(self) -> Lifetimes:
-        return Lifetimes(access=self.policy.access_token_lifetime, id=self.policy.id_token_lifetime,
-                         refresh=self.policy.refresh_token_lifetime)
+        return Lifetimes(
+            access=self.policy.access_token_lifetime,
+            id=self.policy.id_token_lifetime,
+            refresh=self.policy.refresh_token_lifetime,
+        )
 
 
 def _parse_method(method: str | None, transaction: Transaction) -> VerifyMethod | None:

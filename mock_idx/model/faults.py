@@ -64,10 +64,19 @@ class FaultRule:
         return self.times is not None and self.fired >= self.times
 
     def as_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "route": self.route, "user": self.user, "status": self.status,
-                "delay_ms": self.delay_ms, "drop": self.drop, "times": self.times, "fraction": self.fraction,
-                "seed": self.seed, "fired": self.fired,
-                "remaining": None if self.times is None else self.times - self.fired}
+        return {
+            "id": self.id,
+            "route": self.route,
+            "user": self.user,
+            "status": self.status,
+            "delay_ms": self.delay_ms,
+            "drop": self.drop,
+            "times": self.times,
+            "fraction": self.fraction,
+            "seed": self.seed,
+            "fired": self.fired,
+            "remaining": None if self.times is None else self.times - self.fired,
+        }
 
 
 @dataclass(frozen=True)
@@ -137,9 +146,12 @@ class FaultPlan:
             return NO_FAULT
         self._rules = [r for r in self._rules if not r.exhausted]
         failing = next((r for r in fired if r.drop or r.status is not None), None)
-        return FaultDecision(delay_ms=sum(r.delay_ms for r in fired),
-                             status=failing.status if failing and not failing.drop else None,
-                             drop=bool(failing and failing.drop), rule_ids=tuple(r.id for r in fired))
+        return FaultDecision(
+            delay_ms=sum(r.delay_ms for r in fired),
+            status=failing.status if failing and not failing.drop else None,
+            drop=bool(failing and failing.drop),
+            rule_ids=tuple(r.id for r in fired),
+        )
 
     def __len__(self) -> int:
         return len(self._rules)

@@ -48,10 +48,24 @@ class PushChallenge:
     id: str = field(default_factory=lambda: okta_id("psh"))
 
     @classmethod
-    def send(cls, *, transaction_id: str, login: str, now: float, lifetime: float,
-             behaviour: PushBehaviour, context: SignInContext) -> PushChallenge:
-        push = cls(transaction_id=transaction_id, login=login, created_at=now, expires_at=now + lifetime,
-                   behaviour=behaviour, context=context)
+    def send(
+        cls,
+        *,
+        transaction_id: str,
+        login: str,
+        now: float,
+        lifetime: float,
+        behaviour: PushBehaviour,
+        context: SignInContext,
+    ) -> PushChallenge:
+        push = cls(
+            transaction_id=transaction_id,
+            login=login,
+            created_at=now,
+            expires_at=now + lifetime,
+            behaviour=behaviour,
+            context=context,
+        )
         if behaviour.number_challenge:
             push.correct_answer, push.options = _number_challenge()
         return push

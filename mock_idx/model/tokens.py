@@ -46,8 +46,11 @@ class SigningKey:
             return cls(private_key)
         key = cls.generate()
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(key._private_key.private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+        path.write_bytes(
+            key._private_key.private_bytes(
+                serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+            )
+        )
         path.chmod(0o600)
         return key
 
@@ -59,9 +62,12 @@ class SigningKey:
 
     def verify(self, token: str) -> dict[str, Any]:
         """Signature check only: expiry is judged by the engine on its virtual clock, not by PyJWT on wall time."""
-        return jwt.decode(token, self._private_key.public_key(), algorithms=[ALGORITHM],
-                          options={"verify_exp": False, "verify_aud": False, "verify_iat": False,
-                                   "verify_nbf": False})
+        return jwt.decode(
+            token,
+            self._private_key.public_key(),
+            algorithms=[ALGORITHM],
+            options={"verify_exp": False, "verify_aud": False, "verify_iat": False, "verify_nbf": False},
+        )
 
 
 def _thumbprint(jwk: dict[str, str]) -> str:
@@ -108,8 +114,12 @@ class TokenSet:
     refresh_token: str | None = None
 
     def as_oauth_response(self) -> dict[str, Any]:
-        body: dict[str, Any] = {"token_type": "Bearer", "expires_in": self.expires_in,
-                                "access_token": self.access_token, "scope": self.scope}
+        body: dict[str, Any] = {
+            "token_type": "Bearer",
+            "expires_in": self.expires_in,
+            "access_token": self.access_token,
+            "scope": self.scope,
+        }
         if self.id_token:
             body["id_token"] = self.id_token
         if self.refresh_token:
@@ -156,8 +166,13 @@ class TokenService:
         if "offline_access" in grant.scopes:
             refresh_token = secret_token(32)
             self._refresh[refresh_token] = _RefreshRecord(grant, now + lifetimes.refresh)
-        return TokenSet(access_token=access_token, expires_in=int(lifetimes.access), scope=" ".join(grant.scopes),
-                        id_token=id_token, refresh_token=refresh_token)
+        return TokenSet(
+            access_token=access_token,
+            expires_in=int(lifetimes.access),
+            scope=" ".join(grant.scopes),
+            id_token=id_token,
+            refresh_token=refresh_token,
+        )
 
     def active_claims(self, token: str) -> dict[str, Any] | None:
         """The claims of a token this server signed that is neither expired nor revoked; ``None`` otherwise."""
@@ -205,17 +220,35 @@ class TokenService:
 
 
 def _access_claims(grant: Grant, lifetime: float, now: float, auth_time: float) -> dict[str, Any]:
-    return {"ver": 1, "jti": okta_id("AT."), "iss": grant.issuer, "aud": grant.audience, "iat": int(now),
-            "exp": int(now + lifetime), "cid": grant.client_id, "uid": grant.user.id, "scp": list(grant.scopes),
-            "auth_time": int(auth_time), "sub": grant.user.login}
+    return {
+        "ver": 1,
+        "jti": okta_id("AT."),
+        "iss": grant.issuer,
+        "aud": grant.audience,
+        "iat": int(now),
+        "exp": int(now + lifetime),
+        "cid": grant.client_id,
+        "uid": grant.user.id,
+        "scp": list(grant.scopes),
+        "auth_time": int(auth_time),
+        "sub": grant.user.login,
+    }
 
 
 def _id_claims(grant: Grant, lifetime: float, now: float, auth_time: float, access_token: str) -> dict[str, Any]:
     profile = grant.user.profile
     claims: dict[str, Any] = {
-        "sub": grant.user.id, "ver": 1, "iss": grant.issuer, "aud": grant.client_id, "iat": int(now),
-        "exp": int(now + lifetime), "jti": okta_id("ID."), "amr": list(grant.amr), "idp": okta_id("00o"),
-        "auth_time": int(auth_time), "at_hash": at_hash(access_token),
+        "sub": grant.user.id,
+        "ver": 1,
+        "iss": grant.issuer,
+        "aud": grant.client_id,
+        "iat": int(now),
+        "exp": int(now + lifetime),
+        "jti": okta_id("ID."),
+        "amr": list(grant.amr),
+        "idp": okta_id("00o"),
+        "auth_time": int(auth_time),
+        "at_hash": at_hash(access_token),
     }
     if grant.nonce:
         claims["nonce"] = grant.nonce
@@ -232,9 +265,16 @@ def profile_claims(user: User, scopes: tuple[str, ...]) -> dict[str, Any]:
     profile = user.profile
     claims: dict[str, Any] = {}
     if "profile" in scopes:
-        claims.update({"name": user.display_name, "preferred_username": user.login,
-                       "given_name": profile.get("firstName"), "family_name": profile.get("lastName"),
-                       "locale": profile.get("locale"), "zoneinfo": profile.get("timeZone")})
+        claims.update(
+            {
+                "name": user.display_name,
+                "preferred_username": user.login,
+                "given_name": profile.get("firstName"),
+                "family_name": profile.get("lastName"),
+                "locale": profile.get("locale"),
+                "zoneinfo": profile.get("timeZone"),
+            }
+        )
     if "email" in scopes:
         claims.update({"email": profile.get("email"), "email_verified": True})
     return {k: v for k, v in claims.items() if v is not None}

@@ -35,7 +35,13 @@ class Step(str, Enum):
     TIMED_OUT = "timed-out"
 
 
-CHOOSING_AGAIN_ALLOWED = {Step.SELECT_AUTHENTICATOR, Step.SELECT_METHOD, Step.PUSH_WAITING, Step.PUSH_REJECTED, Step.TOTP}
+CHOOSING_AGAIN_ALLOWED = {
+    Step.SELECT_AUTHENTICATOR,
+    Step.SELECT_METHOD,
+    Step.PUSH_WAITING,
+    Step.PUSH_REJECTED,
+    Step.TOTP,
+}
 
 
 @dataclass(frozen=True)

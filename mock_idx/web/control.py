@@ -46,8 +46,13 @@ async def put_scenario(request: web.Request) -> web.Response:
         raise ScenarioRejected(error) from None
     apply_scenario(request.app, loaded)
     engine = request.app[ENGINE]
-    return web.json_response({"description": loaded.description, "users": [u.login for u in engine.directory],
-                              "faults": [rule.as_dict() for rule in request.app[FAULTS].rules()]})
+    return web.json_response(
+        {
+            "description": loaded.description,
+            "users": [u.login for u in engine.directory],
+            "faults": [rule.as_dict() for rule in request.app[FAULTS].rules()],
+        }
+    )
 
 
 async def list_users(request: web.Request) -> web.Response:
@@ -109,8 +114,7 @@ async def clock(request: web.Request) -> web.Response:
 
 
 async def journal(request: web.Request) -> web.Response:
-    entries = request.app[JOURNAL].entries(user=request.query.get("user"),
-                                           transaction=request.query.get("transaction"))
+    entries = request.app[JOURNAL].entries(user=request.query.get("user"), transaction=request.query.get("transaction"))
     return web.json_response({"entries": [e.as_dict() for e in entries]})
 
 
@@ -150,9 +154,13 @@ def user_json(user: User) -> dict[str, Any]:
         body["authenticators"]["okta_verify"] = {
             "enrollment_id": enrollment.enrollment_id,
             "methods": [m.value for m in enrollment.methods],
-            "push": {"outcome": push.outcome.value, "after_polls": push.after_polls,
-                     "after_seconds": push.after_seconds, "number_challenge": push.number_challenge,
-                     "number_answer": push.number_answer.value},
+            "push": {
+                "outcome": push.outcome.value,
+                "after_polls": push.after_polls,
+                "after_seconds": push.after_seconds,
+                "number_challenge": push.number_challenge,
+                "number_answer": push.number_answer.value,
+            },
             "totp": {"secret": enrollment.totp_secret},
         }
     return body
@@ -160,11 +168,18 @@ def user_json(user: User) -> dict[str, Any]:
 
 def push_json(push: PushChallenge, now: float) -> dict[str, Any]:
     return {
-        "id": push.id, "transaction": push.transaction_id, "state": push.state.value,
-        "created_at": isoformat(push.created_at), "expires_at": isoformat(push.expires_at),
-        "seconds_left": round(push.seconds_left(now), 1), "number_challenge": push.is_number_challenge,
-        "options": list(push.options), "app": push.context.app_label, "client_id": push.context.client_id,
-        "ip_address": push.context.ip_address, "user_agent": push.context.user_agent,
+        "id": push.id,
+        "transaction": push.transaction_id,
+        "state": push.state.value,
+        "created_at": isoformat(push.created_at),
+        "expires_at": isoformat(push.expires_at),
+        "seconds_left": round(push.seconds_left(now), 1),
+        "number_challenge": push.is_number_challenge,
+        "options": list(push.options),
+        "app": push.context.app_label,
+        "client_id": push.context.client_id,
+        "ip_address": push.context.ip_address,
+        "user_agent": push.context.user_agent,
         "location": push.context.location,
     }
 
@@ -199,11 +214,14 @@ class ScenarioRejected(ControlError):
     """A scenario that does not validate: ``errors`` carries each problem with its line and field."""
 
     def __init__(self, error: scenario.ScenarioError) -> None:
-        super().__init__(f"the scenario is invalid ({len(error.problems)} problems, listed in errors)",
-                         [problem.as_dict() for problem in error.problems])
+        super().__init__(
+            f"the scenario is invalid ({len(error.problems)} problems, listed in errors)",
+            [problem.as_dict() for problem in error.problems],
+        )
 
 
 class ControlValidationError(ControlError):
     def __init__(self, error: ValidationError) -> None:
-        super().__init__("invalid body",
-                         [{"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"]} for e in error.errors()])
+        super().__init__(
+            "invalid body", [{"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"]} for e in error.errors()]
+        )

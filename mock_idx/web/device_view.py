@@ -21,24 +21,45 @@ from .control import push_json
 
 FAKE_ISSUER = "mock-idx FAKE"
 """Shown by a real authenticator app next to the code, so nobody mistakes the entry for a real account."""
-BROWSERS = (("Edg/", "Edge"), ("OPR/", "Opera"), ("Firefox/", "Firefox"), ("HeadlessChrome/", "Headless Chrome"),
-            ("Chrome/", "Chrome"), ("Version/", "Safari"), ("node", "Node.js"), ("Python-urllib/", "Python urllib"),
-            ("python-requests/", "Python requests"), ("aiohttp/", "Python aiohttp"), ("okta-auth-js/", "okta-auth-js"))
-SYSTEMS = (("Windows", "Windows"), ("Android", "Android"), ("iPhone", "iOS"), ("iPad", "iPadOS"),
-           ("Mac OS X", "macOS"), ("CrOS", "ChromeOS"), ("Linux", "Linux"))
+BROWSERS = (
+    ("Edg/", "Edge"),
+    ("OPR/", "Opera"),
+    ("Firefox/", "Firefox"),
+    ("HeadlessChrome/", "Headless Chrome"),
+    ("Chrome/", "Chrome"),
+    ("Version/", "Safari"),
+    ("node", "Node.js"),
+    ("Python-urllib/", "Python urllib"),
+    ("python-requests/", "Python requests"),
+    ("aiohttp/", "Python aiohttp"),
+    ("okta-auth-js/", "okta-auth-js"),
+)
+SYSTEMS = (
+    ("Windows", "Windows"),
+    ("Android", "Android"),
+    ("iPhone", "iOS"),
+    ("iPad", "iPadOS"),
+    ("Mac OS X", "macOS"),
+    ("CrOS", "ChromeOS"),
+    ("Linux", "Linux"),
+)
 
 
 def device_state(engine: Engine, user: User) -> dict[str, Any]:
     """Everything the device page shows, as its JSON state endpoint answers it. ``now`` is the fake's (virtual) time,
     so the page computes ages and time left as the fake sees them."""
     now = engine.now()
-    pushes = [{**push_json(push, now), "browser": describe_browser(push.context.user_agent)}
-              for push in engine.pending_pushes(user.login)]
+    pushes = [
+        {**push_json(push, now), "browser": describe_browser(push.context.user_agent)}
+        for push in engine.pending_pushes(user.login)
+    ]
     code = engine.totp_code(user.login) if has_totp(user) else None
     return {
-        "login": user.login, "name": user.display_name,
+        "login": user.login,
+        "name": user.display_name,
         "device": user.okta_verify.device_name if user.okta_verify else None,
-        "now": isoformat(now), "pushes": pushes,
+        "now": isoformat(now),
+        "pushes": pushes,
         "totp": {"code": code.code, "seconds_left": code.seconds_left} if code else None,
     }
 

@@ -81,8 +81,9 @@ def fault_response(request: web.Request, decision: FaultDecision) -> web.Respons
     if request.path.startswith(IDX_PATHS):
         return idx_json(request, Reply(status, render_messages_only(SERVER_ERROR_CODE, reason)))
     if request.path.startswith(OAUTH_PATHS):
-        return web.json_response({"error": OAUTH_SERVER_ERRORS.get(status, "server_error"),
-                                  "error_description": reason}, status=status)
+        return web.json_response(
+            {"error": OAUTH_SERVER_ERRORS.get(status, "server_error"), "error_description": reason}, status=status
+        )
     return _classic(status, SERVER_ERROR_CODE, reason)
 
 
@@ -92,8 +93,9 @@ def _rate_limited(request: web.Request) -> web.Response:
     else:
         response = _classic(429, *RATE_LIMITED)
     reset = int(request.app[ENGINE].now()) + RATE_LIMIT_WINDOW
-    response.headers.update({"X-Rate-Limit-Limit": str(RATE_LIMIT), "X-Rate-Limit-Remaining": "0",
-                             "X-Rate-Limit-Reset": str(reset)})
+    response.headers.update(
+        {"X-Rate-Limit-Limit": str(RATE_LIMIT), "X-Rate-Limit-Remaining": "0", "X-Rate-Limit-Reset": str(reset)}
+    )
     return response
 
 
@@ -132,9 +134,12 @@ async def _body(request: web.Request) -> dict[str, Any]:
 def _transaction(request: web.Request, body: dict[str, Any]) -> Transaction | None:
     engine = request.app[ENGINE]
     store, now = engine.store, engine.now()
-    for key, find in (("stateHandle", store.by_state_handle), ("stateToken", store.by_state_handle),
-                      ("interactionHandle", store.by_interaction_handle),
-                      ("interaction_code", store.by_interaction_code)):
+    for key, find in (
+        ("stateHandle", store.by_state_handle),
+        ("stateToken", store.by_state_handle),
+        ("interactionHandle", store.by_interaction_handle),
+        ("interaction_code", store.by_interaction_code),
+    ):
         handle = _text(body.get(key))
         if handle:
             return find(handle, now)

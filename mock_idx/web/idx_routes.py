@@ -43,8 +43,7 @@ async def challenge(request: web.Request) -> web.Response:
     authenticator_id = text(authenticator, "id")
     method = text(authenticator, "methodType", required=False)
     engine = request.app[ENGINE]
-    return idx_response(request, engine.choose_authenticator(transaction, authenticator_id, method,
-                                                             requester(request)))
+    return idx_response(request, engine.choose_authenticator(transaction, authenticator_id, method, requester(request)))
 
 
 async def poll(request: web.Request) -> web.Response:
@@ -83,5 +82,8 @@ def idx_response(request: web.Request, transaction: Transaction) -> web.Response
 def idx_json(request: web.Request, answer: Reply) -> web.Response:
     """IDX documents go out with Okta's ion content type exactly (no charset appended). orjson: encoding a document
     with the standard library cost more than the rest of a step."""
-    return web.Response(body=orjson.dumps(answer.document), status=answer.status,
-                        headers={"Content-Type": request.app[SETTINGS].idx_content_type})
+    return web.Response(
+        body=orjson.dumps(answer.document),
+        status=answer.status,
+        headers={"Content-Type": request.app[SETTINGS].idx_content_type},
+    )

@@ -41,7 +41,8 @@ async def cors(request: web.Request, handler: Handler) -> web.StreamResponse:
         response: web.StreamResponse = web.Response(status=204)
         response.headers["Access-Control-Allow-Methods"] = "GET, POST, PUT, DELETE, OPTIONS"
         response.headers["Access-Control-Allow-Headers"] = request.headers.get(
-            "Access-Control-Request-Headers", CORS_ALLOWED_HEADERS)
+            "Access-Control-Request-Headers", CORS_ALLOWED_HEADERS
+        )
         response.headers["Access-Control-Max-Age"] = "600"
     else:
         response = await handler(request)
@@ -67,10 +68,15 @@ async def journal(request: web.Request, handler: Handler) -> web.StreamResponse:
         if not request.path.startswith(UNJOURNALED):
             transaction = request.get(TRANSACTION)
             request.app[JOURNAL].record(
-                time=request.app[ENGINE].now(), method=request.method, path=request.path, status=status,
+                time=request.app[ENGINE].now(),
+                method=request.method,
+                path=request.path,
+                status=status,
                 transaction=transaction.id if transaction else None,
                 user=(transaction.login if transaction else None) or request.get(USER),
-                duration_ms=round((time.perf_counter() - started) * 1000, 2), note=request.get(NOTE, ""))
+                duration_ms=round((time.perf_counter() - started) * 1000, 2),
+                note=request.get(NOTE, ""),
+            )
 
 
 @web.middleware
@@ -81,8 +87,11 @@ async def control_auth(request: web.Request, handler: Handler) -> web.StreamResp
         header = request.headers.get("Authorization", "")
         given = header[7:] if header.startswith("Bearer ") else request.query.get("token", "")
         if not hmac.compare_digest(given.encode(), expected.encode()):
-            return web.json_response({"error": "unauthorized", "message": "a control token is required"},
-                                     status=401, headers={"WWW-Authenticate": "Bearer"})
+            return web.json_response(
+                {"error": "unauthorized", "message": "a control token is required"},
+                status=401,
+                headers={"WWW-Authenticate": "Bearer"},
+            )
     return await handler(request)
 
 
@@ -95,16 +104,19 @@ async def errors(request: web.Request, handler: Handler) -> web.StreamResponse:
     except OAuthError as error:
         # RFC 6749 5.2: a client that failed to authenticate gets 401 and a challenge; every other error is a 400.
         unauthenticated = error.error == "invalid_client"
-        return web.json_response({"error": error.error, "error_description": error.description},
-                                 status=401 if unauthenticated else 400,
-                                 headers={"WWW-Authenticate": "Basic"} if unauthenticated else None)
+        return web.json_response(
+            {"error": error.error, "error_description": error.description},
+            status=401 if unauthenticated else 400,
+            headers={"WWW-Authenticate": "Basic"} if unauthenticated else None,
+        )
     except NotFound as error:
         return web.json_response({"error": "not_found", "message": str(error)}, status=404)
     except PushAlreadyAnswered as error:
         return web.json_response({"error": "conflict", "message": str(error)}, status=409)
     except ControlError as error:
-        return web.json_response({"error": "invalid_request", "message": str(error), "errors": error.errors},
-                                 status=400)
+        return web.json_response(
+            {"error": "invalid_request", "message": str(error), "errors": error.errors}, status=400
+        )
     except web.HTTPException as error:
         if error.status < 400:
             raise
@@ -134,12 +146,19 @@ def _http_error_body(request: web.Request, error: web.HTTPException) -> web.Resp
         code = "invalid_token" if error.status == 401 else "invalid_request"
         return web.json_response({"error": code, "error_description": summary}, status=error.status)
     if path.startswith("/_mock/"):
-        return web.json_response({"error": summary.lower().replace(" ", "_"), "message": summary},
-                                 status=error.status)
+        return web.json_response({"error": summary.lower().replace(" ", "_"), "message": summary}, status=error.status)
     return classic_error(error.status, code, summary)
 
 
 def classic_error(status: int, code: str, summary: str, error_id: str | None = None) -> web.Response:
     """Okta's classic ``errorCode`` body, for requests outside IDX, OAuth and the control API."""
-    return web.json_response({"errorCode": code, "errorSummary": summary, "errorLink": code,
-                              "errorId": error_id or "oae" + code[-4:], "errorCauses": []}, status=status)
+    return web.json_response(
+        {
+            "errorCode": code,
+            "errorSummary": summary,
+            "errorLink": code,
+            "errorId": error_id or "oae" + code[-4:],
+            "errorCauses": [],
+        },
+        status=status,
+    )

@@ -43,42 +43,70 @@ def audience(request: web.Request) -> str:
 
 async def openid_configuration(request: web.Request) -> web.Response:
     endpoints = _endpoints(request)
-    return web.json_response({
-        "issuer": issuer(request),
-        "authorization_endpoint": f"{endpoints}/v1/authorize",
-        "token_endpoint": f"{endpoints}/v1/token",
-        "userinfo_endpoint": f"{endpoints}/v1/userinfo",
-        "jwks_uri": f"{endpoints}/v1/keys",
-        "introspection_endpoint": f"{endpoints}/v1/introspect",
-        "revocation_endpoint": f"{endpoints}/v1/revoke",
-        "end_session_endpoint": f"{endpoints}/v1/logout",
-        "response_types_supported": ["code"],
-        "response_modes_supported": ["query", "fragment", "form_post"],
-        "grant_types_supported": ["authorization_code", "refresh_token", "interaction_code"],
-        "subject_types_supported": ["public"],
-        "id_token_signing_alg_values_supported": ["RS256"],
-        "scopes_supported": ["openid", "profile", "email", "offline_access"],
-        "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
-        "claims_supported": ["iss", "sub", "aud", "iat", "exp", "auth_time", "amr", "nonce", "at_hash", "name",
-                             "preferred_username", "given_name", "family_name", "email", "email_verified"],
-        "code_challenge_methods_supported": ["S256"],
-        "request_parameter_supported": False,
-    })
+    return web.json_response(
+        {
+            "issuer": issuer(request),
+            "authorization_endpoint": f"{endpoints}/v1/authorize",
+            "token_endpoint": f"{endpoints}/v1/token",
+            "userinfo_endpoint": f"{endpoints}/v1/userinfo",
+            "jwks_uri": f"{endpoints}/v1/keys",
+            "introspection_endpoint": f"{endpoints}/v1/introspect",
+            "revocation_endpoint": f"{endpoints}/v1/revoke",
+            "end_session_endpoint": f"{endpoints}/v1/logout",
+            "response_types_supported": ["code"],
+            "response_modes_supported": ["query", "fragment", "form_post"],
+            "grant_types_supported": ["authorization_code", "refresh_token", "interaction_code"],
+            "subject_types_supported": ["public"],
+            "id_token_signing_alg_values_supported": ["RS256"],
+            "scopes_supported": ["openid", "profile", "email", "offline_access"],
+            "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
+            "claims_supported": [
+                "iss",
+                "sub",
+                "aud",
+                "iat",
+                "exp",
+                "auth_time",
+                "amr",
+                "nonce",
+                "at_hash",
+                "name",
+                "preferred_username",
+                "given_name",
+                "family_name",
+                "email",
+                "email_verified",
+            ],
+            "code_challenge_methods_supported": ["S256"],
+            "request_parameter_supported": False,
+        }
+    )
 
 
 async def keys(request: web.Request) -> web.Response:
     server_id(request)
-    return web.json_response({"keys": [request.app[ENGINE].key.public_jwk()]},
-                             headers={"Cache-Control": "max-age=3600"})
+    return web.json_response(
+        {"keys": [request.app[ENGINE].key.public_jwk()]}, headers={"Cache-Control": "max-age=3600"}
+    )
 
 
 async def interact(request: web.Request) -> web.Response:
     params = await oauth_form(request)
-    transaction = remember(request, request.app[ENGINE].interact(InteractRequest(
-        client_id=_client_id(request, params), redirect_uri=required_param(params, "redirect_uri"),
-        scope=params.get("scope", "openid"), code_challenge=params.get("code_challenge", ""),
-        code_challenge_method=params.get("code_challenge_method", ""), state=params.get("state", ""),
-        nonce=params.get("nonce"), authorization_server=server_id(request))))
+    transaction = remember(
+        request,
+        request.app[ENGINE].interact(
+            InteractRequest(
+                client_id=_client_id(request, params),
+                redirect_uri=required_param(params, "redirect_uri"),
+                scope=params.get("scope", "openid"),
+                code_challenge=params.get("code_challenge", ""),
+                code_challenge_method=params.get("code_challenge_method", ""),
+                state=params.get("state", ""),
+                nonce=params.get("nonce"),
+                authorization_server=server_id(request),
+            )
+        ),
+    )
     return web.json_response({"interaction_handle": transaction.interaction_handle})
 
 
@@ -88,11 +116,17 @@ async def token(request: web.Request) -> web.Response:
     grant_type = required_param(params, "grant_type")
     client_id = _client_id(request, params)
     if grant_type == "interaction_code":
-        redemption = engine.exchange_interaction_code(CodeExchange(
-            client_id=client_id, redirect_uri=required_param(params, "redirect_uri"),
-            interaction_code=required_param(params, "interaction_code"),
-            code_verifier=required_param(params, "code_verifier"), authorization_server=server_id(request),
-            issuer=issuer(request), audience=audience(request)))
+        redemption = engine.exchange_interaction_code(
+            CodeExchange(
+                client_id=client_id,
+                redirect_uri=required_param(params, "redirect_uri"),
+                interaction_code=required_param(params, "interaction_code"),
+                code_verifier=required_param(params, "code_verifier"),
+                authorization_server=server_id(request),
+                issuer=issuer(request),
+                audience=audience(request),
+            )
+        )
         remember(request, redemption.transaction)
         tokens = redemption.tokens
     elif grant_type == "refresh_token":
@@ -108,8 +142,11 @@ async def userinfo(request: web.Request) -> web.Response:
     claims = engine.tokens.active_claims(header[7:]) if header.startswith("Bearer ") else None
     user = engine.directory.get(claims["sub"]) if claims and "cid" in claims else None
     if user is None:
-        raise web.HTTPUnauthorized(headers={"WWW-Authenticate": 'Bearer error="invalid_token", '
-                                                                'error_description="The access token is invalid."'})
+        raise web.HTTPUnauthorized(
+            headers={
+                "WWW-Authenticate": 'Bearer error="invalid_token", error_description="The access token is invalid."'
+            }
+        )
     request[USER] = user.login
     return web.json_response({"sub": user.id, **profile_claims(user, tuple(claims["scp"]))})
 
@@ -125,16 +162,32 @@ async def introspect(request: web.Request) -> web.Response:
 def _introspection(engine: Engine, token_value: str) -> dict[str, Any]:
     claims = engine.tokens.active_claims(token_value)
     if claims is not None:
-        return {"active": True, "token_type": "Bearer", "scope": " ".join(claims.get("scp", [])),
-                "client_id": claims.get("cid", claims.get("aud")), "username": claims.get("sub") if "cid" in claims
-                else claims.get("preferred_username"), "exp": claims["exp"], "iat": claims["iat"],
-                "sub": claims["sub"], "aud": claims["aud"], "iss": claims["iss"], "jti": claims.get("jti"),
-                "uid": claims.get("uid")}
+        return {
+            "active": True,
+            "token_type": "Bearer",
+            "scope": " ".join(claims.get("scp", [])),
+            "client_id": claims.get("cid", claims.get("aud")),
+            "username": claims.get("sub") if "cid" in claims else claims.get("preferred_username"),
+            "exp": claims["exp"],
+            "iat": claims["iat"],
+            "sub": claims["sub"],
+            "aud": claims["aud"],
+            "iss": claims["iss"],
+            "jti": claims.get("jti"),
+            "uid": claims.get("uid"),
+        }
     grant = engine.tokens.refresh_grant(token_value)
     if grant is not None:
-        return {"active": True, "token_type": "refresh_token", "scope": " ".join(grant.scopes),
-                "client_id": grant.client_id, "username": grant.user.login, "sub": grant.user.login,
-                "uid": grant.user.id, "iss": grant.issuer}
+        return {
+            "active": True,
+            "token_type": "refresh_token",
+            "scope": " ".join(grant.scopes),
+            "client_id": grant.client_id,
+            "username": grant.user.login,
+            "sub": grant.user.login,
+            "uid": grant.user.id,
+            "iss": grant.issuer,
+        }
     return {"active": False}
 
 

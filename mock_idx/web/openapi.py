@@ -20,13 +20,15 @@ OPENAPI_FILE = Path(__file__).resolve().parent.parent / "schema" / "control-open
 MODELS = (UserBody, FaultSpec, Scenario)
 VALIDATORS: dict[str, dict[str, Any]] = {
     "FaultSpec": {
-        "properties": {"status": {"anyOf": [{"const": 429}, {"type": "integer", "minimum": 500, "maximum": 599},
-                                            {"type": "null"}]}},
-        "anyOf": [{"required": ["status"], "properties": {"status": {"type": "integer"}}},
-                  {"required": ["drop"], "properties": {"drop": {"const": True}}},
-                  {"required": ["delay_ms"], "properties": {"delay_ms": {"minimum": 1}}}],
-        "not": {"required": ["drop", "status"],
-                "properties": {"drop": {"const": True}, "status": {"type": "integer"}}},
+        "properties": {
+            "status": {"anyOf": [{"const": 429}, {"type": "integer", "minimum": 500, "maximum": 599}, {"type": "null"}]}
+        },
+        "anyOf": [
+            {"required": ["status"], "properties": {"status": {"type": "integer"}}},
+            {"required": ["drop"], "properties": {"drop": {"const": True}}},
+            {"required": ["delay_ms"], "properties": {"delay_ms": {"minimum": 1}}},
+        ],
+        "not": {"required": ["drop", "status"], "properties": {"drop": {"const": True}, "status": {"type": "integer"}}},
     },
 }
 """What the models' validators check beyond their fields, which pydantic cannot put in a JSON Schema: a fault rule
@@ -51,8 +53,9 @@ def model_schemas() -> dict[str, Any]:
 
 def _merged(schema: dict[str, Any], rules: dict[str, Any]) -> dict[str, Any]:
     merged = {**schema, **{k: v for k, v in rules.items() if k != "properties"}}
-    merged["properties"] = {name: {**field, **rules.get("properties", {}).get(name, {})}
-                            for name, field in schema["properties"].items()}
+    merged["properties"] = {
+        name: {**field, **rules.get("properties", {}).get(name, {})} for name, field in schema["properties"].items()
+    }
     return merged
 
 

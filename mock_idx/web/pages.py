@@ -32,9 +32,13 @@ async def device_page(request: web.Request) -> web.Response:
     user = request.app[ENGINE].directory.get(login)
     if user is None:
         return _devices(request, message=f"There is no user {login} in this scenario.", status=404)
-    context = {**_common(request), "state": device_state(request.app[ENGINE], user),
-               "state_url": _link(request, f"{device_path(user.login)}/state"),
-               "api_base": f"/_mock/v1/users/{quote(user.login)}", "has_okta_verify": user.okta_verify is not None}
+    context = {
+        **_common(request),
+        "state": device_state(request.app[ENGINE], user),
+        "state_url": _link(request, f"{device_path(user.login)}/state"),
+        "api_base": f"/_mock/v1/users/{quote(user.login)}",
+        "has_okta_verify": user.okta_verify is not None,
+    }
     if has_totp(user):
         uri = totp_uri(user)
         context.update(totp_uri=uri, totp_qr=qr_svg(uri))
@@ -46,25 +50,38 @@ async def device_state_json(request: web.Request) -> web.Response:
     """What the page polls twice a second: the pending pushes (as data and as the page's markup) and the code."""
     engine = request.app[ENGINE]
     state = device_state(engine, engine.user(request.match_info["login"]))
-    return web.json_response({**state, "pushes_html": _pushes_html(request, state)},
-                             headers={"Cache-Control": "no-store"})
+    return web.json_response(
+        {**state, "pushes_html": _pushes_html(request, state)}, headers={"Cache-Control": "no-store"}
+    )
 
 
 async def journal_page(request: web.Request) -> web.Response:
     """Every sign-in as a timeline, so a failed CI run can be read at a glance."""
     user = request.query.get("user") or None
     timelines = request.app[JOURNAL].by_transaction(user=user)
-    context = {**_common(request), "user": user or "", "refresh": _refresh(request),
-               "timelines": [_timeline(key, entries) for key, entries in timelines.items()],
-               "total": sum(len(entries) for entries in timelines.values())}
+    context = {
+        **_common(request),
+        "user": user or "",
+        "refresh": _refresh(request),
+        "timelines": [_timeline(key, entries) for key, entries in timelines.items()],
+        "total": sum(len(entries) for entries in timelines.values()),
+    }
     return aiohttp_jinja2.render_template("journal.html", request, context)
 
 
 def _devices(request: web.Request, message: str, status: int = 200) -> web.Response:
-    users = [{"login": u.login, "name": u.display_name, "href": _link(request, device_path(u.login)),
-              "okta_verify": u.okta_verify is not None} for u in request.app[ENGINE].directory]
-    response = aiohttp_jinja2.render_template("devices.html", request,
-                                              {**_common(request), "users": users, "message": message})
+    users = [
+        {
+            "login": u.login,
+            "name": u.display_name,
+            "href": _link(request, device_path(u.login)),
+            "okta_verify": u.okta_verify is not None,
+        }
+        for u in request.app[ENGINE].directory
+    ]
+    response = aiohttp_jinja2.render_template(
+        "devices.html", request, {**_common(request), "users": users, "message": message}
+    )
     response.set_status(status)
     return response
 
@@ -76,10 +93,26 @@ def _pushes_html(request: web.Request, state: dict[str, Any]) -> str:
 def _timeline(key: str, entries: list[JournalEntry]) -> dict[str, Any]:
     start = entries[0].time
     users = sorted({e.user for e in entries if e.user})
-    return {"transaction": key, "users": users, "started": isoformat(start),
-            "rows": [{"offset": f"+{e.time - start:.3f} s", "method": e.method, "path": e.path, "status": e.status,
-                      "status_class": _status_class(e.status), "faulted": bool(e.note), "user": e.user or "",
-                      "duration_ms": e.duration_ms, "note": e.note, "time": isoformat(e.time)} for e in entries]}
+    return {
+        "transaction": key,
+        "users": users,
+        "started": isoformat(start),
+        "rows": [
+            {
+                "offset": f"+{e.time - start:.3f} s",
+                "method": e.method,
+                "path": e.path,
+                "status": e.status,
+                "status_class": _status_class(e.status),
+                "faulted": bool(e.note),
+                "user": e.user or "",
+                "duration_ms": e.duration_ms,
+                "note": e.note,
+                "time": isoformat(e.time),
+            }
+            for e in entries
+        ],
+    }
 
 
 def _status_class(status: int) -> str:

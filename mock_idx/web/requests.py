@@ -24,8 +24,9 @@ def base_url(request: web.Request) -> str:
 
 def site(request: web.Request) -> Site:
     engine = request.app[ENGINE]
-    return Site(base_url=base_url(request), authenticators=engine.authenticators,
-                poll_refresh_ms=engine.policy.poll_refresh_ms)
+    return Site(
+        base_url=base_url(request), authenticators=engine.authenticators, poll_refresh_ms=engine.policy.poll_refresh_ms
+    )
 
 
 def requester(request: web.Request) -> Requester:

@@ -145,15 +145,17 @@ class IdxClient:
 
     async def _introspect(self, context: IdxContext) -> IdxDocument:
         url = f"{self.config.idx_base}/idp/idx/introspect"
-        reply = await self._transport.post_json(url, {"interactionHandle": context.interaction_handle},
-                                                content_type=ION_JSON)
+        reply = await self._transport.post_json(
+            url, {"interactionHandle": context.interaction_handle}, content_type=ION_JSON
+        )
         return _document(reply.body, url, reply.status)
 
     async def _submit(self, form: Remediation, values: Mapping[str, Any]) -> IdxDocument:
         if not form.href:
             raise IdxProtocolError(f"remediation {form.name!r} has no href")
-        reply = await self._transport.post_json(form.href, form.body(values), method=form.method,
-                                                accept=form.accepts or ION_JSON)
+        reply = await self._transport.post_json(
+            form.href, form.body(values), method=form.method, accept=form.accepts or ION_JSON
+        )
         return _document(reply.body, form.href, reply.status)
 
     async def _submit_method(self, doc: IdxDocument, method_type: str) -> IdxDocument:
@@ -178,8 +180,9 @@ class IdxClient:
         if status_of(doc) is not Status.Success or doc.success is None:
             return describe(doc, context)
         tokens = await self._oauth.exchange(doc.success, context.code_verifier)
-        return AuthResponse(status=Status.Success, context=None, messages=doc.messages,
-                            tokens=await self._token_set(tokens, context))
+        return AuthResponse(
+            status=Status.Success, context=None, messages=doc.messages, tokens=await self._token_set(tokens, context)
+        )
 
     async def _token_set(self, tokens: Mapping[str, Any], context: IdxContext) -> TokenSet:
         access_token, id_token = tokens.get("access_token"), tokens.get("id_token")
@@ -187,10 +190,15 @@ class IdxClient:
             raise IdxProtocolError("token response lacks access_token or id_token")
         claims = await self._verifier.verify(id_token, nonce=context.nonce, access_token=access_token)
         expires_in = tokens.get("expires_in")
-        return TokenSet(access_token=access_token, id_token=id_token, claims=claims,
-                        token_type=str(tokens.get("token_type", "Bearer")),
-                        expires_in=int(expires_in) if isinstance(expires_in, (int, float)) else None,
-                        scope=tokens.get("scope"), refresh_token=tokens.get("refresh_token"))
+        return TokenSet(
+            access_token=access_token,
+            id_token=id_token,
+            claims=claims,
+            token_type=str(tokens.get("token_type", "Bearer")),
+            expires_in=int(expires_in) if isinstance(expires_in, (int, float)) else None,
+            scope=tokens.get("scope"),
+            refresh_token=tokens.get("refresh_token"),
+        )
 
     @staticmethod
     def _require(doc: IdxDocument, name: str) -> Remediation:
@@ -203,9 +211,12 @@ class IdxClient:
     @staticmethod
     def _slow_down(context: IdxContext, refresh: int | None, exc: IdxTransientError) -> AuthResponse:
         """Keep polling after a transient failure, at the server's hinted pace or twice the usual interval."""
-        return AuthResponse(status=Status.AwaitingChallengeAuthenticatorPollResponse, context=context,
-                            backoff=True,
-                            refresh_ms=exc.retry_after_ms or 2 * (refresh or DEFAULT_POLL_REFRESH_MS))
+        return AuthResponse(
+            status=Status.AwaitingChallengeAuthenticatorPollResponse,
+            context=context,
+            backoff=True,
+            refresh_ms=exc.retry_after_ms or 2 * (refresh or DEFAULT_POLL_REFRESH_MS),
+        )
 
 
 def _document(body: dict[str, Any] | None, url: str, status: int) -> IdxDocument:

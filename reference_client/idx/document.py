@@ -191,8 +191,11 @@ def _parse_form(item: Mapping[str, Any], raw: Mapping[str, Any]) -> Remediation:
 
 
 def _parse_fields(items: Any, raw: Mapping[str, Any], prefix: str) -> tuple[Field, ...]:
-    return tuple(_parse_field(item, raw, prefix) for item in items if isinstance(item, Mapping)) \
-        if isinstance(items, list) else ()
+    return (
+        tuple(_parse_field(item, raw, prefix) for item in items if isinstance(item, Mapping))
+        if isinstance(items, list)
+        else ()
+    )
 
 
 def _parse_field(item: Mapping[str, Any], raw: Mapping[str, Any], prefix: str) -> Field:

@@ -73,8 +73,9 @@ def authenticator_options(doc: IdxDocument) -> tuple[AuthenticatorOption, ...]:
     return tuple(_authenticator_option(o) for o in _options(form, "authenticator")) if form else ()
 
 
-def find_authenticator_option(doc: IdxDocument, *, authenticator_id: str | None = None,
-                              key: str | None = None) -> Option | None:
+def find_authenticator_option(
+    doc: IdxDocument, *, authenticator_id: str | None = None, key: str | None = None
+) -> Option | None:
     """The `select-authenticator-authenticate` option with this id (its form's `id`) or authenticator key."""
     form = doc.remediation("select-authenticator-authenticate")
     for option in _options(form, "authenticator"):
@@ -131,8 +132,9 @@ def _authenticator_option(option: Option) -> AuthenticatorOption:
     target = _option_target(option)
     key = target.get("key")
     label = option.label or target.get("displayName") or _KNOWN_AUTHENTICATOR_NAMES.get(key or "", key or "")
-    return AuthenticatorOption(id=_option_id(option) or "", label=label, key=key,
-                               methods=_methods(option.form_field("methodType")))
+    return AuthenticatorOption(
+        id=_option_id(option) or "", label=label, key=key, methods=_methods(option.form_field("methodType"))
+    )
 
 
 def _methods(method_field: Field | None) -> tuple[MethodOption, ...]:
@@ -148,8 +150,9 @@ def _current_authenticator(current: Mapping[str, Any]) -> AuthenticatorOption | 
     if not current.get("id"):
         return None
     methods = tuple(MethodOption(m["type"], m["type"]) for m in current.get("methods") or () if "type" in m)
-    return AuthenticatorOption(id=current["id"], label=current.get("displayName") or "", key=current.get("key"),
-                               methods=methods)
+    return AuthenticatorOption(
+        id=current["id"], label=current.get("displayName") or "", key=current.get("key"), methods=methods
+    )
 
 
 def _correct_answer(current: Mapping[str, Any]) -> str | None:

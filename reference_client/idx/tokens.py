@@ -39,8 +39,12 @@ class IdTokenVerifier:
         discovery = await self._oauth.discovery()
         try:
             claims = jwt.decode(
-                id_token, key, algorithms=["RS256"], audience=self._config.client_id,
-                issuer=discovery["issuer"], leeway=self._config.clock_skew_seconds,
+                id_token,
+                key,
+                algorithms=["RS256"],
+                audience=self._config.client_id,
+                issuer=discovery["issuer"],
+                leeway=self._config.clock_skew_seconds,
                 options={"require": REQUIRED_CLAIMS},
             )
         except jwt.PyJWTError as exc:

@@ -41,8 +41,15 @@ class Transport:
     def __init__(self, session: aiohttp.ClientSession) -> None:
         self._session = session
 
-    async def post_json(self, url: str, body: Mapping[str, Any], *, method: str = "POST",
-                        accept: str = ION_JSON, content_type: str = "application/json") -> Reply:
+    async def post_json(
+        self,
+        url: str,
+        body: Mapping[str, Any],
+        *,
+        method: str = "POST",
+        accept: str = ION_JSON,
+        content_type: str = "application/json",
+    ) -> Reply:
         """Send an IDX request (introspect or a form): JSON body, Accept copied from the remediation's `accepts`."""
         headers = {"Accept": accept, "Content-Type": content_type}
         return await self._send(method, url, headers=headers, data=json.dumps(body))
@@ -91,4 +98,3 @@ def _json_object(text: str) -> dict[str, Any] | None:
     except ValueError:
         return None
     return value if isinstance(value, dict) else None
-

@@ -75,8 +75,9 @@ async def logout(request: web.Request) -> web.Response:
     raise web.HTTPFound(HOME)
 
 
-async def render_login(request: web.Request, username: str = "", errors: list[str] | None = None,
-                       status: int = 200) -> web.Response:
+async def render_login(
+    request: web.Request, username: str = "", errors: list[str] | None = None, status: int = 200
+) -> web.Response:
     return await render("login.html", request, {"username": username, "errors": errors or []}, status=status)
 
 

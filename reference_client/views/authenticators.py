@@ -11,8 +11,10 @@ from ..navigation import SELECT_AUTHENTICATOR
 routes = web.RouteTableDef()
 
 ChoicePage(
-    path=SELECT_AUTHENTICATOR, template="select_authenticator.html",
-    field="authenticator_id", missing="Select an authenticator.",
+    path=SELECT_AUTHENTICATOR,
+    template="select_authenticator.html",
+    field="authenticator_id",
+    missing="Select an authenticator.",
     choices=lambda response: [(a.id, a.label) for a in response.authenticators],
     choose=IdxClient.select_authenticator,
 ).register(routes)

@@ -45,8 +45,10 @@ def _is(status: Status) -> Callable[[AuthResponse], bool]:
 # -- method choice ---------------------------------------------------------------------------------------------
 
 ChoicePage(
-    path=SELECT_METHOD, template="select_method.html",
-    field="method_type", missing="Select a security method.",
+    path=SELECT_METHOD,
+    template="select_method.html",
+    field="method_type",
+    missing="Select a security method.",
     choices=lambda response: [(m.value, m.label) for m in response.method_types],
     choose=IdxClient.select_method,
 ).register(routes)
@@ -54,12 +56,15 @@ ChoicePage(
 
 # -- push ------------------------------------------------------------------------------------------------------
 
+
 @routes.get(PUSH_SENT)
 async def push_sent(request: web.Request) -> web.Response:
     response = await current_step(request, _is(Status.AwaitingChallengeAuthenticatorPollResponse))
-    return await render("push_sent.html", request, {"correct_answer": response.correct_answer,
-                                                    "refresh_ms": response.poll_refresh_ms,
-                                                    "poll_url": CHALLENGE_POLL})
+    return await render(
+        "push_sent.html",
+        request,
+        {"correct_answer": response.correct_answer, "refresh_ms": response.poll_refresh_ms, "poll_url": CHALLENGE_POLL},
+    )
 
 
 @routes.get(CHALLENGE_POLL)
@@ -104,6 +109,7 @@ async def push_expired(request: web.Request) -> web.Response:
 
 # -- code entry ------------------------------------------------------------------------------------------------
 
+
 @routes.get(ENTER_CODE)
 async def enter_code_page(request: web.Request) -> web.Response:
     await current_step(request, _is(Status.AwaitingAuthenticatorVerification))
@@ -122,8 +128,7 @@ async def enter_code(request: web.Request) -> web.Response:
     raise web.HTTPFound(await settle(request, response))
 
 
-async def _render_enter_code(request: web.Request, errors: list[str] | None = None,
-                             status: int = 200) -> web.Response:
+async def _render_enter_code(request: web.Request, errors: list[str] | None = None, status: int = 200) -> web.Response:
     return await render("enter_code.html", request, {"errors": errors or []}, status=status)
 
 

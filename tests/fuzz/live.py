@@ -39,26 +39,49 @@ def sign_in(base: str, http: requests.Session) -> dict:
     """A fresh user signs in with an Okta Verify push that their phone approves, interact to tokens: proof that the
     server is still whole."""
     login = f"after-fuzz-{secrets.token_hex(4)}@example.com"
-    http.put(f"{base}/_mock/v1/users/{login}", json={
-        "password": PASSWORD, "authenticators": {"okta_verify": {"push": {"outcome": "approve"}}}}).raise_for_status()
+    http.put(
+        f"{base}/_mock/v1/users/{login}",
+        json={"password": PASSWORD, "authenticators": {"okta_verify": {"push": {"outcome": "approve"}}}},
+    ).raise_for_status()
     verifier = secrets.token_urlsafe(32)
     challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
-    interact = http.post(f"{base}/oauth2/default/v1/interact", data={
-        "client_id": "fuzz", "redirect_uri": REDIRECT_URI, "scope": "openid", "code_challenge": challenge,
-        "code_challenge_method": "S256"})
+    interact = http.post(
+        f"{base}/oauth2/default/v1/interact",
+        data={
+            "client_id": "fuzz",
+            "redirect_uri": REDIRECT_URI,
+            "scope": "openid",
+            "code_challenge": challenge,
+            "code_challenge_method": "S256",
+        },
+    )
     assert interact.status_code == 200, interact.text
     state = _step(http, f"{base}/idp/idx/introspect", {"interactionHandle": interact.json()["interaction_handle"]})
-    state = _step(http, f"{base}/idp/idx/identify", {"identifier": login, "credentials": {"passcode": PASSWORD},
-                                                     "stateHandle": state["stateHandle"]})
+    state = _step(
+        http,
+        f"{base}/idp/idx/identify",
+        {"identifier": login, "credentials": {"passcode": PASSWORD}, "stateHandle": state["stateHandle"]},
+    )
     okta_verify = state["authenticators"]["value"][0]["id"]
-    state = _step(http, f"{base}/idp/idx/challenge", {"authenticator": {"id": okta_verify, "methodType": "push"},
-                                                      "stateHandle": state["stateHandle"]})
+    state = _step(
+        http,
+        f"{base}/idp/idx/challenge",
+        {"authenticator": {"id": okta_verify, "methodType": "push"}, "stateHandle": state["stateHandle"]},
+    )
     state = _step(http, f"{base}/idp/idx/authenticators/poll", {"stateHandle": state["stateHandle"]})
-    interaction_code = next(v["value"] for v in state["successWithInteractionCode"]["value"]
-                            if v["name"] == "interaction_code")
-    tokens = http.post(f"{base}/oauth2/default/v1/token", data={
-        "grant_type": "interaction_code", "client_id": "fuzz", "redirect_uri": REDIRECT_URI,
-        "interaction_code": interaction_code, "code_verifier": verifier})
+    interaction_code = next(
+        v["value"] for v in state["successWithInteractionCode"]["value"] if v["name"] == "interaction_code"
+    )
+    tokens = http.post(
+        f"{base}/oauth2/default/v1/token",
+        data={
+            "grant_type": "interaction_code",
+            "client_id": "fuzz",
+            "redirect_uri": REDIRECT_URI,
+            "interaction_code": interaction_code,
+            "code_verifier": verifier,
+        },
+    )
     assert tokens.status_code == 200, tokens.text
     return tokens.json()
 

@@ -55,8 +55,10 @@ def no_traceback(ctx, response, case) -> None:
     assert not any(leak in response.text for leak in LEAKS), response.text[:500]
 
 
-SETTINGS = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much,
-                                                        HealthCheck.function_scoped_fixture])
+SETTINGS = settings(
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.function_scoped_fixture],
+)
 
 
 @schema.exclude(method="PUT", path="/scenario").parametrize()
@@ -75,8 +77,11 @@ def test_scenarios_are_applied_or_refused_as_described(case, server: MockIdxServ
 def _call_and_check(case, server: MockIdxServer, http: requests.Session) -> None:
     try:
         response = case.call(base_url=f"{server.url}/_mock/v1")
-        case.validate_response(response, excluded_checks=_excluded(case.operation.label),
-                               additional_checks=[no_server_error_unless_injected, no_traceback])
+        case.validate_response(
+            response,
+            excluded_checks=_excluded(case.operation.label),
+            additional_checks=[no_server_error_unless_injected, no_traceback],
+        )
     finally:
         http.delete(f"{server.url}/_mock/v1/faults").raise_for_status()
 
@@ -96,8 +101,7 @@ def test_the_server_serves_the_shipped_description(server: MockIdxServer, http: 
     assert served.json() == json.loads(OPENAPI_FILE.read_text(encoding="utf-8"))
 
 
-def test_a_normal_sign_in_still_works_after_the_control_api_was_fuzzed(server: MockIdxServer,
-                                                                        http: requests.Session):
+def test_a_normal_sign_in_still_works_after_the_control_api_was_fuzzed(server: MockIdxServer, http: requests.Session):
     assert http.post(f"{server.url}/_mock/v1/reset").status_code == 200
     assert "id_token" in sign_in(server.url, http)
 
@@ -111,9 +115,15 @@ def test_the_description_holds_the_models_current_schemas():
 
 
 def test_every_control_route_is_described(server: MockIdxServer):
-    described = {(method.upper(), "/_mock/v1" + path) for path, item in _description()["paths"].items()
-                 for method in item if method != "parameters"}
-    routes = {(route.method, route.resource.canonical) for route in server.app.router.routes()
-              if route.resource is not None and route.resource.canonical.startswith("/_mock/v1/")
-              and route.method != "HEAD"}
+    described = {
+        (method.upper(), "/_mock/v1" + path)
+        for path, item in _description()["paths"].items()
+        for method in item
+        if method != "parameters"
+    }
+    routes = {
+        (route.method, route.resource.canonical)
+        for route in server.app.router.routes()
+        if route.resource is not None and route.resource.canonical.startswith("/_mock/v1/") and route.method != "HEAD"
+    }
     assert routes == described

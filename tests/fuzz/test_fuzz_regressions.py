@@ -17,27 +17,40 @@ def deep(depth: int = 30_000) -> bytes:
     return body
 
 
-@pytest.mark.parametrize("path", ["/idp/idx/introspect", "/idp/idx/identify", "/_mock/v1/clock/advance",
-                                  "/_mock/v1/users/someone@example.com/push/approve"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/idp/idx/introspect",
+        "/idp/idx/identify",
+        "/_mock/v1/clock/advance",
+        "/_mock/v1/users/someone@example.com/push/approve",
+    ],
+)
 def test_deeply_nested_json_is_a_400_not_a_500(server: MockIdxServer, http: requests.Session, path: str):
     response = http.post(server.url + path, data=deep(), headers={"Content-Type": "application/json"})
     assert response.status_code == 400, response.text
 
 
 def test_a_form_in_an_unknown_charset_is_a_400_not_a_500(server: MockIdxServer, http: requests.Session):
-    response = http.post(f"{server.url}/oauth2/default/v1/token", data=b"grant_type=x",
-                         headers={"Content-Type": "application/x-www-form-urlencoded; charset=bogus"})
+    response = http.post(
+        f"{server.url}/oauth2/default/v1/token",
+        data=b"grant_type=x",
+        headers={"Content-Type": "application/x-www-form-urlencoded; charset=bogus"},
+    )
     assert response.status_code == 400 and response.json()["error"] == "invalid_request", response.text
 
 
 def test_basic_credentials_that_are_not_ascii_are_a_401_not_a_500(server: MockIdxServer, http: requests.Session):
-    response = http.post(f"{server.url}/oauth2/default/v1/interact", data={"redirect_uri": "http://a/cb"},
-                         headers={"Authorization": "Basic \xe9t\xe9"})
+    response = http.post(
+        f"{server.url}/oauth2/default/v1/interact",
+        data={"redirect_uri": "http://a/cb"},
+        headers={"Authorization": "Basic \xe9t\xe9"},
+    )
     assert response.status_code == 401 and response.json()["error"] == "invalid_client", response.text
 
 
-
 def test_a_scenario_nested_too_deeply_is_refused_with_a_400(server: MockIdxServer, http: requests.Session):
-    response = http.put(f"{server.url}/_mock/v1/scenario", data=deep(20_000),
-                        headers={"Content-Type": "application/yaml"})
+    response = http.put(
+        f"{server.url}/_mock/v1/scenario", data=deep(20_000), headers={"Content-Type": "application/yaml"}
+    )
     assert response.status_code == 400, response.text

@@ -13,8 +13,16 @@ from strategies import IDX_KEYS, content_types, json_values, objects_with, raw_b
 
 from mock_idx.testing import MockIdxServer
 
-IDX_PATHS = ("introspect", "identify", "challenge", "challenge/answer", "challenge/resend", "challenge/poll",
-             "authenticators/poll", "cancel")
+IDX_PATHS = (
+    "introspect",
+    "identify",
+    "challenge",
+    "challenge/answer",
+    "challenge/resend",
+    "challenge/poll",
+    "authenticators/poll",
+    "cancel",
+)
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
 paths = st.sampled_from(IDX_PATHS)
 
@@ -33,8 +41,11 @@ def test_the_right_keys_with_the_wrong_values_are_refused(server: MockIdxServer,
     @FUZZ
     @given(path=paths, body=objects_with(IDX_KEYS))
     def fuzz(path: str, body: dict) -> None:
-        assert_sound(http.post(f"{server.url}/idp/idx/{path}", data=json.dumps(body),
-                               headers={"Content-Type": "application/json"}))
+        assert_sound(
+            http.post(
+                f"{server.url}/idp/idx/{path}", data=json.dumps(body), headers={"Content-Type": "application/json"}
+            )
+        )
 
     fuzz()
     sign_in(server.url, http)
@@ -45,15 +56,19 @@ def test_steps_replayed_or_mistyped_on_a_live_sign_in_never_break_it(server: Moc
     the transaction still answers introspect and can still be cancelled cleanly."""
     state = _waiting_for_push(server, http)
     handles = st.sampled_from([state["stateHandle"], state["stateHandle"] + "x", state["stateHandle"][:-1]])
-    step_bodies = st.fixed_dictionaries({"stateHandle": handles}, optional={
-        key: json_values for key in ("identifier", "credentials", "authenticator")})
+    step_bodies = st.fixed_dictionaries(
+        {"stateHandle": handles}, optional={key: json_values for key in ("identifier", "credentials", "authenticator")}
+    )
 
     @FUZZ
     @given(path=paths, body=step_bodies, repeat=st.integers(1, 3))
     def fuzz(path: str, body: dict, repeat: int) -> None:
         for _ in range(repeat):
-            assert_sound(http.post(f"{server.url}/idp/idx/{path}", data=json.dumps(body),
-                                   headers={"Content-Type": "application/json"}))
+            assert_sound(
+                http.post(
+                    f"{server.url}/idp/idx/{path}", data=json.dumps(body), headers={"Content-Type": "application/json"}
+                )
+            )
 
     fuzz()
     sign_in(server.url, http)
@@ -62,13 +77,28 @@ def test_steps_replayed_or_mistyped_on_a_live_sign_in_never_break_it(server: Moc
 def _waiting_for_push(server: MockIdxServer, http: requests.Session) -> dict:
     from live import REDIRECT_URI
 
-    interact = http.post(f"{server.url}/oauth2/default/v1/interact", data={
-        "client_id": "fuzz", "redirect_uri": REDIRECT_URI, "code_challenge": "c" * 43, "code_challenge_method": "S256"})
-    state = http.post(f"{server.url}/idp/idx/introspect",
-                      json={"interactionHandle": interact.json()["interaction_handle"]}).json()
-    state = http.post(f"{server.url}/idp/idx/identify", json={
-        "identifier": "demo@example.com", "credentials": {"passcode": "demo1234"},
-        "stateHandle": state["stateHandle"]}).json()
+    interact = http.post(
+        f"{server.url}/oauth2/default/v1/interact",
+        data={
+            "client_id": "fuzz",
+            "redirect_uri": REDIRECT_URI,
+            "code_challenge": "c" * 43,
+            "code_challenge_method": "S256",
+        },
+    )
+    state = http.post(
+        f"{server.url}/idp/idx/introspect", json={"interactionHandle": interact.json()["interaction_handle"]}
+    ).json()
+    state = http.post(
+        f"{server.url}/idp/idx/identify",
+        json={
+            "identifier": "demo@example.com",
+            "credentials": {"passcode": "demo1234"},
+            "stateHandle": state["stateHandle"],
+        },
+    ).json()
     okta_verify = state["authenticators"]["value"][0]["id"]
-    return http.post(f"{server.url}/idp/idx/challenge", json={
-        "authenticator": {"id": okta_verify, "methodType": "push"}, "stateHandle": state["stateHandle"]}).json()
+    return http.post(
+        f"{server.url}/idp/idx/challenge",
+        json={"authenticator": {"id": okta_verify, "methodType": "push"}, "stateHandle": state["stateHandle"]},
+    ).json()

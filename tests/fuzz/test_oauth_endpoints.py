@@ -17,17 +17,47 @@ from mock_idx.testing import MockIdxServer
 
 SERVERS = ("/oauth2/default", "/oauth2", "/oauth2/aus%00x", "/oauth2/" + "a" * 300)
 FORM_ENDPOINTS = ("interact", "token", "introspect", "revoke", "userinfo")
-FORM_KEYS = ("client_id", "client_secret", "redirect_uri", "scope", "state", "nonce", "code_challenge",
-             "code_challenge_method", "grant_type", "interaction_code", "code_verifier", "refresh_token", "token",
-             "token_type_hint")
-FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data; boundary=xyz", "application/json",
-              "text/plain", "")
+FORM_KEYS = (
+    "client_id",
+    "client_secret",
+    "redirect_uri",
+    "scope",
+    "state",
+    "nonce",
+    "code_challenge",
+    "code_challenge_method",
+    "grant_type",
+    "interaction_code",
+    "code_verifier",
+    "refresh_token",
+    "token",
+    "token_type_hint",
+)
+FORM_TYPES = (
+    "application/x-www-form-urlencoded",
+    "multipart/form-data; boundary=xyz",
+    "application/json",
+    "text/plain",
+    "",
+)
 MAX_REQUEST_LINE = 8000
 """aiohttp refuses longer request lines itself (a plain-text 400) before mock_idx sees them."""
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
 
-texts = st.text(max_size=30) | st.sampled_from(["", "interaction_code", "refresh_token", "S256", "plain", "openid",
-                                                "x" * 2000, "%", "\x00", "eyJhbGciOiJub25lIn0.e30."])
+texts = st.text(max_size=30) | st.sampled_from(
+    [
+        "",
+        "interaction_code",
+        "refresh_token",
+        "S256",
+        "plain",
+        "openid",
+        "x" * 2000,
+        "%",
+        "\x00",
+        "eyJhbGciOiJub25lIn0.e30.",
+    ]
+)
 forms = st.lists(st.tuples(st.sampled_from(FORM_KEYS) | st.text(max_size=8), texts), max_size=8)
 """A list of pairs, so a parameter may come twice (which RFC 6749 forbids)."""
 authorizations = st.one_of(
@@ -50,12 +80,18 @@ def _headers(authorization: str | None, content_type: str) -> dict[str, str]:
 
 def test_forms_with_anything_in_them_are_refused_in_oauth_shape(server: MockIdxServer, http: requests.Session):
     @FUZZ
-    @given(prefix=st.sampled_from(SERVERS), endpoint=st.sampled_from(FORM_ENDPOINTS), form=forms,
-           authorization=authorizations, content_type=st.sampled_from(FORM_TYPES))
+    @given(
+        prefix=st.sampled_from(SERVERS),
+        endpoint=st.sampled_from(FORM_ENDPOINTS),
+        form=forms,
+        authorization=authorizations,
+        content_type=st.sampled_from(FORM_TYPES),
+    )
     def fuzz(prefix: str, endpoint: str, form: list, authorization: str | None, content_type: str) -> None:
         body = urlencode(form).encode() if "json" not in content_type else b'{"client_id": "x"}'
-        assert_sound(http.post(f"{server.url}{prefix}/v1/{endpoint}", data=body,
-                               headers=_headers(authorization, content_type)))
+        assert_sound(
+            http.post(f"{server.url}{prefix}/v1/{endpoint}", data=body, headers=_headers(authorization, content_type))
+        )
 
     fuzz()
     sign_in(server.url, http)
@@ -65,16 +101,24 @@ def test_raw_bodies_are_refused_in_oauth_shape(server: MockIdxServer, http: requ
     @FUZZ
     @given(endpoint=st.sampled_from(FORM_ENDPOINTS), body=raw_bodies, content_type=st.sampled_from(FORM_TYPES))
     def fuzz(endpoint: str, body: bytes, content_type: str) -> None:
-        assert_sound(http.post(f"{server.url}/oauth2/default/v1/{endpoint}", data=body,
-                               headers={"Content-Type": content_type}))
+        assert_sound(
+            http.post(f"{server.url}/oauth2/default/v1/{endpoint}", data=body, headers={"Content-Type": content_type})
+        )
 
     fuzz()
     sign_in(server.url, http)
 
 
 def test_get_endpoints_take_any_query_and_any_bearer(server: MockIdxServer, http: requests.Session):
-    paths = st.sampled_from(["/v1/keys", "/v1/userinfo", "/v1/logout", "/.well-known/openid-configuration",
-                             "/.well-known/oauth-authorization-server"])
+    paths = st.sampled_from(
+        [
+            "/v1/keys",
+            "/v1/userinfo",
+            "/v1/logout",
+            "/.well-known/openid-configuration",
+            "/.well-known/oauth-authorization-server",
+        ]
+    )
 
     @FUZZ
     @given(prefix=st.sampled_from(SERVERS), path=paths, query=forms, authorization=authorizations)
@@ -88,16 +132,30 @@ def test_get_endpoints_take_any_query_and_any_bearer(server: MockIdxServer, http
     sign_in(server.url, http)
 
 
-def test_codes_and_tokens_replayed_and_crossed_between_clients_are_refused(server: MockIdxServer,
-                                                                            http: requests.Session):
+def test_codes_and_tokens_replayed_and_crossed_between_clients_are_refused(
+    server: MockIdxServer, http: requests.Session
+):
     """Real tokens and a spent interaction code, sent again, to the wrong endpoint, for the wrong client."""
     tokens = sign_in(server.url, http)
-    values = st.sampled_from([tokens["access_token"], tokens["id_token"], tokens["access_token"][:-2],
-                              tokens["id_token"] + "x", tokens["access_token"].replace(".", "..", 1)])
-    replays = st.fixed_dictionaries({"token": values, "client_id": st.sampled_from(["fuzz", "other", ""])},
-                                    optional={"grant_type": st.sampled_from(["interaction_code", "refresh_token"]),
-                                              "interaction_code": values, "refresh_token": values,
-                                              "code_verifier": texts, "redirect_uri": texts})
+    values = st.sampled_from(
+        [
+            tokens["access_token"],
+            tokens["id_token"],
+            tokens["access_token"][:-2],
+            tokens["id_token"] + "x",
+            tokens["access_token"].replace(".", "..", 1),
+        ]
+    )
+    replays = st.fixed_dictionaries(
+        {"token": values, "client_id": st.sampled_from(["fuzz", "other", ""])},
+        optional={
+            "grant_type": st.sampled_from(["interaction_code", "refresh_token"]),
+            "interaction_code": values,
+            "refresh_token": values,
+            "code_verifier": texts,
+            "redirect_uri": texts,
+        },
+    )
 
     @FUZZ
     @given(endpoint=st.sampled_from(FORM_ENDPOINTS), form=replays)

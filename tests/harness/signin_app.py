@@ -46,17 +46,30 @@ class IdxApp:
         self.client_id = client_id
         self.redirect_uri = redirect_uri
 
-    def sign_in(self, login: str, password: str, method: str = "push",
-                on_push: Callable[[SignIn], None] | None = None,
-                totp: Callable[[], str] | None = None, max_polls: int = 100) -> SignIn:
+    def sign_in(
+        self,
+        login: str,
+        password: str,
+        method: str = "push",
+        on_push: Callable[[SignIn], None] | None = None,
+        totp: Callable[[], str] | None = None,
+        max_polls: int = 100,
+    ) -> SignIn:
         """Password, then Okta Verify (``push`` or ``totp``). ``on_push`` runs once the push is sent (a test taps the
         phone there); ``totp`` gives the code to type."""
         result = SignIn()
         verifier = secrets.token_urlsafe(48)
-        handle = self._form("/v1/interact", {
-            "client_id": self.client_id, "scope": "openid profile email", "redirect_uri": self.redirect_uri,
-            "code_challenge": _challenge(verifier), "code_challenge_method": "S256", "state": secrets.token_hex(8),
-        })[1]["interaction_handle"]
+        handle = self._form(
+            "/v1/interact",
+            {
+                "client_id": self.client_id,
+                "scope": "openid profile email",
+                "redirect_uri": self.redirect_uri,
+                "code_challenge": _challenge(verifier),
+                "code_challenge_method": "S256",
+                "state": secrets.token_hex(8),
+            },
+        )[1]["interaction_handle"]
         _, doc = self._idx(self._origin() + "/idp/idx/introspect", {"interactionHandle": handle})
         status, doc = self._remediate(doc, "identify", {"identifier": login, "credentials": {"passcode": password}})
         if "select-authenticator-authenticate" in _names(doc):
@@ -90,10 +103,19 @@ class IdxApp:
     def _finish(self, status: int, doc: dict[str, Any], verifier: str, result: SignIn) -> SignIn:
         result.messages = _message_keys(doc)
         if "successWithInteractionCode" in doc:
-            code = next(v["value"] for v in doc["successWithInteractionCode"]["value"] if v["name"] == "interaction_code")
-            status, tokens = self._form("/v1/token", {
-                "grant_type": "interaction_code", "client_id": self.client_id, "interaction_code": code,
-                "code_verifier": verifier, "redirect_uri": self.redirect_uri})
+            code = next(
+                v["value"] for v in doc["successWithInteractionCode"]["value"] if v["name"] == "interaction_code"
+            )
+            status, tokens = self._form(
+                "/v1/token",
+                {
+                    "grant_type": "interaction_code",
+                    "client_id": self.client_id,
+                    "interaction_code": code,
+                    "code_verifier": verifier,
+                    "redirect_uri": self.redirect_uri,
+                },
+            )
             result.status, result.tokens = ("success", tokens) if status == 200 else ("failed", None)
         elif PUSH_REJECTED in result.messages:
             result.status = "denied"
@@ -124,8 +146,9 @@ def sign_in(issuer: str, login: str, password: str, **options: Any) -> SignIn:
 
 
 def _send(url: str, data: bytes, content_type: str) -> tuple[int, dict[str, Any]]:
-    request = urllib.request.Request(url, data=data, method="POST",
-                                     headers={"Content-Type": content_type, "Accept": "application/json"})
+    request = urllib.request.Request(
+        url, data=data, method="POST", headers={"Content-Type": content_type, "Accept": "application/json"}
+    )
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
             return response.status, json.loads(response.read() or b"{}")

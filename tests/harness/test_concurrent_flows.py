@@ -42,11 +42,17 @@ def test_a_person_answering_one_phone_leaves_the_other_waiting(mock_idx: MockIdx
 
 
 def test_a_wrong_number_on_one_phone_does_not_deny_another(mock_idx: MockIdx, app: IdxApp) -> None:
-    wrong = mock_idx.add_user(push={"outcome": "approve", "after_polls": 1, "number_answer": "wrong"},
-                              number_challenge=True)
+    wrong = mock_idx.add_user(
+        push={"outcome": "approve", "after_polls": 1, "number_answer": "wrong"}, number_challenge=True
+    )
     right = mock_idx.add_user(push={"outcome": "approve", "after_polls": 1}, number_challenge=True)
     with ThreadPoolExecutor(2) as pool:
-        results = [f.result(30) for f in (pool.submit(app.sign_in, wrong.login, wrong.password),
-                                          pool.submit(app.sign_in, right.login, right.password))]
+        results = [
+            f.result(30)
+            for f in (
+                pool.submit(app.sign_in, wrong.login, wrong.password),
+                pool.submit(app.sign_in, right.login, right.password),
+            )
+        ]
     assert [r.status for r in results] == ["denied", "success"]
     assert all(r.correct_answer is not None for r in results)

@@ -80,13 +80,19 @@ def test_page_lists_a_pending_push_with_where_it_comes_from(mock_idx: MockIdx, w
     status, html = get(mock_idx.device_url(user.login))
     assert status == 200
     assert Buttons(html).texts == ["Yes, it's me", "No, it's not me"]
-    for shown in ("Pat Example", user.login, "mock-idx app", "my-app", "127.0.0.1", "Python urllib 3",
-                  waiting_push["push"]["created_at"]):
+    for shown in (
+        "Pat Example",
+        user.login,
+        "mock-idx app",
+        "my-app",
+        "127.0.0.1",
+        "Python urllib 3",
+        waiting_push["push"]["created_at"],
+    ):
         assert shown in html, shown
 
 
-def test_number_challenge_offers_three_numbers_and_no_yes_button(mock_idx: MockIdx,
-                                                                 waiting_number_push: dict) -> None:
+def test_number_challenge_offers_three_numbers_and_no_yes_button(mock_idx: MockIdx, waiting_number_push: dict) -> None:
     user, push = waiting_number_push["user"], waiting_number_push["push"]
     _, html = get(mock_idx.device_url(user.login))
     texts = Buttons(html).texts
@@ -110,8 +116,9 @@ def test_state_endpoint_has_the_pushes_and_the_code(mock_idx: MockIdx, waiting_n
     status, body = get(f"{mock_idx.url}/_mock/device/{user.login}/state")
     state = json.loads(body)
     assert status == 200 and state["login"] == user.login and state["name"] == "Pat Example"
-    assert [(p["id"], p["options"], p["browser"]) for p in state["pushes"]] == \
-           [(push["id"], push["options"], "Python urllib 3")]
+    assert [(p["id"], p["options"], p["browser"]) for p in state["pushes"]] == [
+        (push["id"], push["options"], "Python urllib 3")
+    ]
     assert state["totp"]["code"] == mock_idx.totp_code(user.login) and 0 < state["totp"]["seconds_left"] <= 30
     assert Buttons(state["pushes_html"]).texts[:3] == [str(n) for n in push["options"]]
 
@@ -161,23 +168,35 @@ def test_without_a_control_token_no_token_is_written_into_pages(mock_idx: MockId
     assert "leaked" not in html
 
 
-@pytest.mark.parametrize(("user_agent", "described"), [
-    ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36",
-     "Chrome 126 on Linux"),
-    ("Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0", "Firefox 128 on Windows"),
-    ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
-     "Version/17.5 Mobile/15E148 Safari/604.1", "Safari 17 on iOS"),
-    ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 "
-     "Safari/537.36 Edg/126.0.0.0", "Edge 126 on Windows"),
-    ("node", "Node.js"),
-    ("curl/8.5.0", "curl/8.5.0"),
-    ("", "Unknown browser"),
-])
+@pytest.mark.parametrize(
+    ("user_agent", "described"),
+    [
+        (
+            "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36",
+            "Chrome 126 on Linux",
+        ),
+        ("Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0", "Firefox 128 on Windows"),
+        (
+            "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+            "Version/17.5 Mobile/15E148 Safari/604.1",
+            "Safari 17 on iOS",
+        ),
+        (
+            "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 "
+            "Safari/537.36 Edg/126.0.0.0",
+            "Edge 126 on Windows",
+        ),
+        ("node", "Node.js"),
+        ("curl/8.5.0", "curl/8.5.0"),
+        ("", "Unknown browser"),
+    ],
+)
 def test_browser_descriptions(user_agent: str, described: str) -> None:
     assert describe_browser(user_agent) == described
 
 
 # --- the journal page --------------------------------------------------------------------------------------------
+
 
 def test_journal_page_groups_requests_into_timelines(mock_idx: MockIdx, app: IdxApp) -> None:
     ann = mock_idx.add_user(push="approve")

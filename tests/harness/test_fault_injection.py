@@ -23,6 +23,7 @@ pytestmark = pytest.mark.mock_idx(poll_refresh_ms=20)
 
 # --- the model ---------------------------------------------------------------------------------------------------
 
+
 def test_rule_matches_its_route_and_user_only() -> None:
     rule = FaultRule(route=POLL, user="Ann@example.com", status=429)
     assert rule.matches(POLL, "ann@EXAMPLE.com")
@@ -54,8 +55,13 @@ def test_fraction_is_reproducible_per_seed_and_unaffected_by_other_traffic() -> 
 
 
 def test_delays_add_up_and_the_first_failing_rule_decides() -> None:
-    plan = FaultPlan([FaultRule(route=POLL, delay_ms=100), FaultRule(route=POLL, drop=True, delay_ms=50),
-                      FaultRule(route=POLL, status=500)])
+    plan = FaultPlan(
+        [
+            FaultRule(route=POLL, delay_ms=100),
+            FaultRule(route=POLL, drop=True, delay_ms=50),
+            FaultRule(route=POLL, status=500),
+        ]
+    )
     decision = plan.decide(POLL, None)
     assert (decision.delay_ms, decision.drop, decision.status) == (150, True, None)
     assert decision.rule_ids == ("flt1", "flt2", "flt3")
@@ -64,6 +70,7 @@ def test_delays_add_up_and_the_first_failing_rule_decides() -> None:
 
 
 # --- on the wire -------------------------------------------------------------------------------------------------
+
 
 def test_a_users_poll_fault_hits_only_that_users_polls(mock_idx: MockIdx, app: IdxApp) -> None:
     ann, bob = mock_idx.add_user(push="approve"), mock_idx.add_user(push="approve")
@@ -92,19 +99,23 @@ def test_idx_rate_limit_is_an_ion_message_with_rate_limit_headers(mock_idx: Mock
 
 def test_oauth_rate_limit_is_okta_classic_error(mock_idx: MockIdx) -> None:
     mock_idx.fail_next("/oauth2/default/v1/token", status=429)
-    status, headers, body = _post(mock_idx, "/oauth2/default/v1/token", b"grant_type=x",
-                                  "application/x-www-form-urlencoded")
+    status, headers, body = _post(
+        mock_idx, "/oauth2/default/v1/token", b"grant_type=x", "application/x-www-form-urlencoded"
+    )
     assert status == 429 and headers["X-Rate-Limit-Remaining"] == "0"
     assert body["errorCode"] == "E0000047"
     assert body["errorSummary"] == "API call exceeded rate limit due to too many requests."
 
 
-@pytest.mark.parametrize(("path", "status", "expect"), [
-    ("/idp/idx/introspect", 503, lambda b: b["messages"]["value"][0]["message"] == "Service Unavailable"),
-    ("/oauth2/default/v1/token", 503, lambda b: b["error"] == "temporarily_unavailable"),
-    ("/oauth2/default/v1/token", 500, lambda b: b["error"] == "server_error"),
-    ("/_mock/v1/clock", 502, lambda b: b["errorCode"] == "E0000009" and b["errorSummary"] == "Bad Gateway"),
-])
+@pytest.mark.parametrize(
+    ("path", "status", "expect"),
+    [
+        ("/idp/idx/introspect", 503, lambda b: b["messages"]["value"][0]["message"] == "Service Unavailable"),
+        ("/oauth2/default/v1/token", 503, lambda b: b["error"] == "temporarily_unavailable"),
+        ("/oauth2/default/v1/token", 500, lambda b: b["error"] == "server_error"),
+        ("/_mock/v1/clock", 502, lambda b: b["errorCode"] == "E0000009" and b["errorSummary"] == "Bad Gateway"),
+    ],
+)
 def test_server_errors_speak_each_areas_language(mock_idx: MockIdx, path: str, status: int, expect) -> None:
     mock_idx.fail_next(path, status=status)
     answer_status, _, body = _post(mock_idx, path, b"{}")
@@ -160,8 +171,13 @@ def test_rules_are_listed_deleted_and_validated(mock_idx: MockIdx) -> None:
     assert missing.value.status == 404
     mock_idx.clear_faults()
     assert mock_idx.faults() == []
-    for bad in ({"route": POLL, "status": 404}, {"route": "relative", "status": 500}, {"route": POLL},
-                {"route": POLL, "status": 500, "fraction": 1.5}, {"route": POLL, "status": 500, "colour": "red"}):
+    for bad in (
+        {"route": POLL, "status": 404},
+        {"route": "relative", "status": 500},
+        {"route": POLL},
+        {"route": POLL, "status": 500, "fraction": 1.5},
+        {"route": POLL, "status": 500, "colour": "red"},
+    ):
         with pytest.raises(MockIdxError) as caught:
             mock_idx.add_fault(**bad)
         assert caught.value.status == 400 and caught.value.body["errors"], bad
@@ -185,14 +201,19 @@ def test_concurrent_sign_ins_each_see_only_their_own_fault(mock_idx: MockIdx, ap
     users = [mock_idx.add_user(push={"outcome": "approve", "after_polls": 3}) for _ in range(3)]
     mock_idx.fail_next(POLL, status=429, user=users[1].login, times=2)
     results: dict[str, SignIn] = {}
-    threads = [threading.Thread(target=lambda u=u: results.__setitem__(u.login, app.sign_in(u.login, u.password)))
-               for u in users]
+    threads = [
+        threading.Thread(target=lambda u=u: results.__setitem__(u.login, app.sign_in(u.login, u.password)))
+        for u in users
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(30)
-    assert [(results[u.login].status, results[u.login].rate_limited) for u in users] == \
-           [("success", 0), ("success", 2), ("success", 0)]
+    assert [(results[u.login].status, results[u.login].rate_limited) for u in users] == [
+        ("success", 0),
+        ("success", 2),
+        ("success", 0),
+    ]
 
 
 def _post(mock_idx: MockIdx, path: str, body: bytes, content_type: str = "application/json"):

@@ -37,13 +37,19 @@ def test_add_user_makes_up_what_is_not_given(mock_idx: MockIdx, app: IdxApp) -> 
 
 def test_add_user_takes_explicit_options(mock_idx: MockIdx, app: IdxApp) -> None:
     secret = pyotp.random_base32()
-    user = mock_idx.add_user("Kim@Example.com", "pw-123", profile={"name": "Kim K"}, methods=("totp",),
-                             totp_secret=secret)
-    assert (user.login, user.password, user.totp_secret, user.profile["name"]) == \
-           ("Kim@Example.com", "pw-123", secret, "Kim K")
+    user = mock_idx.add_user(
+        "Kim@Example.com", "pw-123", profile={"name": "Kim K"}, methods=("totp",), totp_secret=secret
+    )
+    assert (user.login, user.password, user.totp_secret, user.profile["name"]) == (
+        "Kim@Example.com",
+        "pw-123",
+        secret,
+        "Kim K",
+    )
     assert user.raw["authenticators"]["okta_verify"]["methods"] == ["totp"]
-    assert app.sign_in(user.login, user.password, method="totp",
-                       totp=lambda: pyotp.TOTP(secret).now()).status == "success"
+    assert (
+        app.sign_in(user.login, user.password, method="totp", totp=lambda: pyotp.TOTP(secret).now()).status == "success"
+    )
     plain = mock_idx.add_user(okta_verify=False)
     assert plain.totp_secret is None and app.sign_in(plain.login, plain.password).status == "success"
     scripted = mock_idx.add_user(push={"outcome": "deny", "after_polls": 2})
@@ -135,7 +141,8 @@ async def test_works_in_async_tests(mock_idx: MockIdx) -> None:
 
 def test_fixture_stops_its_server_and_rejects_unknown_options(pytester: pytest.Pytester) -> None:
     pytester.makeini("[pytest]\nasyncio_default_fixture_loop_scope = function\n")
-    pytester.makepyfile(test_inner="""
+    pytester.makepyfile(
+        test_inner="""
         import pytest, urllib.request
 
         SEEN = []
@@ -150,7 +157,8 @@ def test_fixture_stops_its_server_and_rejects_unknown_options(pytester: pytest.P
         @pytest.mark.mock_idx(pol_refresh_ms=10)
         def test_typo(mock_idx):
             pass
-    """)
+    """
+    )
     result = pytester.runpytest_inprocess("-p", "no:cacheprovider")
     result.assert_outcomes(passed=2, errors=1)
     result.stdout.fnmatch_lines(["*mock_idx: unknown option(s) pol_refresh_ms*"])

@@ -50,8 +50,7 @@ def test_every_problem_is_reported_with_its_line_and_field() -> None:
     problems = [str(p) for p in scenario.validate_text(BROKEN)]
     assert problems == [
         "3: settings.poll_refresh_ms: Input should be greater than or equal to 50",
-        "10: users.0.authenticators.okta_verify.push.outcome: "
-        "Input should be 'manual', 'approve', 'deny' or 'timeout'",
+        "10: users.0.authenticators.okta_verify.push.outcome: Input should be 'manual', 'approve', 'deny' or 'timeout'",
         "11: users.1.login: 'ANN@example.com' is already users.0",
         "11: users.1.password: Field required",
         "12: users.1.pasword: Extra inputs are not permitted",
@@ -59,18 +58,29 @@ def test_every_problem_is_reported_with_its_line_and_field() -> None:
     ]
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("users: [\n  {login: a\n", "3: (yaml): not valid YAML"),
-    ("- just\n- a list\n", "1: (top level): Input should be a valid dictionary"),
-    ("generate:\n  - count: 0\n    password: pw\n", "2: generate.0.count: Input should be greater than or equal to 1"),
-    ("generate:\n  - count: 2\n", "2: generate.0.password: Field required"),
-    ("generate:\n  - count: 2\n    password: pw\n    locale: xx_XX\n",
-     "4: generate.0.locale: Value error, unknown Faker locale 'xx_XX'"),
-    ("faults:\n  - route: /x\n    drop: true\n    status: 500\n", "2: faults.0: Value error, a dropped connection"),
-    ("faults:\n  - route: /x\n", "2: faults.0: Value error, a rule needs status, delay_ms or drop"),
-    ("users:\n  - login: t@example.com\n    password: pw\n    authenticators:\n      okta_verify:\n"
-     "        totp: {secret: SHORT}\n", "6: users.0.authenticators.okta_verify.totp.secret: String should match"),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("users: [\n  {login: a\n", "3: (yaml): not valid YAML"),
+        ("- just\n- a list\n", "1: (top level): Input should be a valid dictionary"),
+        (
+            "generate:\n  - count: 0\n    password: pw\n",
+            "2: generate.0.count: Input should be greater than or equal to 1",
+        ),
+        ("generate:\n  - count: 2\n", "2: generate.0.password: Field required"),
+        (
+            "generate:\n  - count: 2\n    password: pw\n    locale: xx_XX\n",
+            "4: generate.0.locale: Value error, unknown Faker locale 'xx_XX'",
+        ),
+        ("faults:\n  - route: /x\n    drop: true\n    status: 500\n", "2: faults.0: Value error, a dropped connection"),
+        ("faults:\n  - route: /x\n", "2: faults.0: Value error, a rule needs status, delay_ms or drop"),
+        (
+            "users:\n  - login: t@example.com\n    password: pw\n    authenticators:\n      okta_verify:\n"
+            "        totp: {secret: SHORT}\n",
+            "6: users.0.authenticators.okta_verify.totp.secret: String should match",
+        ),
+    ],
+)
 def test_single_problems_are_located(text: str, expected: str) -> None:
     problems = [str(p) for p in scenario.validate_text(text)]
     assert len(problems) == 1 and problems[0].startswith(expected), problems
@@ -100,8 +110,10 @@ def test_unknown_builtin_names_and_paths_outside_are_refused() -> None:
 
 
 def test_generated_users_are_reproducible_and_never_replace_listed_ones() -> None:
-    text = ("users:\n  - login: {login}\n    password: listed\n"
-            "generate:\n  - {{count: 5, seed: 7, password: pw, domain: corp.test, push: {{outcome: deny}}}}\n")
+    text = (
+        "users:\n  - login: {login}\n    password: listed\n"
+        "generate:\n  - {{count: 5, seed: 7, password: pw, domain: corp.test, push: {{outcome: deny}}}}\n"
+    )
     first = scenario.parse(text.format(login="x@example.com")).to_users()
     again = scenario.parse(text.format(login="x@example.com")).to_users()
     logins = [u.login for u in first]
@@ -126,8 +138,11 @@ def test_control_api_refuses_a_broken_scenario_and_keeps_the_running_one(mock_id
     with pytest.raises(MockIdxError) as caught:
         mock_idx._call("PUT", "/scenario", text=BROKEN)
     assert caught.value.status == 400
-    assert caught.value.body["errors"][0] == {"line": 3, "field": "settings.poll_refresh_ms",
-                                              "message": "Input should be greater than or equal to 50"}
+    assert caught.value.body["errors"][0] == {
+        "line": 3,
+        "field": "settings.poll_refresh_ms",
+        "message": "Input should be greater than or equal to 50",
+    }
     assert "line 15: faults.0.status" in str(caught.value)
     assert [u["login"] for u in mock_idx.users()] == ["deny@example.com"]
 
@@ -135,8 +150,9 @@ def test_control_api_refuses_a_broken_scenario_and_keeps_the_running_one(mock_id
 def test_control_api_takes_yaml_json_and_builtin_names(mock_idx: MockIdx) -> None:
     yaml_text = "users:\n  - login: y@example.com\n    password: pw\n"
     assert mock_idx._call("PUT", "/scenario", text=yaml_text)["users"] == ["y@example.com"]
-    as_json = json.dumps({"users": [{"login": "j@example.com", "password": "pw"}],
-                          "faults": [{"route": "/v1/x", "status": 503}]})
+    as_json = json.dumps(
+        {"users": [{"login": "j@example.com", "password": "pw"}], "faults": [{"route": "/v1/x", "status": 503}]}
+    )
     answer = mock_idx._call("PUT", "/scenario", text=as_json)
     assert answer["users"] == ["j@example.com"] and answer["faults"][0]["status"] == 503
     assert mock_idx._call("PUT", "/scenario", {"name": "totp"})["users"] == ["totp@example.com"]

@@ -15,8 +15,15 @@ pytestmark = pytest.mark.mock_idx(poll_refresh_ms=20)
 
 
 def test_every_builtin_scenario_is_walked_here() -> None:
-    assert set(scenario.builtin_names()) == {"manual-tap", "push-approved", "push-denied", "push-timeout", "totp",
-                                             "number-challenge", "mixed"}
+    assert set(scenario.builtin_names()) == {
+        "manual-tap",
+        "push-approved",
+        "push-denied",
+        "push-timeout",
+        "totp",
+        "number-challenge",
+        "mixed",
+    }
 
 
 @pytest.mark.parametrize("name", scenario.builtin_names())
@@ -40,31 +47,36 @@ def walk(mock_idx: MockIdx, app: IdxApp, name: str, login: str) -> SignIn:
     if "totp" in (name, login.split("@")[0]):
         return app.sign_in(login, PASSWORD, method="totp", totp=lambda: mock_idx.totp_code(login))
     if login in ("demo@example.com", "number@example.com"):  # a person taps on the phone
-        return app.sign_in(login, PASSWORD,
-                           on_push=lambda result: mock_idx.approve_push(login, answer=result.correct_answer))
+        return app.sign_in(
+            login, PASSWORD, on_push=lambda result: mock_idx.approve_push(login, answer=result.correct_answer)
+        )
     return app.sign_in(login, PASSWORD)
 
 
-@pytest.mark.parametrize(("name", "login", "outcome"), [
-    ("manual-tap", "demo@example.com", "success"),
-    ("push-approved", "approve@example.com", "success"),
-    ("push-denied", "deny@example.com", "denied"),
-    ("push-timeout", "timeout@example.com", "timed_out"),
-    ("totp", "totp@example.com", "success"),
-    ("number-challenge", "number@example.com", "success"),
-    ("number-challenge", "wrong.number@example.com", "denied"),
-    ("mixed", "demo@example.com", "success"),
-    ("mixed", "approve@example.com", "success"),
-    ("mixed", "slow.approve@example.com", "success"),
-    ("mixed", "deny@example.com", "denied"),
-    ("mixed", "timeout@example.com", "timed_out"),
-    ("mixed", "number@example.com", "success"),
-    ("mixed", "totp@example.com", "success"),
-    ("mixed", "nomfa@example.com", "success"),
-    ("mixed", "flaky@example.com", "success"),
-])
-def test_scenario_user_reaches_the_promised_outcome(mock_idx: MockIdx, app: IdxApp, name: str, login: str,
-                                                    outcome: str) -> None:
+@pytest.mark.parametrize(
+    ("name", "login", "outcome"),
+    [
+        ("manual-tap", "demo@example.com", "success"),
+        ("push-approved", "approve@example.com", "success"),
+        ("push-denied", "deny@example.com", "denied"),
+        ("push-timeout", "timeout@example.com", "timed_out"),
+        ("totp", "totp@example.com", "success"),
+        ("number-challenge", "number@example.com", "success"),
+        ("number-challenge", "wrong.number@example.com", "denied"),
+        ("mixed", "demo@example.com", "success"),
+        ("mixed", "approve@example.com", "success"),
+        ("mixed", "slow.approve@example.com", "success"),
+        ("mixed", "deny@example.com", "denied"),
+        ("mixed", "timeout@example.com", "timed_out"),
+        ("mixed", "number@example.com", "success"),
+        ("mixed", "totp@example.com", "success"),
+        ("mixed", "nomfa@example.com", "success"),
+        ("mixed", "flaky@example.com", "success"),
+    ],
+)
+def test_scenario_user_reaches_the_promised_outcome(
+    mock_idx: MockIdx, app: IdxApp, name: str, login: str, outcome: str
+) -> None:
     result = walk(mock_idx, app, name, login)
     assert result.status == outcome, result
     if outcome == "success":
@@ -127,7 +139,9 @@ def test_mixed_generates_twenty_reproducible_users_who_approve(mock_idx: MockIdx
 
 def test_scenario_loaded_from_a_path(mock_idx: MockIdx, app: IdxApp, tmp_path: Path) -> None:
     path = tmp_path / "mine.yaml"
-    path.write_text("users:\n  - login: mine@example.com\n    password: pw\n"
-                    "    authenticators: {okta_verify: {push: {outcome: deny}}}\n")
+    path.write_text(
+        "users:\n  - login: mine@example.com\n    password: pw\n"
+        "    authenticators: {okta_verify: {push: {outcome: deny}}}\n"
+    )
     assert mock_idx.load_scenario(path)["users"] == ["mine@example.com"]
     assert app.sign_in("mine@example.com", "pw").status == "denied"

@@ -53,16 +53,26 @@ class Flow:
         return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
     async def start(self) -> Response:
-        response = await self.client.post(f"{self.issuer_path}/v1/interact", data={
-            "client_id": self.client_id, "scope": self.scope, "redirect_uri": REDIRECT_URI,
-            "code_challenge": self.challenge, "code_challenge_method": "S256", "state": "st", "nonce": "nonce-1"})
+        response = await self.client.post(
+            f"{self.issuer_path}/v1/interact",
+            data={
+                "client_id": self.client_id,
+                "scope": self.scope,
+                "redirect_uri": REDIRECT_URI,
+                "code_challenge": self.challenge,
+                "code_challenge_method": "S256",
+                "state": "st",
+                "nonce": "nonce-1",
+            },
+        )
         assert response.status == 200, await response.text()
         self.interaction_handle = (await response.json())["interaction_handle"]
         return await self.introspect()
 
     async def introspect(self, **body: Any) -> Response:
-        return await self.post("/idp/idx/introspect", body or {"interactionHandle": self.interaction_handle},
-                               with_state=False)
+        return await self.post(
+            "/idp/idx/introspect", body or {"interactionHandle": self.interaction_handle}, with_state=False
+        )
 
     async def post(self, path: str, body: dict[str, Any], with_state: bool = True) -> Response:
         payload = {**body, "stateHandle": self.state_handle} if with_state else body
@@ -102,16 +112,25 @@ class Flow:
         return next(v["value"] for v in values if v["name"] == "interaction_code")
 
     async def exchange(self, **overrides: str):
-        form = {"client_id": self.client_id, "redirect_uri": REDIRECT_URI, "grant_type": "interaction_code",
-                "code_verifier": self.verifier, "interaction_code": self.interaction_code(), **overrides}
+        form = {
+            "client_id": self.client_id,
+            "redirect_uri": REDIRECT_URI,
+            "grant_type": "interaction_code",
+            "code_verifier": self.verifier,
+            "interaction_code": self.interaction_code(),
+            **overrides,
+        }
         return await self.client.post(f"{self.issuer_path}/v1/token", data=form)
 
 
-
-async def put_user(client: TestClient, login: str, *, methods=("push", "totp"), password: str = PASSWORD,
-                   **push: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {"password": password, "profile": {"firstName": "Ada", "lastName": "Lovelace"},
-                            "authenticators": {"okta_verify": {"methods": list(methods), "push": push}}}
+async def put_user(
+    client: TestClient, login: str, *, methods=("push", "totp"), password: str = PASSWORD, **push: Any
+) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "password": password,
+        "profile": {"firstName": "Ada", "lastName": "Lovelace"},
+        "authenticators": {"okta_verify": {"methods": list(methods), "push": push}},
+    }
     response = await client.put(f"/_mock/v1/users/{login}", json=body)
     assert response.status == 200, await response.text()
     return await response.json()

@@ -20,8 +20,12 @@ def free_port() -> int:
 
 def test_serve_prints_the_issuer_and_the_demo_user_then_answers():
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "mock_idx", "serve", "--port", str(port)],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mock_idx", "serve", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         banner = [process.stdout.readline() for _ in range(7)]
         assert f"issuer:       http://127.0.0.1:{port}/oauth2/default" in "".join(banner)
@@ -36,8 +40,12 @@ def test_serve_prints_the_issuer_and_the_demo_user_then_answers():
 
 
 def test_serve_refuses_a_missing_scenario_with_a_clear_message():
-    result = subprocess.run([sys.executable, "-m", "mock_idx", "serve", "--scenario", "no-such-scenario"],
-                            capture_output=True, text=True, timeout=30)
+    result = subprocess.run(
+        [sys.executable, "-m", "mock_idx", "serve", "--scenario", "no-such-scenario"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
     assert result.returncode == 2 and "no-such-scenario" in result.stderr and "Traceback" not in result.stderr
 
 
@@ -53,16 +61,20 @@ def test_default_host_is_loopback():
     assert Settings().host == "127.0.0.1"
 
 
-
 def test_demo_starts_both_apps_prints_the_three_urls_and_stops_both():
     port, client_port = free_port(), free_port()
-    process = subprocess.Popen([sys.executable, "-m", "mock_idx", "demo", "--port", str(port),
-                                "--client-port", str(client_port)], stdout=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mock_idx", "demo", "--port", str(port), "--client-port", str(client_port)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         banner = "".join(process.stdout.readline() for _ in range(5))
-        app, phone, journal = (f"http://127.0.0.1:{client_port}/",
-                               f"http://127.0.0.1:{port}/_mock/device/demo@example.com",
-                               f"http://127.0.0.1:{port}/_mock/journal")
+        app, phone, journal = (
+            f"http://127.0.0.1:{client_port}/",
+            f"http://127.0.0.1:{port}/_mock/device/demo@example.com",
+            f"http://127.0.0.1:{port}/_mock/journal",
+        )
         for url in (app, phone, journal):
             assert url in banner
             with urllib.request.urlopen(url) as response:

@@ -23,21 +23,34 @@ async def test_put_user_generates_and_returns_a_totp_secret(client):
     assert status == 200 and again["id"] == user["id"], "logins are case-insensitive"
 
 
-@pytest.mark.parametrize("body, field", [
-    ({}, "password"),
-    ({"password": "x", "authenticators": {"okta_verify": {"methods": ["sms"]}}}, "authenticators.okta_verify.methods.0"),
-    ({"password": "x", "authenticators": {"okta_verify": {"push": {"outcome": "maybe"}}}},
-     "authenticators.okta_verify.push.outcome"),
-    ({"password": "x", "unknown": 1}, "unknown"),
-])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({}, "password"),
+        (
+            {"password": "x", "authenticators": {"okta_verify": {"methods": ["sms"]}}},
+            "authenticators.okta_verify.methods.0",
+        ),
+        (
+            {"password": "x", "authenticators": {"okta_verify": {"push": {"outcome": "maybe"}}}},
+            "authenticators.okta_verify.push.outcome",
+        ),
+        ({"password": "x", "unknown": 1}, "unknown"),
+    ],
+)
 async def test_invalid_user_bodies_name_the_field(client, body, field):
     status, answer = await control(client, "PUT", f"/users/{LOGIN}", json=body)
     assert status == 400 and field in [e["field"] for e in answer["errors"]]
 
 
 async def test_unknown_users_are_404(client):
-    for method, path in (("GET", "/users/ghost"), ("GET", "/users/ghost/pushes"), ("GET", "/users/ghost/totp"),
-                         ("POST", "/users/ghost/push/approve"), ("POST", "/users/ghost/push/deny")):
+    for method, path in (
+        ("GET", "/users/ghost"),
+        ("GET", "/users/ghost/pushes"),
+        ("GET", "/users/ghost/totp"),
+        ("POST", "/users/ghost/push/approve"),
+        ("POST", "/users/ghost/push/deny"),
+    ):
         status, body = await control(client, method, path)
         assert status == 404 and body["error"] == "not_found", path
 
@@ -101,9 +114,14 @@ async def test_control_token_guards_the_control_api_and_pages_but_not_okta_endpo
 
 
 async def test_cors_echoes_the_origin_with_credentials_and_answers_preflights(client):
-    preflight = await client.options("/idp/idx/introspect", headers={
-        "Origin": "http://app.test:3000", "Access-Control-Request-Method": "POST",
-        "Access-Control-Request-Headers": "content-type,x-okta-user-agent-extended"})
+    preflight = await client.options(
+        "/idp/idx/introspect",
+        headers={
+            "Origin": "http://app.test:3000",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type,x-okta-user-agent-extended",
+        },
+    )
     assert preflight.status == 204
     assert preflight.headers["Access-Control-Allow-Origin"] == "http://app.test:3000"
     assert preflight.headers["Access-Control-Allow-Credentials"] == "true"
@@ -122,5 +140,6 @@ async def test_token_exchange_and_revocation_are_journalled_under_the_user(clien
     paths = [e["path"] for e in journal["entries"]]
     assert "/oauth2/default/v1/token" in paths and "/oauth2/default/v1/revoke" in paths
     token_entry = next(e for e in journal["entries"] if e["path"] == "/oauth2/default/v1/token")
-    assert token_entry["transaction"] == next(e["transaction"] for e in journal["entries"]
-                                              if e["path"] == "/idp/idx/identify")
+    assert token_entry["transaction"] == next(
+        e["transaction"] for e in journal["entries"] if e["path"] == "/idp/idx/identify"
+    )

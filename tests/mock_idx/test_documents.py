@@ -19,7 +19,11 @@ async def every_document(client, flow: Flow) -> list[Response]:
     seen.append(await flow.poll())
     seen.append(await flow.post("/idp/idx/challenge/resend", {}))
     seen.append(await flow.choose("totp"))
-    seen.append(await flow.answer("000000" if totp_now(user["authenticators"]["okta_verify"]["totp"]["secret"]) != "000000" else "111111"))
+    seen.append(
+        await flow.answer(
+            "000000" if totp_now(user["authenticators"]["okta_verify"]["totp"]["secret"]) != "000000" else "111111"
+        )
+    )
     seen.append(await flow.answer(totp_now(user["authenticators"]["okta_verify"]["totp"]["secret"])))
     return seen
 
@@ -60,8 +64,13 @@ async def test_every_form_is_submittable_and_carries_the_immutable_state_handle(
             assert form["rel"] == ["create-form"] and form["method"] == "POST"
             assert form["href"].startswith(server + "/idp/idx/"), form["href"]
             [state] = [f for f in form["value"] if f["name"] == "stateHandle"]
-            assert state == {"name": "stateHandle", "required": True, "value": response.body["stateHandle"],
-                             "visible": False, "mutable": False}
+            assert state == {
+                "name": "stateHandle",
+                "required": True,
+                "value": response.body["stateHandle"],
+                "visible": False,
+                "mutable": False,
+            }
 
 
 async def test_every_relates_to_resolves_to_a_wrapper_or_an_authenticator(client, flow: Flow):
@@ -80,7 +89,8 @@ async def test_every_relates_to_resolves_to_a_wrapper_or_an_authenticator(client
 async def test_the_primary_remediation_comes_first(client, flow: Flow):
     names = [r.remediations for r in await every_document(client, flow)]
     assert names[:7] == [
-        ["identify"], ["select-authenticator-authenticate"],
+        ["identify"],
+        ["select-authenticator-authenticate"],
         ["authenticator-verification-data", "select-authenticator-authenticate"],
         ["challenge-poll", "select-authenticator-authenticate"],
         ["resend", "select-authenticator-authenticate"],

@@ -25,8 +25,7 @@ async def test_wrong_password_and_unknown_user_look_the_same(client, new_flow):
 
 
 async def test_a_user_without_okta_verify_signs_in_with_the_password_alone(client, flow: Flow):
-    await client.put("/_mock/v1/users/pw-only@example.com", json={
-        "password": "pw", "authenticators": {}})
+    await client.put("/_mock/v1/users/pw-only@example.com", json={"password": "pw", "authenticators": {}})
     await flow.start()
     assert "successWithInteractionCode" in (await flow.identify("pw-only@example.com", "pw")).body
 
@@ -86,10 +85,18 @@ async def test_a_step_out_of_order_is_refused_and_the_state_is_kept(client, flow
     assert (await flow.introspect()).remediations == ["identify"]
 
 
-@pytest.mark.parametrize("body", [
-    b"{not json", b"[]", b'"a string"', b"null",
-    b'{"stateHandle": 42}', b'{"stateHandle": ["x"]}', b'{}',
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"{not json",
+        b"[]",
+        b'"a string"',
+        b"null",
+        b'{"stateHandle": 42}',
+        b'{"stateHandle": ["x"]}',
+        b"{}",
+    ],
+)
 async def test_malformed_bodies_are_400_ion_documents(client, body: bytes):
     response = await client.post("/idp/idx/identify", data=body, headers={"Content-Type": "application/json"})
     assert response.status == 400
@@ -101,8 +108,11 @@ async def test_malformed_bodies_are_400_ion_documents(client, body: bytes):
 async def test_wrong_types_in_a_live_transaction_are_400_and_keep_it_going(client, flow: Flow):
     await put_user(client, LOGIN)
     await flow.start()
-    for bad in ({"identifier": 7, "credentials": {"passcode": "x"}}, {"identifier": LOGIN, "credentials": "pw"},
-                {"identifier": LOGIN}):
+    for bad in (
+        {"identifier": 7, "credentials": {"passcode": "x"}},
+        {"identifier": LOGIN, "credentials": "pw"},
+        {"identifier": LOGIN},
+    ):
         refused = await flow.post("/idp/idx/identify", bad)
         assert refused.status == 400, bad
     assert (await flow.identify(LOGIN)).remediations == ["select-authenticator-authenticate"]
@@ -125,10 +135,16 @@ async def test_bodies_over_the_limit_are_refused_with_413(client):
     assert (await response.json(content_type=None))["version"] == "1.0.0"
 
 
-@pytest.mark.parametrize("method, path, status", [
-    ("GET", "/idp/idx/identify", 405), ("POST", "/idp/idx/nothing", 404), ("GET", "/nothing", 404),
-    ("DELETE", "/oauth2/default/v1/token", 405), ("GET", "/oauth2/default/v1/nothing", 404),
-])
+@pytest.mark.parametrize(
+    "method, path, status",
+    [
+        ("GET", "/idp/idx/identify", 405),
+        ("POST", "/idp/idx/nothing", 404),
+        ("GET", "/nothing", 404),
+        ("DELETE", "/oauth2/default/v1/token", 405),
+        ("GET", "/oauth2/default/v1/nothing", 404),
+    ],
+)
 async def test_unknown_routes_and_methods_get_okta_shaped_errors(client, method, path, status):
     response = await client.request(method, path)
     assert response.status == status

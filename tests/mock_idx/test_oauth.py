@@ -30,16 +30,25 @@ async def verify(client, token: str, audience: str | None = None) -> dict:
     config = await (await client.get("/oauth2/default/.well-known/openid-configuration")).json()
     jwks = await (await client.get(config["jwks_uri"].split(str(client.make_url("")).rstrip("/"))[1])).json()
     key = jwt.PyJWKSet.from_dict(jwks)[jwt.get_unverified_header(token)["kid"]]
-    return jwt.decode(token, key.key, algorithms=["RS256"], audience=audience, issuer=config["issuer"],
-                      options={"verify_aud": audience is not None})
+    return jwt.decode(
+        token,
+        key.key,
+        algorithms=["RS256"],
+        audience=audience,
+        issuer=config["issuer"],
+        options={"verify_aud": audience is not None},
+    )
 
 
-@pytest.mark.parametrize("path, issuer_suffix", [
-    ("/oauth2/default/.well-known/openid-configuration", "/oauth2/default"),
-    ("/oauth2/default/.well-known/oauth-authorization-server", "/oauth2/default"),
-    ("/oauth2/aus123/.well-known/openid-configuration", "/oauth2/aus123"),
-    ("/.well-known/openid-configuration", ""),
-])
+@pytest.mark.parametrize(
+    "path, issuer_suffix",
+    [
+        ("/oauth2/default/.well-known/openid-configuration", "/oauth2/default"),
+        ("/oauth2/default/.well-known/oauth-authorization-server", "/oauth2/default"),
+        ("/oauth2/aus123/.well-known/openid-configuration", "/oauth2/aus123"),
+        ("/.well-known/openid-configuration", ""),
+    ],
+)
 async def test_discovery_for_custom_and_org_servers(client, path, issuer_suffix):
     config = await (await client.get(path)).json()
     base = str(client.make_url("")).rstrip("/")
@@ -81,15 +90,23 @@ async def test_interaction_code_is_single_use(client, flow: Flow):
     await signed_in(client, flow)
     replay = await flow.exchange()
     assert replay.status == 400
-    assert await replay.json() == {"error": "invalid_grant",
-                                   "error_description": "The interaction code is invalid or has expired."}
+    assert await replay.json() == {
+        "error": "invalid_grant",
+        "error_description": "The interaction code is invalid or has expired.",
+    }
 
 
-@pytest.mark.parametrize("override, description", [
-    ({"code_verifier": "a" * 43}, "PKCE verification failed."),
-    ({"client_id": "another-client"}, "The interaction code is invalid or has expired."),
-    ({"redirect_uri": "http://evil.test/cb"}, "The redirect URI does not match the one used in the authorize request."),
-])
+@pytest.mark.parametrize(
+    "override, description",
+    [
+        ({"code_verifier": "a" * 43}, "PKCE verification failed."),
+        ({"client_id": "another-client"}, "The interaction code is invalid or has expired."),
+        (
+            {"redirect_uri": "http://evil.test/cb"},
+            "The redirect URI does not match the one used in the authorize request.",
+        ),
+    ],
+)
 async def test_code_is_bound_to_its_client_redirect_and_pkce(client, flow: Flow, override, description):
     await put_user(client, LOGIN, outcome="approve")
     await flow.push_sign_in(LOGIN)
@@ -107,14 +124,23 @@ async def test_interaction_code_expires(client, flow: Flow):
     assert (await flow.exchange()).status == 400
 
 
-@pytest.mark.parametrize("form, status, error", [
-    ({"redirect_uri": REDIRECT_URI, "code_challenge": "x" * 43, "code_challenge_method": "S256"}, 401,
-     "invalid_client"),
-    ({"client_id": "c", "code_challenge": "x" * 43, "code_challenge_method": "S256"}, 400, "invalid_request"),
-    ({"client_id": "c", "redirect_uri": REDIRECT_URI}, 400, "invalid_request"),
-    ({"client_id": "c", "redirect_uri": REDIRECT_URI, "code_challenge": "x", "code_challenge_method": "plain"},
-     400, "invalid_request"),
-])
+@pytest.mark.parametrize(
+    "form, status, error",
+    [
+        (
+            {"redirect_uri": REDIRECT_URI, "code_challenge": "x" * 43, "code_challenge_method": "S256"},
+            401,
+            "invalid_client",
+        ),
+        ({"client_id": "c", "code_challenge": "x" * 43, "code_challenge_method": "S256"}, 400, "invalid_request"),
+        ({"client_id": "c", "redirect_uri": REDIRECT_URI}, 400, "invalid_request"),
+        (
+            {"client_id": "c", "redirect_uri": REDIRECT_URI, "code_challenge": "x", "code_challenge_method": "plain"},
+            400,
+            "invalid_request",
+        ),
+    ],
+)
 async def test_interact_refuses_incomplete_requests(client, form, status, error):
     response = await client.post("/oauth2/default/v1/interact", data=form)
     assert response.status == status and (await response.json())["error"] == error
@@ -125,26 +151,33 @@ async def test_registered_clients_and_redirects_are_enforced_once_a_scenario_reg
     scenario.write_text("settings:\n  clients:\n    - client_id: known\n      redirect_uris: [http://app.test/cb]\n")
     async with TestClient(TestServer(create_app(Settings(scenario=str(scenario))))) as client:
         base = {"code_challenge": "x" * 43, "code_challenge_method": "S256", "scope": "openid"}
-        unknown = await client.post("/oauth2/default/v1/interact",
-                                    data={**base, "client_id": "other", "redirect_uri": "http://app.test/cb"})
+        unknown = await client.post(
+            "/oauth2/default/v1/interact", data={**base, "client_id": "other", "redirect_uri": "http://app.test/cb"}
+        )
         assert unknown.status == 401
-        bad_redirect = await client.post("/oauth2/default/v1/interact",
-                                         data={**base, "client_id": "known", "redirect_uri": "http://x.test/cb"})
+        bad_redirect = await client.post(
+            "/oauth2/default/v1/interact", data={**base, "client_id": "known", "redirect_uri": "http://x.test/cb"}
+        )
         assert bad_redirect.status == 400
-        good = await client.post("/oauth2/default/v1/interact",
-                                 data={**base, "client_id": "known", "redirect_uri": "http://app.test/cb"})
+        good = await client.post(
+            "/oauth2/default/v1/interact", data={**base, "client_id": "known", "redirect_uri": "http://app.test/cb"}
+        )
         assert good.status == 200
 
 
 async def test_refresh_token_grant(client):
     flow = Flow(client, scope="openid profile offline_access")
     tokens = await signed_in(client, flow)
-    refreshed = await client.post("/oauth2/default/v1/token", data={
-        "grant_type": "refresh_token", "refresh_token": tokens["refresh_token"], "client_id": "test-client"})
+    refreshed = await client.post(
+        "/oauth2/default/v1/token",
+        data={"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"], "client_id": "test-client"},
+    )
     assert refreshed.status == 200
     assert "id_token" in await refreshed.json()
-    stolen = await client.post("/oauth2/default/v1/token", data={
-        "grant_type": "refresh_token", "refresh_token": tokens["refresh_token"], "client_id": "other"})
+    stolen = await client.post(
+        "/oauth2/default/v1/token",
+        data={"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"], "client_id": "other"},
+    )
     assert stolen.status == 400 and (await stolen.json())["error"] == "invalid_grant"
 
 
@@ -183,8 +216,11 @@ async def test_garbage_tokens_are_simply_inactive(client):
 
 
 async def test_logout_redirects_with_state(client):
-    response = await client.get("/oauth2/default/v1/logout", params={
-        "post_logout_redirect_uri": "http://app.test/bye", "state": "s1"}, allow_redirects=False)
+    response = await client.get(
+        "/oauth2/default/v1/logout",
+        params={"post_logout_redirect_uri": "http://app.test/bye", "state": "s1"},
+        allow_redirects=False,
+    )
     assert response.status == 302 and response.headers["Location"] == "http://app.test/bye?state=s1"
 
 

@@ -181,7 +181,13 @@ async def test_resend_accepts_the_nested_form_of_okta_captures(client, flow: Flo
     await flow.push_sign_in(LOGIN)
     await control(client, "POST", f"/users/{LOGIN}/push/deny")
     await flow.poll()
-    nested = {"form": {"value": [{"name": "id", "value": flow.okta_verify_id(), "mutable": False},
-                                 {"name": "methodType", "value": "push", "mutable": False}]}}
+    nested = {
+        "form": {
+            "value": [
+                {"name": "id", "value": flow.okta_verify_id(), "mutable": False},
+                {"name": "methodType", "value": "push", "mutable": False},
+            ]
+        }
+    }
     again = await flow.post("/idp/idx/challenge", {"authenticator": nested})
     assert again.status == 200 and again.remediations[0] == "challenge-poll"

@@ -75,8 +75,10 @@ async def test_the_same_code_twice_is_refused(client, new_flow):
 
 async def test_a_scenario_secret_is_used_as_given(client, flow: Flow):
     secret = pyotp.random_base32()
-    response = await client.put(f"/_mock/v1/users/{LOGIN}", json={
-        "password": "pw", "authenticators": {"okta_verify": {"methods": ["totp"], "totp": {"secret": secret}}}})
+    response = await client.put(
+        f"/_mock/v1/users/{LOGIN}",
+        json={"password": "pw", "authenticators": {"okta_verify": {"methods": ["totp"], "totp": {"secret": secret}}}},
+    )
     assert (await response.json())["authenticators"]["okta_verify"]["totp"]["secret"] == secret
     await flow.start()
     await flow.identify(LOGIN, "pw")

@@ -66,8 +66,11 @@ async def test_gen2_page_loads_the_installed_bundle_with_issuer_and_client(clien
     assert response.status == 200
     assert f'src="{origin}/_mock/widget/static/{GEN2.script}"' in html
     assert f'href="{origin}/_mock/widget/static/{GEN2.stylesheet}"' in html
-    assert page_config(html) == {"issuer": f"{origin}/oauth2/default", "clientId": "mock-widget-client",
-                                 "redirectUri": f"{origin}/_mock/widget/callback"}
+    assert page_config(html) == {
+        "issuer": f"{origin}/oauth2/default",
+        "clientId": "mock-widget-client",
+        "redirectUri": f"{origin}/_mock/widget/callback",
+    }
     assert "authScheme: 'oauth2'" in html  # Gen3 exchanges the interaction code only with it
     assert "exchangeCodeForTokens = false" not in html
     assert "showSignInToGetTokens()" in html and "window.__widgetResult" in html
@@ -82,8 +85,9 @@ async def test_gen3_page_loads_the_next_bundle_with_its_poll_workaround(client: 
 
 
 async def test_issuer_and_client_id_can_be_chosen(client: TestClient) -> None:
-    html = await (await client.get("/_mock/widget", params={
-        "issuer": "http://127.0.0.1:1/oauth2/custom", "client_id": "0oaSPA"})).text()
+    html = await (
+        await client.get("/_mock/widget", params={"issuer": "http://127.0.0.1:1/oauth2/custom", "client_id": "0oaSPA"})
+    ).text()
     config = page_config(html)
     assert (config["issuer"], config["clientId"]) == ("http://127.0.0.1:1/oauth2/custom", "0oaSPA")
 

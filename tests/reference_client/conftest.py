@@ -28,15 +28,18 @@ async def http() -> AsyncIterator[aiohttp.ClientSession]:
 @pytest.fixture
 def requests_seen(mock_idx: Any) -> Callable[..., list[tuple[str, str]]]:
     """`(method, path)` of every request mock_idx answered (optionally one user's), from its journal."""
+
     def seen(login: str | None = None) -> list[tuple[str, str]]:
         return [(e["method"], e["path"]) for e in mock_idx.journal(login)]
+
     return seen
 
 
 @pytest.fixture
 def idx_config(mock_idx: Any) -> IdxClientConfig:
-    return IdxClientConfig(issuer=mock_idx.issuer, client_id="reference-client-tests",
-                           redirect_uri="http://127.0.0.1:8081/login/callback")
+    return IdxClientConfig(
+        issuer=mock_idx.issuer, client_id="reference-client-tests", redirect_uri="http://127.0.0.1:8081/login/callback"
+    )
 
 
 @pytest.fixture

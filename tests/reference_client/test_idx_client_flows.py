@@ -32,7 +32,9 @@ async def test_okta_verify_offers_push_and_code(idx_client, mock_idx):
     response = await start_okta_verify(idx_client, user)
     assert response.status is Status.AwaitingChallengeAuthenticatorData
     assert {(m.value, m.label) for m in response.method_types} == {
-        ("push", "Get a push notification"), ("totp", "Enter a code")}
+        ("push", "Get a push notification"),
+        ("totp", "Enter a code"),
+    }
 
 
 async def test_approved_push_signs_in_with_verified_tokens(idx_client, mock_idx, requests_seen):
@@ -121,7 +123,8 @@ async def test_totp_bad_code_keeps_the_step_with_the_field_message(idx_client, m
 
     assert wrong.status is Status.AwaitingAuthenticatorVerification
     assert [(m.text, m.key, m.field) for m in wrong.errors] == [
-        ("Invalid code. Try again.", "api.authn.error.PASSCODE_INVALID", "credentials.totp")]
+        ("Invalid code. Try again.", "api.authn.error.PASSCODE_INVALID", "credentials.totp")
+    ]
     assert (await idx_client.verify_code(wrong.context, good)).status is Status.Success
 
 
@@ -143,8 +146,11 @@ async def test_any_remediation_can_be_proceeded_by_name(idx_client, mock_idx):
     selection = await idx_client.authenticate(user.login, user.password)
     okta_verify = selection.authenticators[0].id
 
-    challenge = await idx_client.proceed(selection.context, "select-authenticator-authenticate",
-                                         {"authenticator": {"id": okta_verify, "methodType": "totp"}})
+    challenge = await idx_client.proceed(
+        selection.context,
+        "select-authenticator-authenticate",
+        {"authenticator": {"id": okta_verify, "methodType": "totp"}},
+    )
 
     assert challenge.status is Status.AwaitingAuthenticatorVerification
     assert (await idx_client.verify_code(challenge.context, mock_idx.totp_code(user.login))).status is Status.Success
@@ -197,8 +203,10 @@ async def test_poll_failures_slow_down_instead_of_failing(idx_client, mock_idx, 
 async def test_org_authorization_server_issuer_works(http, mock_idx, requests_seen):
     """An issuer without `/oauth2/...` is the org server: `/oauth2/v1/*` endpoints, IDX at the same root."""
     user = mock_idx.add_user()
-    org_client = IdxClient(IdxClientConfig(issuer=mock_idx.url, client_id="org-app",
-                                           redirect_uri="http://127.0.0.1:8081/login/callback"), http)
+    org_client = IdxClient(
+        IdxClientConfig(issuer=mock_idx.url, client_id="org-app", redirect_uri="http://127.0.0.1:8081/login/callback"),
+        http,
+    )
     methods = await start_okta_verify(org_client, user)
     challenge = await org_client.select_method(methods.context, "totp")
     done = await org_client.verify_code(challenge.context, mock_idx.totp_code(user.login))

@@ -14,13 +14,25 @@ OKTA_VERIFY = {"type": "app", "key": "okta_verify", "id": "autOV", "displayName"
 
 
 def form(name: str, *fields: dict, **extra) -> dict:
-    return {"rel": ["create-form"], "name": name, "href": f"https://org.example/idp/idx/{name}",
-            "method": "POST", "value": [*fields, STATE], **extra}
+    return {
+        "rel": ["create-form"],
+        "name": name,
+        "href": f"https://org.example/idp/idx/{name}",
+        "method": "POST",
+        "value": [*fields, STATE],
+        **extra,
+    }
 
 
 def document(*remediations: dict, **top) -> IdxDocument:
-    return IdxDocument.parse({"version": "1.0.0", "stateHandle": "sh-1",
-                              "remediation": {"type": "array", "value": list(remediations)}, **top})
+    return IdxDocument.parse(
+        {
+            "version": "1.0.0",
+            "stateHandle": "sh-1",
+            "remediation": {"type": "array", "value": list(remediations)},
+            **top,
+        }
+    )
 
 
 def test_relates_to_paths_resolve_like_auth_js():
@@ -32,9 +44,15 @@ def test_relates_to_paths_resolve_like_auth_js():
 
 
 def test_body_forces_immutable_values_into_nested_forms():
-    authenticator = {"name": "authenticator", "form": {"value": [
-        {"name": "id", "value": "autOV", "mutable": False},
-        {"name": "methodType", "options": [{"label": "Get a push notification", "value": "push"}]}]}}
+    authenticator = {
+        "name": "authenticator",
+        "form": {
+            "value": [
+                {"name": "id", "value": "autOV", "mutable": False},
+                {"name": "methodType", "options": [{"label": "Get a push notification", "value": "push"}]},
+            ]
+        },
+    }
     verification = document(form("authenticator-verification-data", authenticator)).remediations[0]
 
     body = verification.body({"authenticator": {"methodType": "push", "id": "forged"}, "stateHandle": "forged"})
@@ -44,25 +62,46 @@ def test_body_forces_immutable_values_into_nested_forms():
 
 def test_resend_with_a_form_valued_field_sends_its_fixed_values():
     """Okta's rejected-push `resend` nests the authenticator as `value: {form: ...}` on a mutable field."""
-    authenticator = {"name": "authenticator", "type": "object", "value": {"form": {"value": [
-        {"name": "id", "value": "autOV", "mutable": False},
-        {"name": "methodType", "value": "push", "mutable": False}]}}}
+    authenticator = {
+        "name": "authenticator",
+        "type": "object",
+        "value": {
+            "form": {
+                "value": [
+                    {"name": "id", "value": "autOV", "mutable": False},
+                    {"name": "methodType", "value": "push", "mutable": False},
+                ]
+            }
+        },
+    }
     resend = document(form("resend", authenticator)).remediation("resend")
 
     assert resend.body({}) == {"authenticator": {"id": "autOV", "methodType": "push"}, "stateHandle": "sh-1"}
 
 
 def test_rejected_push_is_recognised_from_the_message_alone():
-    rejected = document(form("select-authenticator-authenticate"), messages={"type": "array", "value": [
-        {"message": "You have chosen to reject this login.", "class": "ERROR",
-         "i18n": {"key": "api.authn.poll.error.push_rejected"}}]})
+    rejected = document(
+        form("select-authenticator-authenticate"),
+        messages={
+            "type": "array",
+            "value": [
+                {
+                    "message": "You have chosen to reject this login.",
+                    "class": "ERROR",
+                    "i18n": {"key": "api.authn.poll.error.push_rejected"},
+                }
+            ],
+        },
+    )
     assert status_of(rejected) is Status.PushChallengeFailed
 
 
 def test_primary_step_wins_over_the_always_present_selection():
-    doc = document(form("select-authenticator-authenticate"),
-                   form("challenge-poll", refresh=4000, relatesTo=["$.currentAuthenticator"]),
-                   currentAuthenticator={"type": "object", "value": OKTA_VERIFY})
+    doc = document(
+        form("select-authenticator-authenticate"),
+        form("challenge-poll", refresh=4000, relatesTo=["$.currentAuthenticator"]),
+        currentAuthenticator={"type": "object", "value": OKTA_VERIFY},
+    )
     assert status_of(doc) is Status.AwaitingChallengeAuthenticatorPollResponse
     assert doc.remediation("challenge-poll").relates_to == {"type": "object", "value": OKTA_VERIFY}
 
@@ -73,19 +112,27 @@ def test_unknown_steps_and_empty_documents_have_distinct_statuses():
 
 
 def test_code_goes_in_the_credential_field_the_form_names():
-    totp = document(form("challenge-authenticator",
-                         {"name": "credentials", "form": {"value": [{"name": "totp", "label": "Enter code"}]}}))
-    password = document(form("challenge-authenticator",
-                             {"name": "credentials", "form": {"value": [{"name": "passcode"}]}}))
+    totp = document(
+        form(
+            "challenge-authenticator",
+            {"name": "credentials", "form": {"value": [{"name": "totp", "label": "Enter code"}]}},
+        )
+    )
+    password = document(
+        form("challenge-authenticator", {"name": "credentials", "form": {"value": [{"name": "passcode"}]}})
+    )
     assert credential_name(totp.remediations[0]) == "totp"
     assert credential_name(password.remediations[0]) == "passcode"
 
 
-@pytest.mark.parametrize(("headers", "expected"), [
-    ({"Retry-After": "7"}, 7000),
-    ({"Retry-After": "86400"}, 60000),  # capped: a wild hint must not stall the page
-    ({"Retry-After": "soon"}, None),
-    ({}, None),
-])
+@pytest.mark.parametrize(
+    ("headers", "expected"),
+    [
+        ({"Retry-After": "7"}, 7000),
+        ({"Retry-After": "86400"}, 60000),  # capped: a wild hint must not stall the page
+        ({"Retry-After": "soon"}, None),
+        ({}, None),
+    ],
+)
 def test_pacing_hint_from_rate_limit_headers(headers, expected):
     assert pacing_hint_ms(headers) == expected

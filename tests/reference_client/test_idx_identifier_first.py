@@ -19,16 +19,36 @@ OKTA_VERIFY = {"type": "app", "key": "okta_verify", "id": "autOV", "displayName"
 
 def idx_doc(base: str, name: str, fields: list[dict], **top: Any) -> dict:
     state = {"name": "stateHandle", "value": "sh", "mutable": False}
-    return {"version": "1.0.0", "stateHandle": "sh", **top, "remediation": {"value": [
-        {"rel": ["create-form"], "name": name, "href": f"{base}/idp/idx/{name}", "method": "POST",
-         "value": [*fields, state]}]}}
+    return {
+        "version": "1.0.0",
+        "stateHandle": "sh",
+        **top,
+        "remediation": {
+            "value": [
+                {
+                    "rel": ["create-form"],
+                    "name": name,
+                    "href": f"{base}/idp/idx/{name}",
+                    "method": "POST",
+                    "value": [*fields, state],
+                }
+            ]
+        },
+    }
 
 
 def selection(base: str, authenticator: dict) -> dict:
-    option = {"label": authenticator["displayName"], "relatesTo": "$.authenticatorEnrollments.value[0]",
-              "value": {"form": {"value": [{"name": "id", "value": authenticator["id"], "mutable": False}]}}}
-    return idx_doc(base, "select-authenticator-authenticate", [{"name": "authenticator", "options": [option]}],
-                   authenticatorEnrollments={"value": [authenticator]})
+    option = {
+        "label": authenticator["displayName"],
+        "relatesTo": "$.authenticatorEnrollments.value[0]",
+        "value": {"form": {"value": [{"name": "id", "value": authenticator["id"], "mutable": False}]}},
+    }
+    return idx_doc(
+        base,
+        "select-authenticator-authenticate",
+        [{"name": "authenticator", "options": [option]}],
+        authenticatorEnrollments={"value": [authenticator]},
+    )
 
 
 @pytest.fixture
@@ -42,8 +62,11 @@ async def identifier_first() -> AsyncIterator[tuple[str, list[tuple[str, dict]]]
         replies = {
             "/idp/idx/introspect": idx_doc(base, "identify", [{"name": "identifier", "label": "Username"}]),
             "/idp/idx/identify": selection(base, PASSWORD_ENROLLMENT),
-            "/idp/idx/select-authenticator-authenticate": idx_doc(base, "challenge-authenticator", [
-                {"name": "credentials", "form": {"value": [{"name": "passcode", "secret": True}]}}]),
+            "/idp/idx/select-authenticator-authenticate": idx_doc(
+                base,
+                "challenge-authenticator",
+                [{"name": "credentials", "form": {"value": [{"name": "passcode", "secret": True}]}}],
+            ),
             "/idp/idx/challenge-authenticator": selection(base, OKTA_VERIFY),
         }
         return web.json_response(replies[request.path], content_type="application/ion+json")

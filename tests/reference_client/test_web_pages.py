@@ -52,8 +52,7 @@ async def test_wrong_password_shows_oktas_message_on_the_form(visitor, mock_idx)
 async def test_forms_without_the_sessions_csrf_token_are_rejected(visitor, mock_idx, csrf, requests_seen):
     user = mock_idx.add_user()
     await visitor.get("/login")
-    page = await visitor.post("/login", {"username": user.login, "password": user.password},
-                             csrf=csrf)
+    page = await visitor.post("/login", {"username": user.login, "password": user.password}, csrf=csrf)
     assert page.status == 403
     assert ("POST", "/idp/idx/identify") not in requests_seen()
 
@@ -149,8 +148,10 @@ async def test_cancel_cancels_the_transaction_and_returns_to_login(visitor, mock
     assert (await visitor.get("/okta-verify/select-method")).location == "/login"
 
 
-@pytest.mark.parametrize(("requested", "landing"), [
-    ("https://evil.example/steal", "/"), ("//evil.example", "/"), ("/?after=signin", "/?after=signin")])
+@pytest.mark.parametrize(
+    ("requested", "landing"),
+    [("https://evil.example/steal", "/"), ("//evil.example", "/"), ("/?after=signin", "/?after=signin")],
+)
 async def test_after_sign_in_only_local_next_urls_are_followed(visitor, mock_idx, requested, landing):
     user = mock_idx.add_user()
     await visitor.get(f"/login?next={requested}")

@@ -9,10 +9,22 @@ from reference_client.idx import IdxClientConfig, IdxContext
 from reference_client.security import safe_local_path
 
 
-@pytest.mark.parametrize("target", [
-    "https://evil.example/", "//evil.example/x", "/\\evil.example", "\\\\evil.example", "javascript:alert(1)",
-    "http:/evil.example", "/ok\r\nSet-Cookie: x=1", "", None, 42, "relative/path",
-])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "https://evil.example/",
+        "//evil.example/x",
+        "/\\evil.example",
+        "\\\\evil.example",
+        "javascript:alert(1)",
+        "http:/evil.example",
+        "/ok\r\nSet-Cookie: x=1",
+        "",
+        None,
+        42,
+        "relative/path",
+    ],
+)
 def test_only_local_paths_are_accepted_as_redirect_targets(target):
     assert safe_local_path(target) == "/"
 

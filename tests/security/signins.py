@@ -8,8 +8,9 @@ from aiohttp.test_utils import TestClient
 from idx_driver import Flow, control, put_user
 
 
-async def signed_in(client: TestClient, login: str, scope: str = "openid profile email offline_access",
-                    **push: Any) -> tuple[Flow, dict[str, Any]]:
+async def signed_in(
+    client: TestClient, login: str, scope: str = "openid profile email offline_access", **push: Any
+) -> tuple[Flow, dict[str, Any]]:
     """A push sign-in approved at the first poll, exchanged for tokens."""
     await put_user(client, login, outcome="approve", **push)
     flow = Flow(client, scope=scope)

@@ -22,9 +22,17 @@ async def test_the_token_endpoint_refuses_a_missing_or_wrong_code_verifier(clien
     await flow.push_sign_in(LOGIN)
     await flow.poll()
     overrides = {"code_verifier": flow.challenge if verifier == "challenge-as-verifier" else verifier}
-    form = {k: v for k, v in {"client_id": flow.client_id, "redirect_uri": "http://localhost:7777/callback",
-                               "grant_type": "interaction_code", "interaction_code": flow.interaction_code(),
-                               **overrides}.items() if v is not None}
+    form = {
+        k: v
+        for k, v in {
+            "client_id": flow.client_id,
+            "redirect_uri": "http://localhost:7777/callback",
+            "grant_type": "interaction_code",
+            "interaction_code": flow.interaction_code(),
+            **overrides,
+        }.items()
+        if v is not None
+    }
     refused = await client.post("/oauth2/default/v1/token", data=form)
     assert refused.status == 400
     assert (await refused.json())["error"] in ("invalid_request", "invalid_grant")
@@ -50,6 +58,8 @@ async def test_a_refresh_token_dies_with_its_lifetime(client):
     assert (await (await client.post(INTROSPECT, data=form)).json())["active"] is True
     await advance(client, 30 * 24 * 3600 + 1)
     assert await (await client.post(INTROSPECT, data=form)).json() == {"active": False}
-    refreshed = await client.post("/oauth2/default/v1/token", data={
-        "grant_type": "refresh_token", "refresh_token": tokens["refresh_token"], "client_id": "test-client"})
+    refreshed = await client.post(
+        "/oauth2/default/v1/token",
+        data={"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"], "client_id": "test-client"},
+    )
     assert refreshed.status == 400 and (await refreshed.json())["error"] == "invalid_grant"

@@ -30,8 +30,12 @@ def free_port() -> int:
 def serve(*options: str) -> Iterator[tuple[int, subprocess.Popen]]:
     """``mock-idx serve`` on a free port, past its banner (so it is listening), terminated afterwards."""
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "mock_idx", "serve", "--port", str(port), *options],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mock_idx", "serve", "--port", str(port), *options],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         banner = [process.stdout.readline() for _ in range(BANNER_LINES)]
         assert any(f":{port}/oauth2/default" in line for line in banner), banner
@@ -56,7 +60,7 @@ def listening_addresses(port: int) -> set[str]:
 
 def _address(hex_address: str) -> str:
     raw = bytes.fromhex(hex_address)
-    words = b"".join(raw[i:i + 4][::-1] for i in range(0, len(raw), 4))
+    words = b"".join(raw[i : i + 4][::-1] for i in range(0, len(raw), 4))
     return socket.inet_ntop(socket.AF_INET if len(raw) == 4 else socket.AF_INET6, words)
 
 

@@ -30,8 +30,12 @@ def bits(token: str, alphabet: str) -> float:
 async def collect(client) -> dict[str, list[str]]:
     """Every kind of bearer value the fake hands out, from ``SAMPLES`` sign-ins."""
     await control(client, "PUT", "/users/pw@example.com", json={"password": PASSWORD, "authenticators": {}})
-    seen: dict[str, list[str]] = {"interaction_handle": [], "stateHandle": [], "interaction_code": [],
-                                  "refresh_token": []}
+    seen: dict[str, list[str]] = {
+        "interaction_handle": [],
+        "stateHandle": [],
+        "interaction_code": [],
+        "refresh_token": [],
+    }
     for _ in range(SAMPLES):
         flow = Flow(client, scope="openid offline_access")
         await flow.start()
@@ -93,4 +97,3 @@ async def test_an_answered_push_cannot_be_answered_again(client):
         status, _ = await control(client, "POST", f"/users/ada@example.com/push/{action}", json={"push_id": push["id"]})
         assert status == 404, action
     assert "successWithInteractionCode" in (await flow.poll()).body
-

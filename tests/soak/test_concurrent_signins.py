@@ -45,8 +45,14 @@ class Behaviour:
 BEHAVIOURS = (
     Behaviour("approve-after-polls", 20, {"outcome": "approve"}, SUCCESS, FLOWS_PER_SCRIPTED_USER),
     Behaviour("deny-after-polls", 10, {"outcome": "deny"}, DENIED, FLOWS_PER_SCRIPTED_USER),
-    Behaviour("wrong-number", 10, {"outcome": "approve", "number_answer": "wrong"}, DENIED,
-              FLOWS_PER_SCRIPTED_USER, number_challenge=True),
+    Behaviour(
+        "wrong-number",
+        10,
+        {"outcome": "approve", "number_answer": "wrong"},
+        DENIED,
+        FLOWS_PER_SCRIPTED_USER,
+        number_challenge=True,
+    ),
     Behaviour("tap-yes", 40, {"outcome": "manual"}, SUCCESS, number_challenge=True),
     Behaviour("tap-no", 30, {"outcome": "manual"}, DENIED),
     Behaviour("timeout", 20, {"outcome": "timeout"}, TIMED_OUT, 2),
@@ -120,11 +126,14 @@ async def _create_users(client: RecordingSession, rng: random.Random) -> list[Si
             push = dict(behaviour.push, number_challenge=behaviour.number_challenge)
             if push["outcome"] in ("approve", "deny"):
                 push["after_polls"] = rng.randrange(4)
-            user = await client.control("PUT", f"/users/{login}", json={
-                "password": PASSWORD, "authenticators": {"okta_verify": {"push": push}}})
+            user = await client.control(
+                "PUT", f"/users/{login}", json={"password": PASSWORD, "authenticators": {"okta_verify": {"push": push}}}
+            )
             secret = user["authenticators"]["okta_verify"]["totp"]["secret"]
-            sign_ins += [SignIn(behaviour, login, Flow(client, client_id=f"soak-{login}"), secret)
-                         for _ in range(behaviour.flows_per_user)]
+            sign_ins += [
+                SignIn(behaviour, login, Flow(client, client_id=f"soak-{login}"), secret)
+                for _ in range(behaviour.flows_per_user)
+            ]
     rng.shuffle(sign_ins)
     return sign_ins
 
@@ -203,8 +212,14 @@ async def _cancel(client: RecordingSession, sign_in: SignIn, released: asyncio.E
 
 
 _BEHAVIOUR_RUNNERS: dict[str, Callable[[RecordingSession, SignIn, asyncio.Event], Awaitable[None]]] = {
-    "approve-after-polls": _scripted, "deny-after-polls": _scripted, "wrong-number": _scripted,
-    "tap-yes": _tap_yes, "tap-no": _tap_no, "timeout": _timeout, "totp": _totp, "cancel": _cancel,
+    "approve-after-polls": _scripted,
+    "deny-after-polls": _scripted,
+    "wrong-number": _scripted,
+    "tap-yes": _tap_yes,
+    "tap-no": _tap_no,
+    "timeout": _timeout,
+    "totp": _totp,
+    "cancel": _cancel,
 }
 
 
