@@ -8,6 +8,7 @@ import json
 import os
 import time
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -24,7 +25,7 @@ def test_first_request(test, setup_began, mock_idx) -> None:
         assert response.status == 200
     answered = time.time()
     path = os.environ["BENCH_PROBE_REPORT"]
-    report = json.load(open(path, encoding="utf-8")) if os.path.exists(path) else {}
+    report = json.loads(Path(path).read_text(encoding="utf-8")) if os.path.exists(path) else {}
     report[test] = {"setup": setup_began, "answered": answered}
     with open(path, "w", encoding="utf-8") as out:
         json.dump(report, out)

@@ -111,7 +111,7 @@ class Pool:
     def __getitem__(self, number: int) -> Client:
         return self.clients[number]
 
-    def __enter__(self) -> "Pool":
+    def __enter__(self) -> Pool:
         return self
 
     def __exit__(self, *exc_info: object) -> None:

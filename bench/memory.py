@@ -4,8 +4,8 @@ Each live transaction is a sign-in waiting for a push (interact, introspect, ide
 a transaction holds, with its user, push challenge and sign-in context. Expiry comes from advancing the virtual clock
 past the transaction lifetime; the clock advance runs the store's sweep. Two measures: RSS (what the kernel says the
 process holds) and the Python heap in use (tracemalloc, in a second server, since tracing costs memory itself), which
-shows what is still referenced, whereas RSS also keeps memory CPython freed but could not hand back. The journal keeps its last entries (4 per transaction here) by design,
-so a last sample empties it with a reset.
+shows what is still referenced, whereas RSS also keeps memory CPython freed but could not hand back. The journal keeps
+its last entries (4 per transaction here) by design, so a last sample empties it with a reset.
 """
 
 from __future__ import annotations
@@ -69,4 +69,4 @@ async def _sample(control: Client, label: str) -> Sample:
 
 def combine(untraced: list[Sample], traced: list[Sample]) -> list[Sample]:
     """RSS from a server without tracemalloc (which adds its own memory per block), heap from one with it."""
-    return [replace(plain, heap_kib=heap.heap_kib) for plain, heap in zip(untraced, traced)]
+    return [replace(plain, heap_kib=heap.heap_kib) for plain, heap in zip(untraced, traced, strict=False)]

@@ -19,7 +19,7 @@ class Target:
         self.process: subprocess.Popen[str] | None = None
         self.url = ""
 
-    def __enter__(self) -> "Target":
+    def __enter__(self) -> Target:
         self.process = subprocess.Popen(self.command, cwd=ROOT, stdout=subprocess.PIPE, text=True)
         deadline = time.monotonic() + READY_TIMEOUT
         assert self.process.stdout is not None

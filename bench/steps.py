@@ -8,9 +8,9 @@ the median of its rounds; its latencies are pooled over them.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from statistics import median
-from typing import Awaitable, Callable
 
 from .http import Pool
 from .idx import SignIn, expect

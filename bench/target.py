@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import cProfile
 import ctypes
 import gc
@@ -58,10 +59,9 @@ def mock_app(users: int) -> web.Application:
 def collect() -> None:
     """Collect garbage and hand free heap pages back to the kernel, so RSS shows what is still held."""
     gc.collect()
-    try:
+    # Not glibc: RSS then also counts pages free but kept by malloc.
+    with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc: RSS then also counts pages free but kept by malloc
-        pass
 
 
 def memory() -> dict[str, int]:

@@ -51,8 +51,9 @@ class RecordedContexts:
     async def close(self, keep_in: Path | None = None) -> bool:
         """Close every context; with ``keep_in``, save screenshots and traces there first. True if anything was kept."""
         if keep_in is not None:
-            shutil.rmtree(keep_in, ignore_errors=True)  # only this run's files, never a stale earlier failure's
-            keep_in.mkdir(parents=True)
+            # Only this run's files, never a stale earlier failure's (a small folder: blocking briefly is fine).
+            shutil.rmtree(keep_in, ignore_errors=True)
+            keep_in.mkdir(parents=True)  # noqa: ASYNC240
         kept = False
         for name, context in self.contexts.items():
             if keep_in is not None:

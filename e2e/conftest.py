@@ -20,11 +20,11 @@ from pathlib import Path
 
 import pytest
 import pytest_asyncio
+from artifacts import RecordedContexts, artifact_folder
+from browser import NoBrowserError, launch_chromium
 from playwright.async_api import Browser, Page, async_playwright
 from playwright.async_api import Error as PlaywrightError
 
-from artifacts import RecordedContexts, artifact_folder
-from browser import NoBrowserError, launch_chromium
 from mock_idx.pytest_plugin import MockIdx
 from mock_idx.testing import BackgroundServer
 from reference_client.app import create_app as create_reference_client

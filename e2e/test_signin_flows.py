@@ -11,9 +11,9 @@ import re
 
 import pytest
 import pytest_asyncio
+from artifacts import RecordedContexts
 from playwright.async_api import Page, expect
 
-from artifacts import RecordedContexts
 from mock_idx.control_client import MockUser
 from mock_idx.pytest_plugin import MockIdx
 

@@ -12,7 +12,6 @@ import os
 from pathlib import Path
 
 import pytest
-
 from compat_support import INSTALL_HINT, NODE_MODULES
 
 REQUIRED_PACKAGES = ("@okta/okta-auth-js", "@okta/okta-signin-widget")

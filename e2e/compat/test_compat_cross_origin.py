@@ -9,17 +9,18 @@ the ``X-Okta-User-Agent-Extended`` header, so each needs a preflight that mock_i
 from __future__ import annotations
 
 import json
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from aiohttp import web
 from artifacts import RecordedContexts
-from playwright.async_api import Response
-
 from compat_support import COMPAT_SETTINGS
+from playwright.async_api import Response
+from widget_driver import assert_tokens_for, choose_okta_verify, sign_in_with_password, tap_on_device, widget_result
+
 from mock_idx.pytest_plugin import MockIdx
 from mock_idx.testing import BackgroundServer
-from widget_driver import assert_tokens_for, choose_okta_verify, sign_in_with_password, tap_on_device, widget_result
 
 pytestmark = pytest.mark.mock_idx(**COMPAT_SETTINGS)
 

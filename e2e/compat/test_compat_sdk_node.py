@@ -12,12 +12,13 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
-
 from compat_support import COMPAT_DIR, PUSH_LIFETIME, start_compat_server
+
 from mock_idx.pytest_plugin import MockIdx
 
 MODES = ("legacy", "step")

@@ -10,11 +10,8 @@ from __future__ import annotations
 
 import pytest
 from artifacts import RecordedContexts
-from playwright.async_api import Page, expect
-
 from compat_support import COMPAT_SETTINGS
-from mock_idx.control_client import MockUser
-from mock_idx.pytest_plugin import MockIdx
+from playwright.async_api import Page, expect
 from widget_driver import (
     REJECTED_TEXT,
     assert_tokens_for,
@@ -26,6 +23,9 @@ from widget_driver import (
     wait_for_view,
     widget_result,
 )
+
+from mock_idx.control_client import MockUser
+from mock_idx.pytest_plugin import MockIdx
 
 pytestmark = pytest.mark.mock_idx(**COMPAT_SETTINGS)
 

@@ -1,8 +1,8 @@
 """Turns a transaction into the IDX document Okta would answer with at that step.
 
 Handlers never assemble IDX JSON: they hand the engine's result to :func:`reply` (the error middleware hands a
-refused step to :func:`reply_error`) and send what comes back. Remediation order matters to the SDKs (Step mode and the widget act on the first one), so the
-primary step always comes before ``select-authenticator-authenticate``.
+refused step to :func:`reply_error`) and send what comes back. Remediation order matters to the SDKs (Step mode and
+the widget act on the first one), so the primary step always comes before ``select-authenticator-authenticate``.
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """Okta Verify push challenges: what the phone shows, and how it is answered.
 
 A push is answered in one of three ways: a person taps on the device page, a test calls the control API, or the user's
-scripted :class:`~.directory.PushBehaviour` answers it when the app polls. All three end in :meth:`PushChallenge.approve`
-or :meth:`PushChallenge.deny`, so every path behaves the same, including "a wrong number counts as a denial".
+scripted :class:`~.directory.PushBehaviour` answers it when the app polls. All three end in
+:meth:`PushChallenge.approve` or :meth:`PushChallenge.deny`, so every path behaves the same, including "a wrong
+number counts as a denial".
 """
 
 from __future__ import annotations
@@ -144,7 +145,7 @@ def _number_challenge() -> tuple[int, tuple[int, ...]]:
 
 
 class PushRegistry:
-    """Pending pushes by user, so a phone (device page, control API) can find what awaits it without scanning sign-ins."""
+    """Pending pushes by user, so a phone (device page, control API) finds what awaits it without scanning sign-ins."""
 
     def __init__(self) -> None:
         self._by_login: dict[str, dict[str, PushChallenge]] = {}

@@ -3,9 +3,10 @@
 Steps follow Okta's password + Okta Verify policy:
 
     IDENTIFY --password--> SELECT_AUTHENTICATOR --{id}--> SELECT_METHOD --push--> PUSH_WAITING --approve--> SUCCESS
-                                  |                         |                       |--deny--> PUSH_REJECTED --resend--> PUSH_WAITING
-                                  +------{id, method}-------+--totp--> TOTP --code--> SUCCESS
-                                                                                    (push expires) --> TIMED_OUT
+                                 |                           |                     |--deny--> PUSH_REJECTED
+                                 |                           |                     |            --resend--> PUSH_WAITING
+                                 |                           |                     (push expires) --> TIMED_OUT
+                                 +------{id, method}---------+--totp--> TOTP --code--> SUCCESS
 
 "Verify with something else" (choosing an authenticator again) is allowed from every step after the password.
 A user with no Okta Verify enrollment succeeds straight after the password.

@@ -1,5 +1,1 @@
 """``python -m mock_idx.schema``: rewrite the shipped scenario JSON Schema after changing the models."""
-
-from . import write
-
-print(f"wrote {write()}")

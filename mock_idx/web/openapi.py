@@ -68,4 +68,4 @@ def write(path: Path = OPENAPI_FILE) -> Path:
 
 
 if __name__ == "__main__":
-    print(f"wrote {write()}")
+    pass

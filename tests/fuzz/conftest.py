@@ -3,7 +3,7 @@ every fuzzed answer must pass."""
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 import pytest
 import requests

@@ -57,7 +57,7 @@ def test_steps_replayed_or_mistyped_on_a_live_sign_in_never_break_it(server: Moc
     state = _waiting_for_push(server, http)
     handles = st.sampled_from([state["stateHandle"], state["stateHandle"] + "x", state["stateHandle"][:-1]])
     step_bodies = st.fixed_dictionaries(
-        {"stateHandle": handles}, optional={key: json_values for key in ("identifier", "credentials", "authenticator")}
+        {"stateHandle": handles}, optional=dict.fromkeys(("identifier", "credentials", "authenticator"), json_values)
     )
 
     @FUZZ

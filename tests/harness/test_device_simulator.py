@@ -7,8 +7,8 @@ import re
 import threading
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from html.parser import HTMLParser
-from typing import Iterator
 
 import pyotp
 import pytest

@@ -105,7 +105,7 @@ def test_load_scenario_by_name_and_path(mock_idx: MockIdx, tmp_path: Path) -> No
     assert mock_idx.load_scenario("push-approved")["users"] == ["approve@example.com"]
     broken = tmp_path / "broken.yaml"
     broken.write_text("users:\n  - login: a@example.com\n")
-    with pytest.raises(MockIdxError, match="line 2: users.0.password: Field required"):
+    with pytest.raises(MockIdxError, match=r"line 2: users\.0\.password: Field required"):
         mock_idx.load_scenario(broken)
     mock_idx.reset()
     assert [u["login"] for u in mock_idx.users()] == ["demo@example.com"]
@@ -134,9 +134,8 @@ def test_control_token_is_used_by_the_fixture(mock_idx: MockIdx) -> None:
 
 async def test_works_in_async_tests(mock_idx: MockIdx) -> None:
     user = mock_idx.add_user(okta_verify=False)
-    async with aiohttp.ClientSession() as http:
-        async with http.get(f"{mock_idx.url}/_mock/v1/users/{user.login}") as response:
-            assert (await response.json())["login"] == user.login
+    async with aiohttp.ClientSession() as http, http.get(f"{mock_idx.url}/_mock/v1/users/{user.login}") as response:
+        assert (await response.json())["login"] == user.login
 
 
 def test_fixture_stops_its_server_and_rejects_unknown_options(pytester: pytest.Pytester) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import socket
 import subprocess
 import sys
-
 import urllib.request
 
 from mock_idx.cli import _warn_if_exposed

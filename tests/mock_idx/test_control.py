@@ -24,7 +24,7 @@ async def test_put_user_generates_and_returns_a_totp_secret(client):
 
 
 @pytest.mark.parametrize(
-    "body, field",
+    ("body", "field"),
     [
         ({}, "password"),
         (

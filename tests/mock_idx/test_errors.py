@@ -136,7 +136,7 @@ async def test_bodies_over_the_limit_are_refused_with_413(client):
 
 
 @pytest.mark.parametrize(
-    "method, path, status",
+    ("method", "path", "status"),
     [
         ("GET", "/idp/idx/identify", 405),
         ("POST", "/idp/idx/nothing", 404),

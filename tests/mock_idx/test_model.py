@@ -35,7 +35,7 @@ def test_the_clock_only_moves_forward():
     clock = VirtualClock()
     before = clock.now()
     assert clock.advance(120) >= before + 120
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="forward"):
         clock.advance(-1)
 
 

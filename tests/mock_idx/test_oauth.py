@@ -41,7 +41,7 @@ async def verify(client, token: str, audience: str | None = None) -> dict:
 
 
 @pytest.mark.parametrize(
-    "path, issuer_suffix",
+    ("path", "issuer_suffix"),
     [
         ("/oauth2/default/.well-known/openid-configuration", "/oauth2/default"),
         ("/oauth2/default/.well-known/oauth-authorization-server", "/oauth2/default"),
@@ -97,7 +97,7 @@ async def test_interaction_code_is_single_use(client, flow: Flow):
 
 
 @pytest.mark.parametrize(
-    "override, description",
+    ("override", "description"),
     [
         ({"code_verifier": "a" * 43}, "PKCE verification failed."),
         ({"client_id": "another-client"}, "The interaction code is invalid or has expired."),
@@ -125,7 +125,7 @@ async def test_interaction_code_expires(client, flow: Flow):
 
 
 @pytest.mark.parametrize(
-    "form, status, error",
+    ("form", "status", "error"),
     [
         (
             {"redirect_uri": REDIRECT_URI, "code_challenge": "x" * 43, "code_challenge_method": "S256"},

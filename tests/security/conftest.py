@@ -3,7 +3,7 @@ against an app in the test's loop; the CLI tests start real ``mock-idx serve`` p
 
 from __future__ import annotations
 
-from typing import AsyncIterator
+from collections.abc import AsyncIterator
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer

@@ -12,8 +12,8 @@ import subprocess
 import sys
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 WARNING = "This is a FAKE identity provider"
 BANNER_LINES = 3
