@@ -10,29 +10,33 @@ import aiohttp_jinja2
 import jinja2
 from aiohttp import web
 from aiohttp_session import setup as setup_session
-from aiohttp_session.cookie_storage import EncryptedCookieStorage
 
 from .config import AppConfig
-from .errors import idx_error_middleware
+from .errors import error_page_middleware
 from .flow import CLIENT_KEY
 from .idx import IdxClient
 from .security import csrf_middleware, security_headers_middleware
+from .session_store import MemorySessionStorage
 from .views import account, authenticators, okta_verify
 
 HERE = Path(__file__).parent
 SESSION_COOKIE = "reference_client_session"
 CONFIG_KEY = web.AppKey("config", AppConfig)
+SESSIONS_KEY = web.AppKey("sessions", MemorySessionStorage)
 
 
 def create_app(config: AppConfig) -> web.Application:
-    """Build the app; its IDX client and HTTP session live on the app and close with it."""
-    app = web.Application()
+    """Build the app; its sessions, IDX client and HTTP session live on the app and close with it."""
+    app = web.Application(client_max_size=config.max_form_bytes)
     app[CONFIG_KEY] = config
-    storage = EncryptedCookieStorage(
-        config.session_fernet(), cookie_name=SESSION_COOKIE, httponly=True, samesite="Lax", secure=config.secure_cookies
+    app[SESSIONS_KEY] = MemorySessionStorage(
+        cookie_name=SESSION_COOKIE,
+        secure=config.secure_cookies,
+        max_sessions=config.max_sessions,
+        idle_seconds=config.session_idle_seconds,
     )
-    setup_session(app, storage)  # outermost: everything below may read and change the session
-    app.middlewares.extend([security_headers_middleware, idx_error_middleware, csrf_middleware])
+    setup_session(app, app[SESSIONS_KEY])  # outermost: everything below may read and change the session
+    app.middlewares.extend([security_headers_middleware, error_page_middleware, csrf_middleware])
     aiohttp_jinja2.setup(
         app, loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True, undefined=jinja2.StrictUndefined
     )

@@ -1,13 +1,21 @@
-"""`reference-client`: serve the reference web app against an Okta org or a mock-idx server."""
+"""`reference-client`: serve the reference web app against an Okta org or a mock-idx server.
+
+A port in use or out of range, or a host that does not resolve, ends it with one line on stderr and exit code 2,
+never a traceback; SIGINT and SIGTERM stop it with exit code 0, promptly even with a request in flight.
+"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import errno
 import logging
 import os
 import signal
+import socket
+import sys
 from collections.abc import Mapping, Sequence
+from typing import NoReturn
 
 from aiohttp import web
 
@@ -16,6 +24,31 @@ from .config import AppConfig
 from .idx import IdxClientConfig
 
 ENV_PREFIX = "REFERENCE_CLIENT_"
+SHUTDOWN_GRACE_SECONDS = 0.5
+"""How long requests in flight get to finish at shutdown before they are cancelled (aiohttp's ``shutdown_timeout``,
+waited at most twice): one stuck on a slow issuer must not hold up Ctrl+C or SIGTERM."""
+
+
+class CannotStart(Exception):
+    """A start-up problem the user can fix; :func:`main` prints it as one line and exits with code 2."""
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """Usage errors as one line on stderr (exit code 2): the problem and where to read more, not a usage block."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
+def port_number(text: str) -> int:
+    """``--port``: 0 (any free port) to 65535; anything else is a usage error, like any other bad argument."""
+    try:
+        number = int(text)
+    except ValueError:
+        number = -1
+    if not 0 <= number <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (0 to 65535)")
+    return number
 
 
 def build_parser(environ: Mapping[str, str]) -> argparse.ArgumentParser:
@@ -24,7 +57,7 @@ def build_parser(environ: Mapping[str, str]) -> argparse.ArgumentParser:
     def env(name: str, default: str | None = None) -> str | None:
         return environ.get(ENV_PREFIX + name, default)
 
-    parser = argparse.ArgumentParser(prog="reference-client", description=__doc__)
+    parser = OneLineParser(prog="reference-client", description=__doc__.splitlines()[0])
     parser.add_argument(
         "--issuer",
         default=env("ISSUER"),
@@ -55,7 +88,7 @@ def build_parser(environ: Mapping[str, str]) -> argparse.ArgumentParser:
     )
     parser.add_argument("--host", default=env("HOST", "127.0.0.1"), help="[REFERENCE_CLIENT_HOST]")
     parser.add_argument(
-        "--port", type=int, default=int(env("PORT", "8081") or 8081), help="0 picks a free port [REFERENCE_CLIENT_PORT]"
+        "--port", type=port_number, default=env("PORT", "8081"), help="0 picks a free port [REFERENCE_CLIENT_PORT]"
     )
     parser.add_argument(
         "--secure-cookies",
@@ -67,7 +100,7 @@ def build_parser(environ: Mapping[str, str]) -> argparse.ArgumentParser:
 
 
 def config_from_args(args: argparse.Namespace, environ: Mapping[str, str]) -> AppConfig:
-    """The app's settings from the flags; the session secret is read from the environment only (it has no flag)."""
+    """The app's settings from the flags (each defaulting to its environment variable, see `build_parser`)."""
     redirect_uri = args.redirect_uri or f"http://{args.host}:{args.port}/login/callback"
     idx = IdxClientConfig(
         issuer=args.issuer,
@@ -78,21 +111,26 @@ def config_from_args(args: argparse.Namespace, environ: Mapping[str, str]) -> Ap
     )
     return AppConfig(
         idx=idx,
-        session_secret=environ.get(ENV_PREFIX + "SESSION_SECRET"),
         secure_cookies=args.secure_cookies or redirect_uri.startswith("https://"),
     )
 
 
 async def serve(config: AppConfig, host: str, port: int) -> None:
-    """Run until SIGINT/SIGTERM; print the URL once the socket is bound (port 0 prints the real port)."""
-    runner = web.AppRunner(create_app(config))
+    """Run until SIGINT/SIGTERM; print the URL once the socket is bound (port 0 prints the real port).
+
+    :class:`CannotStart` if the socket cannot be bound.
+    """
+    runner = web.AppRunner(create_app(config), shutdown_timeout=SHUTDOWN_GRACE_SECONDS)
     await runner.setup()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)  # before "ready": a caller may signal as soon as it reads it
     try:
-        await web.TCPSite(runner, host, port).start()
+        try:
+            await web.TCPSite(runner, host, port).start()
+        except OSError as error:
+            raise CannotStart(_listen_problem(error, host, port)) from error
         bound_host, bound_port = runner.addresses[0][:2]
         print(f"reference-client ready at http://{bound_host}:{bound_port}/ (issuer {config.idx.issuer})", flush=True)
         await stop.wait()
@@ -100,12 +138,24 @@ async def serve(config: AppConfig, host: str, port: int) -> None:
         await runner.cleanup()
 
 
+def _listen_problem(error: OSError, host: str, port: int) -> str:
+    if isinstance(error, socket.gaierror):
+        return f"cannot resolve --host {host!r}: {error.strerror}"
+    if error.errno == errno.EADDRINUSE:
+        return f"port {port} on {host} is already in use (choose another with --port)"
+    reason = os.strerror(error.errno) if error.errno else str(error)  # asyncio's strerror repeats host and port
+    return f"cannot listen on {host} port {port}: {reason}"
+
+
 def main(argv: Sequence[str] | None = None) -> None:
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    """The console script: exit code 0 after a signal, 2 (and one line on stderr) when it cannot start."""
     environ = os.environ
     args = build_parser(environ).parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     try:
-        config = config_from_args(args, environ)
-    except ValueError as exc:
-        raise SystemExit(f"reference-client: {exc}") from exc
-    asyncio.run(serve(config, args.host, args.port))
+        asyncio.run(serve(config_from_args(args, environ), args.host, args.port))
+    except (CannotStart, ValueError) as problem:  # ValueError: a setting the app refuses, e.g. a bad session secret
+        print(f"reference-client: {problem}", file=sys.stderr)
+        raise SystemExit(2) from None
+    except KeyboardInterrupt:  # Ctrl+C before the server's own handlers are in place: a stop, not a failure
+        pass

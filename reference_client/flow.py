@@ -15,6 +15,7 @@ import aiohttp_jinja2
 from aiohttp import web
 from aiohttp_session import get_session
 
+from .forms import read_form
 from .idx import AuthenticationStatus as Status
 from .idx import AuthResponse, IdxClient, IdxContext, IdxStepUnavailableError, Message
 from .navigation import CONTINUABLE, LOGIN, page_for
@@ -24,6 +25,7 @@ from .session_state import (
     forget_idx_context,
     idx_context,
     keep_idx_context,
+    renewed_session,
     sign_in,
     signed_in_user,
     take_notices,
@@ -50,7 +52,7 @@ async def settle(request: web.Request, response: AuthResponse) -> str:
     """Apply a client response to the session and return the path of the page that continues from it."""
     session = await get_session(request)
     if response.status is Status.Success and response.tokens is not None:
-        return sign_in(session, response.tokens)
+        return sign_in(await renewed_session(request), response.tokens)
     if response.status in CONTINUABLE:
         keep_idx_context(session, response.context)
         return page_for(response.status)
@@ -85,7 +87,7 @@ class ChoicePage:
 
     async def submit(self, request: web.Request) -> web.Response:
         context = await require_context(request)
-        value = str((await request.post()).get(self.field, ""))
+        value = (await read_form(request)).get(self.field, "")
         if not value:
             return await self.show(request, [self.missing])
         try:

@@ -10,8 +10,11 @@ from urllib.parse import urlsplit
 from aiohttp import web
 from aiohttp_session import Session, get_session
 
+from .forms import read_form
+
 CSRF_FIELD = "csrf_token"
 CSRF_SESSION_KEY = "csrf"
+CSRF_REFUSED_TEXT = "This form has expired or did not come from this site. Go back, reload the page and try again."
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -51,18 +54,19 @@ def safe_local_path(target: object, default: str = "/") -> str:
 
 @web.middleware
 async def csrf_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Every POST must carry the session's token in its form: a cross-site page cannot read it."""
+    """Every POST must carry the session's token in its form: a cross-site page cannot read it.
+
+    The form is read with `read_form`, so a body that is not a readable form is a 400 here, before any handler.
+    """
     if request.method == "POST":
         expected = (await get_session(request)).get(CSRF_SESSION_KEY)
-        supplied = (await request.post()).get(CSRF_FIELD)
+        supplied = (await read_form(request)).get(CSRF_FIELD)
         if (
             not isinstance(expected, str)
-            or not isinstance(supplied, str)
+            or supplied is None
             or not hmac.compare_digest(supplied.encode(), expected.encode())
         ):
-            raise web.HTTPForbidden(
-                text="This form has expired or did not come from this site. Go back, reload the page and try again."
-            )
+            raise web.HTTPForbidden(text=CSRF_REFUSED_TEXT)
     return await handler(request)
 
 

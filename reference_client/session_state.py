@@ -1,4 +1,4 @@
-"""What the app keeps in the (encrypted cookie) session, behind small named helpers.
+"""What the app keeps in the (server-side, see `session_store`) session, behind small named helpers.
 
 Keys: the IDX context of a sign-in in progress, the signed-in user (verified claims + tokens to revoke), one-shot
 notices for the next page, where to go after sign-in, and the CSRF token (see `security`).
@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from aiohttp_session import Session
+from aiohttp import web
+from aiohttp_session import Session, get_session, new_session
 
 from .idx import IdxContext, TokenSet
 from .security import rotate_csrf_token, safe_local_path
@@ -35,11 +36,22 @@ def forget_idx_context(session: Session) -> None:
     session.pop(IDX_KEY, None)
 
 
+async def renewed_session(request: web.Request) -> Session:
+    """The request's session data under a new id; the old id is forgotten when the session is saved.
+
+    For privilege changes (sign-in): an id someone saw or planted before must not carry the signed-in session.
+    """
+    data = dict(await get_session(request))
+    session = await new_session(request)
+    session.update(data)
+    return session
+
+
 def sign_in(session: Session, tokens: TokenSet) -> str:
     """Record the signed-in user and return where to send them.
 
-    Keeps the claims (for the home page) and the tokens to revoke at sign-out, not the id_token itself: an
-    encrypted cookie must stay under 4 KB.
+    Keeps the claims (for the home page) and the tokens to revoke at sign-out; the session is stored server-side,
+    so however large the claims are, the cookie stays a session id. The id_token itself is not kept.
     """
     forget_idx_context(session)
     session[USER_KEY] = {

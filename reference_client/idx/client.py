@@ -8,15 +8,16 @@ exactly as Okta's SDKs derive it (the OAuth URLs are `oauth.py`'s business).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+import functools
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any, ParamSpec, TypeVar
 
 import aiohttp
 
 from .config import IdxClientConfig
 from .context import IdxContext
 from .document import IdxDocument, Remediation
-from .errors import IdxProtocolError, IdxStepUnavailableError, IdxTransientError
+from .errors import IdxError, IdxProtocolError, IdxStepUnavailableError, IdxTransientError
 from .interpret import (
     credential_name,
     current_authenticator_option,
@@ -33,9 +34,37 @@ from .transport import ION_JSON, Transport
 
 OKTA_PASSWORD = "okta_password"
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
+SHAPE_ERRORS = (TypeError, ValueError, AttributeError, KeyError, IndexError, OverflowError, RecursionError)
+"""What reading a value of the wrong type out of the server's JSON raises (a string where a list belongs...)."""
+
+
+def _untrusted_answers(call: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]:
+    """Every public call reads documents the server wrote; one of an unexpected shape is an IdxProtocolError.
+
+    Parsing is lenient on purpose (see `document`), so it reads raw JSON in many places; rather than guard each
+    of them, the boundary where a caller gets control back turns any shape error into the one typed error.
+    """
+
+    @functools.wraps(call)
+    async def checked(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return await call(*args, **kwargs)
+        except IdxError:
+            raise
+        except SHAPE_ERRORS as exc:
+            raise IdxProtocolError(f"the server's answer has an unexpected shape: {exc!r}") from exc
+
+    return checked
+
 
 class IdxClient:
-    """An async IDX client for one OIDC app; share one instance (and its ClientSession) across users."""
+    """An async IDX client for one OIDC app; share one instance (and its ClientSession) across users.
+
+    Whatever the server answers, a call returns an `AuthResponse` or raises an `IdxError` (see `errors`).
+    """
 
     def __init__(self, config: IdxClientConfig, session: aiohttp.ClientSession) -> None:
         self.config = config
@@ -45,11 +74,13 @@ class IdxClient:
 
     # -- starting ---------------------------------------------------------------------------------------------
 
+    @_untrusted_answers
     async def start(self) -> IdxContext:
         """`/v1/interact` with PKCE: a new transaction, nothing submitted yet."""
         interaction = await self._oauth.interact()
         return IdxContext(interaction.handle, interaction.code_verifier, interaction.nonce)
 
+    @_untrusted_answers
     async def authenticate(self, username: str, password: str) -> AuthResponse:
         """Start a transaction and identify with username and password.
 
@@ -66,15 +97,18 @@ class IdxClient:
 
     # -- stepping -----------------------------------------------------------------------------------------------
 
+    @_untrusted_answers
     async def introspect(self, context: IdxContext) -> AuthResponse:
         """The transaction's current state, without changing it."""
         return await self._respond(context, await self._introspect(context))
 
+    @_untrusted_answers
     async def proceed(self, context: IdxContext, remediation: str, values: Mapping[str, Any]) -> AuthResponse:
         """Submit any remediation by name; immutable values (stateHandle, ids) are filled in from its form."""
         form = self._require(await self._introspect(context), remediation)
         return await self._respond(context, await self._submit(form, values))
 
+    @_untrusted_answers
     async def select_authenticator(self, context: IdxContext, authenticator_id: str) -> AuthResponse:
         """Pick an authenticator in `select-authenticator-authenticate` (sends only its id, as auth-js does)."""
         doc = await self._introspect(context)
@@ -84,6 +118,7 @@ class IdxClient:
             raise IdxStepUnavailableError(f"authenticator {authenticator_id!r} is not offered")
         return await self._respond(context, await self._submit(form, {"authenticator": option.fixed_values()}))
 
+    @_untrusted_answers
     async def select_method(self, context: IdxContext, method_type: str) -> AuthResponse:
         """Pick how to use the chosen authenticator (`push`, `totp`...), which starts the challenge.
 
@@ -101,6 +136,7 @@ class IdxClient:
             doc = await self._submit(again, {"authenticator": {"methodType": "push"}})
         return await self._respond(context, doc)
 
+    @_untrusted_answers
     async def poll(self, context: IdxContext) -> AuthResponse:
         """One `challenge-poll`. Network trouble, 5xx and 429 come back as "keep polling, but slower"."""
         refresh: int | None = None
@@ -114,6 +150,7 @@ class IdxClient:
         except IdxTransientError as exc:
             return self._slow_down(context, refresh, exc)
 
+    @_untrusted_answers
     async def resend_push(self, context: IdxContext) -> AuthResponse:
         """Send the push again: the top-level `resend` after a rejection, or `currentAuthenticator.resend`."""
         doc = await self._introspect(context)
@@ -122,12 +159,14 @@ class IdxClient:
             raise IdxStepUnavailableError("nothing to resend in the current state")
         return await self._respond(context, await self._submit(form, {}))
 
+    @_untrusted_answers
     async def verify_code(self, context: IdxContext, code: str) -> AuthResponse:
         """Answer `challenge-authenticator` with a code; a wrong one comes back with the field's message."""
         form = self._require(await self._introspect(context), "challenge-authenticator")
         credentials = {credential_name(form): code}
         return await self._respond(context, await self._submit(form, {"credentials": credentials}))
 
+    @_untrusted_answers
     async def cancel(self, context: IdxContext) -> AuthResponse:
         """Cancel the transaction with the top-level `cancel` form; an already dead transaction counts as done."""
         doc = await self._introspect(context)
@@ -137,6 +176,7 @@ class IdxClient:
 
     # -- tokens -------------------------------------------------------------------------------------------------
 
+    @_untrusted_answers
     async def revoke(self, token: str, token_type_hint: str = "access_token") -> None:
         """Revoke a token at the issuer's revocation endpoint."""
         await self._oauth.revoke(token, token_type_hint)

@@ -7,12 +7,15 @@ work against a real Okta org should not break on a field it does not need.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 _PATH_STEP = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+MAX_REFRESH_MS = 60_000
+"""Okta asks for 4000; a server asking for minutes (or for more than a browser timer holds) is capped to a minute."""
 
 
 @dataclass(frozen=True)
@@ -126,7 +129,8 @@ class IdxDocument:
 
     @property
     def current_authenticator(self) -> Mapping[str, Any] | None:
-        return unwrap(self.raw.get("currentAuthenticator"))
+        current = unwrap(self.raw.get("currentAuthenticator"))
+        return current if isinstance(current, Mapping) else None
 
     def current_authenticator_action(self, name: str) -> Remediation | None:
         """An action form inside `currentAuthenticator.value` (e.g. `resend` while a push is pending)."""
@@ -178,16 +182,23 @@ def _wrapped(node: Any) -> list[Any]:
 
 
 def _parse_form(item: Mapping[str, Any], raw: Mapping[str, Any]) -> Remediation:
-    refresh = item.get("refresh")
+    accepts = item.get("accepts")
     return Remediation(
         name=str(item.get("name", "")),
         href=str(item.get("href", "")),
         method=str(item.get("method") or "POST").upper(),
-        accepts=item.get("accepts"),
-        refresh=int(refresh) if isinstance(refresh, (int, float)) else None,
+        accepts=accepts if isinstance(accepts, str) else None,
+        refresh=_refresh_ms(item.get("refresh")),
         relates_to=resolve(raw, item.get("relatesTo")),
         fields=_parse_fields(item.get("value", []), raw, ""),
     )
+
+
+def _refresh_ms(value: Any) -> int | None:
+    """A poll interval in ms: a positive finite number, capped at MAX_REFRESH_MS; None (use the default) otherwise."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value < math.inf:
+        return None
+    return min(int(value), MAX_REFRESH_MS)
 
 
 def _parse_fields(items: Any, raw: Mapping[str, Any], prefix: str) -> tuple[Field, ...]:

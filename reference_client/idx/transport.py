@@ -2,7 +2,8 @@
 
 It sends requests the way the official SDKs do (JSON bodies for IDX with the remediation's `accepts` as Accept,
 form bodies for OAuth), parses JSON whatever the content type (Okta answers IDX with `application/ion+json`), and
-turns what no caller can handle as a step (network failures, 429, 5xx) into exceptions.
+turns what no caller can handle as a step (network failures, 429, 5xx) into exceptions. Nothing the server sends
+escapes as anything else: an href or method aiohttp cannot send, or a body that is too large, is IdxProtocolError.
 """
 
 from __future__ import annotations
@@ -15,11 +16,14 @@ from typing import Any
 
 import aiohttp
 
-from .errors import IdxRateLimitedError, IdxTransientError
+from .. import __version__
+from .errors import IdxProtocolError, IdxRateLimitedError, IdxTransientError
 
 ION_JSON = "application/ion+json; okta-version=1.0.0"
-USER_AGENT = "mock-idx-reference-client/0.1"
+USER_AGENT = f"mock-idx-reference-client/{__version__}"
 MAX_PACING_HINT_S = 60
+MAX_REPLY_BYTES = 1024 * 1024
+"""IDX documents are a few KB; a reply larger than this is not one, and is not read into memory."""
 
 
 @dataclass(frozen=True)
@@ -66,15 +70,19 @@ class Transport:
         kwargs["headers"] = {"User-Agent": USER_AGENT, **kwargs["headers"]}
         try:
             async with self._session.request(method, url, **kwargs) as response:
-                text = await response.text()
+                body = await _read_capped(response, f"{method} {url}")
                 status, headers = response.status, response.headers
+        except aiohttp.InvalidURL as exc:
+            raise IdxProtocolError(f"{method} {url}: not a URL to send to ({exc!r})") from exc
         except (TimeoutError, aiohttp.ClientError) as exc:
             raise IdxTransientError(f"{method} {url} failed: {exc!r}") from exc
+        except ValueError as exc:  # a method aiohttp refuses to send (the server names it in remediations)
+            raise IdxProtocolError(f"{method} {url}: {exc}") from exc
         if status == 429:
             raise IdxRateLimitedError(f"{method} {url}: 429 Too Many Requests", pacing_hint_ms(headers))
         if status >= 500:  # even with an IDX body ("Internal Server Error"): the state itself did not change
             raise IdxTransientError(f"{method} {url}: HTTP {status}")
-        return Reply(status, _json_object(text), headers)
+        return Reply(status, _json_object(body), headers)
 
 
 def pacing_hint_ms(headers: Mapping[str, str]) -> int | None:
@@ -92,9 +100,19 @@ def pacing_hint_ms(headers: Mapping[str, str]) -> int | None:
     return int(min(max(wait_s, 1.0), MAX_PACING_HINT_S) * 1000)
 
 
-def _json_object(text: str) -> dict[str, Any] | None:
+async def _read_capped(response: aiohttp.ClientResponse, what: str) -> bytes:
+    body = bytearray()
+    async for chunk in response.content.iter_any():
+        body += chunk
+        if len(body) > MAX_REPLY_BYTES:
+            raise IdxProtocolError(f"{what}: reply larger than {MAX_REPLY_BYTES} bytes")
+    return bytes(body)
+
+
+def _json_object(body: bytes) -> dict[str, Any] | None:
+    """The body as a JSON object, whatever its declared charset; None for anything else (or nested too deep)."""
     try:
-        value = json.loads(text)
-    except ValueError:
+        value = json.loads(body)
+    except (ValueError, RecursionError):  # ValueError covers bytes that are not UTF-8/16/32
         return None
     return value if isinstance(value, dict) else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
@@ -9,6 +10,7 @@ from aiohttp import web
 from aiohttp_session import get_session
 
 from ..flow import idx_client, render, settle, texts
+from ..forms import read_form
 from ..idx import AuthenticationStatus as Status
 from ..idx import IdxClient, IdxError
 from ..navigation import CANCEL, HOME, LOGIN, LOGOUT
@@ -28,7 +30,8 @@ routes = web.RouteTableDef()
 async def home(request: web.Request) -> web.Response:
     user = signed_in_user(await get_session(request))
     claims: dict[str, Any] = user["claims"] if user else {}
-    return await render("home.html", request, {"name": display_name(claims), "claims": sorted(claims.items())})
+    rows = [(name, claim_text(value)) for name, value in sorted(claims.items())]
+    return await render("home.html", request, {"name": display_name(claims), "claims": rows})
 
 
 @routes.get(LOGIN)
@@ -42,8 +45,8 @@ async def login_page(request: web.Request) -> web.Response:
 
 @routes.post(LOGIN)
 async def login(request: web.Request) -> web.Response:
-    form = await request.post()
-    username, password = str(form.get("username", "")).strip(), str(form.get("password", ""))
+    form = await read_form(request)
+    username, password = form.get("username", "").strip(), form.get("password", "")
     if not username or not password:
         return await render_login(request, username, ["Enter your username and password."], status=400)
     response = await idx_client(request).authenticate(username, password)
@@ -79,6 +82,11 @@ async def render_login(
     request: web.Request, username: str = "", errors: list[str] | None = None, status: int = 200
 ) -> web.Response:
     return await render("login.html", request, {"username": username, "errors": errors or []}, status=status)
+
+
+def claim_text(value: Any) -> str:
+    """A claim as the token carries it: JSON (`true`, `["pwd","mfa"]`), strings without their quotes."""
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def display_name(claims: dict[str, Any]) -> str:

@@ -17,6 +17,7 @@ from ..flow import (
     settle,
     texts,
 )
+from ..forms import read_form
 from ..idx import AuthenticationStatus as Status
 from ..idx import AuthResponse, IdxClient, IdxError
 from ..navigation import (
@@ -119,7 +120,7 @@ async def enter_code_page(request: web.Request) -> web.Response:
 @routes.post(ENTER_CODE)
 async def enter_code(request: web.Request) -> web.Response:
     context = await require_context(request)
-    code = str((await request.post()).get("code", "")).strip()
+    code = (await read_form(request)).get("code", "").strip()
     if not code:
         return await _render_enter_code(request, ["Enter the code from Okta Verify."], status=400)
     response = await idx_client(request).verify_code(context, code)

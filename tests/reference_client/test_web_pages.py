@@ -62,7 +62,8 @@ async def test_session_cookie_is_httponly_lax_and_opaque(visitor):
     cookie = page.headers["Set-Cookie"]
     assert cookie.startswith("reference_client_session=")
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
-    assert visitor.csrf_token not in cookie and "csrf" not in cookie  # encrypted, not just signed
+    assert re.fullmatch(r"reference_client_session=[A-Za-z0-9_-]{43}", cookie.split(";")[0])  # only an id
+    assert visitor.csrf_token not in cookie and "csrf" not in cookie
 
 
 async def test_method_page_follows_the_guide(visitor, mock_idx):
@@ -91,7 +92,6 @@ async def test_approved_number_challenge_push_signs_in_then_sign_out_revokes(vis
 
     home = await visitor.get("/")
     assert "<h1>Welcome, Alice Example</h1>" in home.text
-    assert len(home.headers.get("Set-Cookie", "")) < 4000  # claims + tokens still fit a visitor cookie
     assert '<th scope="row">preferred_username</th><td>' + user.login in home.text
     signed_out = await visitor.post("/logout")
     assert signed_out.location == "/"

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from reference_client.config import AppConfig
-from reference_client.idx import IdxClientConfig, IdxContext
+from reference_client.idx import IdxContext
 from reference_client.security import safe_local_path
 
 
@@ -32,12 +31,6 @@ def test_only_local_paths_are_accepted_as_redirect_targets(target):
 @pytest.mark.parametrize("target", ["/", "/okta-verify/push-sent", "/account?tab=claims#top"])
 def test_local_paths_pass_unchanged(target):
     assert safe_local_path(target) == target
-
-
-def test_a_malformed_session_secret_fails_at_startup():
-    idx = IdxClientConfig(issuer="https://org.example", client_id="c", redirect_uri="https://app.example/cb")
-    with pytest.raises(ValueError, match="Fernet key"):
-        AppConfig(idx=idx, session_secret="too-short")
 
 
 def test_context_from_a_tampered_session_is_ignored():
