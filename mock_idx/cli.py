@@ -15,7 +15,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from . import scenario
+from . import __version__, scenario
 from .app import create_app
 from .config import Settings
 from .model.directory import User
@@ -32,6 +32,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mock-idx", description="An offline fake of Okta Identity Engine.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
     serve = commands.add_parser("serve", help="run the fake Okta org")

@@ -16,9 +16,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
 
+from . import __version__
 from .scenario import login_for
 
 API = "/_mock/v1"
+USER_AGENT = f"mock-idx/{__version__}"
 DEFAULT_PASSWORD_LENGTH = 14
 
 
@@ -213,7 +215,7 @@ class ControlClient:
             f"{self.url}{API}{path}",
             data=data if method != "GET" else None,
             method=method,
-            headers={"Content-Type": content_type, "Accept": "application/json"},
+            headers={"Content-Type": content_type, "Accept": "application/json", "User-Agent": USER_AGENT},
         )
         if self._token:
             request.add_header("Authorization", f"Bearer {self._token}")

@@ -57,7 +57,7 @@ class BackgroundServer:
         return asyncio.run_coroutine_threadsafe(invoke(), self._loop).result(timeout)
 
     def __enter__(self) -> Self:
-        return self.start()
+        return self if self._runner is not None else self.start()  # ``with start_mock_idx() as server`` too
 
     def __exit__(self, *exc_info: object) -> None:
         self.stop()
