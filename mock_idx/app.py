@@ -12,9 +12,10 @@ from .model.engine import Engine
 from .model.faults import FaultPlan
 from .model.journal import Journal
 from .model.tokens import SigningKey
-from .web import faults, middleware
+from .web import middleware
 from .web.control import apply_scenario
-from .web.keys import ENGINE, FAULTS, JOURNAL, SETTINGS
+from .web.hosts import HostPolicy
+from .web.keys import ENGINE, FAULTS, HOSTS, JOURNAL, SETTINGS
 from .web.urls import add_routes
 
 
@@ -24,12 +25,13 @@ def create_app(settings: Settings | None = None) -> web.Application:
     key = SigningKey.load_or_create(settings.key_file) if settings.key_file else SigningKey.generate()
     app = web.Application(
         client_max_size=settings.max_body_bytes,
-        middlewares=[middleware.cors, middleware.journal, middleware.control_auth, middleware.errors, faults.inject],
+        middlewares=middleware.chain(),
     )
     app[SETTINGS] = settings
     app[ENGINE] = Engine(key=key)
     app[JOURNAL] = Journal(settings.journal_capacity)
     app[FAULTS] = FaultPlan()
+    app[HOSTS] = HostPolicy(settings)
     apply_scenario(app, loaded)
     aiohttp_jinja2.setup(app, loader=jinja2.PackageLoader("mock_idx", "templates"), autoescape=True)
     add_routes(app)

@@ -7,6 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ION_CONTENT_TYPE = "application/ion+json; okta-version=1.0.0"
+SHUTDOWN_GRACE_SECONDS = 0.25
+"""aiohttp's ``shutdown_timeout``: a stopping server gives requests in flight this long to finish, then as long again
+once their bodies are cut off, then cancels them. A stalled client or a request a fault delays must not hold up
+Ctrl+C, SIGTERM or a test's teardown; the fake's own answers take milliseconds."""
 
 
 @dataclass(frozen=True)
@@ -19,6 +23,9 @@ class Settings:
     """A built-in scenario name or a YAML path; ``None`` loads the default (``manual-tap``)."""
     key_file: Path | None = None
     """PEM file for the signing key, created if missing, so tokens stay valid across restarts."""
+    allowed_hosts: tuple[str, ...] = ()
+    """Host names the server answers to besides loopback names, ``host`` and the ``public_url`` host (a container's
+    service name, say); requests naming any other host are refused (DNS rebinding)."""
     control_token: str | None = None
     """When set, the control API (``/_mock/v1``) requires ``Authorization: Bearer <token>``."""
     idx_content_type: str = ION_CONTENT_TYPE

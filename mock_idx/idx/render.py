@@ -52,6 +52,7 @@ def reply(transaction: Transaction, site: Site, push_rejected_status: int = 200)
 
 
 def reply_error(reason: Reason, transaction: Transaction | None, site: Site) -> Reply:
+    reason = _answerable(reason, transaction)
     return Reply(ERRORS[reason].status, render_error(reason, transaction, site))
 
 
@@ -67,6 +68,7 @@ def render(transaction: Transaction, site: Site, error: Reason | None = None) ->
 
 def render_error(reason: Reason, transaction: Transaction | None = None, site: Site | None = None) -> dict[str, Any]:
     """A refused step: the current form with the message on it, or a messages-only (terminal) document."""
+    reason = _answerable(reason, transaction)
     spec = ERRORS[reason]
     if spec.placement is not Placement.TERMINAL and transaction is not None and site is not None:
         return render(transaction, site, error=reason)
@@ -75,6 +77,13 @@ def render_error(reason: Reason, transaction: Transaction | None = None, site: S
         document.update(_envelope(transaction))
     document["messages"] = messages(_error_message(reason))
     return document
+
+
+def _answerable(reason: Reason, transaction: Transaction | None) -> Reason:
+    """A step with no form left to show (a timed-out push) can only answer that it timed out, whatever went wrong."""
+    if transaction is not None and transaction.step not in _STEP_RENDERERS:
+        return Reason.VERIFICATION_TIMED_OUT
+    return reason
 
 
 def render_messages_only(key: str, text: str) -> dict[str, Any]:

@@ -92,7 +92,7 @@ class Transaction:
 
     def identify(self, user: User | None, password: str, now: float) -> None:
         """Identifier and password in one step. Unknown user and wrong password fail alike (no user enumeration)."""
-        self._require(Step.IDENTIFY)
+        self.require(Step.IDENTIFY)
         if user is None or not user.check_password(password):
             raise IdxError(Reason.AUTHENTICATION_FAILED, self)
         self.user = user
@@ -105,8 +105,7 @@ class Transaction:
 
     def choose_okta_verify(self, method: VerifyMethod | None) -> None:
         """Okta Verify picked from the list; without a method the user is asked to pick one next."""
-        if self.step not in CHOOSING_AGAIN_ALLOWED:
-            raise IdxError(Reason.STEP_UNAVAILABLE, self)
+        self.require(*CHOOSING_AGAIN_ALLOWED)
         enrollment = self._okta_verify()
         if method is not None and not enrollment.supports(method):
             raise IdxError(Reason.INVALID_AUTHENTICATOR, self, f"method {method.value} is not enrolled")
@@ -122,9 +121,8 @@ class Transaction:
 
     def poll(self, now: float) -> None:
         """The app asks whether the phone has answered."""
-        if self.step is Step.TIMED_OUT:
-            raise IdxError(Reason.VERIFICATION_TIMED_OUT, self)
-        if self.step is not Step.PUSH_WAITING or self.push is None:
+        self.require(Step.PUSH_WAITING)
+        if self.push is None:  # never so: a waiting step always has its push
             raise IdxError(Reason.STEP_UNAVAILABLE, self)
         self._apply_push_state(self.push.record_poll(now))
 
@@ -134,7 +132,7 @@ class Transaction:
             self._apply_push_state(self.push.settle(now))
 
     def answer_totp(self, code: str, verifier: TotpVerifier, now: float) -> None:
-        self._require(Step.TOTP)
+        self.require(Step.TOTP)
         verdict = verifier.verify(self._okta_verify().totp_secret, code, now)
         if verdict is TotpVerdict.INVALID:
             raise IdxError(Reason.PASSCODE_INVALID, self)
@@ -168,6 +166,10 @@ class Transaction:
             raise IdxError(Reason.INVALID_AUTHENTICATOR, self)
         return self.user.okta_verify
 
-    def _require(self, step: Step) -> None:
-        if self.step is not step:
+    def require(self, *steps: Step) -> None:
+        """Refuse a request that this step does not take. Once the push has timed out nothing but cancel goes on:
+        every step answers the same terminal "verification timed out" that the poll did."""
+        if self.step is Step.TIMED_OUT:
+            raise IdxError(Reason.VERIFICATION_TIMED_OUT, self)
+        if self.step not in steps:
             raise IdxError(Reason.STEP_UNAVAILABLE, self)

@@ -23,6 +23,7 @@ M = TypeVar("M", bound=BaseModel)
 
 async def reset(request: web.Request) -> web.Response:
     """Back to the scenario the server was started with."""
+    await _optional_object(request)  # the body says nothing, but must be JSON like every write
     apply_scenario(request.app, scenario.load(request.app[SETTINGS].scenario))
     request.app[JOURNAL].clear()
     return web.json_response({"ok": True})

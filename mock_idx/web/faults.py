@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from http import HTTPStatus
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
@@ -16,10 +16,12 @@ from ..idx.messages import TOO_MANY_REQUESTS
 from ..idx.render import Reply, render_messages_only
 from ..model.faults import NO_FAULT, FaultDecision
 from ..model.transaction import Transaction
-from .idx_routes import idx_json
 from .keys import ENGINE, FAULTS, NOTE, TRANSACTION, USER
-from .middleware import IDX_PATHS, OAUTH_PATHS, Handler, classic_error
 from .requests import MalformedBody, form_fields, json_body
+from .responses import Area, area_of, classic_error, failure, idx_json
+
+if TYPE_CHECKING:
+    from .middleware import Handler
 
 EXEMPT_PREFIXES = ("/_mock/v1/faults", "/_mock/v1/reset", "/_mock/static")
 """Never faulted, so a test can always take its faults back."""
@@ -73,22 +75,27 @@ async def request_user(request: web.Request) -> str | None:
 
 
 def fault_response(request: web.Request, decision: FaultDecision) -> web.Response:
-    """The failure in the shape each area speaks: IDX ``messages``, OAuth ``error``, Okta's classic body elsewhere."""
+    """The failure in the shape each area speaks: IDX ``messages``, OAuth ``error``, Okta's classic body elsewhere
+    (the control API's own routes are never faulted, and its pages answer the classic body)."""
     status = decision.status or 500
     if status == 429:
         return _rate_limited(request)
     reason = _phrase(status)
-    if request.path.startswith(IDX_PATHS):
-        return idx_json(request, Reply(status, render_messages_only(SERVER_ERROR_CODE, reason)))
-    if request.path.startswith(OAUTH_PATHS):
-        return web.json_response(
-            {"error": OAUTH_SERVER_ERRORS.get(status, "server_error"), "error_description": reason}, status=status
-        )
-    return _classic(status, SERVER_ERROR_CODE, reason)
+    if area_of(request.path) is Area.CONTROL:
+        return _classic(status, SERVER_ERROR_CODE, reason)
+    oauth_error = OAUTH_SERVER_ERRORS.get(status, "server_error")
+    return failure(
+        request,
+        status,
+        reason,
+        code=SERVER_ERROR_CODE,
+        oauth_error=oauth_error,
+        error_id=f"oaeFault{SERVER_ERROR_CODE[-4:]}",
+    )
 
 
 def _rate_limited(request: web.Request) -> web.Response:
-    if request.path.startswith(IDX_PATHS):
+    if area_of(request.path) is Area.IDX:
         response = idx_json(request, Reply(429, render_messages_only(*TOO_MANY_REQUESTS)))
     else:
         response = _classic(429, *RATE_LIMITED)

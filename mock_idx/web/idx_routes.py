@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import orjson
 from aiohttp import web
 
-from ..idx.render import Reply, reply
+from ..idx.render import reply
 from ..model.errors import IdxError, Reason
 from ..model.transaction import Transaction
 from .keys import ENGINE, SETTINGS, USER
 from .requests import authenticator_fields, json_object, remember, requester, site, text
+from .responses import idx_json
 
 
 async def introspect(request: web.Request) -> web.Response:
@@ -77,13 +77,3 @@ async def _step(request: web.Request) -> tuple[dict, Transaction]:
 
 def idx_response(request: web.Request, transaction: Transaction) -> web.Response:
     return idx_json(request, reply(transaction, site(request), request.app[SETTINGS].push_rejected_status))
-
-
-def idx_json(request: web.Request, answer: Reply) -> web.Response:
-    """IDX documents go out with Okta's ion content type exactly (no charset appended). orjson: encoding a document
-    with the standard library cost more than the rest of a step."""
-    return web.Response(
-        body=orjson.dumps(answer.document),
-        status=answer.status,
-        headers={"Content-Type": request.app[SETTINGS].idx_content_type},
-    )

@@ -9,11 +9,13 @@ from ..model.engine import Engine
 from ..model.faults import FaultPlan
 from ..model.journal import Journal
 from ..model.transaction import Transaction
+from .hosts import HostPolicy
 
 SETTINGS = web.AppKey("settings", Settings)
 ENGINE = web.AppKey("engine", Engine)
 JOURNAL = web.AppKey("journal", Journal)
 FAULTS = web.AppKey("faults", FaultPlan)
+HOSTS = web.AppKey("hosts", HostPolicy)
 
 # Request-scoped notes, read by the journal middleware once the handler is done.
 TRANSACTION = web.RequestKey("transaction", Transaction)

@@ -1,60 +1,96 @@
-"""Cross-cutting request handling: CORS, the journal, control-API auth, and turning errors into Okta's shapes.
+"""Cross-cutting request handling, outermost first (the order :func:`chain` gives the app):
 
-Handlers raise; only :func:`errors` writes an error body, choosing the shape by where the request went: IDX
-``messages`` under ``/idp/idx``, ``{error, error_description}`` under ``/oauth2``, plain JSON on the control API and
-Okta's classic ``errorCode`` body elsewhere.
+1. :func:`last_resort`: whatever escapes everything below, even a bug in rendering an error, ends as Okta's
+   ``E0000009`` document, logged once with its traceback. aiohttp's bare 500 page never reaches a client.
+2. :func:`record_in_journal`: every answered request, and the clients that hung up mid-request (499).
+3. :func:`allow_cross_origin`: CORS for the Okta APIs (SPAs and the widget call them from their own origin); none
+   for ``/_mock``, which only its own pages and non-browser clients may drive.
+4. :func:`shape_errors`: model errors and HTTP errors become each area's error body (:mod:`.responses`).
+5. :func:`guard_headers`: a foreign ``Host`` (DNS rebinding) and header values that are not UTF-8 are refused before
+   anything reads them; the issuer never follows a foreign host.
+6. :func:`guard_control_plane`: ``/_mock`` needs the control token when one is set, refuses cross-site writes and
+   writes that a plain HTML form or a ``text/plain`` fetch could send, and is never framed.
+
+Injected faults (:mod:`.faults`) run innermost, so a faulted request is journalled and shaped like any other.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from urllib.parse import urlsplit
 
 from aiohttp import web
 
-from ..idx.render import Reply, render_messages_only, reply_error
+from ..idx.render import reply_error
 from ..model.errors import ControlError, IdxError, NotFound, OAuthError
 from ..model.push import PushAlreadyAnswered
-from .idx_routes import idx_json
-from .keys import ENGINE, JOURNAL, NOTE, SETTINGS, TRANSACTION, USER
+from . import faults
+from .hosts import HostPolicy
+from .keys import ENGINE, HOSTS, JOURNAL, NOTE, SETTINGS, TRANSACTION, USER
 from .requests import site
+from .responses import (
+    CONTROL_PATHS,
+    control_json,
+    failure,
+    idx_json,
+    internal_error,
+    oauth_json,
+)
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 log = logging.getLogger("mock_idx")
 
-CLASSIC_CODES = {404: "E0000007", 405: "E0000022", 413: "E0000003"}
+CLASSIC_CODES = {404: "E0000007", 405: "E0000022", 413: "E0000003", 415: "E0000003"}
 UNJOURNALED = ("/_mock/v1/journal", "/_mock/journal", "/_mock/widget/static", "/_mock/static", "/_mock/device")
 """The journal's own readers, static files and the device page's twice-a-second polling would drown the sign-ins."""
 CORS_ALLOWED_HEADERS = "Content-Type, Accept, Authorization, X-Okta-User-Agent-Extended, X-Device-Fingerprint, DPoP"
-IDX_PATHS = "/idp/idx/"
-OAUTH_PATHS = ("/oauth2/", "/.well-known/")
-"""Where a request went decides the shape of its error body (here and for injected faults)."""
+CLIENT_CLOSED = 499
+"""What the journal shows for a client that hung up before its answer (nginx's "client closed request")."""
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+"""Writes that must prove they are not a cross-site form by their content type. A DELETE carries no body, and no
+browser sends one to another origin without a preflight, which ``/_mock`` never grants."""
+JSON_TYPES = frozenset({"application/json"})
+SCENARIO_TYPES = JSON_TYPES | {"application/yaml", "application/x-yaml", "text/yaml"}
+"""Content types a control write may carry: none of them is one an HTML form or a "simple" cross-origin fetch can
+send, so a browser must ask first (a CORS preflight), and ``/_mock`` grants no preflight."""
+SCENARIO_ROUTE = "/_mock/v1/scenario"
+NEVER_FRAMED = {"X-Frame-Options": "DENY"}
+FRAME_ANCESTORS = "frame-ancestors 'none'"
+
+
+def chain() -> list[Handler]:
+    """The app's middlewares, outermost first (the module docstring says why in this order)."""
+    return [
+        last_resort,
+        record_in_journal,
+        allow_cross_origin,
+        shape_errors,
+        guard_headers,
+        guard_control_plane,
+        faults.inject,
+    ]
 
 
 @web.middleware
-async def cors(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Any origin may call, with credentials: the caller's origin is echoed (never ``*``, which forbids cookies)."""
-    origin = request.headers.get("Origin")
-    if request.method == "OPTIONS" and origin and "Access-Control-Request-Method" in request.headers:
-        response: web.StreamResponse = web.Response(status=204)
-        response.headers["Access-Control-Allow-Methods"] = "GET, POST, PUT, DELETE, OPTIONS"
-        response.headers["Access-Control-Allow-Headers"] = request.headers.get(
-            "Access-Control-Request-Headers", CORS_ALLOWED_HEADERS
-        )
-        response.headers["Access-Control-Max-Age"] = "600"
-    else:
-        response = await handler(request)
-    if origin:
-        response.headers["Access-Control-Allow-Origin"] = origin
-        response.headers["Access-Control-Allow-Credentials"] = "true"
-        response.headers["Vary"] = "Origin"
-    return response
+async def last_resort(request: web.Request, handler: Handler) -> web.StreamResponse:
+    try:
+        return await handler(request)
+    except web.HTTPException:
+        raise  # redirects, and anything already shaped
+    except (asyncio.CancelledError, ConnectionError):
+        raise  # the client is gone: nobody to answer
+    except Exception:
+        log.exception("unhandled error on %s %s", request.method, request.rel_url.path)
+        return internal_error()
 
 
 @web.middleware
-async def journal(request: web.Request, handler: Handler) -> web.StreamResponse:
+async def record_in_journal(request: web.Request, handler: Handler) -> web.StreamResponse:
     started = time.perf_counter()
     status = 500
     try:
@@ -63,6 +99,10 @@ async def journal(request: web.Request, handler: Handler) -> web.StreamResponse:
         return response
     except web.HTTPException as exception:  # redirects travel as exceptions
         status = exception.status
+        raise
+    except (asyncio.CancelledError, ConnectionError):
+        status = CLIENT_CLOSED
+        request[NOTE] = request.get(NOTE) or "client closed the connection before the answer"
         raise
     finally:
         if not request.path.startswith(UNJOURNALED):
@@ -80,85 +120,139 @@ async def journal(request: web.Request, handler: Handler) -> web.StreamResponse:
 
 
 @web.middleware
-async def control_auth(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """With ``--control-token``, everything under ``/_mock`` (API and pages) needs it, as a bearer or ``?token=``."""
-    expected = request.app[SETTINGS].control_token
-    if expected and request.path.startswith("/_mock"):
-        header = request.headers.get("Authorization", "")
-        given = header[7:] if header.startswith("Bearer ") else request.query.get("token", "")
-        if not hmac.compare_digest(given.encode(), expected.encode()):
-            return web.json_response(
-                {"error": "unauthorized", "message": "a control token is required"},
-                status=401,
-                headers={"WWW-Authenticate": "Bearer"},
-            )
-    return await handler(request)
+async def allow_cross_origin(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Any origin may call the Okta APIs, with credentials: its origin is echoed (never ``*``, which forbids
+    cookies). ``/_mock`` gets no grant at all, so no other page can script the control plane."""
+    origin = request.headers.get("Origin")
+    if not origin or request.path.startswith(CONTROL_PATHS):
+        return await handler(request)
+    response: web.StreamResponse
+    if request.method == "OPTIONS" and "Access-Control-Request-Method" in request.headers:
+        response = web.Response(status=204)
+        response.headers["Access-Control-Allow-Methods"] = "GET, POST, PUT, DELETE, OPTIONS"
+        response.headers["Access-Control-Allow-Headers"] = request.headers.get(
+            "Access-Control-Request-Headers", CORS_ALLOWED_HEADERS
+        )
+        response.headers["Access-Control-Max-Age"] = "600"
+    else:
+        response = await handler(request)
+    response.headers["Access-Control-Allow-Origin"] = origin
+    response.headers["Access-Control-Allow-Credentials"] = "true"
+    response.headers["Vary"] = "Origin"
+    return response
 
 
 @web.middleware
-async def errors(request: web.Request, handler: Handler) -> web.StreamResponse:
+async def shape_errors(request: web.Request, handler: Handler) -> web.StreamResponse:
     try:
         return await handler(request)
     except IdxError as error:
         return idx_json(request, reply_error(error.reason, error.transaction, site(request)))
     except OAuthError as error:
         # RFC 6749 5.2: a client that failed to authenticate gets 401 and a challenge; every other error is a 400.
-        unauthenticated = error.error == "invalid_client"
-        return web.json_response(
-            {"error": error.error, "error_description": error.description},
-            status=401 if unauthenticated else 400,
-            headers={"WWW-Authenticate": "Basic"} if unauthenticated else None,
-        )
+        if error.error == "invalid_client":
+            return oauth_json(401, error.error, error.description, headers={"WWW-Authenticate": "Basic"})
+        if error.error == "invalid_token":  # RFC 6750 3.1: a bearer token that is not (or no longer) good
+            challenge = f'Bearer error="invalid_token", error_description="{error.description}"'
+            return oauth_json(401, error.error, error.description, headers={"WWW-Authenticate": challenge})
+        return oauth_json(400, error.error, error.description)
     except NotFound as error:
-        return web.json_response({"error": "not_found", "message": str(error)}, status=404)
+        return control_json(404, "not_found", str(error))
     except PushAlreadyAnswered as error:
-        return web.json_response({"error": "conflict", "message": str(error)}, status=409)
+        return control_json(409, "conflict", str(error))
     except ControlError as error:
-        return web.json_response(
-            {"error": "invalid_request", "message": str(error), "errors": error.errors}, status=400
-        )
+        return control_json(400, "invalid_request", str(error), error.errors)
     except web.HTTPException as error:
         if error.status < 400:
             raise
         return http_error(request, error)
-    except Exception:  # the last line of defence: log it, never leak a traceback
-        log.exception("unhandled error on %s %s", request.method, request.path)
-        return classic_error(500, "E0000009", "Internal Server Error")
 
 
 def http_error(request: web.Request, error: web.HTTPException) -> web.Response:
     """Routing and protocol errors (404, 405, 413, 401 from userinfo...) in the shape each area speaks; the headers
     that go with them (``Allow`` on a 405, ``WWW-Authenticate`` on a 401) are kept."""
-    response = _http_error_body(request, error)
+    summary = error.reason or "Error"
+    oauth_error = "invalid_token" if error.status == 401 else "invalid_request"
+    code = CLASSIC_CODES.get(error.status, "E0000001")
+    response = failure(request, error.status, summary, code=code, oauth_error=oauth_error)
     for header in ("Allow", "WWW-Authenticate"):
         if header in error.headers:
             response.headers[header] = error.headers[header]
     return response
 
 
-def _http_error_body(request: web.Request, error: web.HTTPException) -> web.Response:
-    path = request.path
-    summary = error.reason or "Error"
-    code = CLASSIC_CODES.get(error.status, "E0000001")
-    if path.startswith(IDX_PATHS):
-        return idx_json(request, Reply(error.status, render_messages_only(code, summary)))
-    if path.startswith(OAUTH_PATHS):
-        code = "invalid_token" if error.status == 401 else "invalid_request"
-        return web.json_response({"error": code, "error_description": summary}, status=error.status)
-    if path.startswith("/_mock/"):
-        return web.json_response({"error": summary.lower().replace(" ", "_"), "message": summary}, status=error.status)
-    return classic_error(error.status, code, summary)
+@web.middleware
+async def guard_headers(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Refuses what no honest client sends before a handler trusts it: a ``Host`` this server does not answer to
+    (a DNS-rebinding page would otherwise drive it, and the issuer would follow its name), and header values that are
+    not UTF-8 (aiohttp hands those over as undecodable strings that break the first encode)."""
+    if not request.app[HOSTS].allows(request.headers.get("Host")):
+        raise web.HTTPMisdirectedRequest(reason=f"This server does not answer to that Host. {HostPolicy.HINT}")
+    for name, value in request.headers.items():
+        if not value.isascii() and not _is_utf8(value):
+            raise web.HTTPBadRequest(reason=f"The {name} header is not valid UTF-8.")
+    if not _is_utf8(request.rel_url.raw_path_qs):
+        raise web.HTTPBadRequest(reason="The request target is not valid UTF-8.")
+    return await handler(request)
 
 
-def classic_error(status: int, code: str, summary: str, error_id: str | None = None) -> web.Response:
-    """Okta's classic ``errorCode`` body, for requests outside IDX, OAuth and the control API."""
-    return web.json_response(
-        {
-            "errorCode": code,
-            "errorSummary": summary,
-            "errorLink": code,
-            "errorId": error_id or "oae" + code[-4:],
-            "errorCauses": [],
-        },
-        status=status,
-    )
+def _is_utf8(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:  # lone surrogates: the bytes aiohttp could not decode
+        return False
+    return True
+
+
+@web.middleware
+async def guard_control_plane(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Everything under ``/_mock``: the token when one is set; writes only as JSON (or YAML for a scenario) and never
+    from another site; and no page of it inside someone else's frame."""
+    if not request.path.startswith(CONTROL_PATHS):
+        return await handler(request)
+    refusal = _control_refusal(request)
+    response = refusal or await handler(request)
+    response.headers.update(NEVER_FRAMED)
+    policy = response.headers.get("Content-Security-Policy")
+    if policy is None:
+        response.headers["Content-Security-Policy"] = FRAME_ANCESTORS
+    elif "frame-ancestors" not in policy:
+        response.headers["Content-Security-Policy"] = f"{policy}; {FRAME_ANCESTORS}"
+    return response
+
+
+def _control_refusal(request: web.Request) -> web.Response | None:
+    expected = request.app[SETTINGS].control_token
+    if expected:
+        header = request.headers.get("Authorization", "")
+        given = header[7:] if header.startswith("Bearer ") else request.query.get("token", "")
+        if not hmac.compare_digest(given.encode("utf-8", "surrogateescape"), expected.encode()):
+            return control_json(
+                401, "unauthorized", "a control token is required", headers={"WWW-Authenticate": "Bearer"}
+            )
+    if request.method not in WRITE_METHODS or request.match_info.http_exception is not None:
+        return None  # reads, and requests no route takes (answered 404 or 405 as usual)
+    if _cross_site(request):
+        return control_json(403, "forbidden", "the control API takes no requests from other sites")
+    if request.method not in BODY_METHODS:
+        return None
+    allowed = SCENARIO_TYPES if request.path == SCENARIO_ROUTE else JSON_TYPES
+    if request.content_type not in allowed:
+        return control_json(
+            415,
+            "unsupported_media_type",
+            f"control requests that change state must be sent as {' or '.join(sorted(allowed))}",
+        )
+    return None
+
+
+def _cross_site(request: web.Request) -> bool:
+    """A browser says where a request comes from: ``Sec-Fetch-Site``, and ``Origin`` on every write. Same-origin
+    pages (the device page) may write; nothing else a browser sends may."""
+    if request.headers.get("Sec-Fetch-Site", "same-origin") not in ("same-origin", "none"):
+        return True
+    origin = request.headers.get("Origin")
+    if origin is None:
+        return False
+    parts = urlsplit(origin)
+    return origin == "null" or parts.netloc.lower() != (request.headers.get("Host") or "").lower()

@@ -137,6 +137,9 @@ async def put_user(
 
 
 async def control(client: TestClient, method: str, path: str, **kw: Any) -> tuple[int, Any]:
+    """A control-API call; writes go as JSON (``{}`` when no body is given), as the control API requires."""
+    if method != "GET" and "json" not in kw and "data" not in kw:
+        kw["json"] = {}
     response = await client.request(method, f"/_mock/v1{path}", **kw)
     return response.status, await response.json(content_type=None)
 

@@ -106,9 +106,9 @@ async def test_reset_returns_to_the_starting_scenario(client, flow: Flow):
 
 async def test_control_token_guards_the_control_api_and_pages_but_not_okta_endpoints():
     async with TestClient(TestServer(create_app(Settings(control_token="t0ken")))) as client:
-        assert (await client.post("/_mock/v1/reset")).status == 401
-        assert (await client.post("/_mock/v1/reset", headers={"Authorization": "Bearer wrong"})).status == 401
-        assert (await client.post("/_mock/v1/reset", headers={"Authorization": "Bearer t0ken"})).status == 200
+        assert (await client.post("/_mock/v1/reset", json={})).status == 401
+        assert (await client.post("/_mock/v1/reset", json={}, headers={"Authorization": "Bearer wrong"})).status == 401
+        assert (await client.post("/_mock/v1/reset", json={}, headers={"Authorization": "Bearer t0ken"})).status == 200
         assert (await client.get("/_mock/v1/clock", params={"token": "t0ken"})).status == 200
         assert (await client.get("/oauth2/default/.well-known/openid-configuration")).status == 200
 

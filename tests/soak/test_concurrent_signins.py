@@ -79,6 +79,8 @@ class RecordingSession:
         return await self.request("POST", path, **kw)
 
     async def control(self, method: str, path: str, **kw: Any) -> Any:
+        if method != "GET" and "json" not in kw:
+            kw["json"] = {}  # the control API takes writes as JSON only
         response = await self.request(method, f"/_mock/v1{path}", **kw)
         assert response.status == 200, await response.text()
         return await response.json()
