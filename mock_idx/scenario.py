@@ -116,6 +116,18 @@ class ClientSpec(_Strict):
     client_id: str = Field(min_length=1)
     redirect_uris: list[str] = Field(default_factory=list)
     label: str = DEFAULT_CLIENT_LABEL
+    post_logout_redirect_uris: list[str] = Field(
+        default_factory=list,
+        description="Where /v1/logout may send the browser after sign-out; a client with no URIs at all accepts any",
+    )
+
+    def to_client(self) -> Client:
+        return Client(
+            client_id=self.client_id,
+            redirect_uris=tuple(self.redirect_uris),
+            label=self.label,
+            post_logout_redirect_uris=tuple(self.post_logout_redirect_uris),
+        )
 
 
 class SettingsSpec(_Strict):
@@ -134,9 +146,7 @@ class SettingsSpec(_Strict):
         return Policy(
             **values,
             authorization_servers=tuple(self.authorization_servers),
-            clients=tuple(
-                Client(client_id=c.client_id, redirect_uris=tuple(c.redirect_uris), label=c.label) for c in self.clients
-            ),
+            clients=tuple(c.to_client() for c in self.clients),
         )
 
 

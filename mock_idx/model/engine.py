@@ -9,15 +9,16 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
+from typing import Any
 
 from .clock import VirtualClock
 from .directory import Directory, OrgAuthenticators, User, VerifyMethod
 from .errors import IdxError, NotFound, OAuthError, Reason
-from .policy import DEFAULT_POLICY, Policy
+from .policy import DEFAULT_POLICY, Client, Policy
 from .push import PushChallenge, PushRegistry, SignInContext
 from .store import InMemoryTransactionStore, TransactionStore
-from .tokens import Grant, Lifetimes, SigningKey, TokenService, TokenSet
+from .tokens import AuthorizationServer, Grant, Lifetimes, SigningKey, TokenService, TokenSet, userinfo_claims
 from .totp import TotpCode, TotpVerifier, current_code
 from .transaction import Interaction, Step, Transaction
 
@@ -48,9 +49,30 @@ class CodeExchange:
     redirect_uri: str
     interaction_code: str
     code_verifier: str
-    authorization_server: str | None
-    issuer: str
-    audience: str
+    server: AuthorizationServer
+
+
+@dataclass(frozen=True)
+class RefreshRequest:
+    client_id: str
+    refresh_token: str
+    scope: str | None
+    server: AuthorizationServer
+
+
+@dataclass(frozen=True)
+class LogoutRequest:
+    id_token_hint: str | None
+    post_logout_redirect_uri: str | None
+    server: AuthorizationServer
+
+
+@dataclass(frozen=True)
+class UserInfo:
+    """What ``/v1/userinfo`` tells about the bearer of an access token."""
+
+    login: str
+    claims: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -115,16 +137,14 @@ class Engine:
 
     def exchange_interaction_code(self, exchange: CodeExchange) -> Redemption:
         """Single use: the transaction is gone once its code has been presented, right or wrong."""
+        self._registered_client(exchange.client_id)
         now = self.now()
         transaction = self.store.by_interaction_code(exchange.interaction_code, now)
         if transaction is None or transaction.code_expires_at <= now:
             raise OAuthError("invalid_grant", "The interaction code is invalid or has expired.")
         self.store.remove(transaction)
         interaction = transaction.interaction
-        if (
-            interaction.client_id != exchange.client_id
-            or interaction.authorization_server != exchange.authorization_server
-        ):
+        if interaction.client_id != exchange.client_id or interaction.authorization_server != exchange.server.id:
             raise OAuthError("invalid_grant", "The interaction code is invalid or has expired.")
         if interaction.redirect_uri != exchange.redirect_uri:
             raise OAuthError("invalid_grant", "The redirect URI does not match the one used in the authorize request.")
@@ -132,8 +152,7 @@ class Engine:
             raise OAuthError("invalid_grant", "PKCE verification failed.")
         assert transaction.user is not None and transaction.auth_time is not None
         grant = Grant(
-            issuer=exchange.issuer,
-            audience=exchange.audience,
+            server=exchange.server,
             client_id=interaction.client_id,
             user=transaction.user,
             scopes=interaction.scopes,
@@ -143,16 +162,70 @@ class Engine:
         )
         return Redemption(transaction, self.tokens.mint(grant, self._lifetimes()))
 
-    def refresh_tokens(self, refresh_token: str, client_id: str, scope: str | None) -> TokenSet:
-        grant = self.tokens.refresh_grant(refresh_token)
-        if grant is None or grant.client_id != client_id:
+    def refresh_tokens(self, request: RefreshRequest) -> TokenSet:
+        """Rotates on every use: the presented refresh token is spent and a new one comes back (refused requests
+        spend nothing). A token of another client or another authorization server is as good as unknown."""
+        self._registered_client(request.client_id)
+        grant = self.tokens.refresh_grant(request.refresh_token, request.client_id, request.server)
+        if grant is None:
             raise OAuthError("invalid_grant", "The refresh token is invalid or expired.")
-        if scope:
-            wanted = tuple(scope.split())
-            if not set(wanted) <= set(grant.scopes):
-                raise OAuthError("invalid_scope", "The requested scope is invalid, unknown, or malformed.")
-            grant = replace(grant, scopes=wanted)
-        return self.tokens.mint(grant, self._lifetimes())
+        scopes = tuple(request.scope.split()) if request.scope else grant.scopes
+        if not scopes or not set(scopes) <= set(grant.scopes):
+            raise OAuthError("invalid_scope", "The requested scope is invalid, unknown, or malformed.")
+        return self.tokens.rotate(request.refresh_token, scopes, self._lifetimes())
+
+    def introspect(self, token: str, client_id: str, server: AuthorizationServer) -> dict[str, Any]:
+        """RFC 7662's answer, as :meth:`TokenService.introspect` decides it for this client."""
+        self._registered_client(client_id)
+        return self.tokens.introspect(token, client_id, server)
+
+    def revoke(self, token: str, client_id: str, server: AuthorizationServer) -> str | None:
+        """Revoke a token of this client's (anything else is silently kept); the login it belonged to, if any."""
+        self._registered_client(client_id)
+        return self.tokens.revoke(token, client_id, server)
+
+    def userinfo(self, access_token: str | None, server: AuthorizationServer) -> UserInfo:
+        """The claims a live access token from this server releases about a user who still exists."""
+        claims = self.tokens.access_claims(access_token, server) if access_token else None
+        user = self.directory.get(claims["sub"]) if claims else None
+        if claims is None or user is None:
+            raise OAuthError("invalid_token", "The access token is invalid.")
+        return UserInfo(user.login, userinfo_claims(user, tuple(claims.get("scp", ()))))
+
+    def logout(self, request: LogoutRequest) -> str | None:
+        """Where to send a signed-out browser (``None``: nowhere, show the signed-out page).
+
+        Redirecting needs an ``id_token_hint`` this server signed (expired is fine, as in Okta), and then only to a
+        Logout redirect URI of the client that token was issued to; anything else is refused, never followed.
+        """
+        target = request.post_logout_redirect_uri
+        if request.id_token_hint is None:
+            if target is not None:
+                raise OAuthError(
+                    "invalid_request", "The 'id_token_hint' parameter is required with 'post_logout_redirect_uri'."
+                )
+            return None
+        claims = self.tokens.id_token_hint(request.id_token_hint, request.server)
+        if claims is None:
+            raise OAuthError("invalid_request", "The 'id_token_hint' parameter is not a valid ID token.")
+        if target is None:
+            return None
+        client = self.policy.find_client(claims["aud"])
+        if client is None or not client.allows_logout_redirect(target):
+            raise OAuthError(
+                "invalid_request",
+                "The 'post_logout_redirect_uri' parameter must be a Logout redirect URI in the client app settings.",
+            )
+        return target
+
+    def _registered_client(self, client_id: str) -> Client:
+        client = self.policy.find_client(client_id)
+        if client is None:
+            raise OAuthError(
+                "invalid_client",
+                "Client authentication failed. Either the client or the client credentials are invalid.",
+            )
+        return client
 
     # --- IDX: moving a sign-in along ---------------------------------------------------------------------------
 
@@ -184,8 +257,7 @@ class Engine:
         return self._settled(transaction)
 
     def resend_push(self, transaction: Transaction, requester: Requester) -> Transaction:
-        if transaction.step not in (Step.PUSH_WAITING, Step.PUSH_REJECTED):
-            raise IdxError(Reason.STEP_UNAVAILABLE, transaction)
+        transaction.require(Step.PUSH_WAITING, Step.PUSH_REJECTED)
         self._discard_push(transaction)
         self._send_push(transaction, requester)
         return self._settled(transaction)

@@ -7,22 +7,50 @@ request without a restart.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 DEFAULT_CLIENT_LABEL = "mock-idx app"
 """What the phone calls an app that was not given a label (every app, when no clients are registered)."""
 
 
+UNSAFE_REDIRECT_SCHEMES = frozenset({"javascript", "data", "vbscript", "file"})
+"""Schemes no client may be sent to, registered or not: they run or read something instead of loading a page."""
+
+
 @dataclass(frozen=True)
 class Client:
-    """An OAuth client registered with the org. Only registered clients may sign in once any are registered."""
+    """An OAuth client registered with the org. Only registered clients may sign in once any are registered.
+
+    A client that registers no URIs at all (every ad-hoc client, when the scenario registers none) is open: it accepts
+    any login redirect and any absolute logout redirect, so pointing an app at the fake needs no set-up.
+    """
 
     client_id: str
     redirect_uris: tuple[str, ...] = ()
     label: str = DEFAULT_CLIENT_LABEL
     client_secret: str | None = None
+    post_logout_redirect_uris: tuple[str, ...] = ()
+
+    @property
+    def is_open(self) -> bool:
+        return not self.redirect_uris and not self.post_logout_redirect_uris
 
     def allows_redirect(self, redirect_uri: str) -> bool:
         return not self.redirect_uris or redirect_uri in self.redirect_uris
+
+    def allows_logout_redirect(self, uri: str) -> bool:
+        """Okta only sends a signed-out browser to one of the client's Logout redirect URIs (no open redirect)."""
+        if not is_safe_redirect(uri):
+            return False
+        return self.is_open or uri in self.post_logout_redirect_uris
+
+
+def is_safe_redirect(uri: str) -> bool:
+    """An absolute URI, with no control characters (no header splitting) and no script-running scheme."""
+    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in uri):
+        return False
+    scheme = urlsplit(uri).scheme
+    return bool(scheme) and scheme not in UNSAFE_REDIRECT_SCHEMES
 
 
 @dataclass(frozen=True)

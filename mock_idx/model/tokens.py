@@ -10,11 +10,12 @@ import base64
 import hashlib
 import json
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import jwt
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
@@ -24,6 +25,14 @@ from .directory import User
 from .ids import okta_id, secret_token
 
 ALGORITHM = "RS256"
+
+
+class KeyFileError(ValueError):
+    """A key file that cannot serve as the signing key; the message names the file and the problem on one line."""
+
+    def __init__(self, path: Path, problem: str) -> None:
+        super().__init__(f"key file {path}: {problem}")
+        self.path = path
 
 
 class SigningKey:
@@ -38,20 +47,24 @@ class SigningKey:
 
     @classmethod
     def load_or_create(cls, path: Path) -> SigningKey:
-        """Keys kept in a PEM file survive restarts, so tokens issued before a restart still verify."""
+        """Keys kept in a PEM file survive restarts, so tokens issued before a restart still verify.
+
+        Any file that cannot be that key (a directory, unreadable, not PEM, password-protected, not RSA) raises
+        :class:`KeyFileError`, so the CLI can print one line instead of a traceback.
+        """
         if path.exists():
-            private_key = serialization.load_pem_private_key(path.read_bytes(), password=None)
-            if not isinstance(private_key, rsa.RSAPrivateKey):
-                raise ValueError(f"{path} does not hold an RSA private key")
-            return cls(private_key)
+            return cls(_read_private_key(path))
         key = cls.generate()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(
-            key._private_key.private_bytes(
-                serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(
+                key._private_key.private_bytes(
+                    serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+                )
             )
-        )
-        path.chmod(0o600)
+            path.chmod(0o600)
+        except OSError as error:
+            raise KeyFileError(path, f"cannot be written ({error.strerror or error})") from None
         return key
 
     def public_jwk(self) -> dict[str, str]:
@@ -70,6 +83,25 @@ class SigningKey:
         )
 
 
+def _read_private_key(path: Path) -> rsa.RSAPrivateKey:
+    if path.is_dir():
+        raise KeyFileError(path, "is a directory, not a PEM file")
+    try:
+        pem = path.read_bytes()
+    except OSError as error:
+        raise KeyFileError(path, f"cannot be read ({error.strerror or error})") from None
+    try:
+        private_key = serialization.load_pem_private_key(pem, password=None)
+    except TypeError:  # cryptography's way of saying "this one needs a password"
+        raise KeyFileError(path, "is encrypted; mock-idx needs an unencrypted PEM private key") from None
+    except (ValueError, UnsupportedAlgorithm):
+        raise KeyFileError(path, "is not a PEM private key") from None
+    if not isinstance(private_key, rsa.RSAPrivateKey):
+        kind = type(private_key).__name__.removesuffix("PrivateKey")
+        raise KeyFileError(path, f"holds a non-RSA key ({kind}); mock-idx signs with RS256")
+    return private_key
+
+
 def _thumbprint(jwk: dict[str, str]) -> str:
     canonical = json.dumps({"e": jwk["e"], "kty": jwk["kty"], "n": jwk["n"]}, separators=(",", ":"), sort_keys=True)
     return _b64url(hashlib.sha256(canonical.encode()).digest())
@@ -85,11 +117,23 @@ def at_hash(access_token: str) -> str:
 
 
 @dataclass(frozen=True)
-class Grant:
-    """Who signed in, to which client, with what: everything a token says about a sign-in."""
+class AuthorizationServer:
+    """The authorization server a request reached: ``id`` is ``None`` for the org server.
 
+    A token belongs to the server whose issuer it names, and is worth nothing at any other (Okta keeps the org server
+    and each custom server apart: their tokens are not interchangeable).
+    """
+
+    id: str | None
     issuer: str
     audience: str
+
+
+@dataclass(frozen=True)
+class Grant:
+    """Who signed in, to which client, with what, at which authorization server: everything a token says."""
+
+    server: AuthorizationServer
     client_id: str
     user: User
     scopes: tuple[str, ...]
@@ -127,6 +171,10 @@ class TokenSet:
         return body
 
 
+INACTIVE: dict[str, Any] = {"active": False}
+"""RFC 7662's whole answer about a token the caller may not know about: expired, revoked, forged or someone else's."""
+
+
 @dataclass
 class _RefreshRecord:
     grant: Grant
@@ -135,12 +183,15 @@ class _RefreshRecord:
 
 @dataclass
 class TokenService:
-    """Mints, refreshes, introspects and revokes tokens.
+    """Mints, refreshes, introspects and revokes tokens, and decides whose they are.
 
     Tokens are read by real clients that check ``iat`` and ``exp`` against their own (real) clock, so the times written
     into a JWT are wall-clock times; whether a token is still alive is judged here on the virtual clock, from the
     expiry recorded when it was minted. Advancing the clock therefore expires tokens without making new ones look
     "issued in the future" to an SDK.
+
+    Every question is asked on behalf of an authorization server (and, but for userinfo, a client): a token minted by
+    another server, or another client's refresh or ID token, is treated exactly like one that does not exist.
     """
 
     key: SigningKey
@@ -151,6 +202,20 @@ class TokenService:
     _started: float = field(default_factory=time.time)
 
     def mint(self, grant: Grant, lifetimes: Lifetimes) -> TokenSet:
+        """Tokens for a fresh sign-in; a refresh token only when ``offline_access`` was granted."""
+        refresh = None
+        if "offline_access" in grant.scopes:
+            refresh = _RefreshRecord(grant, self.clock.now() + lifetimes.refresh)
+        return self._mint(grant, lifetimes, refresh)
+
+    def rotate(self, refresh_token: str, scopes: tuple[str, ...], lifetimes: Lifetimes) -> TokenSet:
+        """Spend a refresh token (see :meth:`refresh_grant`): new access and ID tokens for ``scopes``, and a new
+        refresh token for the same sign-in that dies when the spent one would have. The spent one is dead at once,
+        as with Okta's refresh token rotation and a grace period of 0."""
+        record = self._refresh.pop(refresh_token)
+        return self._mint(replace(record.grant, scopes=scopes), lifetimes, record)
+
+    def _mint(self, grant: Grant, lifetimes: Lifetimes, refresh: _RefreshRecord | None) -> TokenSet:
         now = self.clock.now()
         wall = now - self.clock.offset
         auth_time = min(grant.auth_time - self.clock.offset, wall)
@@ -163,9 +228,9 @@ class TokenService:
             id_token = self.key.sign(id_claims)
             self._expires_at[id_claims["jti"]] = now + lifetimes.id
         refresh_token = None
-        if "offline_access" in grant.scopes:
+        if refresh is not None:
             refresh_token = secret_token(32)
-            self._refresh[refresh_token] = _RefreshRecord(grant, now + lifetimes.refresh)
+            self._refresh[refresh_token] = refresh
         return TokenSet(
             access_token=access_token,
             expires_in=int(lifetimes.access),
@@ -174,14 +239,71 @@ class TokenService:
             refresh_token=refresh_token,
         )
 
-    def active_claims(self, token: str) -> dict[str, Any] | None:
-        """The claims of a token this server signed that is neither expired nor revoked; ``None`` otherwise."""
+    def refresh_grant(self, token: str, client_id: str, server: AuthorizationServer) -> Grant | None:
+        """The sign-in a live refresh token stands for, if it was issued to this client by this server."""
+        record = self._live_refresh(token, client_id, server)
+        return record.grant if record else None
+
+    def access_claims(self, token: str, server: AuthorizationServer) -> dict[str, Any] | None:
+        """The claims of a live access token minted by this server (what userinfo and resource servers accept)."""
+        claims = self._live_claims(token, server)
+        return claims if claims is not None and _is_access_token(claims) else None
+
+    def id_token_hint(self, token: str, server: AuthorizationServer) -> dict[str, Any] | None:
+        """The claims of an ID token this server signed, expired or not (OIDC RP-initiated logout takes old ones)."""
+        try:
+            claims = self.key.verify(token)
+        except (jwt.PyJWTError, ValueError):
+            return None
+        if claims.get("iss") != server.issuer or _is_access_token(claims) or not isinstance(claims.get("aud"), str):
+            return None
+        return claims
+
+    def introspect(self, token: str, client_id: str, server: AuthorizationServer) -> dict[str, Any]:
+        """RFC 7662's answer for ``client_id`` at ``server``.
+
+        An access token is active for any client of its server: Okta lets a resource server, registered as a client of
+        its own, introspect the access tokens apps send it. An ID or refresh token is active only for the client it
+        was issued to.
+        """
+        claims = self._live_claims(token, server)
+        if claims is not None and (_is_access_token(claims) or claims.get("aud") == client_id):
+            return _jwt_introspection(claims)
+        record = self._live_refresh(token, client_id, server)
+        if record is not None:
+            return _refresh_introspection(record)
+        return INACTIVE
+
+    def revoke(self, token: str, client_id: str, server: AuthorizationServer) -> str | None:
+        """Revoke a token this client holds from this server; returns the login it belonged to.
+
+        Anything else (unknown, malformed, expired, another client's, another server's) is left alone, silently: RFC
+        7009 answers 200 either way, and Okta documents that a client may only revoke its own tokens.
+        """
+        if self._live_refresh(token, client_id, server) is not None:
+            return self._refresh.pop(token).grant.user.login
+        claims = self._live_claims(token, server)
+        if claims is None or _client_of(claims) != client_id:
+            return None
+        self._revoked.add(claims["jti"])
+        return str(claims.get("preferred_username") or claims.get("sub"))
+
+    def _live_refresh(self, token: str, client_id: str, server: AuthorizationServer) -> _RefreshRecord | None:
+        record = self._refresh.get(token)
+        if record is None or record.expires_at <= self.clock.now():
+            return None
+        if record.grant.client_id != client_id or record.grant.server.issuer != server.issuer:
+            return None
+        return record
+
+    def _live_claims(self, token: str, server: AuthorizationServer) -> dict[str, Any] | None:
+        """The claims of a JWT this server signed that is neither expired nor revoked; ``None`` otherwise."""
         try:
             claims = self.key.verify(token)
         except (jwt.PyJWTError, ValueError):  # ValueError: text that cannot even be encoded (fuzzing found it)
             return None
         jti = claims.get("jti")
-        if jti in self._revoked:
+        if not isinstance(jti, str) or jti in self._revoked or claims.get("iss") != server.issuer:
             return None
         expires_at = self._expires_at.get(jti)
         if expires_at is None:
@@ -190,22 +312,6 @@ class TokenService:
                 return None
             expires_at = claims.get("exp", 0) + self.clock.offset
         return claims if self.clock.now() < expires_at else None
-
-    def refresh_grant(self, token: str) -> Grant | None:
-        """The sign-in a live refresh token stands for."""
-        record = self._refresh.get(token)
-        return record.grant if record and record.expires_at > self.clock.now() else None
-
-    def revoke(self, token: str) -> str | None:
-        """Revoking an unknown or malformed token is not an error (RFC 7009). Returns the login it belonged to."""
-        record = self._refresh.pop(token, None)
-        if record is not None:
-            return record.grant.user.login
-        claims = self.active_claims(token)
-        if claims and "jti" in claims:
-            self._revoked.add(claims["jti"])
-            return claims.get("preferred_username") or claims.get("sub")
-        return None
 
     def forget_expired(self) -> None:
         now = self.clock.now()
@@ -219,12 +325,58 @@ class TokenService:
         self._revoked.clear()
 
 
+def _is_access_token(claims: dict[str, Any]) -> bool:
+    """Access tokens name their client in ``cid``; ID tokens name it as their audience."""
+    return "cid" in claims
+
+
+def _client_of(claims: dict[str, Any]) -> Any:
+    return claims["cid"] if _is_access_token(claims) else claims.get("aud")
+
+
+def _jwt_introspection(claims: dict[str, Any]) -> dict[str, Any]:
+    access = _is_access_token(claims)
+    return {
+        "active": True,
+        "token_type": "Bearer",
+        "scope": " ".join(claims.get("scp", [])),
+        "client_id": _client_of(claims),
+        "username": claims.get("sub") if access else claims.get("preferred_username"),
+        "exp": claims["exp"],
+        "iat": claims["iat"],
+        "sub": claims["sub"],
+        "aud": claims["aud"],
+        "iss": claims["iss"],
+        "jti": claims["jti"],
+        "uid": claims.get("uid"),
+    }
+
+
+def _refresh_introspection(record: _RefreshRecord) -> dict[str, Any]:
+    grant = record.grant
+    return {
+        "active": True,
+        "token_type": "refresh_token",
+        "scope": " ".join(grant.scopes),
+        "client_id": grant.client_id,
+        "username": grant.user.login,
+        "sub": grant.user.login,
+        "uid": grant.user.id,
+        "iss": grant.server.issuer,
+    }
+
+
+def userinfo_claims(user: User, scopes: tuple[str, ...]) -> dict[str, Any]:
+    """``/v1/userinfo``'s answer: the subject, and the standard claims the access token's scopes release."""
+    return {"sub": user.id, **profile_claims(user, scopes)}
+
+
 def _access_claims(grant: Grant, lifetime: float, now: float, auth_time: float) -> dict[str, Any]:
     return {
         "ver": 1,
         "jti": okta_id("AT."),
-        "iss": grant.issuer,
-        "aud": grant.audience,
+        "iss": grant.server.issuer,
+        "aud": grant.server.audience,
         "iat": int(now),
         "exp": int(now + lifetime),
         "cid": grant.client_id,
@@ -240,7 +392,7 @@ def _id_claims(grant: Grant, lifetime: float, now: float, auth_time: float, acce
     claims: dict[str, Any] = {
         "sub": grant.user.id,
         "ver": 1,
-        "iss": grant.issuer,
+        "iss": grant.server.issuer,
         "aud": grant.client_id,
         "iat": int(now),
         "exp": int(now + lifetime),

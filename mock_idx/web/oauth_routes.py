@@ -1,19 +1,21 @@
 """OAuth 2.0 / OIDC endpoints, for the org authorization server (``/oauth2/v1/...``, issuer = base URL) and any custom
-one (``/oauth2/{server_id}/v1/...``). Every answer is plain JSON; errors are ``{error, error_description}``."""
+one (``/oauth2/{server_id}/v1/...``). Every answer is plain JSON; errors are ``{error, error_description}``.
+
+Handlers only read the request and write the answer: whether a token is active, whose it is, what it releases and
+where a signed-out browser may go are the engine's decisions (:mod:`mock_idx.model.engine`)."""
 
 from __future__ import annotations
 
 import base64
-from typing import Any
 from urllib.parse import urlencode
 
 from aiohttp import web
 
-from ..model.engine import CodeExchange, Engine, InteractRequest
+from ..model.engine import CodeExchange, InteractRequest, LogoutRequest, RefreshRequest
 from ..model.errors import OAuthError
-from ..model.tokens import profile_claims
+from ..model.tokens import AuthorizationServer
 from .keys import ENGINE, USER
-from .requests import base_url, oauth_form, remember, required_param
+from .requests import base_url, oauth_form, oauth_query, remember, required_param
 
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
@@ -26,9 +28,13 @@ def server_id(request: web.Request) -> str | None:
     return server
 
 
-def issuer(request: web.Request) -> str:
+def authorization_server(request: web.Request) -> AuthorizationServer:
+    """The server the path names, with the issuer and access-token audience it signs with."""
     server = server_id(request)
-    return base_url(request) + (f"/oauth2/{server}" if server else "")
+    base = base_url(request)
+    if server is None:
+        return AuthorizationServer(id=None, issuer=base, audience=base)
+    return AuthorizationServer(id=server, issuer=f"{base}/oauth2/{server}", audience=f"api://{server}")
 
 
 def _endpoints(request: web.Request) -> str:
@@ -36,16 +42,11 @@ def _endpoints(request: web.Request) -> str:
     return base_url(request) + (f"/oauth2/{server}" if server else "/oauth2")
 
 
-def audience(request: web.Request) -> str:
-    server = server_id(request)
-    return f"api://{server}" if server else base_url(request)
-
-
 async def openid_configuration(request: web.Request) -> web.Response:
     endpoints = _endpoints(request)
     return web.json_response(
         {
-            "issuer": issuer(request),
+            "issuer": authorization_server(request).issuer,
             "authorization_endpoint": f"{endpoints}/v1/authorize",
             "token_endpoint": f"{endpoints}/v1/token",
             "userinfo_endpoint": f"{endpoints}/v1/userinfo",
@@ -122,91 +123,62 @@ async def token(request: web.Request) -> web.Response:
                 redirect_uri=required_param(params, "redirect_uri"),
                 interaction_code=required_param(params, "interaction_code"),
                 code_verifier=required_param(params, "code_verifier"),
-                authorization_server=server_id(request),
-                issuer=issuer(request),
-                audience=audience(request),
+                server=authorization_server(request),
             )
         )
         remember(request, redemption.transaction)
         tokens = redemption.tokens
     elif grant_type == "refresh_token":
-        tokens = engine.refresh_tokens(required_param(params, "refresh_token"), client_id, params.get("scope"))
+        tokens = engine.refresh_tokens(
+            RefreshRequest(
+                client_id=client_id,
+                refresh_token=required_param(params, "refresh_token"),
+                scope=params.get("scope"),
+                server=authorization_server(request),
+            )
+        )
     else:
         raise OAuthError("unsupported_grant_type", f"The grant type '{grant_type}' is not supported.")
     return web.json_response(tokens.as_oauth_response(), headers=NO_STORE)
 
 
 async def userinfo(request: web.Request) -> web.Response:
-    engine = request.app[ENGINE]
     header = request.headers.get("Authorization", "")
-    claims = engine.tokens.active_claims(header[7:]) if header.startswith("Bearer ") else None
-    user = engine.directory.get(claims["sub"]) if claims and "cid" in claims else None
-    if user is None:
-        raise web.HTTPUnauthorized(
-            headers={
-                "WWW-Authenticate": 'Bearer error="invalid_token", error_description="The access token is invalid."'
-            }
-        )
-    request[USER] = user.login
-    return web.json_response({"sub": user.id, **profile_claims(user, tuple(claims["scp"]))})
+    bearer = header[7:] if header.startswith("Bearer ") else None
+    info = request.app[ENGINE].userinfo(bearer, authorization_server(request))
+    request[USER] = info.login
+    return web.json_response(info.claims)
 
 
 async def introspect(request: web.Request) -> web.Response:
     params = await oauth_form(request)
-    _client_id(request, params)
-    engine = request.app[ENGINE]
-    token_value = required_param(params, "token")
-    return web.json_response(_introspection(engine, token_value), headers=NO_STORE)
-
-
-def _introspection(engine: Engine, token_value: str) -> dict[str, Any]:
-    claims = engine.tokens.active_claims(token_value)
-    if claims is not None:
-        return {
-            "active": True,
-            "token_type": "Bearer",
-            "scope": " ".join(claims.get("scp", [])),
-            "client_id": claims.get("cid", claims.get("aud")),
-            "username": claims.get("sub") if "cid" in claims else claims.get("preferred_username"),
-            "exp": claims["exp"],
-            "iat": claims["iat"],
-            "sub": claims["sub"],
-            "aud": claims["aud"],
-            "iss": claims["iss"],
-            "jti": claims.get("jti"),
-            "uid": claims.get("uid"),
-        }
-    grant = engine.tokens.refresh_grant(token_value)
-    if grant is not None:
-        return {
-            "active": True,
-            "token_type": "refresh_token",
-            "scope": " ".join(grant.scopes),
-            "client_id": grant.client_id,
-            "username": grant.user.login,
-            "sub": grant.user.login,
-            "uid": grant.user.id,
-            "iss": grant.issuer,
-        }
-    return {"active": False}
+    client_id = _client_id(request, params)
+    answer = request.app[ENGINE].introspect(required_param(params, "token"), client_id, authorization_server(request))
+    return web.json_response(answer, headers=NO_STORE)
 
 
 async def revoke(request: web.Request) -> web.Response:
     params = await oauth_form(request)
-    _client_id(request, params)
-    engine = request.app[ENGINE]
-    owner = engine.tokens.revoke(required_param(params, "token"))
+    client_id = _client_id(request, params)
+    owner = request.app[ENGINE].revoke(required_param(params, "token"), client_id, authorization_server(request))
     if owner:
         request[USER] = owner
     return web.Response(status=200)
 
 
 async def logout(request: web.Request) -> web.Response:
-    """RP-initiated logout: there is no browser session to end, so it only sends the user where they asked to go."""
-    target = request.query.get("post_logout_redirect_uri")
-    if not target:
+    """RP-initiated logout: there is no browser session to end, so it only sends the user where they may go."""
+    params = oauth_query(request)
+    target = request.app[ENGINE].logout(
+        LogoutRequest(
+            id_token_hint=params.get("id_token_hint"),
+            post_logout_redirect_uri=params.get("post_logout_redirect_uri"),
+            server=authorization_server(request),
+        )
+    )
+    if target is None:
         return web.Response(text="Signed out.", content_type="text/plain")
-    state = request.query.get("state")
+    state = params.get("state")
     raise web.HTTPFound(target + (("&" if "?" in target else "?") + urlencode({"state": state}) if state else ""))
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import orjson
 from aiohttp import web
+from aiohttp.web_protocol import RequestPayloadError
 
 from ..idx.render import Site
 from ..model.engine import Requester
@@ -39,11 +40,20 @@ class MalformedBody(ValueError):
 
 async def json_body(request: web.Request) -> Any:
     """The body parsed as JSON (an empty body is ``{}``); orjson, since every IDX step parses one."""
-    raw = await request.read()
+    raw = await body_bytes(request)
     try:
         return orjson.loads(raw or b"{}")
     except orjson.JSONDecodeError:  # also too deep, or not UTF-8
         raise MalformedBody("the body must be JSON") from None
+
+
+async def body_bytes(request: web.Request) -> bytes:
+    """The raw body, or :class:`MalformedBody` when it cannot be had: a ``Content-Encoding`` (gzip, deflate, br)
+    that does not decode arrives here as aiohttp's ``RequestPayloadError``."""
+    try:
+        return await request.read()
+    except RequestPayloadError:
+        raise MalformedBody("the body could not be decoded") from None
 
 
 async def json_object(request: web.Request) -> dict[str, Any]:
@@ -61,7 +71,9 @@ async def form_fields(request: web.Request) -> Any:
     """The form-encoded body (aiohttp refuses unknown charsets and malformed bodies with assorted errors)."""
     try:
         return await request.post()
-    except (ValueError, LookupError, UnicodeDecodeError):
+    except (ValueError, LookupError, UnicodeDecodeError, RequestPayloadError):
+        # Unknown charsets, bytes that are not in the charset, multipart parts in an unknown transfer encoding,
+        # and bodies whose Content-Encoding does not decode.
         raise MalformedBody("the body must be a form") from None
 
 
@@ -106,9 +118,19 @@ async def oauth_form(request: web.Request) -> dict[str, str]:
         form = await form_fields(request)
     except MalformedBody:
         raise OAuthError("invalid_request", "The request body is not a valid form.") from None
+    return single_values(form)
+
+
+def oauth_query(request: web.Request) -> dict[str, str]:
+    """OAuth parameters of a browser endpoint (``/v1/logout``), refused when repeated like :func:`oauth_form`'s."""
+    return single_values(request.query)
+
+
+def single_values(fields: Any) -> dict[str, str]:
+    """Each parameter's one text value; a repeated parameter is an error, as RFC 6749 requires."""
     params: dict[str, str] = {}
-    for key in set(form.keys()):
-        values = form.getall(key)
+    for key in set(fields.keys()):
+        values = fields.getall(key)
         if len(values) != 1 or not isinstance(values[0], str):
             raise OAuthError("invalid_request", f"The '{key}' parameter must appear once, as text.")
         params[key] = values[0]

@@ -8,6 +8,7 @@ import hashlib
 import jwt
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
+from cryptography.hazmat.primitives.asymmetric import rsa
 from idx_driver import REDIRECT_URI, Flow, control, put_user
 
 from mock_idx.app import create_app
@@ -215,13 +216,20 @@ async def test_garbage_tokens_are_simply_inactive(client):
         assert response.status == 200 and await response.json() == {"active": False}
 
 
-async def test_logout_redirects_with_state(client):
+async def test_logout_redirects_with_state(client, flow: Flow):
+    """Okta's /v1/logout redirects to post_logout_redirect_uri when id_token_hint names the client, echoing state."""
+    tokens = await signed_in(client, flow)
     response = await client.get(
         "/oauth2/default/v1/logout",
-        params={"post_logout_redirect_uri": "http://app.test/bye", "state": "s1"},
+        params={"id_token_hint": tokens["id_token"], "post_logout_redirect_uri": "http://app.test/bye", "state": "s1"},
         allow_redirects=False,
     )
     assert response.status == 302 and response.headers["Location"] == "http://app.test/bye?state=s1"
+
+
+async def test_logout_without_a_redirect_just_signs_out(client):
+    response = await client.get("/oauth2/default/v1/logout")
+    assert response.status == 200 and await response.text() == "Signed out."
 
 
 async def test_a_key_file_keeps_the_key_across_restarts(tmp_path):
@@ -258,3 +266,165 @@ async def test_interact_is_journalled_under_its_transaction(client, flow: Flow):
     interact = next(e for e in journal["entries"] if e["path"].endswith("/v1/interact"))
     introspect = next(e for e in journal["entries"] if e["path"] == "/idp/idx/introspect")
     assert interact["transaction"] is not None and interact["transaction"] == introspect["transaction"]
+
+
+# --- Okta's strict edges: rotation, one authorization server, one client, verified logout ---------------------------
+
+CLIENTS_SCENARIO = """\
+settings:
+  clients:
+    - client_id: app-a
+      redirect_uris: [http://localhost:7777/callback]
+      post_logout_redirect_uris: [https://a.test/bye]
+    - client_id: app-b
+      redirect_uris: [http://localhost:7777/callback]
+      post_logout_redirect_uris: [https://b.test/bye]
+"""
+
+
+@pytest.fixture
+async def registered(tmp_path):
+    """A server whose scenario registers two clients, each with its own logout redirect."""
+    scenario = tmp_path / "clients.yaml"
+    scenario.write_text(CLIENTS_SCENARIO)
+    async with TestClient(TestServer(create_app(Settings(scenario=str(scenario))))) as test_client:
+        yield test_client
+
+
+async def sign_in_as(client, client_id: str = "test-client", issuer_path: str = "/oauth2/default") -> dict:
+    flow = Flow(client, client_id=client_id, issuer_path=issuer_path, scope="openid profile offline_access")
+    return await signed_in(client, flow)
+
+
+async def refresh(client, refresh_token: str, client_id: str = "test-client", server: str = "/oauth2/default"):
+    form = {"grant_type": "refresh_token", "refresh_token": refresh_token, "client_id": client_id}
+    return await client.post(f"{server}/v1/token", data=form)
+
+
+async def active(client, token: str, client_id: str = "test-client", server: str = "/oauth2/default") -> bool:
+    response = await client.post(f"{server}/v1/introspect", data={"client_id": client_id, "token": token})
+    assert response.status == 200
+    return (await response.json())["active"]
+
+
+async def test_a_rotated_refresh_token_is_refused_and_its_successor_keeps_working(client):
+    """Okta's refresh token rotation: "as soon as the new tokens are issued, Okta invalidates the refresh token that
+    was passed". mock-idx rotates on every refresh with no grace period, and (unlike Okta's reuse detection) a refused
+    replay leaves the newest token alone: a refused request changes nothing."""
+    first = await sign_in_as(client)
+    renewed = await refresh(client, first["refresh_token"])
+    assert renewed.status == 200
+    second = await renewed.json()
+    assert second["refresh_token"] != first["refresh_token"] and "id_token" in second
+
+    replay = await refresh(client, first["refresh_token"])
+    assert replay.status == 400
+    assert await replay.json() == {
+        "error": "invalid_grant",
+        "error_description": "The refresh token is invalid or expired.",
+    }
+    assert not await active(client, first["refresh_token"])
+    assert await active(client, second["refresh_token"]) and await active(client, second["access_token"])
+    third = await refresh(client, second["refresh_token"])
+    assert third.status == 200 and (await third.json())["refresh_token"] not in (first["refresh_token"], None)
+
+
+async def test_a_refresh_that_asks_for_more_scope_spends_nothing(client):
+    """Okta refuses a refresh whose scope is not a subset of the original grant (invalid_scope)."""
+    tokens = await sign_in_as(client)
+    form = {"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"], "client_id": "test-client"}
+    wider = await client.post("/oauth2/default/v1/token", data={**form, "scope": "openid admin"})
+    assert wider.status == 400 and (await wider.json())["error"] == "invalid_scope"
+    narrower = await client.post("/oauth2/default/v1/token", data={**form, "scope": "openid"})
+    assert narrower.status == 200 and (await narrower.json())["scope"] == "openid"
+
+
+async def test_tokens_are_only_good_at_the_authorization_server_that_minted_them(client):
+    """Okta keeps the org authorization server and each custom one apart: a token is validated by its issuer only."""
+    tokens = await sign_in_as(client)
+    access, refresh_token = tokens["access_token"], tokens["refresh_token"]
+    for server in ("/oauth2", "/oauth2/other"):
+        assert not await active(client, access, server=server), server
+        assert not await active(client, refresh_token, server=server), server
+        info = await client.get(f"{server}/v1/userinfo", headers={"Authorization": f"Bearer {access}"})
+        assert info.status == 401 and (await info.json())["error"] == "invalid_token"
+        assert info.headers["WWW-Authenticate"].startswith('Bearer error="invalid_token"')
+        elsewhere = await refresh(client, refresh_token, server=server)
+        assert elsewhere.status == 400 and (await elsewhere.json())["error"] == "invalid_grant"
+        for token in (access, refresh_token):
+            revoked = await client.post(f"{server}/v1/revoke", data={"client_id": "test-client", "token": token})
+            assert revoked.status == 200  # RFC 7009: nothing to say about a token this server does not know
+    assert await active(client, access) and await active(client, refresh_token)
+    assert (await refresh(client, refresh_token)).status == 200
+
+
+async def test_a_client_revokes_only_its_own_tokens(registered):
+    """Okta's /v1/revoke: "a client may only revoke its own tokens"; RFC 7009 still answers 200."""
+    await put_user(registered, LOGIN, outcome="approve")
+    tokens = await sign_in_as(registered, "app-a")
+    for name in ("access_token", "refresh_token", "id_token"):
+        response = await registered.post(
+            "/oauth2/default/v1/revoke", data={"client_id": "app-b", "token": tokens[name]}
+        )
+        assert response.status == 200, name
+    assert await active(registered, tokens["access_token"], "app-a")
+    assert await active(registered, tokens["refresh_token"], "app-a")
+    assert await active(registered, tokens["id_token"], "app-a")
+    unknown = await registered.post("/oauth2/default/v1/revoke", data={"client_id": "nobody", "token": "x"})
+    assert unknown.status == 401 and (await unknown.json())["error"] == "invalid_client"
+
+
+async def test_introspection_by_another_client(registered):
+    """Okta lets a resource server, registered as a client of its own, introspect the access tokens apps send it; a
+    refresh or ID token is active only for the client it was issued to."""
+    await put_user(registered, LOGIN, outcome="approve")
+    tokens = await sign_in_as(registered, "app-a")
+    assert await active(registered, tokens["access_token"], "app-b")
+    assert not await active(registered, tokens["refresh_token"], "app-b")
+    assert not await active(registered, tokens["id_token"], "app-b")
+    stolen = await refresh(registered, tokens["refresh_token"], "app-b")
+    assert stolen.status == 400 and (await stolen.json())["error"] == "invalid_grant"
+    assert await active(registered, tokens["refresh_token"], "app-a")
+
+
+async def logout(client, server: str = "/oauth2/default", **params: str):
+    return await client.get(f"{server}/v1/logout", params=params, allow_redirects=False)
+
+
+async def test_logout_redirects_only_to_a_logout_uri_of_the_tokens_client(registered):
+    """Okta's /v1/logout only redirects to a Logout redirect URI registered for the app the id_token_hint names."""
+    await put_user(registered, LOGIN, outcome="approve")
+    hint = (await sign_in_as(registered, "app-a"))["id_token"]
+    ok = await logout(registered, id_token_hint=hint, post_logout_redirect_uri="https://a.test/bye", state="x y")
+    assert ok.status == 302 and ok.headers["Location"] == "https://a.test/bye?state=x+y"
+    for target in ("https://b.test/bye", "https://evil.test/", "https://a.test/bye/", "javascript:alert(1)"):
+        refused = await logout(registered, id_token_hint=hint, post_logout_redirect_uri=target)
+        assert refused.status == 400 and "Location" not in refused.headers, target
+        assert await refused.json() == {
+            "error": "invalid_request",
+            "error_description": "The 'post_logout_redirect_uri' parameter must be a Logout redirect URI in the client "
+            "app settings.",
+        }
+
+
+async def test_logout_accepts_an_expired_id_token_hint(client, flow: Flow):
+    """Okta's /v1/logout takes an expired ID token as id_token_hint: apps sign out long after the token's hour."""
+    tokens = await signed_in(client, flow)
+    await control(client, "POST", "/clock/advance", json={"seconds": 7200})
+    response = await logout(client, id_token_hint=tokens["id_token"], post_logout_redirect_uri="http://app.test/")
+    assert response.status == 302 and response.headers["Location"] == "http://app.test/"
+
+
+async def test_logout_refuses_hints_this_server_did_not_sign_as_an_id_token(client, flow: Flow):
+    """A forged, foreign or garbled id_token_hint, or an access token in its place, is a 400 and never a redirect."""
+    tokens = await signed_in(client, flow)
+    claims = jwt.decode(tokens["id_token"], options={"verify_signature": False})
+    kid = jwt.get_unverified_header(tokens["id_token"])["kid"]
+    forged = jwt.encode(claims, rsa.generate_private_key(65537, 2048), "RS256", headers={"kid": kid})
+    for hint in (forged, tokens["access_token"], "garbage", tokens["id_token"] + "x"):
+        response = await logout(client, id_token_hint=hint, post_logout_redirect_uri="http://app.test/")
+        assert response.status == 400 and (await response.json())["error"] == "invalid_request"
+    foreign = await logout(client, "/oauth2/other", id_token_hint=tokens["id_token"])
+    assert foreign.status == 400
+    unhinted = await logout(client, post_logout_redirect_uri="http://app.test/")
+    assert unhinted.status == 400 and "Location" not in unhinted.headers
