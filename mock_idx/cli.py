@@ -1,37 +1,80 @@
-"""``mock-idx serve | demo | validate``."""
+"""``mock-idx serve | demo | validate``.
+
+Start-up problems a user can fix (a port in use or out of range, a host that does not resolve, an unusable key file
+or scenario) end the process with one line on stderr and exit code 2, never a traceback. SIGINT and SIGTERM stop it
+with exit code 0, promptly even when a client stalls or a fault delays a request (see :func:`_listening`).
+"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import errno
 import ipaddress
+import os
+import re
 import shutil
 import signal
-import subprocess
+import socket
 import sys
-import threading
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable, Coroutine
+from dataclasses import replace
 from pathlib import Path
+from typing import Any, NoReturn, TypeVar
 
 from aiohttp import web
 
 from . import __version__, scenario
 from .app import create_app
-from .config import Settings
+from .config import SHUTDOWN_GRACE_SECONDS, Settings
 from .model.directory import User
 from .web.keys import ENGINE
 
-Banner = Callable[[Settings, web.Application], None]
+T = TypeVar("T")
+
+CLIENT_READY = re.compile(r"\bready at (?P<url>\S+)")
+"""The line the reference client prints once it listens, with its real URL (its port may have been 0)."""
+CLIENT_STOP_SECONDS = 5.0
+"""How long the demo waits for its reference client to stop after SIGTERM before killing it."""
+
+
+class CannotStart(Exception):
+    """A start-up problem the user can fix; :func:`main` prints it as one line and exits with code 2."""
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """Usage errors as one line on stderr (exit code 2): the problem and where to read more, not a usage block."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = _parser()
-    args = parser.parse_args(argv)
-    return args.run(args)
+    args = _parser().parse_args(argv)
+    run: Callable[[argparse.Namespace], int] = args.run
+    try:
+        return run(args)
+    except CannotStart as problem:
+        print(f"mock-idx: {problem}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:  # Ctrl+C before the server's own handlers are in place: a stop, not a failure
+        return 0
+
+
+def port_number(text: str) -> int:
+    """``--port``: 0 (any free port) to 65535; anything else is a usage error, like any other bad argument."""
+    try:
+        number = int(text)
+    except ValueError:
+        number = -1
+    if not 0 <= number <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (0 to 65535)")
+    return number
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="mock-idx", description="An offline fake of Okta Identity Engine.")
+    parser = OneLineParser(prog="mock-idx", description="An offline fake of Okta Identity Engine.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
@@ -41,7 +84,9 @@ def _parser() -> argparse.ArgumentParser:
 
     demo = commands.add_parser("demo", help="run the fake Okta org and the reference client side by side")
     _server_options(demo, port=8080)
-    demo.add_argument("--client-port", type=int, default=8081, help="port of the reference client (default 8081)")
+    demo.add_argument(
+        "--client-port", type=port_number, default=8081, help="port of the reference client (default 8081)"
+    )
     demo.set_defaults(run=_demo)
 
     validate = commands.add_parser("validate", help="check scenario files against the schema")
@@ -52,7 +97,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _server_options(parser: argparse.ArgumentParser, port: int) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="interface to bind (default: loopback only)")
-    parser.add_argument("--port", type=int, default=port)
+    parser.add_argument("--port", type=port_number, default=port, help=f"0 picks a free port (default {port})")
     parser.add_argument("--public-url", help="base URL clients use, if not http://HOST:PORT")
     parser.add_argument("--scenario", help=f"built-in scenario name or YAML path (default {scenario.DEFAULT_SCENARIO})")
     parser.add_argument("--key-file", type=Path, help="PEM signing key, created if missing, kept across restarts")
@@ -80,53 +125,14 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 def _serve(args: argparse.Namespace) -> int:
     settings = _settings(args)
-    try:
-        app = create_app(settings)
-    except (OSError, ValueError) as error:
-        print(f"mock-idx: cannot start: {error}", file=sys.stderr)
-        return 2
-    asyncio.run(_run(app, settings, banner=_banner))
+    asyncio.run(_serve_until_stopped(_app(settings), settings))
     return 0
 
 
 def _demo(args: argparse.Namespace) -> int:
     settings = _settings(args)
-    app = create_app(settings)
-    base = _base_url(settings)
-    client_url = f"http://{_display_host(settings.host)}:{args.client_port}"
-    command = [
-        sys.executable,
-        "-m",
-        "reference_client",
-        "--issuer",
-        f"{base}/oauth2/default",
-        "--client-id",
-        "demo-client",
-        "--host",
-        settings.host,
-        "--port",
-        str(args.client_port),
-    ]
-    client = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
-    try:
-        if not _wait_until_ready(client):
-            print("mock-idx: the reference client did not start (is it installed? pip install -e .)", file=sys.stderr)
-            return 1
-        asyncio.run(_run(app, settings, banner=lambda s, a: _demo_banner(s, a, client_url)))
-    finally:
-        client.terminate()
-        client.wait(10)
+    asyncio.run(_demo_until_stopped(_app(settings), settings, args.client_port))
     return 0
-
-
-def _wait_until_ready(client: subprocess.Popen) -> bool:
-    """The client prints a line with "ready" once it listens; the banner waits for it so every URL works. Its later
-    output keeps flowing to ours (an undrained pipe would block it)."""
-    for line in client.stdout:
-        if "ready" in line:
-            threading.Thread(target=shutil.copyfileobj, args=(client.stdout, sys.stdout), daemon=True).start()
-            return True
-    return False
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -142,20 +148,158 @@ def _validate(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-async def _run(app: web.Application, settings: Settings, banner: Banner) -> None:
-    """Serve until SIGINT or SIGTERM, then shut down cleanly (so the demo can stop its client too)."""
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    await web.TCPSite(runner, settings.host, settings.port).start()
-    banner(settings, app)
+def _app(settings: Settings) -> web.Application:
+    """The app, or :class:`CannotStart` saying which file could not be used and why."""
+    try:
+        return create_app(settings)
+    except OSError as error:  # a scenario file that cannot be read (the key file's problems are KeyFileErrors)
+        raise CannotStart(
+            f"cannot read {error.filename}: {error.strerror}" if error.filename else str(error)
+        ) from error
+    except UnicodeDecodeError as error:
+        raise CannotStart(f"scenario {settings.scenario} is not UTF-8 text") from error
+    except ValueError as error:  # an unknown or invalid scenario, an unusable key file: each message names its file
+        raise CannotStart(_one_line(str(error))) from error
+
+
+def _one_line(message: str) -> str:
+    """A scenario's problems come one per line; the CLI answers in one line, so they are joined with "; "."""
+    first, *rest = [line.strip() for line in message.splitlines() if line.strip()] or [message]
+    return " ".join([first, "; ".join(rest)]) if rest else first
+
+
+async def _serve_until_stopped(app: web.Application, settings: Settings) -> None:
+    stop = _stop_on_signals()
+    async with _listening(app, settings) as bound:
+        _banner(bound, app)
+        await stop.wait()
+
+
+async def _demo_until_stopped(app: web.Application, settings: Settings, client_port: int) -> None:
+    """The server first (so a port in use is found before any child starts), then the client, then the banner."""
+    stop = _stop_on_signals()
+    async with _listening(app, settings) as bound, _reference_client(bound, client_port, stop) as client_url:
+        if client_url is not None:  # None: a signal came while the client was starting
+            _demo_banner(bound, app, client_url)
+            await stop.wait()
+
+
+def _stop_on_signals() -> asyncio.Event:
+    """An event that SIGINT and SIGTERM set: both mean "shut down cleanly". Installed before the socket is bound, so
+    a signal sent as soon as the banner appears is never missed; the loop removes the handlers when it closes."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
+    return stop
+
+
+@contextlib.asynccontextmanager
+async def _listening(app: web.Application, settings: Settings) -> AsyncIterator[Settings]:
+    """Serves ``app`` for the length of the block; yields ``settings`` with the port really bound (``--port 0``).
+
+    Leaving the block gives requests in flight :data:`SHUTDOWN_GRACE_SECONDS` to finish, then cancels them: a
+    stalled client or a request a fault delays for 30 s cannot hold the process up.
+    """
+    runner = web.AppRunner(app, access_log=None, shutdown_timeout=SHUTDOWN_GRACE_SECONDS)
+    await runner.setup()
     try:
-        await stop.wait()
+        try:
+            await web.TCPSite(runner, settings.host, settings.port).start()
+        except OSError as error:
+            raise CannotStart(_listen_problem(error, settings.host, settings.port)) from error
+        yield replace(settings, port=runner.addresses[0][1])
     finally:
         await runner.cleanup()
+
+
+def _listen_problem(error: OSError, host: str, port: int) -> str:
+    if isinstance(error, socket.gaierror):
+        return f"cannot resolve --host {host!r}: {error.strerror}"
+    if error.errno == errno.EADDRINUSE:
+        return f"port {port} on {host} is already in use"
+    reason = os.strerror(error.errno) if error.errno else str(error)  # asyncio's strerror repeats host and port
+    return f"cannot listen on {host} port {port}: {reason}"
+
+
+@contextlib.asynccontextmanager
+async def _reference_client(settings: Settings, port: int, stop: asyncio.Event) -> AsyncIterator[str | None]:
+    """The reference client in a child process, signing in against this server; yields its URL once it listens
+    (``None`` if a signal came first) and stops it when the block ends. A client that cannot start is
+    :class:`CannotStart` with the client's own last line. Its later output (stderr merged) keeps flowing to our
+    stdout: an undrained pipe would block it."""
+    process = await asyncio.create_subprocess_exec(
+        *_client_command(settings, port), stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT
+    )
+    forwarding: asyncio.Task[None] | None = None
+    try:
+        url = await _unless_stopped(stop, _client_url(process))
+        if url is not None:
+            forwarding = asyncio.create_task(_copy_lines(process.stdout))
+        yield url
+    finally:
+        await _stop_process(process)
+        if forwarding is not None:
+            forwarding.cancel()
+
+
+def _client_command(settings: Settings, port: int) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "reference_client",
+        "--issuer",
+        f"{_base_url(settings)}/oauth2/default",
+        "--client-id",
+        "demo-client",
+        "--host",
+        settings.host,
+        "--port",
+        str(port),
+    ]
+
+
+async def _client_url(process: asyncio.subprocess.Process) -> str:
+    last_line = ""
+    if process.stdout is not None:
+        async for raw in process.stdout:
+            line = raw.decode(errors="replace").strip()
+            if ready := CLIENT_READY.search(line):
+                return ready["url"].rstrip("/")
+            last_line = line or last_line
+    code = await process.wait()
+    if last_line:
+        raise CannotStart(f"the reference client did not start: {last_line.removeprefix('reference-client: ')}")
+    raise CannotStart(f"the reference client did not start (exit code {code}; is it installed? pip install -e .)")
+
+
+async def _copy_lines(stream: asyncio.StreamReader | None) -> None:
+    if stream is not None:
+        async for line in stream:
+            sys.stdout.write(line.decode(errors="replace"))
+            sys.stdout.flush()
+
+
+async def _stop_process(process: asyncio.subprocess.Process) -> None:
+    if process.returncode is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        process.terminate()
+    try:
+        await asyncio.wait_for(process.wait(), CLIENT_STOP_SECONDS)
+    except TimeoutError:
+        process.kill()
+        await process.wait()
+
+
+async def _unless_stopped(stop: asyncio.Event, work: Coroutine[Any, Any, T]) -> T | None:
+    """``work``'s result, or ``None`` if ``stop`` is set first (``work`` is then cancelled)."""
+    working, stopping = asyncio.ensure_future(work), asyncio.ensure_future(stop.wait())
+    await asyncio.wait({working, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    for task in (working, stopping):
+        task.cancel()
+    await asyncio.gather(working, stopping, return_exceptions=True)
+    return working.result() if working.done() and not working.cancelled() else None
 
 
 def _banner(settings: Settings, app: web.Application) -> None:

@@ -24,9 +24,9 @@ from .config import AppConfig
 from .idx import IdxClientConfig
 
 ENV_PREFIX = "REFERENCE_CLIENT_"
-SHUTDOWN_GRACE_SECONDS = 0.5
-"""How long requests in flight get to finish at shutdown before they are cancelled (aiohttp's ``shutdown_timeout``,
-waited at most twice): one stuck on a slow issuer must not hold up Ctrl+C or SIGTERM."""
+SHUTDOWN_GRACE_SECONDS = 0.25
+"""aiohttp's ``shutdown_timeout``: a stopping app gives requests in flight this long to finish, then as long again once
+their bodies are cut off, then cancels them, so one stuck on a slow issuer cannot hold up Ctrl+C or SIGTERM."""
 
 
 class CannotStart(Exception):
@@ -142,7 +142,7 @@ def _listen_problem(error: OSError, host: str, port: int) -> str:
     if isinstance(error, socket.gaierror):
         return f"cannot resolve --host {host!r}: {error.strerror}"
     if error.errno == errno.EADDRINUSE:
-        return f"port {port} on {host} is already in use (choose another with --port)"
+        return f"port {port} on {host} is already in use"
     reason = os.strerror(error.errno) if error.errno else str(error)  # asyncio's strerror repeats host and port
     return f"cannot listen on {host} port {port}: {reason}"
 
@@ -153,9 +153,16 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = build_parser(environ).parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     try:
-        asyncio.run(serve(config_from_args(args, environ), args.host, args.port))
-    except (CannotStart, ValueError) as problem:  # ValueError: a setting the app refuses, e.g. a bad session secret
+        asyncio.run(serve(_config(args, environ), args.host, args.port))
+    except CannotStart as problem:
         print(f"reference-client: {problem}", file=sys.stderr)
         raise SystemExit(2) from None
     except KeyboardInterrupt:  # Ctrl+C before the server's own handlers are in place: a stop, not a failure
         pass
+
+
+def _config(args: argparse.Namespace, environ: Mapping[str, str]) -> AppConfig:
+    try:
+        return config_from_args(args, environ)
+    except ValueError as error:  # a setting the app refuses, e.g. a malformed session secret
+        raise CannotStart(str(error)) from error

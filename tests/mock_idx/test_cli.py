@@ -38,6 +38,21 @@ def test_serve_prints_the_issuer_and_the_demo_user_then_answers():
         process.wait(10)
 
 
+def test_serve_on_port_zero_announces_the_port_it_got():
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mock_idx", "serve", "--port", "0"], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        first = process.stdout.readline()
+        port = int(first.rsplit(":", 1)[1])
+        assert port != 0 and first.strip() == f"mock-idx is serving a fake Okta org at http://127.0.0.1:{port}"
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/oauth2/default/.well-known/openid-configuration") as r:
+            assert r.status == 200
+    finally:
+        process.terminate()
+        assert process.wait(10) == 0
+
+
 def test_serve_refuses_a_missing_scenario_with_a_clear_message():
     result = subprocess.run(
         [sys.executable, "-m", "mock_idx", "serve", "--scenario", "no-such-scenario"],
