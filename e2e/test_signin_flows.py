@@ -7,13 +7,18 @@ the user in its journal, so a flow that only *looks* right in the browser still 
 
 from __future__ import annotations
 
+import asyncio
 import re
+from pathlib import Path
 
 import pytest
 import pytest_asyncio
+from aiohttp import web
+from aiohttp.test_utils import TestServer
 from artifacts import RecordedContexts
 from playwright.async_api import Page, expect
 
+import reference_client
 from mock_idx.control_client import MockUser
 from mock_idx.pytest_plugin import MockIdx
 
@@ -323,3 +328,56 @@ def expect_journal(mock_idx: MockIdx, user: MockUser, expected: list[tuple[str, 
     remaining = iter(seen)
     missing = [step for step in expected if step not in remaining]  # `in` consumes the iterator: order counts
     assert not missing, f"journal lacks {missing[0]} (in order); it holds:\n" + "\n".join(map(str, seen))
+
+
+# -- the Push Sent page's poller against a late answer ---------------------------------------------------------
+
+POLLER_PAGE = """<!doctype html><title>Push Sent</title><h1>Push Sent</h1>
+<p id="push-poll" data-poll-url="/poll" data-refresh="10">Waiting…</p>
+<p><a href="/leave">Verify with something else</a></p>
+<form method="post" action="/leave"><button type="submit">Cancel</button></form>
+<script src="/static/poll.js"></script>"""
+
+
+@pytest.mark.parametrize("leave_by", ["Cancel", "Verify with something else"])
+async def test_a_poll_answer_arriving_after_the_user_left_is_ignored(page: Page, leave_by: str) -> None:
+    """The cancel race, made deterministic: the poll's answer ("expired") is held until the user has left, and the
+    page they chose waits until that answer went out. The real poll.js must land on the chosen page."""
+    poll_started, user_left, poll_answered = asyncio.Event(), asyncio.Event(), asyncio.Event()
+    expired_requested = []
+
+    async def push_page(request: web.Request) -> web.Response:
+        return web.Response(text=POLLER_PAGE, content_type="text/html")
+
+    async def poll(request: web.Request) -> web.Response:
+        poll_started.set()
+        try:
+            await asyncio.wait_for(user_left.wait(), timeout=10)
+            return web.json_response({"ContinuePolling": False, "Refresh": 0, "Next": "/expired"})
+        finally:  # answered, or cancelled by aiohttp because the page aborted the request
+            poll_answered.set()
+
+    async def leave(request: web.Request) -> web.Response:
+        user_left.set()
+        await asyncio.wait_for(poll_answered.wait(), timeout=10)
+        await asyncio.sleep(0.3)  # lets a late answer reach the page first: the race the poller must win
+        return web.Response(text="<!doctype html><h1>Left</h1>", content_type="text/html")
+
+    async def expired(request: web.Request) -> web.Response:
+        expired_requested.append(request.path)
+        return web.Response(text="<!doctype html><h1>Push expired</h1>", content_type="text/html")
+
+    app = web.Application()
+    app.router.add_get("/push", push_page)
+    app.router.add_get("/poll", poll)
+    app.router.add_route("*", "/leave", leave)
+    app.router.add_get("/expired", expired)
+    app.router.add_static("/static", Path(reference_client.__file__).parent / "static")
+    async with TestServer(app, host="127.0.0.1") as server:
+        await page.goto(str(server.make_url("/push")))
+        await asyncio.wait_for(poll_started.wait(), timeout=10)
+
+        await page.get_by_role("button" if leave_by == "Cancel" else "link", name=leave_by).click()
+
+        await expect(page.get_by_role("heading", name="Left")).to_be_visible()
+        assert page.url.endswith("/leave") and expired_requested == []

@@ -72,7 +72,7 @@ class Transport:
             async with self._session.request(method, url, **kwargs) as response:
                 body = await _read_capped(response, f"{method} {url}")
                 status, headers = response.status, response.headers
-        except aiohttp.InvalidURL as exc:
+        except (aiohttp.InvalidURL, aiohttp.NonHttpUrlClientError) as exc:
             raise IdxProtocolError(f"{method} {url}: not a URL to send to ({exc!r})") from exc
         except (TimeoutError, aiohttp.ClientError) as exc:
             raise IdxTransientError(f"{method} {url} failed: {exc!r}") from exc
