@@ -13,9 +13,9 @@ from .model.faults import FaultPlan
 from .model.journal import Journal
 from .model.tokens import SigningKey
 from .web import middleware
-from .web.control import apply_scenario
+from .web.control import set_scenario
 from .web.hosts import HostPolicy
-from .web.keys import ENGINE, FAULTS, HOSTS, JOURNAL, SETTINGS
+from .web.keys import ENGINE, FAULTS, HOSTS, JOURNAL, SCENARIO, SETTINGS
 from .web.urls import add_routes
 
 
@@ -29,10 +29,11 @@ def create_app(settings: Settings | None = None) -> web.Application:
     )
     app[SETTINGS] = settings
     app[ENGINE] = Engine(key=key)
-    app[JOURNAL] = Journal(settings.journal_capacity)
+    app[JOURNAL] = Journal(settings.journal_capacity, settings.journal_max_bytes)
     app[FAULTS] = FaultPlan()
     app[HOSTS] = HostPolicy(settings)
-    apply_scenario(app, loaded)
+    app[SCENARIO] = loaded
+    set_scenario(app, loaded, loaded.to_users())
     aiohttp_jinja2.setup(app, loader=jinja2.PackageLoader("mock_idx", "templates"), autoescape=True)
     add_routes(app)
     return app

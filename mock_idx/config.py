@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from .model.policy import MAX_LIFETIME, POLL_REFRESH_MS_RANGE
+
 ION_CONTENT_TYPE = "application/ion+json; okta-version=1.0.0"
 SHUTDOWN_GRACE_SECONDS = 0.25
 """aiohttp's ``shutdown_timeout``: a stopping server gives requests in flight this long to finish, then as long again
@@ -38,3 +40,15 @@ class Settings:
     widget_dist: Path | None = None
     """The Sign-In Widget's ``dist/`` folder for ``/_mock/widget``; searched in ``node_modules`` when unset."""
     journal_capacity: int = 20_000
+    journal_max_bytes: int = 16 * 1024 * 1024
+    """The journal forgets its oldest entries past this size too (paths and notes can be long)."""
+
+    def __post_init__(self) -> None:
+        """Refuse, at start-up, values the server could not serve (the CLI turns this into one line, exit 2)."""
+        high = POLL_REFRESH_MS_RANGE[1]  # the override may go below a scenario's floor: fast tests poll every 20 ms
+        if self.poll_refresh_ms is not None and not 1 <= self.poll_refresh_ms <= high:
+            raise ValueError(f"the poll refresh must be between 1 and {high} ms, not {self.poll_refresh_ms}")
+        if self.push_lifetime is not None and not 0 < self.push_lifetime <= MAX_LIFETIME:
+            raise ValueError(f"the push lifetime must be more than 0 and at most {MAX_LIFETIME:.0f} seconds")
+        if not 0 <= self.port <= 65535:
+            raise ValueError(f"the port must be between 0 and 65535, not {self.port}")

@@ -13,10 +13,10 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 from .config import Settings
 from .model.directory import (
@@ -28,12 +28,26 @@ from .model.directory import (
     VerifyMethod,
 )
 from .model.faults import FaultRule
-from .model.policy import DEFAULT_CLIENT_LABEL, Client, Policy
+from .model.policy import DEFAULT_CLIENT_LABEL, MAX_LIFETIME, POLL_REFRESH_MS_RANGE, Client, Policy
 from .yaml_check import Problem, check_yaml
 
 BUILTIN_DIR = Path(__file__).parent / "scenarios"
 DEFAULT_SCENARIO = "manual-tap"
 BUILTIN_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+# Bounds: whatever the schema accepts, the server must be able to serve, and no scenario may stall it.
+MAX_USERS = 10_000
+"""Listed and generated users together, counted after YAML aliases are expanded."""
+MAX_LOGIN = 100
+"""Okta's own limit on a login."""
+MAX_TEXT = 1024
+MAX_URI = 2048
+MAX_LIST = 1000
+
+Login = Annotated[str, StringConstraints(min_length=1, max_length=MAX_LOGIN)]
+Text = Annotated[str, StringConstraints(max_length=MAX_TEXT)]
+Uri = Annotated[str, StringConstraints(min_length=1, max_length=MAX_URI)]
+Lifetime = Annotated[float, Field(gt=0, le=MAX_LIFETIME)]
 
 
 class _Strict(BaseModel):
@@ -42,8 +56,8 @@ class _Strict(BaseModel):
 
 class PushSpec(_Strict):
     outcome: Literal["manual", "approve", "deny", "timeout"] = "manual"
-    after_polls: int = Field(0, ge=0, description="Scripted answers come after this many polls")
-    after_seconds: float | None = Field(None, ge=0, description="...or after this many seconds")
+    after_polls: int = Field(0, ge=0, le=1_000_000, description="Scripted answers come after this many polls")
+    after_seconds: float | None = Field(None, ge=0, le=MAX_LIFETIME, description="...or after this many seconds")
     number_challenge: bool = False
     number_answer: Literal["correct", "wrong"] = "correct"
 
@@ -94,8 +108,10 @@ class AuthenticatorsSpec(_Strict):
 class UserBody(_Strict):
     """A user as the control API's ``PUT /_mock/v1/users/{login}`` takes it."""
 
-    password: str = Field(min_length=1)
-    profile: dict[str, str] = Field(default_factory=dict)
+    password: str = Field(min_length=1, max_length=MAX_TEXT)
+    profile: dict[Annotated[str, StringConstraints(min_length=1, max_length=100)], Text] = Field(
+        default_factory=dict, max_length=100
+    )
     authenticators: AuthenticatorsSpec = Field(default_factory=lambda: AuthenticatorsSpec(okta_verify=OktaVerifySpec()))
 
     def to_model(self, login: str) -> User:
@@ -109,14 +125,15 @@ class UserBody(_Strict):
 
 
 class UserSpec(UserBody):
-    login: str = Field(min_length=1)
+    login: Login
 
 
 class ClientSpec(_Strict):
-    client_id: str = Field(min_length=1)
-    redirect_uris: list[str] = Field(default_factory=list)
-    label: str = DEFAULT_CLIENT_LABEL
-    post_logout_redirect_uris: list[str] = Field(
+    client_id: str = Field(min_length=1, max_length=MAX_TEXT)
+    redirect_uris: list[Uri] = Field(default_factory=list, max_length=MAX_LIST)
+    label: Text = DEFAULT_CLIENT_LABEL
+    post_logout_redirect_uris: list[Uri] = Field(
+        max_length=MAX_LIST,
         default_factory=list,
         description="Where /v1/logout may send the browser after sign-out; a client with no URIs at all accepts any",
     )
@@ -131,15 +148,17 @@ class ClientSpec(_Strict):
 
 
 class SettingsSpec(_Strict):
-    poll_refresh_ms: int = Field(4000, ge=50)
-    push_lifetime: float = Field(300, gt=0)
-    transaction_lifetime: float = Field(600, gt=0)
-    interaction_code_lifetime: float = Field(60, gt=0)
-    access_token_lifetime: float = Field(3600, gt=0)
-    id_token_lifetime: float = Field(3600, gt=0)
-    refresh_token_lifetime: float = Field(30 * 24 * 3600, gt=0)
-    authorization_servers: list[str] = Field(default_factory=list)
-    clients: list[ClientSpec] = Field(default_factory=list)
+    poll_refresh_ms: int = Field(4000, ge=POLL_REFRESH_MS_RANGE[0], le=POLL_REFRESH_MS_RANGE[1])
+    push_lifetime: Lifetime = 300
+    transaction_lifetime: Lifetime = 600
+    interaction_code_lifetime: Lifetime = 60
+    access_token_lifetime: Lifetime = 3600
+    id_token_lifetime: Lifetime = 3600
+    refresh_token_lifetime: Lifetime = 30 * 24 * 3600
+    authorization_servers: list[Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]{1,100}$")]] = Field(
+        default_factory=list, max_length=MAX_LIST
+    )
+    clients: list[ClientSpec] = Field(default_factory=list, max_length=MAX_LIST)
 
     def to_policy(self) -> Policy:
         values = self.model_dump(exclude={"clients", "authorization_servers"})
@@ -154,10 +173,10 @@ class GenerateSpec(_Strict):
     """Many made-up users at once (names by Faker). The same ``seed`` gives the same people, logins and TOTP secrets
     on every run with the same Faker version, so a load test or a screenshot can name them."""
 
-    count: int = Field(ge=1, le=10_000, description="How many users to make")
+    count: int = Field(ge=1, le=MAX_USERS, description="How many users to make")
     seed: int = Field(0, ge=-(2**63), lt=2**63, description="Same seed, same users")
-    password: str = Field(min_length=1, description="Every generated user's password")
-    domain: str = Field("example.com", pattern=r"^[A-Za-z0-9.-]+$", description="Logins are first.last@domain")
+    password: str = Field(min_length=1, max_length=MAX_TEXT, description="Every generated user's password")
+    domain: str = Field("example.com", pattern=r"^[A-Za-z0-9.-]{1,60}$", description="Logins are first.last@domain")
     locale: str = Field("en_US", description="Faker locale for the names")
     methods: Methods = Field(default_factory=_both_methods, min_length=1, description="Okta Verify methods")
     push: PushSpec = Field(default_factory=PushSpec)
@@ -199,8 +218,12 @@ class GenerateSpec(_Strict):
 class FaultSpec(_Strict):
     """A fault or latency rule, in a scenario's ``faults`` list or as the body of ``POST /_mock/v1/faults``."""
 
-    route: str = Field(pattern=r"^/", description="Request path, e.g. /idp/idx/authenticators/poll; * is a wildcard")
-    user: str | None = Field(None, min_length=1, description="Only this user's requests (default: everyone's)")
+    route: str = Field(
+        pattern=r"^/",
+        max_length=MAX_URI,
+        description="Request path, e.g. /idp/idx/authenticators/poll; * is a wildcard",
+    )
+    user: Login | None = Field(None, description="Only this user's requests (default: everyone's)")
     status: int | None = Field(None, description="Answer 429 (Okta's rate-limit body) or a 5xx instead")
     delay_ms: int = Field(0, ge=0, le=120_000, description="Wait this long first")
     drop: bool = Field(False, description="Close the connection without an answer")
@@ -232,11 +255,23 @@ class FaultSpec(_Strict):
 class Scenario(_Strict):
     """A mock-idx scenario: the org's settings, its users and how their phones answer, and faults to inject."""
 
-    description: str = Field("", description="What this scenario demonstrates")
+    description: str = Field("", max_length=10_000, description="What this scenario demonstrates")
     settings: SettingsSpec = Field(default_factory=SettingsSpec)
-    users: list[UserSpec] = Field(default_factory=list)
-    generate: list[GenerateSpec] = Field(default_factory=list, description="Groups of Faker-made users")
-    faults: list[FaultSpec] = Field(default_factory=list, description="Fault rules in force from the start")
+    users: list[UserSpec] = Field(default_factory=list, max_length=MAX_USERS)
+    generate: list[GenerateSpec] = Field(
+        default_factory=list, max_length=MAX_LIST, description="Groups of Faker-made users"
+    )
+    faults: list[FaultSpec] = Field(
+        default_factory=list, max_length=MAX_LIST, description="Fault rules in force from the start"
+    )
+
+    @model_validator(mode="after")
+    def _bounded_population(self) -> Scenario:
+        """Generating users is the one costly thing a scenario asks for: capped in total, aliases included."""
+        total = len(self.users) + sum(group.count for group in self.generate)
+        if total > MAX_USERS:
+            raise ValueError(f"the scenario has {total} users with those it generates; at most {MAX_USERS}")
+        return self
 
     def to_policy(self) -> Policy:
         return self.settings.to_policy()

@@ -17,8 +17,15 @@ from pydantic import BaseModel, ValidationError
 M = TypeVar("M", bound=BaseModel)
 SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 """libyaml's loader when PyYAML was built with it: a scenario loads with every test's server, so speed counts."""
-ExtraCheck = Callable[[Any], Iterable[tuple[tuple, str]]]
+ExtraCheck = Callable[[Any], Iterable[tuple[tuple[Any, ...], str]]]
 """Given the raw data, yields ``(location, message)`` for problems the model cannot see."""
+MAX_VALUES = 200_000
+"""How many values a document may hold once its aliases are expanded. YAML aliases let a few kilobytes stand for
+billions of values ("billion laughs"); the loader shares them, but validation walks every one."""
+
+
+class TooLarge(Exception):
+    pass
 
 
 @dataclass(frozen=True)
@@ -51,6 +58,10 @@ def check_yaml(text: str, model: type[M], extra: ExtraCheck | None = None) -> tu
     except RecursionError:
         return None, [Problem(1, "(yaml)", "nested too deeply")]
     data = {} if data is None else data
+    try:
+        _count_values(data, MAX_VALUES)
+    except TooLarge:
+        return None, [Problem(1, "(yaml)", f"expands to more than {MAX_VALUES} values (are aliases repeating it?)")]
     problems = [_problem(root, loc, message) for loc, message in (extra(data) if extra else ())]
     try:
         validated = model.model_validate(data)
@@ -70,11 +81,28 @@ def _load(text: str) -> tuple[yaml.Node | None, Any]:
         loader.dispose()
 
 
-def _problem(root: yaml.Node | None, loc: tuple, message: str) -> Problem:
+def _count_values(data: Any, budget: int) -> int:
+    """Values in ``data`` as validation will see them (each alias counted again); :class:`TooLarge` past
+    ``budget``. Iterative, so it also stops once the budget runs out however deep or wide the expansion would be."""
+    stack, seen = [data], 0
+    while stack:
+        value = stack.pop()
+        seen += 1
+        if seen > budget:
+            raise TooLarge
+        if isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return seen
+
+
+def _problem(root: yaml.Node | None, loc: tuple[Any, ...], message: str) -> Problem:
     return Problem(line_of(root, loc), ".".join(str(part) for part in loc) or "(top level)", message)
 
 
-def line_of(node: yaml.Node | None, path: tuple) -> int:
+def line_of(node: yaml.Node | None, path: tuple[Any, ...]) -> int:
     """The line of the deepest YAML node that ``path`` reaches (1-based), for messages people can act on."""
     line = node.start_mark.line + 1 if node is not None else 0
     for part in path:

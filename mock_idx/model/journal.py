@@ -7,6 +7,9 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from typing import Any
 
+ENTRY_OVERHEAD = 300
+"""What an entry costs besides its texts (the object, its numbers, the deque's slot), measured with tracemalloc."""
+
 
 @dataclass(frozen=True)
 class JournalEntry:
@@ -23,19 +26,36 @@ class JournalEntry:
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
+    @property
+    def size(self) -> int:
+        """Roughly the bytes the entry holds: its texts plus the object's fixed cost."""
+        texts = (self.method, self.path, self.transaction or "", self.user or "", self.note)
+        return ENTRY_OVERHEAD + sum(len(text) for text in texts)
+
 
 class Journal:
-    """A bounded, append-only log; the oldest entries fall off once ``capacity`` is reached."""
+    """A bounded, append-only log; the oldest entries fall off once it holds ``capacity`` entries or ``max_bytes``
+    (a client can send 8 KB paths, so a count alone would not bound its memory)."""
 
-    def __init__(self, capacity: int = 20_000) -> None:
-        self._entries: deque[JournalEntry] = deque(maxlen=capacity)
+    def __init__(self, capacity: int = 20_000, max_bytes: int = 16 * 1024 * 1024) -> None:
+        self._entries: deque[JournalEntry] = deque()
+        self._capacity = capacity
+        self._max_bytes = max_bytes
+        self._bytes = 0
         self._seq = 0
 
     def record(self, **fields: Any) -> JournalEntry:
         self._seq += 1
         entry = JournalEntry(seq=self._seq, **fields)
         self._entries.append(entry)
+        self._bytes += entry.size
+        while self._entries and (len(self._entries) > self._capacity or self._bytes > self._max_bytes):
+            self._bytes -= self._entries.popleft().size
         return entry
+
+    @property
+    def bytes(self) -> int:
+        return self._bytes
 
     def entries(self, user: str | None = None, transaction: str | None = None) -> list[JournalEntry]:
         return [e for e in self._entries if _matches(e, user, transaction)]
@@ -49,6 +69,7 @@ class Journal:
 
     def clear(self) -> None:
         self._entries.clear()
+        self._bytes = 0
 
     def __len__(self) -> int:
         return len(self._entries)

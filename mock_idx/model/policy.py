@@ -9,6 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+MAX_LIFETIME = 10 * 365 * 86400.0
+"""Ten years, the longest any lifetime may be: longer ones overflow dates, and no test needs them."""
+POLL_REFRESH_MS_RANGE = (50, 3_600_000)
+"""How often clients are told to poll: faster would make the fake a busy loop, slower than an hour is a hang."""
+
 DEFAULT_CLIENT_LABEL = "mock-idx app"
 """What the phone calls an app that was not given a label (every app, when no clients are registered)."""
 

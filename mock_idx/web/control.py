@@ -5,6 +5,7 @@ Every control is per user or per transaction, so tests running side by side agai
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any, TypeVar
 
 from aiohttp import web
@@ -15,16 +16,17 @@ from ..model.clock import isoformat
 from ..model.directory import User
 from ..model.errors import ControlError, NotFound
 from ..model.push import PushChallenge
-from .keys import ENGINE, FAULTS, JOURNAL, SETTINGS, USER
-from .requests import MalformedBody, json_body
+from .keys import ENGINE, FAULTS, JOURNAL, SCENARIO, SETTINGS, USER
+from .requests import MalformedBody, body_bytes, json_body
 
 M = TypeVar("M", bound=BaseModel)
 
 
 async def reset(request: web.Request) -> web.Response:
-    """Back to the scenario the server was started with."""
+    """Back to the scenario the server was started with (kept on the app: the file is not read again)."""
     await _optional_object(request)  # the body says nothing, but must be JSON like every write
-    apply_scenario(request.app, scenario.load(request.app[SETTINGS].scenario))
+    starting = request.app[SCENARIO]
+    await apply_scenario(request.app, starting)
     request.app[JOURNAL].clear()
     return web.json_response({"ok": True})
 
@@ -33,19 +35,19 @@ async def put_scenario(request: web.Request) -> web.Response:
     """The org becomes the scenario in the body (YAML or JSON), or the built-in one a ``{"name": ...}`` body names.
     A broken scenario is refused with every problem and its line, and the running one is kept."""
     try:
-        text = (await request.read()).decode("utf-8")
-    except UnicodeDecodeError:
+        text = (await body_bytes(request)).decode("utf-8")
+    except (MalformedBody, UnicodeDecodeError):
         raise ControlError("the body must be UTF-8 text") from None
     if not text.strip():
         raise ControlError('the body must be a scenario (YAML or JSON), or {"name": "<built-in scenario>"}')
-    name = scenario.referenced_name(text)
     try:
-        loaded = scenario.load(str(scenario.builtin_path(name))) if name else scenario.parse(text, "the scenario")
+        # Off the event loop: a large scenario takes a moment to check, and sign-ins in flight must not wait.
+        loaded = await asyncio.to_thread(_parse_scenario, text)
     except scenario.UnknownScenario as error:
         raise NotFound(str(error)) from None
     except scenario.ScenarioError as error:
         raise ScenarioRejected(error) from None
-    apply_scenario(request.app, loaded)
+    await apply_scenario(request.app, loaded)
     engine = request.app[ENGINE]
     return web.json_response(
         {
@@ -80,8 +82,8 @@ async def pending_pushes(request: web.Request) -> web.Response:
 async def approve_push(request: web.Request) -> web.Response:
     body = await _optional_object(request)
     answer = body.get("answer")
-    if answer is not None and (isinstance(answer, bool) or not isinstance(answer, int)):
-        raise ControlError("answer must be an integer")
+    if answer is not None and (isinstance(answer, bool) or not isinstance(answer, int) or not 0 <= answer <= 999):
+        raise ControlError("answer must be a whole number from 0 to 999 (the number tapped)")
     engine = request.app[ENGINE]
     push = engine.approve_push(_login(request), answer=answer, push_id=body.get("push_id"))
     return web.json_response(push_json(push, engine.now()))
@@ -140,10 +142,22 @@ async def delete_fault(request: web.Request) -> web.Response:
     return web.json_response({"deleted": 1})
 
 
-def apply_scenario(app: web.Application, loaded: scenario.Scenario) -> None:
-    """Everything the scenario sets: the policy, the users and the fault rules (sign-ins in flight are forgotten)."""
-    app[ENGINE].reset(policy=scenario.policy_for(loaded, app[SETTINGS]), users=loaded.to_users())
+async def apply_scenario(app: web.Application, loaded: scenario.Scenario) -> None:
+    """Everything the scenario sets: the policy, the users and the fault rules (sign-ins in flight are forgotten).
+    Faker makes the generated users in a worker thread (up to ``MAX_USERS`` of them), so the loop keeps serving."""
+    users = await asyncio.to_thread(loaded.to_users)
+    set_scenario(app, loaded, users)
+
+
+def set_scenario(app: web.Application, loaded: scenario.Scenario, users: list[User]) -> None:
+    app[ENGINE].reset(policy=scenario.policy_for(loaded, app[SETTINGS]), users=users)
     app[FAULTS].replace(loaded.to_fault_rules())
+
+
+def _parse_scenario(text: str) -> scenario.Scenario:
+    """The scenario a body holds, or the built-in one a ``{"name": ...}`` body names."""
+    name = scenario.referenced_name(text)
+    return scenario.load(str(scenario.builtin_path(name))) if name else scenario.parse(text, "the scenario")
 
 
 def user_json(user: User) -> dict[str, Any]:
@@ -192,7 +206,11 @@ def _login(request: web.Request) -> str:
 
 
 async def _optional_object(request: web.Request) -> dict[str, Any]:
-    if not (await request.read()).strip():
+    try:
+        raw = await body_bytes(request)
+    except MalformedBody as error:
+        raise ControlError(str(error)) from None
+    if not raw.strip():
         return {}
     try:
         body = await json_body(request)

@@ -9,6 +9,7 @@ from ..model.engine import Engine
 from ..model.faults import FaultPlan
 from ..model.journal import Journal
 from ..model.transaction import Transaction
+from ..scenario import Scenario
 from .hosts import HostPolicy
 
 SETTINGS = web.AppKey("settings", Settings)
@@ -16,6 +17,8 @@ ENGINE = web.AppKey("engine", Engine)
 JOURNAL = web.AppKey("journal", Journal)
 FAULTS = web.AppKey("faults", FaultPlan)
 HOSTS = web.AppKey("hosts", HostPolicy)
+SCENARIO = web.AppKey("scenario", Scenario)
+"""The scenario the server started with: what ``reset`` goes back to."""
 
 # Request-scoped notes, read by the journal middleware once the handler is done.
 TRANSACTION = web.RequestKey("transaction", Transaction)

@@ -68,4 +68,4 @@ def write(path: Path = OPENAPI_FILE) -> Path:
 
 
 if __name__ == "__main__":
-    pass
+    print(f"wrote {write()}")  # noqa: T201 (a command)

@@ -20,6 +20,7 @@ from .device_view import device_path, device_state, has_totp, qr_svg, totp_uri
 from .keys import ENGINE, JOURNAL, SETTINGS
 
 MAX_REFRESH_SECONDS = 3600
+TIMELINES_PER_PAGE = 50
 
 
 async def device_index(request: web.Request) -> web.Response:
@@ -56,15 +57,25 @@ async def device_state_json(request: web.Request) -> web.Response:
 
 
 async def journal_page(request: web.Request) -> web.Response:
-    """Every sign-in as a timeline, so a failed CI run can be read at a glance."""
+    """Every sign-in as a timeline, so a failed CI run can be read at a glance: the newest
+    ``TIMELINES_PER_PAGE`` first (``?page=2`` for the ones before), so a full journal never renders all at once."""
     user = request.query.get("user") or None
-    timelines = request.app[JOURNAL].by_transaction(user=user)
+    timelines = list(request.app[JOURNAL].by_transaction(user=user).items())
+    pages = max(1, -(-len(timelines) // TIMELINES_PER_PAGE))
+    page = min(_positive_int(request.query.get("page", ""), default=1), pages)
+    end = len(timelines) - (page - 1) * TIMELINES_PER_PAGE
+    shown = timelines[max(0, end - TIMELINES_PER_PAGE) : end]
     context = {
         **_common(request),
         "user": user or "",
         "refresh": _refresh(request),
-        "timelines": [_timeline(key, entries) for key, entries in timelines.items()],
-        "total": sum(len(entries) for entries in timelines.values()),
+        "timelines": [_timeline(key, entries) for key, entries in shown],
+        "total": sum(len(entries) for _, entries in timelines),
+        "timeline_count": len(timelines),
+        "page": page,
+        "pages": pages,
+        "older": _link(request, "/_mock/journal", user=user or "", page=str(page + 1)) if page < pages else "",
+        "newer": _link(request, "/_mock/journal", user=user or "", page=str(page - 1)) if page > 1 else "",
     }
     return aiohttp_jinja2.render_template("journal.html", request, context)
 
@@ -121,8 +132,12 @@ def _status_class(status: int) -> str:
 
 def _refresh(request: web.Request) -> int:
     """``?refresh=N``: reload every N seconds (0, the default, never)."""
-    value = request.query.get("refresh", "")
-    return min(int(value), MAX_REFRESH_SECONDS) if value.isdigit() else 0
+    return min(_positive_int(request.query.get("refresh", ""), default=0), MAX_REFRESH_SECONDS)
+
+
+def _positive_int(value: str, default: int) -> int:
+    """A page or a refresh period from the query; anything that is not a small whole number is the default."""
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 9 and int(value) > 0 else default
 
 
 def _common(request: web.Request) -> dict[str, Any]:

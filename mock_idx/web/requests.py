@@ -71,9 +71,9 @@ async def form_fields(request: web.Request) -> Any:
     """The form-encoded body (aiohttp refuses unknown charsets and malformed bodies with assorted errors)."""
     try:
         return await request.post()
-    except (ValueError, LookupError, UnicodeDecodeError, RequestPayloadError):
-        # Unknown charsets, bytes that are not in the charset, multipart parts in an unknown transfer encoding,
-        # and bodies whose Content-Encoding does not decode.
+    except (ValueError, LookupError, UnicodeDecodeError, RequestPayloadError, RuntimeError):
+        # Unknown charsets, bytes that are not in the charset, bodies whose Content-Encoding does not decode, and
+        # multipart parts in an unknown transfer encoding (aiohttp raises RuntimeError for those).
         raise MalformedBody("the body must be a form") from None
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from aiohttp import web
 
 from . import control, idx_routes, oauth_routes, openapi, pages, widget
+from .static_files import serve_from
 
 STATIC_DIR = Path(__file__).parent.parent / "static"
 
@@ -78,4 +79,4 @@ def _add_pages(app: web.Application) -> None:
     router.add_get("/_mock/device/{login}", pages.device_page)
     router.add_get("/_mock/device/{login}/state", pages.device_state_json)
     router.add_get("/_mock/journal", pages.journal_page)
-    router.add_static("/_mock/static", STATIC_DIR)
+    router.add_get("/_mock/static/{path:.+}", serve_from(STATIC_DIR))

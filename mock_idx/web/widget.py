@@ -24,6 +24,7 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from .keys import SETTINGS
+from .static_files import file_under
 
 ENV_VAR = "MOCK_IDX_WIDGET_DIST"
 PACKAGE_DIST = Path("node_modules/@okta/okta-signin-widget/dist")
@@ -111,9 +112,8 @@ async def widget_static(request: web.Request) -> web.StreamResponse:
     dist = _request_dist(request)
     if dist is None:
         raise web.HTTPNotFound(text=f"Okta Sign-In Widget not installed: run `{INSTALL_HINT}`")
-    root = dist.resolve()
-    target = (root / request.match_info["path"]).resolve()
-    if not target.is_relative_to(root) or not target.is_file():
+    target = file_under(dist.resolve(), request.match_info["path"])
+    if target is None:
         raise web.HTTPNotFound()
     return web.FileResponse(target)
 
