@@ -230,7 +230,7 @@ class ControlClient:
 def _okta_verify(
     push: str | dict[str, Any], methods: tuple[str, ...], number_challenge: bool, totp_secret: str | None
 ) -> dict[str, Any]:
-    behaviour = {"outcome": push} if isinstance(push, str) else dict(push)
+    behaviour: dict[str, Any] = {"outcome": push} if isinstance(push, str) else dict(push)
     if number_challenge:
         behaviour["number_challenge"] = True
     return {"methods": list(methods), "push": behaviour, "totp": {"secret": totp_secret}}

@@ -356,7 +356,7 @@ def validate_text(text: str) -> list[Problem]:
     return check_yaml(text, Scenario, _duplicate_logins)[1]
 
 
-def _duplicate_logins(data: Any) -> Iterator[tuple[tuple, str]]:
+def _duplicate_logins(data: Any) -> Iterator[tuple[tuple[Any, ...], str]]:
     """What the schema cannot see: the same login listed twice (logins are case-insensitive). Read from the raw
     data, so it is reported alongside the schema's own complaints."""
     users = data.get("users") if isinstance(data, dict) else None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from aiohttp import web
 
 from ..idx.render import reply
@@ -69,7 +71,7 @@ async def cancel(request: web.Request) -> web.Response:
     return idx_response(request, fresh)
 
 
-async def _step(request: web.Request) -> tuple[dict, Transaction]:
+async def _step(request: web.Request) -> tuple[dict[str, Any], Transaction]:
     body = await json_object(request)
     transaction = request.app[ENGINE].by_state_handle(text(body, "stateHandle"))
     return body, remember(request, transaction)

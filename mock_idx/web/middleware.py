@@ -24,6 +24,7 @@ from collections.abc import Awaitable, Callable
 from urllib.parse import urlsplit
 
 from aiohttp import web
+from aiohttp.typedefs import Middleware
 
 from ..idx.render import reply_error
 from ..model.errors import ControlError, IdxError, NotFound, OAuthError
@@ -63,7 +64,7 @@ NEVER_FRAMED = {"X-Frame-Options": "DENY"}
 FRAME_ANCESTORS = "frame-ancestors 'none'"
 
 
-def chain() -> list[Handler]:
+def chain() -> list[Middleware]:
     """The app's middlewares, outermost first (the module docstring says why in this order)."""
     return [
         last_resort,

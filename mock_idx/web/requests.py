@@ -5,7 +5,7 @@ Anything malformed becomes a model error here, so handlers only ever see well-ty
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal, overload
 
 import orjson
 from aiohttp import web
@@ -77,8 +77,15 @@ async def form_fields(request: web.Request) -> Any:
         raise MalformedBody("the body must be a form") from None
 
 
+@overload
+def text(body: dict[str, Any], *path: str) -> str: ...
+@overload
+def text(body: dict[str, Any], *path: str, required: Literal[True]) -> str: ...
+@overload
+def text(body: dict[str, Any], *path: str, required: Literal[False]) -> str | None: ...
 def text(body: dict[str, Any], *path: str, required: bool = True) -> str | None:
-    """A string found by following ``path`` into nested objects (``credentials``, ``passcode``)."""
+    """A string found by following ``path`` into nested objects (``credentials``, ``passcode``): always a string
+    when ``required`` (anything else is a malformed request), else a string or ``None``."""
     value: Any = body
     for key in path:
         value = value.get(key) if isinstance(value, dict) else None
