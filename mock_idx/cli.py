@@ -104,6 +104,14 @@ def _server_options(parser: argparse.ArgumentParser, port: int) -> None:
     parser.add_argument("--control-token", help="require this bearer token on /_mock (control API and pages)")
     parser.add_argument("--poll-refresh-ms", type=int, help="override the scenario's poll interval")
     parser.add_argument(
+        "--allowed-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="answer requests for this Host name too (repeatable; loopback names, --host and --public-url's host "
+        "always are); any other Host is refused, so a web page cannot rebind a name onto this server",
+    )
+    parser.add_argument(
         "--widget-dist",
         type=Path,
         help="the Okta Sign-In Widget's dist/ folder for /_mock/widget (default: found in node_modules)",
@@ -111,16 +119,20 @@ def _server_options(parser: argparse.ArgumentParser, port: int) -> None:
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    return Settings(
-        host=args.host,
-        port=args.port,
-        public_url=args.public_url,
-        scenario=args.scenario,
-        key_file=args.key_file,
-        control_token=args.control_token,
-        poll_refresh_ms=args.poll_refresh_ms,
-        widget_dist=args.widget_dist,
-    )
+    try:
+        return Settings(
+            host=args.host,
+            port=args.port,
+            public_url=args.public_url,
+            scenario=args.scenario,
+            key_file=args.key_file,
+            allowed_hosts=tuple(args.allowed_host),
+            control_token=args.control_token,
+            poll_refresh_ms=args.poll_refresh_ms,
+            widget_dist=args.widget_dist,
+        )
+    except ValueError as error:  # a value the server could not serve, e.g. --poll-refresh-ms 0
+        raise CannotStart(_one_line(str(error))) from error
 
 
 def _serve(args: argparse.Namespace) -> int:

@@ -190,6 +190,18 @@ def test_an_unknown_scenario_name(capsys):
     the_one_line(mock_idx_refuses(capsys, "serve", "--scenario", "no-such-scenario"), "no-such-scenario", "manual-tap")
 
 
+@pytest.mark.parametrize("value", ["0", "-5", "3600001"])
+def test_a_poll_interval_the_server_could_not_serve(capsys, value):
+    """0 would make every waiting client a busy loop against the fake."""
+    the_one_line(mock_idx_refuses(capsys, "serve", "--poll-refresh-ms", value), "poll refresh", value)
+
+
+def test_a_scenario_whose_lifetimes_would_overflow_dates(capsys, tmp_path):
+    scenario = tmp_path / "forever.yaml"
+    scenario.write_text("settings:\n  access_token_lifetime: 1e300\n", encoding="utf-8")
+    the_one_line(mock_idx_refuses(capsys, "serve", "--scenario", str(scenario)), "access_token_lifetime")
+
+
 # -- binding: the real console scripts ---------------------------------------------------------------------------
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 import subprocess
 import sys
+import urllib.error
 import urllib.request
 
 from mock_idx.cli import _warn_if_exposed
@@ -98,3 +99,33 @@ def test_demo_starts_both_apps_prints_the_three_urls_and_stops_both():
         assert process.wait(15) == 0
     with socket.socket() as probe:
         assert probe.connect_ex(("127.0.0.1", client_port)) != 0, "the reference client stopped with the demo"
+
+
+def test_allowed_hosts_from_the_command_line_are_answered_and_others_refused():
+    """``--allowed-host`` is how a container's service name is let in; any other Host stays refused (421)."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mock_idx", "serve", "--port", str(port), "--allowed-host", "mock-idx"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        process.stdout.readline()  # the banner's first line: listening
+
+        def status(host: str) -> int:
+            request = urllib.request.Request(
+                f"http://127.0.0.1:{port}/.well-known/openid-configuration", headers={"Host": host}
+            )
+            try:
+                with urllib.request.urlopen(request, timeout=10) as response:
+                    return response.status
+            except urllib.error.HTTPError as error:
+                return error.code
+
+        assert status(f"mock-idx:{port}") == 200
+        assert status(f"127.0.0.1:{port}") == 200
+        assert status(f"elsewhere.example:{port}") == 421
+    finally:
+        process.terminate()
+        process.wait(10)

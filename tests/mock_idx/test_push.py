@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from idx_driver import Flow, control, put_user
 
 LOGIN = "ada@example.com"
@@ -110,6 +112,33 @@ async def test_unanswered_push_times_out_on_the_virtual_clock(client, flow: Flow
     assert "remediation" not in expired.body
     again = await flow.introspect()
     assert again.status == 404, "a timed-out sign-in stays terminal"
+
+
+@pytest.mark.parametrize(
+    ("step", "body"),
+    [
+        ("challenge", lambda okta_verify: {"authenticator": {"id": okta_verify, "methodType": "totp"}}),
+        ("challenge", lambda okta_verify: {"authenticator": {"id": okta_verify}}),
+        ("challenge/resend", lambda okta_verify: {}),
+        ("challenge/answer", lambda okta_verify: {"credentials": {"totp": "123456"}}),
+        ("identify", lambda okta_verify: {"identifier": LOGIN, "credentials": {"passcode": "x"}}),
+        ("authenticators/poll", lambda okta_verify: {}),
+    ],
+)
+async def test_every_step_after_a_push_timed_out_answers_the_timeout_not_a_500(client, flow: Flow, step, body):
+    """The user taps "Enter a code" or "Resend" just as the push expires: the still-live state handle answers the
+    same terminal timeout the poll gave (this was aiohttp's bare 500, a KeyError on the timed-out step)."""
+    await put_user(client, LOGIN, outcome="timeout")
+    await flow.push_sign_in(LOGIN)
+    okta_verify = flow.okta_verify_id()
+    await control(client, "POST", "/clock/advance", json={"seconds": 301})
+    assert (await flow.poll()).status == 404
+
+    answer = await flow.post(f"/idp/idx/{step}", body(okta_verify))
+    assert answer.status == 404, answer.body
+    assert answer.message_keys == ["core.system.transaction_resource_not_found"]
+    assert "remediation" not in answer.body
+    assert (await flow.post("/idp/idx/cancel", {})).remediations == ["identify"], "cancel still starts over"
 
 
 async def test_scripted_phone_approves_after_the_configured_number_of_polls(client, flow: Flow):
