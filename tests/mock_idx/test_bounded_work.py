@@ -137,7 +137,7 @@ async def test_a_client_that_hangs_up_mid_request_is_journalled_as_499():
     async with TestClient(TestServer(app)) as client:
         await put_user(client, "gone@example.com")
         await control(client, "POST", "/faults", json={"route": "/idp/idx/introspect", "delay_ms": 2000})
-        reader, writer = await asyncio.open_connection("127.0.0.1", client.port)
+        _reader, writer = await asyncio.open_connection("127.0.0.1", client.port)
         writer.write(
             b"POST /idp/idx/introspect HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
             b"Content-Length: 2\r\n\r\n{}"
@@ -150,4 +150,4 @@ async def test_a_client_that_hangs_up_mid_request_is_journalled_as_499():
             if entries:
                 break
             await asyncio.sleep(0.05)
-        assert [(e.status, e.note) for e in entries][0][0] == 499, entries
+        assert next((e.status, e.note) for e in entries)[0] == 499, entries

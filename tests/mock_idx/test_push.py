@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from idx_driver import Flow, control, put_user
 
 LOGIN = "ada@example.com"
