@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from . import __version__
-from .scenario import login_for
+from .scenario.generation import login_for
 
 API = "/_mock/v1"
 USER_AGENT = f"mock-idx/{__version__}"

@@ -12,10 +12,9 @@ from aiohttp import web
 from pydantic import BaseModel, ValidationError
 
 from .. import scenario
-from ..model.clock import isoformat
 from ..model.directory import User
 from ..model.errors import ControlError, NotFound
-from ..model.push import PushChallenge
+from .control_json import clock_json, push_json, totp_json
 from .keys import ENGINE, FAULTS, JOURNAL, SCENARIO, SETTINGS, USER
 from .requests import MalformedBody, body_bytes, json_body
 
@@ -59,18 +58,18 @@ async def put_scenario(request: web.Request) -> web.Response:
 
 
 async def list_users(request: web.Request) -> web.Response:
-    return web.json_response({"users": [user_json(user) for user in request.app[ENGINE].directory]})
+    return web.json_response({"users": [scenario.user_json(user) for user in request.app[ENGINE].directory]})
 
 
 async def put_user(request: web.Request) -> web.Response:
     login = _login(request)
     body = await _model(request, scenario.UserBody)
     user = request.app[ENGINE].put_user(body.to_model(login))
-    return web.json_response(user_json(user))
+    return web.json_response(scenario.user_json(user))
 
 
 async def get_user(request: web.Request) -> web.Response:
-    return web.json_response(user_json(request.app[ENGINE].user(_login(request))))
+    return web.json_response(scenario.user_json(request.app[ENGINE].user(_login(request))))
 
 
 async def pending_pushes(request: web.Request) -> web.Response:
@@ -97,8 +96,7 @@ async def deny_push(request: web.Request) -> web.Response:
 
 
 async def totp(request: web.Request) -> web.Response:
-    code = request.app[ENGINE].totp_code(_login(request))
-    return web.json_response({"code": code.code, "seconds_left": code.seconds_left})
+    return web.json_response(totp_json(request.app[ENGINE].totp_code(_login(request))))
 
 
 async def advance_clock(request: web.Request) -> web.Response:
@@ -108,12 +106,12 @@ async def advance_clock(request: web.Request) -> web.Response:
         raise ControlError("seconds must be a non-negative number")
     engine = request.app[ENGINE]
     now = engine.advance_clock(float(seconds))
-    return web.json_response({"now": isoformat(now), "offset_seconds": engine.clock.offset})
+    return web.json_response(clock_json(now, engine.clock.offset))
 
 
 async def clock(request: web.Request) -> web.Response:
     engine = request.app[ENGINE]
-    return web.json_response({"now": isoformat(engine.now()), "offset_seconds": engine.clock.offset})
+    return web.json_response(clock_json(engine.now(), engine.clock.offset))
 
 
 async def journal(request: web.Request) -> web.Response:
@@ -158,45 +156,6 @@ def _parse_scenario(text: str) -> scenario.Scenario:
     """The scenario a body holds, or the built-in one a ``{"name": ...}`` body names."""
     name = scenario.referenced_name(text)
     return scenario.load(str(scenario.builtin_path(name))) if name else scenario.parse(text, "the scenario")
-
-
-def user_json(user: User) -> dict[str, Any]:
-    """A user as the control API shows it: the TOTP secret is here (and only here) so tests can compute codes."""
-    body: dict[str, Any] = {"id": user.id, "login": user.login, "profile": user.profile, "authenticators": {}}
-    enrollment = user.okta_verify
-    if enrollment is not None:
-        push = enrollment.push
-        body["authenticators"]["okta_verify"] = {
-            "enrollment_id": enrollment.enrollment_id,
-            "methods": [m.value for m in enrollment.methods],
-            "push": {
-                "outcome": push.outcome.value,
-                "after_polls": push.after_polls,
-                "after_seconds": push.after_seconds,
-                "number_challenge": push.number_challenge,
-                "number_answer": push.number_answer.value,
-            },
-            "totp": {"secret": enrollment.totp_secret},
-        }
-    return body
-
-
-def push_json(push: PushChallenge, now: float) -> dict[str, Any]:
-    return {
-        "id": push.id,
-        "transaction": push.transaction_id,
-        "state": push.state.value,
-        "created_at": isoformat(push.created_at),
-        "expires_at": isoformat(push.expires_at),
-        "seconds_left": round(push.seconds_left(now), 1),
-        "number_challenge": push.is_number_challenge,
-        "options": list(push.options),
-        "app": push.context.app_label,
-        "client_id": push.context.client_id,
-        "ip_address": push.context.ip_address,
-        "user_agent": push.context.user_agent,
-        "location": push.context.location,
-    }
 
 
 def _login(request: web.Request) -> str:

@@ -17,7 +17,7 @@ from markupsafe import Markup
 from ..model.clock import isoformat
 from ..model.directory import User, VerifyMethod
 from ..model.engine import Engine
-from .control import push_json
+from .control_json import push_json, totp_json
 
 FAKE_ISSUER = "mock-idx FAKE"
 """Shown by a real authenticator app next to the code, so nobody mistakes the entry for a real account."""
@@ -60,7 +60,7 @@ def device_state(engine: Engine, user: User) -> dict[str, Any]:
         "device": user.okta_verify.device_name if user.okta_verify else None,
         "now": isoformat(now),
         "pushes": pushes,
-        "totp": {"code": code.code, "seconds_left": code.seconds_left} if code else None,
+        "totp": totp_json(code) if code else None,
     }
 
 

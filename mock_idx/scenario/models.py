@@ -1,25 +1,18 @@
-"""Scenarios: the org a server starts with (settings, clients, users and how their phones behave), as YAML.
+"""The scenario schema: pydantic models that validate scenario files and the control API's user and fault bodies,
+and generate the JSON Schema shipped for editors.
 
-The pydantic models here are the schema: they validate files, the control API's user bodies, and generate the JSON
-Schema shipped for editors. They translate into the engine's plain model objects and never reach the engine itself.
+Each spec translates into the engine's plain model objects (``to_model``, ``to_rule``, ``to_policy``) and never
+reaches the engine itself; where the control API writes a model object back out (a user), the inverse mapping
+(``from_model``) stands beside it, so the two directions cannot drift apart.
 """
 
 from __future__ import annotations
 
-import base64
-import random
-import re
-import unicodedata
-from collections.abc import Iterator
-from dataclasses import replace
-from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
-from .config import Settings
-from .model.directory import (
+from ..model.directory import (
     NumberAnswer,
     OktaVerifyEnrollment,
     PushBehaviour,
@@ -27,13 +20,9 @@ from .model.directory import (
     User,
     VerifyMethod,
 )
-from .model.faults import FaultRule
-from .model.policy import DEFAULT_CLIENT_LABEL, MAX_LIFETIME, POLL_REFRESH_MS_RANGE, Client, Policy
-from .yaml_check import Problem, check_yaml
-
-BUILTIN_DIR = Path(__file__).parent / "scenarios"
-DEFAULT_SCENARIO = "manual-tap"
-BUILTIN_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+from ..model.faults import FaultRule
+from ..model.policy import DEFAULT_CLIENT_LABEL, MAX_LIFETIME, POLL_REFRESH_MS_RANGE, Client, Policy
+from .generation import is_known_locale, made_up_people
 
 # Bounds: whatever the schema accepts, the server must be able to serve, and no scenario may stall it.
 MAX_USERS = 10_000
@@ -70,6 +59,16 @@ class PushSpec(_Strict):
             number_answer=NumberAnswer(self.number_answer),
         )
 
+    @classmethod
+    def from_model(cls, behaviour: PushBehaviour) -> PushSpec:
+        return cls.model_construct(
+            outcome=behaviour.outcome.value,
+            after_polls=behaviour.after_polls,
+            after_seconds=behaviour.after_seconds,
+            number_challenge=behaviour.number_challenge,
+            number_answer=behaviour.number_answer.value,
+        )
+
 
 class TotpSpec(_Strict):
     secret: str | None = Field(
@@ -100,6 +99,14 @@ class OktaVerifySpec(_Strict):
             **({"totp_secret": secret} if secret else {}),
         )
 
+    @classmethod
+    def from_model(cls, enrollment: OktaVerifyEnrollment) -> OktaVerifySpec:
+        return cls.model_construct(
+            methods=[method.value for method in enrollment.methods],
+            push=PushSpec.from_model(enrollment.push),
+            totp=TotpSpec.model_construct(secret=enrollment.totp_secret),
+        )
+
 
 class AuthenticatorsSpec(_Strict):
     okta_verify: OktaVerifySpec | None = None
@@ -122,6 +129,18 @@ class UserBody(_Strict):
             profile=dict(self.profile),
             okta_verify=okta_verify.to_model() if okta_verify else None,
         )
+
+
+def user_json(user: User) -> dict[str, Any]:
+    """A user as the control API shows it: :class:`UserBody`'s fields without the password, plus the ids the server
+    gave. The TOTP secret is here (and only here) so tests can compute codes."""
+    body: dict[str, Any] = {"id": user.id, "login": user.login, "profile": user.profile, "authenticators": {}}
+    if user.okta_verify is not None:
+        body["authenticators"]["okta_verify"] = {
+            "enrollment_id": user.okta_verify.enrollment_id,
+            **OktaVerifySpec.from_model(user.okta_verify).model_dump(),
+        }
+    return body
 
 
 class UserSpec(UserBody):
@@ -184,35 +203,22 @@ class GenerateSpec(_Strict):
     @field_validator("locale")
     @classmethod
     def _known_locale(cls, value: str) -> str:
-        # Faker is slow to import: only scenarios that generate users pay for it.
-        from faker.config import AVAILABLE_LOCALES
-
-        if value not in AVAILABLE_LOCALES:
+        if not is_known_locale(value):
             raise ValueError(f"unknown Faker locale {value!r}")
         return value
 
     def to_users(self, taken: set[str]) -> list[User]:
         """The users, skipping logins in ``taken`` (which grows), so generated people never replace listed ones."""
-        from faker import Faker
-
-        fake = Faker(self.locale)
-        fake.seed_instance(self.seed)
-        secrets = random.Random(self.seed)
         okta_verify = OktaVerifySpec(methods=self.methods, push=self.push)
-        users = []
-        for _ in range(self.count):
-            first, last = fake.first_name(), fake.last_name()
-            login = login_for(first, last, self.domain, taken)
-            secret = base64.b32encode(secrets.randbytes(20)).decode()
-            users.append(
-                User(
-                    login=login,
-                    password=self.password,
-                    profile={"firstName": first, "lastName": last, "name": f"{first} {last}"},
-                    okta_verify=okta_verify.to_model(totp_secret=secret),
-                )
+        return [
+            User(
+                login=person.login,
+                password=self.password,
+                profile=person.profile,
+                okta_verify=okta_verify.to_model(totp_secret=person.totp_secret),
             )
-        return users
+            for person in made_up_people(self.count, self.seed, self.locale, self.domain, taken)
+        ]
 
 
 class FaultSpec(_Strict):
@@ -285,108 +291,3 @@ class Scenario(_Strict):
 
     def to_fault_rules(self) -> list[FaultRule]:
         return [spec.to_rule() for spec in self.faults]
-
-
-class ScenarioError(ValueError):
-    """A scenario that cannot be used, with every problem found in it."""
-
-    def __init__(self, problems: list[Problem], source: str = "scenario") -> None:
-        super().__init__(f"{source} is invalid:\n" + "\n".join(f"  line {p}" for p in problems))
-        self.problems = problems
-
-
-class UnknownScenario(ValueError):
-    """No built-in scenario has that name."""
-
-
-def builtin_names() -> list[str]:
-    return sorted(path.stem for path in BUILTIN_DIR.glob("*.yaml"))
-
-
-def builtin_path(name: str) -> Path:
-    """The file of a built-in scenario; only plain names, so a request can never reach other files."""
-    path = BUILTIN_DIR / f"{name}.yaml"
-    if not BUILTIN_NAME.match(name) or not path.is_file():
-        raise UnknownScenario(f"no built-in scenario {name!r}; there are: {', '.join(builtin_names())}")
-    return path
-
-
-def resolve(name_or_path: str) -> Path:
-    """A path to a YAML file, or the name of a built-in scenario."""
-    path = Path(name_or_path)
-    if path.suffix in (".yaml", ".yml") or path.exists():
-        return path
-    return builtin_path(name_or_path)
-
-
-def referenced_name(text: str) -> str | None:
-    """The name in a ``{"name": "push-denied"}`` document: how the control API is asked for a built-in scenario."""
-    try:
-        data = yaml.safe_load(text)
-    except (yaml.YAMLError, RecursionError):
-        return None
-    if isinstance(data, dict) and list(data) == ["name"] and isinstance(data["name"], str):
-        return data["name"]
-    return None
-
-
-def load(name_or_path: str | None = None) -> Scenario:
-    path = resolve(name_or_path or DEFAULT_SCENARIO)
-    return parse(path.read_text(encoding="utf-8"), source=str(path))
-
-
-def parse(text: str, source: str = "scenario") -> Scenario:
-    """The scenario in ``text``, or :class:`ScenarioError` listing every problem with its line."""
-    loaded, problems = check_yaml(text, Scenario, _duplicate_logins)
-    if loaded is None or problems:
-        raise ScenarioError(problems, source)
-    return loaded
-
-
-def validate_file(path: Path) -> list[Problem]:
-    """Every problem in a scenario file; an empty list means the file is valid."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        return [Problem(0, "(file)", f"cannot read: {error.strerror}")]
-    return validate_text(text)
-
-
-def validate_text(text: str) -> list[Problem]:
-    return check_yaml(text, Scenario, _duplicate_logins)[1]
-
-
-def _duplicate_logins(data: Any) -> Iterator[tuple[tuple[Any, ...], str]]:
-    """What the schema cannot see: the same login listed twice (logins are case-insensitive). Read from the raw
-    data, so it is reported alongside the schema's own complaints."""
-    users = data.get("users") if isinstance(data, dict) else None
-    first_seen: dict[str, int] = {}
-    for index, user in enumerate(users if isinstance(users, list) else []):
-        login = user.get("login") if isinstance(user, dict) else None
-        if isinstance(login, str) and first_seen.setdefault(login.lower(), index) != index:
-            yield ("users", index, "login"), f"{login!r} is already users.{first_seen[login.lower()]}"
-
-
-def login_for(first: str, last: str, domain: str, taken: set[str]) -> str:
-    """``José``, ``Núñez`` -> ``jose.nunez@domain`` (a login people can type), numbered when already in ``taken``,
-    which it joins."""
-    local = ".".join(_ascii(part) for part in (first, last)).lower()
-    candidate, number = f"{local}@{domain}", 1
-    while candidate in taken:
-        number += 1
-        candidate = f"{local}{number}@{domain}"
-    taken.add(candidate)
-    return candidate
-
-
-def _ascii(name: str) -> str:
-    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return re.sub(r"[^A-Za-z0-9]", "", folded) or "user"
-
-
-def policy_for(loaded: Scenario, settings: Settings) -> Policy:
-    """The scenario's policy, with the few knobs the command line may override (fast polling in tests)."""
-    overrides = {
-        name: value for name in ("poll_refresh_ms", "push_lifetime") if (value := getattr(settings, name)) is not None
-    }
-    return replace(loaded.to_policy(), **overrides)

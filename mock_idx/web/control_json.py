@@ -1,0 +1,39 @@
+"""How the control API and the device page write the engine's objects as JSON: pushes, TOTP codes and the clock.
+
+Kept out of the handlers so the control API and the device page (which both show pushes and codes) describe them the
+same way. A user's JSON is :func:`mock_idx.scenario.user_json`, beside the schema it mirrors.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..model.clock import isoformat
+from ..model.push import PushChallenge
+from ..model.totp import TotpCode
+
+
+def push_json(push: PushChallenge, now: float) -> dict[str, Any]:
+    return {
+        "id": push.id,
+        "transaction": push.transaction_id,
+        "state": push.state.value,
+        "created_at": isoformat(push.created_at),
+        "expires_at": isoformat(push.expires_at),
+        "seconds_left": round(push.seconds_left(now), 1),
+        "number_challenge": push.is_number_challenge,
+        "options": list(push.options),
+        "app": push.context.app_label,
+        "client_id": push.context.client_id,
+        "ip_address": push.context.ip_address,
+        "user_agent": push.context.user_agent,
+        "location": push.context.location,
+    }
+
+
+def totp_json(code: TotpCode) -> dict[str, Any]:
+    return {"code": code.code, "seconds_left": code.seconds_left}
+
+
+def clock_json(now: float, offset: float) -> dict[str, Any]:
+    return {"now": isoformat(now), "offset_seconds": offset}
