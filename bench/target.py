@@ -39,7 +39,7 @@ def bare_app() -> web.Application:
 def mock_app(users: int) -> web.Application:
     from mock_idx.app import create_app
     from mock_idx.config import Settings
-    from mock_idx.web.keys import ENGINE, JOURNAL
+    from mock_idx.web.app_keys import ENGINE, JOURNAL
 
     app = create_app(replace(Settings(), journal_capacity=20_000))
     engine = app[ENGINE]

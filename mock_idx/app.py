@@ -13,9 +13,9 @@ from .model.faults import FaultPlan
 from .model.journal import Journal
 from .model.tokens import SigningKey
 from .web import middleware
-from .web.control import set_scenario
+from .web.app_keys import ENGINE, FAULTS, HOSTS, JOURNAL, SCENARIO, SETTINGS
 from .web.hosts import HostPolicy
-from .web.keys import ENGINE, FAULTS, HOSTS, JOURNAL, SCENARIO, SETTINGS
+from .web.scenario_in_force import set_scenario
 from .web.urls import add_routes
 
 

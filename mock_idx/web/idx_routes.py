@@ -9,8 +9,8 @@ from aiohttp import web
 from ..idx.render import reply
 from ..model.errors import IdxError, Reason
 from ..model.transaction import Transaction
-from .keys import ENGINE, SETTINGS, USER
-from .requests import authenticator_fields, json_object, remember, requester, site, text
+from .app_keys import ENGINE, SETTINGS, USER
+from .request_parsing import authenticator_fields, json_object, remember, requester, site, text
 from .responses import idx_json
 
 

@@ -11,7 +11,7 @@
 6. :func:`guard_control_plane`: ``/_mock`` needs the control token when one is set, refuses cross-site writes and
    writes that a plain HTML form or a ``text/plain`` fetch could send, and is never framed.
 
-Injected faults (:mod:`.faults`) run innermost, so a faulted request is journalled and shaped like any other.
+Injected faults (:mod:`.fault_injection`) run innermost, so a faulted request is journalled and shaped like any other.
 """
 
 from __future__ import annotations
@@ -29,10 +29,10 @@ from aiohttp.typedefs import Middleware
 from ..idx.render import reply_error
 from ..model.errors import ControlError, IdxError, NotFound, OAuthError
 from ..model.push import PushAlreadyAnswered
-from . import faults
+from . import fault_injection
+from .app_keys import ENGINE, HOSTS, JOURNAL, NOTE, SETTINGS, TRANSACTION, USER
 from .hosts import HostPolicy
-from .keys import ENGINE, HOSTS, JOURNAL, NOTE, SETTINGS, TRANSACTION, USER
-from .requests import site
+from .request_parsing import site
 from .responses import (
     CONTROL_PATHS,
     control_json,
@@ -73,7 +73,7 @@ def chain() -> list[Middleware]:
         shape_errors,
         guard_headers,
         guard_control_plane,
-        faults.inject,
+        fault_injection.inject,
     ]
 
 

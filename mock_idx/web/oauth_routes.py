@@ -14,8 +14,8 @@ from aiohttp import web
 from ..model.engine import CodeExchange, InteractRequest, LogoutRequest, RefreshRequest
 from ..model.errors import OAuthError
 from ..model.tokens import AuthorizationServer
-from .keys import ENGINE, USER
-from .requests import base_url, oauth_form, oauth_query, remember, required_param
+from .app_keys import ENGINE, USER
+from .request_parsing import base_url, oauth_form, oauth_query, remember, required_param
 
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
@@ -84,7 +84,8 @@ async def openid_configuration(request: web.Request) -> web.Response:
     )
 
 
-async def keys(request: web.Request) -> web.Response:
+async def jwks(request: web.Request) -> web.Response:
+    """The signing keys (JWKS) a client checks tokens with; served for every authorization server that exists."""
     server_id(request)
     return web.json_response(
         {"keys": [request.app[ENGINE].key.public_jwk()]}, headers={"Cache-Control": "max-age=3600"}
@@ -120,7 +121,7 @@ async def token(request: web.Request) -> web.Response:
         redemption = engine.exchange_interaction_code(
             CodeExchange(
                 client_id=client_id,
-                redirect_uri=required_param(params, "redirect_uri"),
+                redirect_uri=params.get("redirect_uri"),
                 interaction_code=required_param(params, "interaction_code"),
                 code_verifier=required_param(params, "code_verifier"),
                 server=authorization_server(request),

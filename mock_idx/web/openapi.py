@@ -1,5 +1,5 @@
-"""``GET /_mock/v1/openapi.json``: the control API described in OpenAPI 3.1, for people, client generators and
-schemathesis (tests/fuzz drives the API from it).
+"""The control API described in OpenAPI 3.1, for people, client generators and schemathesis (tests/fuzz drives the
+API from it); ``GET /_mock/v1/openapi.json`` serves it.
 
 The description is the shipped file ``mock_idx/schema/control-openapi.json``. The request bodies that pydantic models
 validate (users, fault rules, scenarios) are those models' own JSON Schemas, copied into ``components.schemas`` by
@@ -11,8 +11,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Any
-
-from aiohttp import web
 
 from ..scenario import FaultSpec, Scenario, UserBody
 
@@ -33,10 +31,6 @@ VALIDATORS: dict[str, dict[str, Any]] = {
 }
 """What the models' validators check beyond their fields, which pydantic cannot put in a JSON Schema: a fault rule
 answers 429 or a 5xx, and does something (a status, a delay or a drop) but not both a status and a drop."""
-
-
-async def openapi_json(request: web.Request) -> web.Response:
-    return web.Response(body=OPENAPI_FILE.read_bytes(), content_type="application/json")
 
 
 def model_schemas() -> dict[str, Any]:

@@ -16,7 +16,7 @@ import orjson
 from aiohttp import web
 
 from ..idx.render import Reply, render_messages_only
-from .keys import SETTINGS
+from .app_keys import SETTINGS
 
 IDX_PATHS = "/idp/idx/"
 OAUTH_PATHS = ("/oauth2/", "/.well-known/")

@@ -1,4 +1,7 @@
-"""Every route the server answers, in one place."""
+"""Every route the server answers, in one place: each path to its handler in a ``*_routes`` module.
+
+Handler modules are named for the area they serve (``idx_routes``, ``oauth_routes``, ``control_routes``,
+``page_routes``, ``widget_routes``); everything else in this package is a helper they share."""
 
 from __future__ import annotations
 
@@ -6,7 +9,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from . import control, idx_routes, oauth_routes, openapi, pages, widget
+from . import control_routes, idx_routes, oauth_routes, page_routes, widget_routes
 from .static_files import serve_from
 
 STATIC_DIR = Path(__file__).parent.parent / "static"
@@ -19,7 +22,7 @@ def add_routes(app: web.Application) -> None:
     _add_idx(app)
     _add_control(app)
     _add_pages(app)
-    widget.add_widget_routes(app)
+    _add_widget(app)
 
 
 def _add_oauth(app: web.Application) -> None:
@@ -29,7 +32,7 @@ def _add_oauth(app: web.Application) -> None:
     router.add_get("/oauth2/{server_id}/.well-known/openid-configuration", oauth_routes.openid_configuration)
     router.add_get("/oauth2/{server_id}/.well-known/oauth-authorization-server", oauth_routes.openid_configuration)
     for prefix in OAUTH_PREFIXES:
-        router.add_get(f"{prefix}/v1/keys", oauth_routes.keys)
+        router.add_get(f"{prefix}/v1/keys", oauth_routes.jwks)
         router.add_post(f"{prefix}/v1/interact", oauth_routes.interact)
         router.add_post(f"{prefix}/v1/token", oauth_routes.token)
         router.add_route("GET", f"{prefix}/v1/userinfo", oauth_routes.userinfo)
@@ -54,29 +57,35 @@ def _add_idx(app: web.Application) -> None:
 def _add_control(app: web.Application) -> None:
     router = app.router
     api = "/_mock/v1"
-    router.add_post(f"{api}/reset", control.reset)
-    router.add_put(f"{api}/scenario", control.put_scenario)
-    router.add_get(f"{api}/users", control.list_users)
-    router.add_put(f"{api}/users/{{login}}", control.put_user)
-    router.add_get(f"{api}/users/{{login}}", control.get_user)
-    router.add_get(f"{api}/users/{{login}}/pushes", control.pending_pushes)
-    router.add_post(f"{api}/users/{{login}}/push/approve", control.approve_push)
-    router.add_post(f"{api}/users/{{login}}/push/deny", control.deny_push)
-    router.add_get(f"{api}/users/{{login}}/totp", control.totp)
-    router.add_get(f"{api}/clock", control.clock)
-    router.add_post(f"{api}/clock/advance", control.advance_clock)
-    router.add_get(f"{api}/journal", control.journal)
-    router.add_post(f"{api}/faults", control.add_fault)
-    router.add_get(f"{api}/faults", control.list_faults)
-    router.add_delete(f"{api}/faults", control.clear_faults)
-    router.add_delete(f"{api}/faults/{{fault_id}}", control.delete_fault)
-    router.add_get(f"{api}/openapi.json", openapi.openapi_json)
+    router.add_post(f"{api}/reset", control_routes.reset)
+    router.add_put(f"{api}/scenario", control_routes.put_scenario)
+    router.add_get(f"{api}/users", control_routes.list_users)
+    router.add_put(f"{api}/users/{{login}}", control_routes.put_user)
+    router.add_get(f"{api}/users/{{login}}", control_routes.get_user)
+    router.add_get(f"{api}/users/{{login}}/pushes", control_routes.pending_pushes)
+    router.add_post(f"{api}/users/{{login}}/push/approve", control_routes.approve_push)
+    router.add_post(f"{api}/users/{{login}}/push/deny", control_routes.deny_push)
+    router.add_get(f"{api}/users/{{login}}/totp", control_routes.totp)
+    router.add_get(f"{api}/clock", control_routes.clock)
+    router.add_post(f"{api}/clock/advance", control_routes.advance_clock)
+    router.add_get(f"{api}/journal", control_routes.journal)
+    router.add_post(f"{api}/faults", control_routes.add_fault)
+    router.add_get(f"{api}/faults", control_routes.list_faults)
+    router.add_delete(f"{api}/faults", control_routes.clear_faults)
+    router.add_delete(f"{api}/faults/{{fault_id}}", control_routes.delete_fault)
+    router.add_get(f"{api}/openapi.json", control_routes.openapi_description)
 
 
 def _add_pages(app: web.Application) -> None:
     router = app.router
-    router.add_get("/_mock/device", pages.device_index)
-    router.add_get("/_mock/device/{login}", pages.device_page)
-    router.add_get("/_mock/device/{login}/state", pages.device_state_json)
-    router.add_get("/_mock/journal", pages.journal_page)
+    router.add_get("/_mock/device", page_routes.device_index)
+    router.add_get("/_mock/device/{login}", page_routes.device_page)
+    router.add_get("/_mock/device/{login}/state", page_routes.device_state_json)
+    router.add_get("/_mock/journal", page_routes.journal_page)
     router.add_get("/_mock/static/{path:.+}", serve_from(STATIC_DIR))
+
+
+def _add_widget(app: web.Application) -> None:
+    router = app.router
+    router.add_get("/_mock/widget", widget_routes.widget_page)
+    router.add_get(f"{widget_routes.STATIC_PREFIX}/{{path:.+}}", widget_routes.widget_static)

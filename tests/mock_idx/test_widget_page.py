@@ -13,7 +13,7 @@ from aiohttp.test_utils import TestClient
 from yarl import URL
 
 from mock_idx.config import Settings
-from mock_idx.web.widget import ENV_VAR, GEN2, GEN3, PACKAGE_DIST, find_widget_dist
+from mock_idx.web.widget_dist import ENV_VAR, GEN2, GEN3, PACKAGE_DIST, find_widget_dist
 
 SCRIPT = "/* widget bundle stand-in */"
 
@@ -54,7 +54,7 @@ def test_an_explicit_setting_wins_and_is_never_silently_replaced(tmp_path: Path,
 
 def test_environment_variable_then_node_modules_are_searched(tmp_path: Path, dist: Path) -> None:
     assert find_widget_dist(None, environ={ENV_VAR: str(dist)}, cwd=tmp_path) == dist
-    compat = make_dist(tmp_path / "e2e" / "compat" / PACKAGE_DIST)
+    compat = make_dist(tmp_path / PACKAGE_DIST)
     assert find_widget_dist(None, environ={}, cwd=tmp_path) == compat.resolve()
     assert find_widget_dist(None, environ={}, cwd=tmp_path / "nowhere") is None
 
@@ -107,6 +107,6 @@ async def test_without_the_package_the_page_says_how_to_install_it(client: TestC
     response = await client.get("/_mock/widget")
     html = await response.text()
     assert response.status == 503
-    assert "npm ci --prefix e2e/compat" in html and ENV_VAR in html
+    assert "npm install @okta/okta-signin-widget" in html and ENV_VAR in html
     assert "<script src=" not in html
     assert (await client.get(f"/_mock/widget/static/{GEN2.script}")).status == 404

@@ -12,11 +12,12 @@ from aiohttp import web
 from pydantic import BaseModel, ValidationError
 
 from .. import scenario
-from ..model.directory import User
 from ..model.errors import ControlError, NotFound
+from .app_keys import ENGINE, FAULTS, JOURNAL, SCENARIO, USER
 from .control_json import clock_json, push_json, totp_json
-from .keys import ENGINE, FAULTS, JOURNAL, SCENARIO, SETTINGS, USER
-from .requests import MalformedBody, body_bytes, json_body
+from .openapi import OPENAPI_FILE
+from .request_parsing import MalformedBody, body_bytes, json_body
+from .scenario_in_force import apply_scenario
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -81,6 +82,8 @@ async def pending_pushes(request: web.Request) -> web.Response:
 async def approve_push(request: web.Request) -> web.Response:
     body = await _optional_object(request)
     answer = body.get("answer")
+    if isinstance(answer, float) and answer.is_integer():
+        answer = int(answer)  # JSON has one number type: 150.0 is the integer 150 (JSON Schema agrees)
     if answer is not None and (isinstance(answer, bool) or not isinstance(answer, int) or not 0 <= answer <= 999):
         raise ControlError("answer must be a whole number from 0 to 999 (the number tapped)")
     engine = request.app[ENGINE]
@@ -140,16 +143,9 @@ async def delete_fault(request: web.Request) -> web.Response:
     return web.json_response({"deleted": 1})
 
 
-async def apply_scenario(app: web.Application, loaded: scenario.Scenario) -> None:
-    """Everything the scenario sets: the policy, the users and the fault rules (sign-ins in flight are forgotten).
-    Faker makes the generated users in a worker thread (up to ``MAX_USERS`` of them), so the loop keeps serving."""
-    users = await asyncio.to_thread(loaded.to_users)
-    set_scenario(app, loaded, users)
-
-
-def set_scenario(app: web.Application, loaded: scenario.Scenario, users: list[User]) -> None:
-    app[ENGINE].reset(policy=scenario.policy_for(loaded, app[SETTINGS]), users=users)
-    app[FAULTS].replace(loaded.to_fault_rules())
+async def openapi_description(request: web.Request) -> web.Response:
+    """The control API described in OpenAPI 3.1 (the shipped file; :mod:`.openapi` keeps it true to the models)."""
+    return web.Response(body=OPENAPI_FILE.read_bytes(), content_type="application/json")
 
 
 def _parse_scenario(text: str) -> scenario.Scenario:

@@ -16,8 +16,8 @@ from aiohttp import web
 
 from ..model.clock import isoformat
 from ..model.journal import JournalEntry
+from .app_keys import ENGINE, JOURNAL, SETTINGS
 from .device_view import device_path, device_state, has_totp, qr_svg, totp_uri
-from .keys import ENGINE, JOURNAL, SETTINGS
 
 MAX_REFRESH_SECONDS = 3600
 TIMELINES_PER_PAGE = 50

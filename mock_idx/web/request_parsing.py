@@ -15,7 +15,7 @@ from ..idx.render import Site
 from ..model.engine import Requester
 from ..model.errors import IdxError, OAuthError, Reason
 from ..model.transaction import Transaction
-from .keys import ENGINE, SETTINGS, TRANSACTION
+from .app_keys import ENGINE, SETTINGS, TRANSACTION
 
 
 def base_url(request: web.Request) -> str:

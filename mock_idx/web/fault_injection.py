@@ -16,8 +16,8 @@ from ..idx.messages import TOO_MANY_REQUESTS
 from ..idx.render import Reply, render_messages_only
 from ..model.faults import NO_FAULT, FaultDecision
 from ..model.transaction import Transaction
-from .keys import ENGINE, FAULTS, NOTE, TRANSACTION, USER
-from .requests import MalformedBody, form_fields, json_body
+from .app_keys import ENGINE, FAULTS, NOTE, TRANSACTION, USER
+from .request_parsing import MalformedBody, form_fields, json_body
 from .responses import Area, area_of, classic_error, failure, idx_json
 
 if TYPE_CHECKING:
