@@ -4,7 +4,8 @@ The public API is what ``__all__`` names; everything else is internal and may ch
 
 - :func:`create_app` and :class:`Settings`: build one fake Okta org as an aiohttp application;
 - :class:`MockIdxServer` and :func:`start_mock_idx`: run one on a free loopback port in a background thread;
-- :class:`ControlClient`, :class:`MockUser` and :class:`MockIdxError`: script a running server over its control API;
+- :class:`ControlClient`, :class:`MockUser` and :class:`ControlApiError`: script a running server over its control API
+  (``MockIdxError`` is the deprecated old name of :class:`ControlApiError`, still exported);
 - :class:`MockIdx`: what the pytest plugin's ``mock_idx`` fixture gives a test (for type annotations);
 - :class:`ScenarioError`: a scenario file with problems, each with its line and field;
 - ``__version__``: the installed distribution's version.
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 
     from .app import create_app
     from .config import Settings
-    from .control_client import ControlClient, MockIdxError, MockUser
+    from .control_client import ControlApiError, ControlClient, MockIdxError, MockUser
     from .pytest_plugin import MockIdx
     from .scenario import ScenarioError
     from .testing import MockIdxServer, start_mock_idx
@@ -38,6 +39,7 @@ UNKNOWN_VERSION = "0+unknown"
 _HOMES = {
     "create_app": ".app",
     "Settings": ".config",
+    "ControlApiError": ".control_client",
     "ControlClient": ".control_client",
     "MockIdxError": ".control_client",
     "MockUser": ".control_client",
@@ -48,6 +50,7 @@ _HOMES = {
 }
 
 __all__ = [
+    "ControlApiError",
     "ControlClient",
     "MockIdx",
     "MockIdxError",

@@ -29,7 +29,7 @@ from . import __version__, scenario
 from .app import create_app
 from .config import SHUTDOWN_GRACE_SECONDS, Settings
 from .model.directory import User
-from .web.keys import ENGINE
+from .web.app_keys import ENGINE
 
 T = TypeVar("T")
 
@@ -352,7 +352,7 @@ def _demo_banner(settings: Settings, app: web.Application, client_url: str) -> N
 
 
 def _users(app: web.Application) -> list[User]:
-    return list(app[ENGINE].directory)[:5]
+    return app[ENGINE].users()[:5]
 
 
 def _base_url(settings: Settings) -> str:

@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from .idx.forms import ION_CONTENT_TYPE
 from .model.policy import MAX_LIFETIME, POLL_REFRESH_MS_RANGE
 
-ION_CONTENT_TYPE = "application/ion+json; okta-version=1.0.0"
 SHUTDOWN_GRACE_SECONDS = 0.25
 """aiohttp's ``shutdown_timeout``: a stopping server gives requests in flight this long to finish, then as long again
 once their bodies are cut off, then cancels them. A stalled client or a request a fault delays must not hold up
@@ -31,6 +31,7 @@ class Settings:
     control_token: str | None = None
     """When set, the control API (``/_mock/v1``) requires ``Authorization: Bearer <token>``."""
     idx_content_type: str = ION_CONTENT_TYPE
+    """The ``Content-Type`` of IDX answers; Okta's own by default."""
     push_rejected_status: int = 200
     max_body_bytes: int = 64 * 1024
     poll_refresh_ms: int | None = None
@@ -38,7 +39,8 @@ class Settings:
     push_lifetime: float | None = None
     """Overrides the scenario's push lifetime."""
     widget_dist: Path | None = None
-    """The Sign-In Widget's ``dist/`` folder for ``/_mock/widget``; searched in ``node_modules`` when unset."""
+    """The Sign-In Widget's ``dist/`` folder for ``/_mock/widget``; when unset, ``$MOCK_IDX_WIDGET_DIST``, then
+    ``node_modules`` in the working directory (:mod:`mock_idx.web.widget_dist`)."""
     journal_capacity: int = 20_000
     journal_max_bytes: int = 16 * 1024 * 1024
     """The journal forgets its oldest entries past this size too (paths and notes can be long)."""

@@ -24,8 +24,10 @@ USER_AGENT = f"mock-idx/{__version__}"
 DEFAULT_PASSWORD_LENGTH = 14
 
 
-class MockIdxError(RuntimeError):
-    """The control API refused a request; ``body`` is its JSON answer (``message``, and ``errors`` for a scenario)."""
+class ControlApiError(RuntimeError):
+    """The control API refused a request; ``body`` is its JSON answer (``message``, and ``errors`` for a scenario).
+
+    Named for what it reports: a refusal by the control API (it was ``MockIdxError``, which could be anything)."""
 
     def __init__(self, status: int, body: Any) -> None:
         detail = body.get("message", body) if isinstance(body, dict) else body
@@ -37,6 +39,10 @@ class MockIdxError(RuntimeError):
         super().__init__("\n".join([f"mock-idx answered {status}: {detail}", *lines]))
         self.status = status
         self.body = body
+
+
+MockIdxError = ControlApiError
+"""Deprecated: the old name of :class:`ControlApiError`, kept so existing ``except MockIdxError`` code still works."""
 
 
 @dataclass(frozen=True)
@@ -119,7 +125,7 @@ class ControlClient:
 
     def load_scenario(self, name_or_path: str | Path) -> dict[str, Any]:
         """A built-in scenario by name, or a YAML file by path; the server keeps its scenario if this one is broken
-        (and this raises :class:`MockIdxError` listing the problems with their lines)."""
+        (and this raises :class:`ControlApiError` listing the problems with their lines)."""
         path = Path(name_or_path)
         if path.suffix in (".yaml", ".yml") or path.is_file():
             return self._call("PUT", "/scenario", text=path.read_text(encoding="utf-8"))
@@ -223,7 +229,7 @@ class ControlClient:
             with urllib.request.urlopen(request, timeout=self._timeout) as response:
                 payload = response.read()
         except urllib.error.HTTPError as error:
-            raise MockIdxError(error.code, _json_or_text(error.read())) from None
+            raise ControlApiError(error.code, _json_or_text(error.read())) from None
         return _json_or_text(payload) if payload else None
 
 

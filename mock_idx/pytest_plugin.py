@@ -10,14 +10,17 @@ API, and shuts it down afterwards. Options come from a marker or from indirect p
     @pytest.mark.parametrize("mock_idx", [{"scenario": "totp"}], indirect=True)
     def test_totp(mock_idx): ...
 
-Any :class:`~mock_idx.config.Settings` field is an option. Polling defaults to every 100 ms (not Okta's 4 s) so tests
-do not wait; ``poll_refresh_ms=None`` keeps the scenario's own.
+Any :class:`~mock_idx.config.Settings` field is an option, except ``host`` and ``port``: the fixture always binds a
+free loopback port (so tests never collide or expose a fake IdP), and refuses them rather than ignore them; start a
+:class:`~mock_idx.testing.MockIdxServer` yourself to listen on another host. Polling defaults to every 100 ms (not
+Okta's 4 s) so tests do not wait; ``poll_refresh_ms=None`` keeps the scenario's own.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +32,8 @@ from .testing import MockIdxServer
 
 MARKER = "mock_idx"
 DEFAULTS: dict[str, Any] = {"poll_refresh_ms": 100}
+REFUSED = ("host", "port")
+"""Settings the fixture decides itself: a free port on loopback."""
 
 
 class MockIdx(ControlClient):
@@ -57,13 +62,15 @@ def mock_idx_key_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def mock_idx(request: pytest.FixtureRequest, mock_idx_key_file: Path) -> Iterator[MockIdx]:
     """A running fake Okta org: ``.url``, ``.issuer``, and methods that script it (see ``ControlClient``)."""
-    settings = settings_for(request, mock_idx_key_file)
-    server = MockIdxServer(settings)
-    try:
-        server.start()
+    with running(settings_for(request, mock_idx_key_file)) as mock:
+        yield mock
+
+
+@contextmanager
+def running(settings: Settings) -> Iterator[MockIdx]:
+    """A server with ``settings`` on a free loopback port, as the fixture gives it, stopped when the block ends."""
+    with MockIdxServer(settings) as server:
         yield MockIdx(server, settings)
-    finally:
-        server.stop()
 
 
 def settings_for(request: pytest.FixtureRequest, key_file: Path) -> Settings:
@@ -73,7 +80,13 @@ def settings_for(request: pytest.FixtureRequest, key_file: Path) -> Settings:
     for marker in reversed(list(request.node.iter_markers(MARKER))):
         options.update(marker.kwargs)
     options.update(getattr(request, "param", None) or {})
-    known = {f.name for f in dataclasses.fields(Settings)}
+    known = {f.name for f in dataclasses.fields(Settings)} - set(REFUSED)
+    refused = sorted(set(options) & set(REFUSED))
+    if refused:
+        raise pytest.UsageError(
+            f"mock_idx: the fixture always listens on a free loopback port, so it takes no {' or '.join(refused)}; "
+            "start a mock_idx.MockIdxServer(settings, host=...) yourself to listen elsewhere"
+        )
     unknown = sorted(set(options) - known)
     if unknown:
         raise pytest.UsageError(f"mock_idx: unknown option(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")

@@ -188,6 +188,7 @@ class TestPublicApi:
         homes = {
             "create_app": "mock_idx.app",
             "Settings": "mock_idx.config",
+            "ControlApiError": "mock_idx.control_client",
             "ControlClient": "mock_idx.control_client",
             "MockIdxError": "mock_idx.control_client",
             "MockUser": "mock_idx.control_client",

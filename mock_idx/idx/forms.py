@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ..config import ION_CONTENT_TYPE
-
+ION_CONTENT_TYPE = "application/ion+json; okta-version=1.0.0"
+"""What Okta answers IDX requests with, and what each form says it produces."""
 ACCEPTS = "application/json; okta-version=1.0.0"
 PRODUCES = ION_CONTENT_TYPE
 

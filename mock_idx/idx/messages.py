@@ -1,4 +1,7 @@
-"""Okta's message keys and texts, and the status each error is answered with: the one table for all of them."""
+"""Okta's IDX message keys and texts, and the status each refused IDX step is answered with: the one table for them.
+
+The other areas' refusals (OAuth's ``error`` codes, the classic ``E0000…`` bodies) are shaped in :mod:`mock_idx.web`.
+"""
 
 from __future__ import annotations
 

@@ -26,8 +26,10 @@ ENROLLMENT = "$.authenticatorEnrollments.value[0]"
 
 
 @dataclass(frozen=True)
-class Site:
-    """Where the documents point: the server's public base URL and the org's fixed ids."""
+class DocumentContext:
+    """What a document needs besides the transaction: the public base URL its links point at, the org's fixed
+    authenticator ids, and how often clients are told to poll. (Named for its use; it was ``Site``, which said
+    neither.)"""
 
     base_url: str
     authenticators: OrgAuthenticators
@@ -43,35 +45,37 @@ class Reply:
     document: dict[str, Any]
 
 
-def reply(transaction: Transaction, site: Site, push_rejected_status: int = 200) -> Reply:
+def reply(transaction: Transaction, context: DocumentContext, push_rejected_status: int = 200) -> Reply:
     """The status and document for the transaction as it stands after a successful request."""
     if transaction.step is Step.TIMED_OUT:
-        return reply_error(Reason.VERIFICATION_TIMED_OUT, transaction, site)
+        return reply_error(Reason.VERIFICATION_TIMED_OUT, transaction, context)
     status = push_rejected_status if transaction.step is Step.PUSH_REJECTED else 200
-    return Reply(status, render(transaction, site))
+    return Reply(status, render(transaction, context))
 
 
-def reply_error(reason: Reason, transaction: Transaction | None, site: Site) -> Reply:
+def reply_error(reason: Reason, transaction: Transaction | None, context: DocumentContext) -> Reply:
     reason = _answerable(reason, transaction)
-    return Reply(ERRORS[reason].status, render_error(reason, transaction, site))
+    return Reply(ERRORS[reason].status, render_error(reason, transaction, context))
 
 
-def render(transaction: Transaction, site: Site, error: Reason | None = None) -> dict[str, Any]:
+def render(transaction: Transaction, context: DocumentContext, error: Reason | None = None) -> dict[str, Any]:
     """The document for the transaction's current (live) step, optionally carrying an error message."""
     document = _envelope(transaction)
-    document.update(_STEP_RENDERERS[transaction.step](transaction, site))
-    document.update(_common(transaction, site))
+    document.update(_STEP_RENDERERS[transaction.step](transaction, context))
+    document.update(_common(transaction, context))
     if error is not None:
         _attach_error(document, ERRORS[error].placement, _error_message(error))
     return document
 
 
-def render_error(reason: Reason, transaction: Transaction | None = None, site: Site | None = None) -> dict[str, Any]:
+def render_error(
+    reason: Reason, transaction: Transaction | None = None, context: DocumentContext | None = None
+) -> dict[str, Any]:
     """A refused step: the current form with the message on it, or a messages-only (terminal) document."""
     reason = _answerable(reason, transaction)
     spec = ERRORS[reason]
-    if spec.placement is not Placement.TERMINAL and transaction is not None and site is not None:
-        return render(transaction, site, error=reason)
+    if spec.placement is not Placement.TERMINAL and transaction is not None and context is not None:
+        return render(transaction, context, error=reason)
     document: dict[str, Any] = {"version": VERSION}
     if transaction is not None and spec.with_state_handle:
         document.update(_envelope(transaction))
@@ -94,11 +98,11 @@ def render_messages_only(key: str, text: str) -> dict[str, Any]:
 # --- steps -------------------------------------------------------------------------------------------------------
 
 
-def _identify(transaction: Transaction, site: Site) -> dict[str, Any]:
+def _identify(transaction: Transaction, context: DocumentContext) -> dict[str, Any]:
     sh = transaction.state_handle
     identify = form(
         "identify",
-        site.idx("identify"),
+        context.idx("identify"),
         sh,
         [
             field("identifier", label="Username", required=True),
@@ -109,21 +113,21 @@ def _identify(transaction: Transaction, site: Site) -> dict[str, Any]:
     return {"remediation": as_array([identify])}
 
 
-def _select_authenticator(transaction: Transaction, site: Site) -> dict[str, Any]:
-    return _with_selection(transaction, site)
+def _select_authenticator(transaction: Transaction, context: DocumentContext) -> dict[str, Any]:
+    return _with_selection(transaction, context)
 
 
-def _select_method(transaction: Transaction, site: Site) -> dict[str, Any]:
+def _select_method(transaction: Transaction, context: DocumentContext) -> dict[str, Any]:
     enrollment = _enrollment(transaction)
     data = form(
         "authenticator-verification-data",
-        site.idx("challenge"),
+        context.idx("challenge"),
         transaction.state_handle,
         [
             nested(
                 "authenticator",
                 [
-                    fixed("id", site.authenticators.okta_verify_id),
+                    fixed("id", context.authenticators.okta_verify_id),
                     field("methodType", type="string", required=True, options=_method_options(enrollment)),
                 ],
                 label=OKTA_VERIFY,
@@ -131,47 +135,47 @@ def _select_method(transaction: Transaction, site: Site) -> dict[str, Any]:
         ],
         relates_to=CURRENT,
     )
-    return _with_selection(transaction, site, primary=data, current=_current_authenticator(transaction, site))
+    return _with_selection(transaction, context, primary=data, current=_current_authenticator(transaction, context))
 
 
-def _push_waiting(transaction: Transaction, site: Site) -> dict[str, Any]:
+def _push_waiting(transaction: Transaction, context: DocumentContext) -> dict[str, Any]:
     poll = form(
         "challenge-poll",
-        site.idx("authenticators/poll"),
+        context.idx("authenticators/poll"),
         transaction.state_handle,
         relates_to=CURRENT,
-        refresh=site.poll_refresh_ms,
+        refresh=context.poll_refresh_ms,
     )
-    current = _current_authenticator(transaction, site, VerifyMethod.PUSH)
+    current = _current_authenticator(transaction, context, VerifyMethod.PUSH)
     push = transaction.push
     if push is not None and push.correct_answer is not None:
         # As Okta does for a number challenge: resend needs only the stateHandle, on its own endpoint.
         current["value"]["contextualData"] = {"correctAnswer": str(push.correct_answer)}
-        current["value"]["resend"] = form("resend", site.idx("challenge/resend"), transaction.state_handle)
+        current["value"]["resend"] = form("resend", context.idx("challenge/resend"), transaction.state_handle)
     else:
-        current["value"]["resend"] = _resend_form(transaction, site)
-    return _with_selection(transaction, site, primary=poll, current=current)
+        current["value"]["resend"] = _resend_form(transaction, context)
+    return _with_selection(transaction, context, primary=poll, current=current)
 
 
-def _push_rejected(transaction: Transaction, site: Site) -> dict[str, Any]:
+def _push_rejected(transaction: Transaction, context: DocumentContext) -> dict[str, Any]:
     """As Okta answers "No, it's not me": the poll is gone, ``resend`` leads, "Verify with something else" follows.
 
     Okta's captures nest the fixed ``authenticator`` fields under ``value.form``; okta-auth-js 8 in Step mode then
     posts a body without the authenticator, so ``resend`` carries it as one fixed object (which every SDK and both
     widget generations send back whole). The nested shape is still accepted on the way in.
     """
-    resend = {**_resend_form(transaction, site), "relatesTo": [CURRENT]}
+    resend = {**_resend_form(transaction, context), "relatesTo": [CURRENT]}
     body = _with_selection(
-        transaction, site, primary=resend, current=_current_authenticator(transaction, site, VerifyMethod.PUSH)
+        transaction, context, primary=resend, current=_current_authenticator(transaction, context, VerifyMethod.PUSH)
     )
     body["messages"] = messages(message(*PUSH_REJECTED))
     return body
 
 
-def _totp(transaction: Transaction, site: Site) -> dict[str, Any]:
+def _totp_challenge(transaction: Transaction, context: DocumentContext) -> dict[str, Any]:
     challenge = form(
         "challenge-authenticator",
-        site.idx("challenge/answer"),
+        context.idx("challenge/answer"),
         transaction.state_handle,
         [
             nested("credentials", [field("totp", label="Enter code", required=True)], required=True),
@@ -179,13 +183,13 @@ def _totp(transaction: Transaction, site: Site) -> dict[str, Any]:
         relates_to=CURRENT,
     )
     return _with_selection(
-        transaction, site, primary=challenge, current=_current_authenticator(transaction, site, VerifyMethod.TOTP)
+        transaction, context, primary=challenge, current=_current_authenticator(transaction, context, VerifyMethod.TOTP)
     )
 
 
-def _success(transaction: Transaction, site: Site) -> dict[str, Any]:
+def _success(transaction: Transaction, context: DocumentContext) -> dict[str, Any]:
     interaction = transaction.interaction
-    issuer = site.base_url + (
+    issuer = context.base_url + (
         f"/oauth2/{interaction.authorization_server}" if interaction.authorization_server else "/oauth2"
     )
     issue = {
@@ -210,7 +214,7 @@ _STEP_RENDERERS = {
     Step.SELECT_METHOD: _select_method,
     Step.PUSH_WAITING: _push_waiting,
     Step.PUSH_REJECTED: _push_rejected,
-    Step.TOTP: _totp,
+    Step.TOTP_CHALLENGE: _totp_challenge,
     Step.SUCCESS: _success,
 }
 
@@ -227,7 +231,7 @@ def _envelope(transaction: Transaction) -> dict[str, Any]:
     }
 
 
-def _common(transaction: Transaction, site: Site) -> dict[str, Any]:
+def _common(transaction: Transaction, context: DocumentContext) -> dict[str, Any]:
     common: dict[str, Any] = {}
     if transaction.user is not None:
         user = transaction.user
@@ -243,7 +247,7 @@ def _common(transaction: Transaction, site: Site) -> dict[str, Any]:
                 },
             }
         )
-    common["cancel"] = form("cancel", site.idx("cancel"), transaction.state_handle)
+    common["cancel"] = form("cancel", context.idx("cancel"), transaction.state_handle)
     common["app"] = as_object(
         {"name": "oidc_client", "label": transaction.interaction.client_label, "id": transaction.interaction.client_id}
     )
@@ -251,13 +255,16 @@ def _common(transaction: Transaction, site: Site) -> dict[str, Any]:
 
 
 def _with_selection(
-    transaction: Transaction, site: Site, primary: dict[str, Any] | None = None, current: dict[str, Any] | None = None
+    transaction: Transaction,
+    context: DocumentContext,
+    primary: dict[str, Any] | None = None,
+    current: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The step's own remediation (if any) followed by the authenticator list ("Verify with something else")."""
     enrollment = _enrollment(transaction)
     select = form(
         "select-authenticator-authenticate",
-        site.idx("challenge"),
+        context.idx("challenge"),
         transaction.state_handle,
         [
             field(
@@ -269,7 +276,7 @@ def _with_selection(
                         {
                             "form": {
                                 "value": [
-                                    fixed("id", site.authenticators.okta_verify_id),
+                                    fixed("id", context.authenticators.okta_verify_id),
                                     field(
                                         "methodType", type="string", required=False, options=_method_options(enrollment)
                                     ),
@@ -285,12 +292,12 @@ def _with_selection(
     body: dict[str, Any] = {"remediation": as_array([r for r in (primary, select) if r is not None])}
     if current is not None:
         body["currentAuthenticator"] = current
-    body["authenticators"] = as_array([_authenticator(site.authenticators.okta_verify_id, enrollment.methods)])
+    body["authenticators"] = as_array([_authenticator(context.authenticators.okta_verify_id, enrollment.methods)])
     body["authenticatorEnrollments"] = as_array(
         [
             {
                 **_authenticator(enrollment.enrollment_id, enrollment.methods),
-                "authenticatorId": site.authenticators.okta_verify_id,
+                "authenticatorId": context.authenticators.okta_verify_id,
             }
         ]
     )
@@ -307,16 +314,18 @@ def _authenticator(object_id: str, methods: Sequence[VerifyMethod]) -> dict[str,
     }
 
 
-def _current_authenticator(transaction: Transaction, site: Site, method: VerifyMethod | None = None) -> dict[str, Any]:
+def _current_authenticator(
+    transaction: Transaction, context: DocumentContext, method: VerifyMethod | None = None
+) -> dict[str, Any]:
     """Okta Verify as the step in progress uses it: with only the method being verified, once one is chosen."""
     methods = [method] if method else _enrollment(transaction).methods
-    return as_object(_authenticator(site.authenticators.okta_verify_id, methods))
+    return as_object(_authenticator(context.authenticators.okta_verify_id, methods))
 
 
-def _resend_form(transaction: Transaction, site: Site) -> dict[str, Any]:
+def _resend_form(transaction: Transaction, context: DocumentContext) -> dict[str, Any]:
     return form(
         "resend",
-        site.idx("challenge"),
+        context.idx("challenge"),
         transaction.state_handle,
         [
             {
@@ -324,7 +333,7 @@ def _resend_form(transaction: Transaction, site: Site) -> dict[str, Any]:
                 "required": True,
                 "mutable": False,
                 "visible": False,
-                "value": {"methodType": VerifyMethod.PUSH.value, "id": site.authenticators.okta_verify_id},
+                "value": {"methodType": VerifyMethod.PUSH.value, "id": context.authenticators.okta_verify_id},
             },
         ],
     )

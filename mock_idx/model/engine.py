@@ -1,7 +1,9 @@
 """The identity engine: one object that owns the org's state and answers every question the HTTP layer asks.
 
 Handlers call these methods and render what comes back; the control API and the device page call the same methods a
-phone or an admin would use. Nothing here knows about requests, status codes or JSON documents.
+phone or an admin would use. The services inside (store, directory, pushes, TOTP, tokens, clock, key) are the
+engine's own business: the web layer reads only its plain values (``policy``, ``authenticators``) and asks everything
+else through a method here. Nothing here knows about requests, status codes or JSON documents.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .clock import VirtualClock
@@ -24,29 +26,11 @@ from .transaction import Interaction, Step, Transaction
 
 
 @dataclass(frozen=True)
-class Requester:
-    """Who is behind a request, as far as the phone's "is this you?" screen is concerned."""
-
-    ip_address: str = "127.0.0.1"
-    user_agent: str = ""
-
-
-@dataclass(frozen=True)
-class InteractRequest:
-    client_id: str
-    redirect_uri: str
-    scope: str
-    code_challenge: str
-    code_challenge_method: str
-    state: str
-    nonce: str | None
-    authorization_server: str | None
-
-
-@dataclass(frozen=True)
 class CodeExchange:
     client_id: str
-    redirect_uri: str
+    redirect_uri: str | None
+    """Optional, as at Okta: the interaction-code grant needs none (Okta's Java IDX SDK sends none); if sent, it
+    must match the one given at /v1/interact."""
     interaction_code: str
     code_verifier: str
     server: AuthorizationServer
@@ -106,7 +90,8 @@ class Engine:
 
     # --- OAuth: opening and closing a sign-in ------------------------------------------------------------------
 
-    def interact(self, request: InteractRequest) -> Transaction:
+    def interact(self, request: Interaction) -> Transaction:
+        """Opens a transaction for a valid request, labelled with its client's name (what the phone shows)."""
         client = self.policy.find_client(request.client_id)
         if client is None:
             raise OAuthError("invalid_client", "Invalid value for 'client_id' parameter.")
@@ -122,18 +107,7 @@ class Engine:
             )
         if request.code_challenge_method != "S256":
             raise OAuthError("invalid_request", "'code_challenge_method' must be 'S256'.")
-        interaction = Interaction(
-            client_id=request.client_id,
-            redirect_uri=request.redirect_uri,
-            scopes=tuple(request.scope.split()) or ("openid",),
-            code_challenge=request.code_challenge,
-            code_challenge_method=request.code_challenge_method,
-            state=request.state,
-            nonce=request.nonce,
-            authorization_server=request.authorization_server,
-            client_label=client.label,
-        )
-        return self._open(interaction)
+        return self._open(replace(request, client_label=client.label))
 
     def exchange_interaction_code(self, exchange: CodeExchange) -> Redemption:
         """Single use: the transaction is gone once its code has been presented, right or wrong."""
@@ -146,7 +120,7 @@ class Engine:
         interaction = transaction.interaction
         if interaction.client_id != exchange.client_id or interaction.authorization_server != exchange.server.id:
             raise OAuthError("invalid_grant", "The interaction code is invalid or has expired.")
-        if interaction.redirect_uri != exchange.redirect_uri:
+        if exchange.redirect_uri is not None and interaction.redirect_uri != exchange.redirect_uri:
             raise OAuthError("invalid_grant", "The redirect URI does not match the one used in the authorize request.")
         if not _pkce_matches(exchange.code_verifier, interaction.code_challenge):
             raise OAuthError("invalid_grant", "PKCE verification failed.")
@@ -218,6 +192,13 @@ class Engine:
             )
         return target
 
+    def serves_authorization_server(self, server_id: str | None) -> bool:
+        return self.policy.serves_authorization_server(server_id)
+
+    def jwks(self) -> dict[str, Any]:
+        """The public signing keys, as ``/v1/keys`` publishes them."""
+        return {"keys": [self.key.public_jwk()]}
+
     def _registered_client(self, client_id: str) -> Client:
         client = self.policy.find_client(client_id)
         if client is None:
@@ -235,17 +216,36 @@ class Engine:
     def by_state_handle(self, handle: str) -> Transaction:
         return self._alive(self.store.by_state_handle(handle, self.now()))
 
-    def current_state(self, transaction: Transaction) -> Transaction:
-        """The transaction as it stands now, e.g. after the phone answered between two polls."""
+    def up_to_date(self, transaction: Transaction) -> Transaction:
+        """The transaction brought up to date without a step (IDX introspect): a phone that answered between two
+        polls, or a push that expired, shows now."""
         transaction.refresh(self.now())
-        return self._settled(transaction)
+        return self._issue_code_if_succeeded(transaction)
+
+    def find_transaction(
+        self,
+        *,
+        state_handle: str | None = None,
+        interaction_handle: str | None = None,
+        interaction_code: str | None = None,
+    ) -> Transaction | None:
+        """The live transaction one of its handles names, or ``None``; unlike a step it neither raises nor keeps the
+        transaction alive (the fault middleware only wants to know whose request it is)."""
+        now = self.now()
+        if state_handle:
+            return self.store.by_state_handle(state_handle, now)
+        if interaction_handle:
+            return self.store.by_interaction_handle(interaction_handle, now)
+        if interaction_code:
+            return self.store.by_interaction_code(interaction_code, now)
+        return None
 
     def identify(self, transaction: Transaction, identifier: str, password: str) -> Transaction:
         transaction.identify(self.directory.get(identifier), password, self.now())
-        return self._settled(transaction)
+        return self._issue_code_if_succeeded(transaction)
 
     def choose_authenticator(
-        self, transaction: Transaction, authenticator_id: str, method: str | None, requester: Requester
+        self, transaction: Transaction, authenticator_id: str, method: str | None, sign_in: SignInContext
     ) -> Transaction:
         if authenticator_id not in (self.authenticators.okta_verify_id, _enrollment_id(transaction)):
             raise IdxError(Reason.INVALID_AUTHENTICATOR, transaction, "unknown authenticator")
@@ -253,28 +253,30 @@ class Engine:
         self._discard_push(transaction)
         transaction.choose_okta_verify(verify_method)
         if verify_method is VerifyMethod.PUSH:
-            self._send_push(transaction, requester)
-        return self._settled(transaction)
+            self._send_push(transaction, sign_in)
+        return self._issue_code_if_succeeded(transaction)
 
-    def resend_push(self, transaction: Transaction, requester: Requester) -> Transaction:
+    def resend_push(self, transaction: Transaction, sign_in: SignInContext) -> Transaction:
         transaction.require(Step.PUSH_WAITING, Step.PUSH_REJECTED)
         self._discard_push(transaction)
-        self._send_push(transaction, requester)
-        return self._settled(transaction)
+        self._send_push(transaction, sign_in)
+        return self._issue_code_if_succeeded(transaction)
 
     def poll(self, transaction: Transaction) -> Transaction:
         transaction.poll(self.now())
-        return self._settled(transaction)
+        return self._issue_code_if_succeeded(transaction)
 
     def answer_totp(self, transaction: Transaction, code: str) -> Transaction:
         transaction.answer_totp(code, self.totp, self.now())
-        return self._settled(transaction)
+        return self._issue_code_if_succeeded(transaction)
 
     def cancel(self, transaction: Transaction) -> Transaction:
-        """Ends this sign-in and opens a fresh one for the same app, with new handles."""
+        """Ends this sign-in and opens a fresh one for the same app, with a new stateHandle. The interaction handle
+        stays, as at Okta: it names the app's interaction, which Okta's Java IDX SDK keeps across a cancel and
+        introspects with."""
         self._discard_push(transaction)
         self.store.remove(transaction)
-        return self._open(transaction.interaction)
+        return self._open(transaction.interaction, interaction_handle=transaction.interaction_handle)
 
     # --- the phone and the admin (control API, device page) ----------------------------------------------------
 
@@ -283,6 +285,12 @@ class Engine:
         if previous and previous.okta_verify:
             self.totp.forget(previous.okta_verify.totp_secret)
         return self.directory.put(user)
+
+    def users(self) -> list[User]:
+        return list(self.directory)
+
+    def find_user(self, login: str) -> User | None:
+        return self.directory.get(login)
 
     def user(self, login: str) -> User:
         user = self.directory.get(login)
@@ -309,6 +317,10 @@ class Engine:
         if enrollment is None or not enrollment.supports(VerifyMethod.TOTP):
             raise NotFound(f"{login!r} has no Okta Verify code")
         return current_code(enrollment.totp_secret, self.now())
+
+    def clock_offset(self) -> float:
+        """How far the virtual clock is ahead of wall time, in seconds."""
+        return self.clock.offset
 
     def advance_clock(self, seconds: float) -> float:
         now = self.clock.advance(seconds)
@@ -337,13 +349,15 @@ class Engine:
 
     # --- internals ---------------------------------------------------------------------------------------------
 
-    def _open(self, interaction: Interaction) -> Transaction:
+    def _open(self, interaction: Interaction, interaction_handle: str | None = None) -> Transaction:
         now = self.now()
         if now - self._last_sweep >= self.sweep_interval:
             self.sweep(now)
         transaction = Transaction(
             interaction=interaction, created_at=now, expires_at=now + self.policy.transaction_lifetime
         )
+        if interaction_handle is not None:
+            transaction.interaction_handle = interaction_handle
         self.store.add(transaction)
         return transaction
 
@@ -353,21 +367,18 @@ class Engine:
         transaction.touch(self.now(), self.policy.transaction_lifetime)
         return transaction
 
-    def _settled(self, transaction: Transaction) -> Transaction:
+    def _issue_code_if_succeeded(self, transaction: Transaction) -> Transaction:
         """After a step: a successful transaction gets its interaction code, findable at the token endpoint."""
         if transaction.step is Step.SUCCESS and transaction.interaction_code is None:
             transaction.issue_code(self.now(), self.policy.interaction_code_lifetime)
             self.store.index_interaction_code(transaction)
         return transaction
 
-    def _send_push(self, transaction: Transaction, requester: Requester) -> None:
+    def _send_push(self, transaction: Transaction, sign_in: SignInContext) -> None:
         user = transaction.user
         assert user is not None and user.okta_verify is not None
-        context = SignInContext(
-            app_label=transaction.interaction.client_label,
-            client_id=transaction.interaction.client_id,
-            ip_address=requester.ip_address,
-            user_agent=requester.user_agent,
+        context = replace(
+            sign_in, app_label=transaction.interaction.client_label, client_id=transaction.interaction.client_id
         )
         push = PushChallenge.send(
             transaction_id=transaction.id,

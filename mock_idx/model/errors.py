@@ -44,12 +44,13 @@ class OAuthError(Exception):
 
 
 class NotFound(Exception):
-    """A control-API object (user, push) does not exist."""
+    """What a control request names does not exist: a user, a pending push, a fault rule, a built-in scenario."""
 
 
 class ControlError(ValueError):
-    """A control-API request is well-formed JSON but asks for something impossible; ``errors`` lists the problems
-    field by field when there are several (a scenario, a user body)."""
+    """A control-API request the server cannot take: a body that is not the JSON (or scenario text) it needs, or one
+    that asks for something impossible; ``errors`` lists the problems field by field when there are several (a
+    scenario, a user body)."""
 
     def __init__(self, message: str, errors: list[dict[str, Any]] | None = None) -> None:
         super().__init__(message)

@@ -14,6 +14,7 @@ from enum import Enum
 
 from .directory import NumberAnswer, PushBehaviour, PushOutcome
 from .ids import okta_id
+from .policy import DEFAULT_CLIENT_LABEL
 
 
 class PushState(str, Enum):
@@ -25,12 +26,13 @@ class PushState(str, Enum):
 
 @dataclass(frozen=True)
 class SignInContext:
-    """What Okta Verify tells the person about the sign-in it asks them to approve."""
+    """What Okta Verify tells the person about the sign-in it asks them to approve. The web layer knows where the
+    request came from (address, browser); the engine adds which app it is for, from the transaction."""
 
-    app_label: str
-    client_id: str
     ip_address: str = "127.0.0.1"
     user_agent: str = ""
+    app_label: str = DEFAULT_CLIENT_LABEL
+    client_id: str = ""
     location: str = "Localhost"
 
 

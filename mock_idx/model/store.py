@@ -1,7 +1,9 @@
-"""Where live transactions are kept.
+"""Where live transactions are kept, for this process only.
 
-Handlers and the engine only see :class:`TransactionStore`; the in-memory store is the one implementation today, and a
-shared store (for several replicas behind a load balancer) can be added without touching them.
+The engine alone uses the store (handlers ask the engine), through :class:`TransactionStore`. The store hands out the
+live :class:`Transaction` objects and every step changes them in place, with no write-back: a store shared by several
+replicas would need the engine to save each transaction after each step, and pushes, TOTP replay state and tokens
+would need sharing too. One process is what mock-idx is built for.
 """
 
 from __future__ import annotations

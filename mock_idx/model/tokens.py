@@ -190,8 +190,9 @@ class TokenService:
     expiry recorded when it was minted. Advancing the clock therefore expires tokens without making new ones look
     "issued in the future" to an SDK.
 
-    Every question is asked on behalf of an authorization server (and, but for userinfo, a client): a token minted by
-    another server, or another client's refresh or ID token, is treated exactly like one that does not exist.
+    Every question is asked on behalf of an authorization server (and, but for userinfo and logout's ID token hint, a
+    client): a token minted by another server, or another client's refresh or ID token, is treated exactly like one
+    that does not exist.
     """
 
     key: SigningKey

@@ -6,7 +6,7 @@ Steps follow Okta's password + Okta Verify policy:
                                  |                           |                     |--deny--> PUSH_REJECTED
                                  |                           |                     |            --resend--> PUSH_WAITING
                                  |                           |                     (push expires) --> TIMED_OUT
-                                 +------{id, method}---------+--totp--> TOTP --code--> SUCCESS
+                                 +------{id, method}---------+--totp--> TOTP_CHALLENGE --code--> SUCCESS
 
 "Verify with something else" (choosing an authenticator again) is allowed from every step after the password.
 A user with no Okta Verify enrollment succeeds straight after the password.
@@ -31,7 +31,8 @@ class Step(str, Enum):
     SELECT_METHOD = "select-method"
     PUSH_WAITING = "push-waiting"
     PUSH_REJECTED = "push-rejected"
-    TOTP = "totp"
+    TOTP_CHALLENGE = "totp-challenge"
+    """Waiting for the six-digit code from Okta Verify (named for what it waits for, like ``PUSH_WAITING``)."""
     SUCCESS = "success"
     TIMED_OUT = "timed-out"
 
@@ -41,17 +42,20 @@ CHOOSING_AGAIN_ALLOWED = {
     Step.SELECT_METHOD,
     Step.PUSH_WAITING,
     Step.PUSH_REJECTED,
-    Step.TOTP,
+    Step.TOTP_CHALLENGE,
 }
 
 
 @dataclass(frozen=True)
 class Interaction:
-    """The OAuth request that opened the transaction (``/v1/interact``), replayed at the token exchange."""
+    """The OAuth request that opens a transaction (``/v1/interact``): what the web layer read, what the engine checks
+    and keeps on the transaction, and what the token exchange is checked against. One record all the way, so a
+    parameter cannot be dropped between the request and the transaction."""
 
     client_id: str
     redirect_uri: str
-    scopes: tuple[str, ...]
+    scope: str
+    """As requested, space-separated (see :attr:`scopes`)."""
     code_challenge: str
     code_challenge_method: str
     state: str
@@ -59,6 +63,12 @@ class Interaction:
     authorization_server: str | None
     """The custom authorization server id, or ``None`` for the org authorization server."""
     client_label: str = DEFAULT_CLIENT_LABEL
+    """The registered client's label, filled in by the engine once it has found the client."""
+
+    @property
+    def scopes(self) -> tuple[str, ...]:
+        """The scopes asked for; none at all means ``openid``."""
+        return tuple(self.scope.split()) or ("openid",)
 
 
 @dataclass
@@ -113,7 +123,7 @@ class Transaction:
         if method is None:
             self.step = Step.SELECT_METHOD
         elif method is VerifyMethod.TOTP:
-            self.step = Step.TOTP
+            self.step = Step.TOTP_CHALLENGE
 
     def start_push(self, push: PushChallenge) -> None:
         self.push = push
@@ -132,7 +142,7 @@ class Transaction:
             self._apply_push_state(self.push.settle(now))
 
     def answer_totp(self, code: str, verifier: TotpVerifier, now: float) -> None:
-        self.require(Step.TOTP)
+        self.require(Step.TOTP_CHALLENGE)
         verdict = verifier.verify(self._okta_verify().totp_secret, code, now)
         if verdict is TotpVerdict.INVALID:
             raise IdxError(Reason.PASSCODE_INVALID, self)

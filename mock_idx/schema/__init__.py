@@ -1,4 +1,4 @@
-"""The JSON Schema of scenario files, generated from the pydantic models in :mod:`mock_idx.scenario`.
+"""The JSON Schema of scenario files, generated from the pydantic models in :mod:`mock_idx.scenario.models`.
 
 It is shipped as a file so editors (the YAML language server) can complete and check scenarios; a test fails when
 the file and the models disagree. Regenerate it with ``python -m mock_idx.schema``.

@@ -1,6 +1,8 @@
 """``/_mock/v1``: the JSON control API that tests and tools script against (the contract is in the README).
 
-Every control is per user or per transaction, so tests running side by side against one server never collide.
+The controls that script a sign-in (users, their pushes and codes, fault rules naming a user) are per user or per
+transaction, so tests running side by side against one server never collide. ``reset``, ``PUT /scenario``, the clock
+and clearing the fault rules act on the whole org: they are for a test that has the server to itself.
 """
 
 from __future__ import annotations
@@ -52,14 +54,14 @@ async def put_scenario(request: web.Request) -> web.Response:
     return web.json_response(
         {
             "description": loaded.description,
-            "users": [u.login for u in engine.directory],
+            "users": [u.login for u in engine.users()],
             "faults": [rule.as_dict() for rule in request.app[FAULTS].rules()],
         }
     )
 
 
 async def list_users(request: web.Request) -> web.Response:
-    return web.json_response({"users": [scenario.user_json(user) for user in request.app[ENGINE].directory]})
+    return web.json_response({"users": [scenario.user_json(user) for user in request.app[ENGINE].users()]})
 
 
 async def put_user(request: web.Request) -> web.Response:
@@ -109,12 +111,12 @@ async def advance_clock(request: web.Request) -> web.Response:
         raise ControlError("seconds must be a non-negative number")
     engine = request.app[ENGINE]
     now = engine.advance_clock(float(seconds))
-    return web.json_response(clock_json(now, engine.clock.offset))
+    return web.json_response(clock_json(now, engine.clock_offset()))
 
 
 async def clock(request: web.Request) -> web.Response:
     engine = request.app[ENGINE]
-    return web.json_response(clock_json(engine.now(), engine.clock.offset))
+    return web.json_response(clock_json(engine.now(), engine.clock_offset()))
 
 
 async def journal(request: web.Request) -> web.Response:

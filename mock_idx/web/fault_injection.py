@@ -75,8 +75,9 @@ async def request_user(request: web.Request) -> str | None:
 
 
 def fault_response(request: web.Request, decision: FaultDecision) -> web.Response:
-    """The failure in the shape each area speaks: IDX ``messages``, OAuth ``error``, Okta's classic body elsewhere
-    (the control API's own routes are never faulted, and its pages answer the classic body)."""
+    """The failure in the shape each area speaks: IDX ``messages``, OAuth ``error``, Okta's classic body elsewhere.
+    A faulted ``/_mock`` route (any but :data:`EXEMPT_PREFIXES`, so control API routes too) answers the classic body,
+    not the control API's ``{error, message}``."""
     status = decision.status or 500
     if status == 429:
         return _rate_limited(request)
@@ -139,18 +140,12 @@ async def _body(request: web.Request) -> dict[str, Any]:
 
 
 def _transaction(request: web.Request, body: dict[str, Any]) -> Transaction | None:
-    engine = request.app[ENGINE]
-    store, now = engine.store, engine.now()
-    for key, find in (
-        ("stateHandle", store.by_state_handle),
-        ("stateToken", store.by_state_handle),
-        ("interactionHandle", store.by_interaction_handle),
-        ("interaction_code", store.by_interaction_code),
-    ):
-        handle = _text(body.get(key))
-        if handle:
-            return find(handle, now)
-    return None
+    """The transaction the first handle in the body names (IDX steps, introspect, the token endpoint)."""
+    return request.app[ENGINE].find_transaction(
+        state_handle=_text(body.get("stateHandle")) or _text(body.get("stateToken")),
+        interaction_handle=_text(body.get("interactionHandle")),
+        interaction_code=_text(body.get("interaction_code")),
+    )
 
 
 def _text(value: Any) -> str | None:

@@ -10,7 +10,7 @@ from ..idx.render import reply
 from ..model.errors import IdxError, Reason
 from ..model.transaction import Transaction
 from .app_keys import ENGINE, SETTINGS, USER
-from .request_parsing import authenticator_fields, json_object, remember, requester, site, text
+from .request_parsing import authenticator_fields, document_context, json_object, remember, sign_in_context, text
 from .responses import idx_json
 
 
@@ -26,7 +26,7 @@ async def introspect(request: web.Request) -> web.Response:
     else:
         raise IdxError(Reason.MALFORMED_REQUEST, detail="interactionHandle or stateToken is required")
     remember(request, transaction)
-    return idx_response(request, engine.current_state(transaction))
+    return idx_response(request, engine.up_to_date(transaction))
 
 
 async def identify(request: web.Request) -> web.Response:
@@ -45,7 +45,9 @@ async def challenge(request: web.Request) -> web.Response:
     authenticator_id = text(authenticator, "id")
     method = text(authenticator, "methodType", required=False)
     engine = request.app[ENGINE]
-    return idx_response(request, engine.choose_authenticator(transaction, authenticator_id, method, requester(request)))
+    return idx_response(
+        request, engine.choose_authenticator(transaction, authenticator_id, method, sign_in_context(request))
+    )
 
 
 async def poll(request: web.Request) -> web.Response:
@@ -61,7 +63,7 @@ async def answer(request: web.Request) -> web.Response:
 
 async def resend(request: web.Request) -> web.Response:
     _, transaction = await _step(request)
-    return idx_response(request, request.app[ENGINE].resend_push(transaction, requester(request)))
+    return idx_response(request, request.app[ENGINE].resend_push(transaction, sign_in_context(request)))
 
 
 async def cancel(request: web.Request) -> web.Response:
@@ -78,4 +80,4 @@ async def _step(request: web.Request) -> tuple[dict[str, Any], Transaction]:
 
 
 def idx_response(request: web.Request, transaction: Transaction) -> web.Response:
-    return idx_json(request, reply(transaction, site(request), request.app[SETTINGS].push_rejected_status))
+    return idx_json(request, reply(transaction, document_context(request), request.app[SETTINGS].push_rejected_status))

@@ -32,7 +32,7 @@ from ..model.push import PushAlreadyAnswered
 from . import fault_injection
 from .app_keys import ENGINE, HOSTS, JOURNAL, NOTE, SETTINGS, TRANSACTION, USER
 from .hosts import HostPolicy
-from .request_parsing import site
+from .request_parsing import document_context
 from .responses import (
     CONTROL_PATHS,
     control_json,
@@ -148,7 +148,7 @@ async def shape_errors(request: web.Request, handler: Handler) -> web.StreamResp
     try:
         return await handler(request)
     except IdxError as error:
-        return idx_json(request, reply_error(error.reason, error.transaction, site(request)))
+        return idx_json(request, reply_error(error.reason, error.transaction, document_context(request)))
     except OAuthError as error:
         # RFC 6749 5.2: a client that failed to authenticate gets 401 and a challenge; every other error is a 400.
         if error.error == "invalid_client":

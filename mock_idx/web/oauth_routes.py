@@ -11,9 +11,10 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 
-from ..model.engine import CodeExchange, InteractRequest, LogoutRequest, RefreshRequest
+from ..model.engine import CodeExchange, LogoutRequest, RefreshRequest
 from ..model.errors import OAuthError
 from ..model.tokens import AuthorizationServer
+from ..model.transaction import Interaction
 from .app_keys import ENGINE, USER
 from .request_parsing import base_url, oauth_form, oauth_query, remember, required_param
 
@@ -23,7 +24,7 @@ NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 def server_id(request: web.Request) -> str | None:
     """The custom authorization server named in the path, or ``None`` for the org server."""
     server = request.match_info.get("server_id")
-    if not request.app[ENGINE].policy.serves_authorization_server(server):
+    if not request.app[ENGINE].serves_authorization_server(server):
         raise web.HTTPNotFound()
     return server
 
@@ -87,9 +88,7 @@ async def openid_configuration(request: web.Request) -> web.Response:
 async def jwks(request: web.Request) -> web.Response:
     """The signing keys (JWKS) a client checks tokens with; served for every authorization server that exists."""
     server_id(request)
-    return web.json_response(
-        {"keys": [request.app[ENGINE].key.public_jwk()]}, headers={"Cache-Control": "max-age=3600"}
-    )
+    return web.json_response(request.app[ENGINE].jwks(), headers={"Cache-Control": "max-age=3600"})
 
 
 async def interact(request: web.Request) -> web.Response:
@@ -97,7 +96,7 @@ async def interact(request: web.Request) -> web.Response:
     transaction = remember(
         request,
         request.app[ENGINE].interact(
-            InteractRequest(
+            Interaction(
                 client_id=_client_id(request, params),
                 redirect_uri=required_param(params, "redirect_uri"),
                 scope=params.get("scope", "openid"),

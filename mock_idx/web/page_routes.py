@@ -30,7 +30,7 @@ async def device_index(request: web.Request) -> web.Response:
 
 async def device_page(request: web.Request) -> web.Response:
     login = request.match_info["login"]
-    user = request.app[ENGINE].directory.get(login)
+    user = request.app[ENGINE].find_user(login)
     if user is None:
         return _devices(request, message=f"There is no user {login} in this scenario.", status=404)
     context = {
@@ -88,7 +88,7 @@ def _devices(request: web.Request, message: str, status: int = 200) -> web.Respo
             "href": _link(request, device_path(u.login)),
             "okta_verify": u.okta_verify is not None,
         }
-        for u in request.app[ENGINE].directory
+        for u in request.app[ENGINE].users()
     ]
     response = aiohttp_jinja2.render_template(
         "devices.html", request, {**_common(request), "users": users, "message": message}

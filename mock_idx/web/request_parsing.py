@@ -11,9 +11,9 @@ import orjson
 from aiohttp import web
 from aiohttp.web_protocol import RequestPayloadError
 
-from ..idx.render import Site
-from ..model.engine import Requester
+from ..idx.render import DocumentContext
 from ..model.errors import IdxError, OAuthError, Reason
+from ..model.push import SignInContext
 from ..model.transaction import Transaction
 from .app_keys import ENGINE, SETTINGS, TRANSACTION
 
@@ -23,15 +23,16 @@ def base_url(request: web.Request) -> str:
     return configured.rstrip("/") if configured else f"{request.scheme}://{request.host}"
 
 
-def site(request: web.Request) -> Site:
+def document_context(request: web.Request) -> DocumentContext:
     engine = request.app[ENGINE]
-    return Site(
+    return DocumentContext(
         base_url=base_url(request), authenticators=engine.authenticators, poll_refresh_ms=engine.policy.poll_refresh_ms
     )
 
 
-def requester(request: web.Request) -> Requester:
-    return Requester(ip_address=request.remote or "", user_agent=request.headers.get("User-Agent", ""))
+def sign_in_context(request: web.Request) -> SignInContext:
+    """Where the request comes from, as the phone will show it (the engine adds which app it is for)."""
+    return SignInContext(ip_address=request.remote or "", user_agent=request.headers.get("User-Agent", ""))
 
 
 class MalformedBody(ValueError):
