@@ -218,7 +218,7 @@ class Engine:
 
     def up_to_date(self, transaction: Transaction) -> Transaction:
         """The transaction brought up to date without a step (IDX introspect): a phone that answered between two
-        polls, or a push that expired, shows now."""
+        polls, or a push that expired, shows now. (It was ``current_state``, which hid that it changes anything.)"""
         transaction.refresh(self.now())
         return self._issue_code_if_succeeded(transaction)
 

@@ -1,4 +1,6 @@
-"""Typed keys for what hangs on the application and on each request (no module-level state anywhere)."""
+"""Typed keys for what hangs on the application and on each request (no module-level state anywhere).
+
+Named ``app_keys`` (it was ``keys``) so it is not taken for the signing keys or the JWKS route."""
 
 from __future__ import annotations
 

@@ -2,7 +2,8 @@
 
 The controls that script a sign-in (users, their pushes and codes, fault rules naming a user) are per user or per
 transaction, so tests running side by side against one server never collide. ``reset``, ``PUT /scenario``, the clock
-and clearing the fault rules act on the whole org: they are for a test that has the server to itself.
+and clearing the fault rules act on the whole org: they are for a test that has the server to itself. Handler modules
+are ``*_routes`` (this one was ``control``): see :mod:`.urls`.
 """
 
 from __future__ import annotations

@@ -2,6 +2,7 @@
 
 The rules and their matching live in :mod:`mock_idx.model.faults`; this module only knows HTTP. A faulted request never
 reaches its handler, so the middleware itself notes the transaction, the user and what it did, for the journal.
+(Named ``fault_injection``, it was ``faults``, so it is not mistaken for the model's rules.)
 """
 
 from __future__ import annotations

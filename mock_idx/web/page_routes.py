@@ -3,7 +3,7 @@
 
 The device page answers pushes through the control API, the same calls a test makes, so a tap in the browser and a
 scripted approval take one path through the engine. With ``--control-token`` the pages are opened with ``?token=``
-and keep it in every link and fetch.
+and keep it in every link and fetch. Handler modules are ``*_routes`` (this one was ``pages``): see :mod:`.urls`.
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """Reading requests: JSON and form bodies, the caller, and the public URL documents must point at.
 
-Anything malformed becomes a model error here, so handlers only ever see well-typed values.
+Anything malformed becomes a model error here, so handlers only ever see well-typed values. (Named
+``request_parsing``: as ``requests`` it shadowed the ``requests`` library for anyone reading an import.)
 """
 
 from __future__ import annotations

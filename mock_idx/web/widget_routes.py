@@ -10,6 +10,8 @@ Routes:
                                       ``?client_id=`` and ``?issuer=`` override the defaults,
                                       ``?workarounds=off`` drops the Gen3 host-side fix, see widget.html)
 - ``GET /_mock/widget/static/{path}`` files from the widget package's ``dist/`` directory
+
+Handler modules are ``*_routes`` (this one was ``widget``, with the bundle lookup now in :mod:`.widget_dist`).
 """
 
 from __future__ import annotations
