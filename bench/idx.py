@@ -1,14 +1,20 @@
 """Sign-in steps as okta-auth-js sends them, over :class:`bench.http.Client`, with as little work as possible in this
-(the load) process: bodies are built directly, and a document is parsed only when the next step needs a value."""
+(the load) process: bodies are built directly, and a document is parsed only when the next step needs a value.
+
+This is deliberately not the tests' walker (:class:`tests.support.idx.Flow`): the bench measures the server from the
+same machine, so every allocation and check here is taken from the server's share of the CPU. ``Flow`` keeps every
+answer as a parsed :class:`~tests.support.idx.Response`, reads remediations and asserts as it goes; this keeps one
+string per handle. What is the same (PKCE, reading the interaction code) comes from ``tests.support``, which imports
+no pytest."""
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import secrets
 from dataclasses import dataclass, field
 
 import pyotp
+
+from tests.support import pkce
+from tests.support.idx_documents import interaction_code
 
 from .http import Client, Reply
 from .users import PASSWORD
@@ -30,11 +36,11 @@ def expect(step: str, reply: Reply, status: int = 200) -> Reply:
 
 
 @dataclass
-class SignIn:
-    """One transaction, from ``/v1/interact`` to the tokens."""
+class LoadSignIn:
+    """One sign-in as the load generator drives it: one transaction, from ``/v1/interact`` to the tokens."""
 
     client: Client
-    verifier: str = field(default_factory=lambda: secrets.token_urlsafe(32))
+    verifier: str = field(default_factory=pkce.new_verifier)
     interaction_handle: str = ""
     state_handle: str = ""
     okta_verify_id: str = ""
@@ -42,7 +48,6 @@ class SignIn:
 
     async def start(self) -> None:
         """``/v1/interact`` then ``introspect``: the transaction is ready for ``identify``."""
-        challenge = base64.urlsafe_b64encode(hashlib.sha256(self.verifier.encode()).digest()).rstrip(b"=").decode()
         reply = expect(
             "interact",
             await self.client.post_form(
@@ -51,7 +56,7 @@ class SignIn:
                     "client_id": CLIENT_ID,
                     "redirect_uri": REDIRECT_URI,
                     "scope": "openid profile email",
-                    "code_challenge": challenge,
+                    "code_challenge": pkce.challenge(self.verifier),
                     "code_challenge_method": "S256",
                     "state": "bench",
                 },
@@ -124,7 +129,6 @@ class SignIn:
         self.state_handle = document.get("stateHandle", self.state_handle)
         if not self.okta_verify_id and "authenticators" in document:
             self.okta_verify_id = document["authenticators"]["value"][0]["id"]
-        success = document.get("successWithInteractionCode")
-        if success:
-            self.interaction_code = next(v["value"] for v in success["value"] if v["name"] == "interaction_code")
+        if "successWithInteractionCode" in document:
+            self.interaction_code = interaction_code(document)
         return document

@@ -14,7 +14,7 @@ import asyncio
 from dataclasses import dataclass, replace
 
 from .http import Client, Pool
-from .idx import SignIn, expect
+from .idx import LoadSignIn, expect
 from .users import PUSH_USERS, login
 
 CREATORS = 50
@@ -54,7 +54,7 @@ async def _create(pool: Pool, count: int) -> None:
     async def creator(number: int) -> None:
         while remaining[0] > 0:
             remaining[0] -= 1
-            sign_in = SignIn(pool[number])
+            sign_in = LoadSignIn(pool[number])
             await sign_in.start()
             await sign_in.identify(login("tap", number % PUSH_USERS))
             await sign_in.choose("push")

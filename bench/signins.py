@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from itertools import count
 
 from .http import Pool
-from .idx import SignIn
+from .idx import LoadSignIn
 from .load import Measured, closed_loop
 from .users import APPROVE_AFTER_POLLS, PUSH_USERS, login, totp_secret
 
@@ -27,11 +27,11 @@ async def measure(url: str, kind: str, users: int, seconds: float, totp_users: c
     with Pool(url, users) as pool:
 
         async def push(number: int) -> None:
-            await SignIn(pool[number]).push_sign_in(login("push", number))
+            await LoadSignIn(pool[number]).push_sign_in(login("push", number))
 
         async def totp(number: int) -> None:
             name = login("totp", next(totp_users))
-            await SignIn(pool[number]).totp_sign_in(name, totp_secret(name))
+            await LoadSignIn(pool[number]).totp_sign_in(name, totp_secret(name))
 
         operation = push if kind == "push" else totp
         await closed_loop(operation, users, seconds / 5, 10**9)  # warm up connections

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from statistics import median
 
+from tests.support.net import free_port
+
 from .process import ROOT, stop
 
 PROBE = Path(__file__).with_name("fixture_probe.py")
@@ -35,7 +37,7 @@ def serve(repeats: int) -> Startup:
     """``python -m mock_idx serve`` (what the ``mock-idx`` script runs), polled until discovery answers 200."""
     times = []
     for _ in range(repeats):
-        port = _free_port()
+        port = free_port()
         began = time.perf_counter()
         process = subprocess.Popen(
             [sys.executable, "-m", "mock_idx", "serve", "--port", str(port)],
@@ -91,9 +93,3 @@ def _wait_for_ok(port: int, process: subprocess.Popen, timeout: float = 30) -> N
         except OSError:
             time.sleep(POLL_INTERVAL)
     raise RuntimeError("mock-idx serve did not answer")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]

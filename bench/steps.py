@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from statistics import median
 
 from .http import Pool
-from .idx import SignIn, expect
+from .idx import LoadSignIn, expect
 from .load import Measured, Operation, closed_loop
 from .users import PUSH_USERS, login
 
@@ -82,14 +82,14 @@ class StepBench:
     def __init__(self, url: str, concurrency: int) -> None:
         self.pool = Pool(url, max(concurrency, SETUP_CONCURRENCY))
         self.concurrency = concurrency
-        self.waiting: list[SignIn] = []
+        self.waiting: list[LoadSignIn] = []
 
     async def prepare_reusable(self) -> None:
         """One push-waiting transaction per client (a ``tap`` user's phone never answers): it can be introspected,
         polled and asked for another push any number of times."""
-        self.waiting = [SignIn(self.pool[n]) for n in range(self.concurrency)]
+        self.waiting = [LoadSignIn(self.pool[n]) for n in range(self.concurrency)]
 
-        async def ready(sign_in: SignIn, number: int) -> None:
+        async def ready(sign_in: LoadSignIn, number: int) -> None:
             await sign_in.start()
             await sign_in.identify(login("tap", number % PUSH_USERS))
             await sign_in.choose("push")
@@ -125,7 +125,7 @@ class StepBench:
         return operation
 
     async def token(self, count: int) -> Operation:
-        async def with_code(sign_in: SignIn) -> None:
+        async def with_code(sign_in: LoadSignIn) -> None:
             await sign_in.start()
             await sign_in.identify(login("pwd", 0))
 
@@ -138,12 +138,12 @@ class StepBench:
 
         return operation
 
-    async def _prepared(self, count: int, step: Callable[[SignIn], Awaitable[None]]) -> list[SignIn]:
-        sign_ins: list[SignIn] = []
+    async def _prepared(self, count: int, step: Callable[[LoadSignIn], Awaitable[None]]) -> list[LoadSignIn]:
+        sign_ins: list[LoadSignIn] = []
 
         async def worker(number: int) -> None:
             while len(sign_ins) < count:
-                sign_in = SignIn(self.pool[number])
+                sign_in = LoadSignIn(self.pool[number])
                 sign_ins.append(sign_in)
                 await step(sign_in)
 

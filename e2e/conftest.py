@@ -20,11 +20,11 @@ from pathlib import Path
 
 import pytest
 import pytest_asyncio
-from artifacts import RecordedContexts, artifact_folder
-from browser import NoBrowserError, launch_chromium
 from playwright.async_api import Browser, Page, async_playwright
 from playwright.async_api import Error as PlaywrightError
 
+from e2e.artifacts import RecordedContexts, artifact_folder
+from e2e.browser import NoBrowserError, launch_chromium
 from mock_idx.pytest_plugin import MockIdx
 from mock_idx.testing import BackgroundServer
 from reference_client.app import create_app as create_reference_client
@@ -109,12 +109,8 @@ def app_url(mock_idx: MockIdx) -> Iterator[str]:
     """The reference client's base URL."""
     idx = IdxClientConfig(issuer=mock_idx.issuer, client_id=REFERENCE_CLIENT_ID, redirect_uri=REFERENCE_REDIRECT_URI)
     config = AppConfig(idx=idx)
-    server = BackgroundServer(lambda: create_reference_client(config))
-    try:
-        server.start()
+    with BackgroundServer(lambda: create_reference_client(config)) as server:
         yield server.url
-    finally:
-        server.stop()
 
 
 def _failed(item: pytest.Item) -> bool:

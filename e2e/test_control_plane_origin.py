@@ -26,14 +26,14 @@ from urllib.parse import urlencode, urlsplit
 import aiohttp
 import pytest
 import pytest_asyncio
-from artifacts import RecordedContexts
-from browser import NoBrowserError, launch_options
-from idx_driver import PASSWORD, Flow
-from origin_pages import TRY_FETCH, attacker_app, smuggled_json
 from playwright.async_api import Browser, Page, async_playwright, expect
 
+from e2e.artifacts import RecordedContexts
+from e2e.browser import NoBrowserError, launch_options
+from e2e.origin_pages import TRY_FETCH, attacker_app, smuggled_json
 from mock_idx.pytest_plugin import MockIdx
 from mock_idx.testing import BackgroundServer
+from tests.support.idx import PASSWORD, Flow
 
 ATTACKER_HOST = "attacker.test"
 REBIND_HOST = "rebind.test"
@@ -72,11 +72,8 @@ async def browser() -> AsyncIterator[Browser]:
 @pytest.fixture(scope="module")
 def attacker_port() -> Iterator[int]:
     """The other site's server, one for the module; each test reaches it under the name it needs."""
-    server = BackgroundServer(attacker_app).start()
-    try:
+    with BackgroundServer(attacker_app) as server:
         yield _port(server.url)
-    finally:
-        server.stop()
 
 
 @pytest.fixture

@@ -1,39 +1,22 @@
 """The simulated Okta Verify page in a real browser: a push that arrives while the page is open shows up without a
 reload, and tapping it completes the sign-in that was waiting for it, with the control token kept in every fetch.
 
-The waiting sign-in is the harness's small standard-library IDX app (tests/harness/signin_app.py), running in a
-thread while the browser plays the phone.
+The waiting sign-in is the suite's small IDX app (tests/support/idx_app.py), running in a thread while the browser
+plays the phone.
 """
 
 from __future__ import annotations
 
 import asyncio
-import importlib.util
-import sys
-from pathlib import Path
 
 import pytest
 from playwright.async_api import Page, expect
 
 from mock_idx.pytest_plugin import MockIdx
+from tests.support.idx_app import IdxApp
 
 TOKEN = "e2e-control-token"
 pytestmark = pytest.mark.mock_idx(poll_refresh_ms=100, control_token=TOKEN)
-
-
-def _load_signin_app():
-    """The harness's module, under the name the harness imports it by (so a full run shares one copy)."""
-    if "signin_app" in sys.modules:
-        return sys.modules["signin_app"]
-    path = Path(__file__).resolve().parents[1] / "tests" / "harness" / "signin_app.py"
-    spec = importlib.util.spec_from_file_location("signin_app", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["signin_app"] = module  # dataclasses look their module up while the file runs
-    spec.loader.exec_module(module)
-    return module
-
-
-signin_app = _load_signin_app()
 
 
 async def test_tapping_yes_completes_the_waiting_sign_in(mock_idx: MockIdx, page: Page) -> None:
@@ -44,11 +27,11 @@ async def test_tapping_yes_completes_the_waiting_sign_in(mock_idx: MockIdx, page
     code = mock_idx.totp_code(user.login)
     await expect(page.locator("#totp-code")).to_have_text(code)
 
-    app = signin_app.IdxApp(mock_idx.issuer)
+    app = IdxApp(mock_idx.issuer)
     sign_in = asyncio.create_task(asyncio.to_thread(app.sign_in, user.login, user.password, max_polls=600))
     yes = page.get_by_role("button", name="Yes, it's me")
     await expect(yes).to_be_visible()  # arrived by polling: the page was never reloaded
-    await expect(page.locator(".push")).to_contain_text("Python urllib")
+    await expect(page.locator(".push")).to_contain_text("Python aiohttp")
     await expect(page.locator(".push")).to_contain_text("mock-idx app")
     await yes.click()
     await expect(page.get_by_role("status")).to_contain_text("Approved")
@@ -64,7 +47,7 @@ async def test_number_challenge_is_answered_by_tapping_the_number(mock_idx: Mock
     user = mock_idx.add_user(number_challenge=True)
     await page.goto(mock_idx.device_url(user.login))
     shown: list[int] = []
-    app = signin_app.IdxApp(mock_idx.issuer)
+    app = IdxApp(mock_idx.issuer)
     sign_in = asyncio.create_task(
         asyncio.to_thread(
             app.sign_in,

@@ -15,10 +15,10 @@ import pytest
 import pytest_asyncio
 from aiohttp import web
 from aiohttp.test_utils import TestServer
-from artifacts import RecordedContexts
 from playwright.async_api import Page, expect
 
 import reference_client
+from e2e.artifacts import RecordedContexts
 from mock_idx.control_client import MockUser
 from mock_idx.pytest_plugin import MockIdx
 

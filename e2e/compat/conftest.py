@@ -12,7 +12,8 @@ import os
 from pathlib import Path
 
 import pytest
-from compat_support import INSTALL_HINT, NODE_MODULES
+
+from e2e.compat.compat_support import INSTALL_HINT, NODE_MODULES
 
 REQUIRED_PACKAGES = ("@okta/okta-auth-js", "@okta/okta-signin-widget")
 

@@ -14,11 +14,17 @@ from typing import Any
 
 import pytest
 from aiohttp import web
-from artifacts import RecordedContexts
-from compat_support import COMPAT_SETTINGS
 from playwright.async_api import Response
-from widget_driver import assert_tokens_for, choose_okta_verify, sign_in_with_password, tap_on_device, widget_result
 
+from e2e.artifacts import RecordedContexts
+from e2e.compat.compat_support import COMPAT_SETTINGS
+from e2e.compat.widget_driver import (
+    assert_tokens_for,
+    choose_okta_verify,
+    sign_in_with_password,
+    tap_on_device,
+    widget_result,
+)
 from mock_idx.pytest_plugin import MockIdx
 from mock_idx.testing import BackgroundServer
 
@@ -69,11 +75,8 @@ def host_app(mock_url: str) -> web.Application:
 
 @pytest.fixture
 def host_url(mock_idx: MockIdx) -> Iterator[str]:
-    server = BackgroundServer(lambda: host_app(mock_idx.url)).start()
-    try:
+    with BackgroundServer(lambda: host_app(mock_idx.url)) as server:
         yield server.url
-    finally:
-        server.stop()
 
 
 async def test_widget_on_another_origin_signs_in_over_cors(

@@ -13,12 +13,13 @@ import json
 import shutil
 import subprocess
 from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
 import pytest
-from compat_support import COMPAT_DIR, PUSH_LIFETIME, start_compat_server
 
+from e2e.compat.compat_support import COMPAT_DIR, PUSH_LIFETIME, compat_server
 from mock_idx.pytest_plugin import MockIdx
 
 MODES = ("legacy", "step")
@@ -90,24 +91,19 @@ def _run_node(plan: list[dict[str, Any]]) -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def sdk_run(mock_idx_key_file: Path) -> Iterator[dict[str, Any]]:
     """Runs every flow in both modes; yields the results, and each flow's server and spec by flow id."""
-    shared = start_compat_server(mock_idx_key_file)
-    servers = [shared]
     by_id: dict[str, MockIdx] = {}
     plan = []
-    try:
+    with ExitStack() as servers:
+        shared = servers.enter_context(compat_server(mock_idx_key_file))
         for mode in MODES:
             for flow in SHARED_FLOWS + (LEGACY_ONLY_FLOWS if mode == "legacy" else ()):
                 plan.append(_flow_spec(shared, mode, flow))
                 by_id[plan[-1]["id"]] = shared
             for flow, advance in CLOCK_FLOWS.items():
-                own = start_compat_server(mock_idx_key_file)
-                servers.append(own)
+                own = servers.enter_context(compat_server(mock_idx_key_file))
                 plan.append(_flow_spec(own, mode, flow, advanceSeconds=advance))
                 by_id[plan[-1]["id"]] = own
         yield {"results": _run_node(plan), "servers": by_id, "plan": {spec["id"]: spec for spec in plan}}
-    finally:
-        for server in servers:
-            server.server.stop()
 
 
 def flow_result(sdk_run: dict[str, Any], mode: str, flow: str) -> dict[str, Any]:

@@ -9,10 +9,11 @@ opened in a separate browser context (the phone).
 from __future__ import annotations
 
 import pytest
-from artifacts import RecordedContexts
-from compat_support import COMPAT_SETTINGS
 from playwright.async_api import Page, expect
-from widget_driver import (
+
+from e2e.artifacts import RecordedContexts
+from e2e.compat.compat_support import COMPAT_SETTINGS
+from e2e.compat.widget_driver import (
     REJECTED_TEXT,
     assert_tokens_for,
     choose_okta_verify,
@@ -23,7 +24,6 @@ from widget_driver import (
     wait_for_view,
     widget_result,
 )
-
 from mock_idx.control_client import MockUser
 from mock_idx.pytest_plugin import MockIdx
 

@@ -7,9 +7,9 @@ from collections.abc import Iterator
 
 import pytest
 import requests
-from live import FUZZ_SETTINGS
 
 from mock_idx.testing import MockIdxServer
+from tests.fuzz.invariants import FUZZ_SETTINGS
 
 
 @pytest.fixture(scope="session")

@@ -8,10 +8,11 @@ import json
 import requests
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from live import assert_sound, sign_in
-from strategies import IDX_KEYS, content_types, json_values, objects_with, raw_bodies
 
 from mock_idx.testing import MockIdxServer
+from tests.fuzz.invariants import assert_sound, still_signs_in
+from tests.fuzz.strategies import IDX_KEYS, content_types, json_values, objects_with, raw_bodies
+from tests.support.idx import REDIRECT_URI
 
 IDX_PATHS = (
     "introspect",
@@ -34,7 +35,7 @@ def test_any_body_of_any_type_is_refused_in_okta_shape(server: MockIdxServer, ht
         assert_sound(http.post(f"{server.url}/idp/idx/{path}", data=body, headers={"Content-Type": content_type}))
 
     fuzz()
-    sign_in(server.url, http)
+    still_signs_in(server.url)
 
 
 def test_the_right_keys_with_the_wrong_values_are_refused(server: MockIdxServer, http: requests.Session):
@@ -48,7 +49,7 @@ def test_the_right_keys_with_the_wrong_values_are_refused(server: MockIdxServer,
         )
 
     fuzz()
-    sign_in(server.url, http)
+    still_signs_in(server.url)
 
 
 def test_steps_replayed_or_mistyped_on_a_live_sign_in_never_break_it(server: MockIdxServer, http: requests.Session):
@@ -71,12 +72,10 @@ def test_steps_replayed_or_mistyped_on_a_live_sign_in_never_break_it(server: Moc
             )
 
     fuzz()
-    sign_in(server.url, http)
+    still_signs_in(server.url)
 
 
 def _waiting_for_push(server: MockIdxServer, http: requests.Session) -> dict:
-    from live import REDIRECT_URI
-
     interact = http.post(
         f"{server.url}/oauth2/default/v1/interact",
         data={

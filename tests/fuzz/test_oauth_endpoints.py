@@ -10,10 +10,10 @@ from urllib.parse import urlencode
 import requests
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-from live import assert_sound, sign_in
-from strategies import BASIC_ALPHABET, raw_bodies
 
 from mock_idx.testing import MockIdxServer
+from tests.fuzz.invariants import assert_sound, still_signs_in
+from tests.fuzz.strategies import BASIC_ALPHABET, raw_bodies
 
 SERVERS = ("/oauth2/default", "/oauth2", "/oauth2/aus%00x", "/oauth2/" + "a" * 300)
 FORM_ENDPOINTS = ("interact", "token", "introspect", "revoke", "userinfo")
@@ -94,7 +94,7 @@ def test_forms_with_anything_in_them_are_refused_in_oauth_shape(server: MockIdxS
         )
 
     fuzz()
-    sign_in(server.url, http)
+    still_signs_in(server.url)
 
 
 def test_raw_bodies_are_refused_in_oauth_shape(server: MockIdxServer, http: requests.Session):
@@ -106,7 +106,7 @@ def test_raw_bodies_are_refused_in_oauth_shape(server: MockIdxServer, http: requ
         )
 
     fuzz()
-    sign_in(server.url, http)
+    still_signs_in(server.url)
 
 
 def test_get_endpoints_take_any_query_and_any_bearer(server: MockIdxServer, http: requests.Session):
@@ -129,14 +129,14 @@ def test_get_endpoints_take_any_query_and_any_bearer(server: MockIdxServer, http
         assert_sound(response, json_body=path != "/v1/logout")
 
     fuzz()
-    sign_in(server.url, http)
+    still_signs_in(server.url)
 
 
 def test_codes_and_tokens_replayed_and_crossed_between_clients_are_refused(
     server: MockIdxServer, http: requests.Session
 ):
     """Real tokens and a spent interaction code, sent again, to the wrong endpoint, for the wrong client."""
-    tokens = sign_in(server.url, http)
+    tokens = still_signs_in(server.url)
     values = st.sampled_from(
         [
             tokens["access_token"],
@@ -166,4 +166,4 @@ def test_codes_and_tokens_replayed_and_crossed_between_clients_are_refused(
             assert response.status_code in (400, 401)
 
     fuzz()
-    sign_in(server.url, http)
+    still_signs_in(server.url)

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from mock_idx.app import create_app
 from mock_idx.config import Settings
-from tests.mock_idx.idx_driver import Flow, control, put_user
+from tests.support.idx import Flow, control, put_user
 
 LOGIN = "victim@example.com"
 LEAKS = (b"Traceback", b'File "', b"site-packages", b"mock_idx/")

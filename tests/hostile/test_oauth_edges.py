@@ -17,10 +17,10 @@ import jwt
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from cryptography.hazmat.primitives.asymmetric import rsa
-from idx_driver import Flow, put_user
 
 from mock_idx.app import create_app
 from mock_idx.config import Settings
+from tests.support.idx import Flow, signed_in
 
 LOGIN = "mallory.target@example.com"
 SCENARIO = """\
@@ -376,18 +376,14 @@ async def client(tmp_path) -> AsyncIterator[TestClient]:
 
 
 async def sign_in(client: TestClient, issuer_path: str) -> dict[str, str]:
+    """The victim signs in to app-a at ``issuer_path``, with a refresh token."""
     flow = Flow(client, client_id="app-a", issuer_path=issuer_path, scope="openid profile offline_access")
-    await flow.push_sign_in(LOGIN)
-    await flow.poll()
-    response = await flow.exchange()
-    assert response.status == 200, await response.text()
-    return await response.json()
+    return (await signed_in(client, LOGIN, flow))[1]
 
 
 @pytest.fixture(params=HOMES)
 async def tokens(request: pytest.FixtureRequest, client: TestClient) -> Tokens:
     home = request.param
-    await put_user(client, LOGIN, outcome="approve")
     first = await sign_in(client, home)
     renewed = await client.post(
         f"{home}/v1/token",

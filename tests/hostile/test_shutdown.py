@@ -121,6 +121,7 @@ def program(request: pytest.FixtureRequest, issuer: MockIdxServer) -> Iterator[P
             sock.close()
         if started.process.poll() is None:
             started.process.kill()
+        with started.process:  # closes its pipes and reaps it
             started.process.wait()
 
 

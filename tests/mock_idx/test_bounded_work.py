@@ -13,9 +13,9 @@ from mock_idx import scenario
 from mock_idx.app import create_app
 from mock_idx.config import Settings
 from mock_idx.model.journal import Journal
-from mock_idx.web.keys import JOURNAL
+from mock_idx.web.app_keys import JOURNAL
 from mock_idx.yaml_check import MAX_VALUES
-from tests.mock_idx.idx_driver import control, put_user
+from tests.support.idx import control, put_user
 
 BILLION_LAUGHS = """
 a: &a ["x", "x", "x", "x", "x", "x", "x", "x", "x", "x"]

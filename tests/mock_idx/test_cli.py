@@ -10,48 +10,47 @@ import urllib.request
 
 from mock_idx.cli import _warn_if_exposed
 from mock_idx.config import Settings
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from tests.support.net import free_port
 
 
 def test_serve_prints_the_issuer_and_the_demo_user_then_answers():
     port = free_port()
-    process = subprocess.Popen(
+    with subprocess.Popen(
         [sys.executable, "-m", "mock_idx", "serve", "--port", str(port)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-    )
-    try:
-        banner = [process.stdout.readline() for _ in range(7)]
-        assert f"issuer:       http://127.0.0.1:{port}/oauth2/default" in "".join(banner)
-        assert "demo@example.com / password demo1234" in "".join(banner)
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/oauth2/default/.well-known/openid-configuration") as r:
-            assert r.status == 200
-        with socket.socket() as probe:
-            assert probe.connect_ex(("127.0.0.1", port)) == 0
-    finally:
-        process.terminate()
-        process.wait(10)
+    ) as process:
+        try:
+            banner = [process.stdout.readline() for _ in range(7)]
+            assert f"issuer:       http://127.0.0.1:{port}/oauth2/default" in "".join(banner)
+            assert "demo@example.com / password demo1234" in "".join(banner)
+            with urllib.request.urlopen(
+                f"http://127.0.0.1:{port}/oauth2/default/.well-known/openid-configuration"
+            ) as r:
+                assert r.status == 200
+            with socket.socket() as probe:
+                assert probe.connect_ex(("127.0.0.1", port)) == 0
+        finally:
+            process.terminate()
+            process.wait(10)
 
 
 def test_serve_on_port_zero_announces_the_port_it_got():
-    process = subprocess.Popen(
+    with subprocess.Popen(
         [sys.executable, "-m", "mock_idx", "serve", "--port", "0"], stdout=subprocess.PIPE, text=True
-    )
-    try:
-        first = process.stdout.readline()
-        port = int(first.rsplit(":", 1)[1])
-        assert port != 0 and first.strip() == f"mock-idx is serving a fake Okta org at http://127.0.0.1:{port}"
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/oauth2/default/.well-known/openid-configuration") as r:
-            assert r.status == 200
-    finally:
-        process.terminate()
-        assert process.wait(10) == 0
+    ) as process:
+        try:
+            first = process.stdout.readline()
+            port = int(first.rsplit(":", 1)[1])
+            assert port != 0 and first.strip() == f"mock-idx is serving a fake Okta org at http://127.0.0.1:{port}"
+            with urllib.request.urlopen(
+                f"http://127.0.0.1:{port}/oauth2/default/.well-known/openid-configuration"
+            ) as r:
+                assert r.status == 200
+        finally:
+            process.terminate()
+            assert process.wait(10) == 0
 
 
 def test_serve_refuses_a_missing_scenario_with_a_clear_message():
@@ -78,25 +77,25 @@ def test_default_host_is_loopback():
 
 def test_demo_starts_both_apps_prints_the_three_urls_and_stops_both():
     port, client_port = free_port(), free_port()
-    process = subprocess.Popen(
+    with subprocess.Popen(
         [sys.executable, "-m", "mock_idx", "demo", "--port", str(port), "--client-port", str(client_port)],
         stdout=subprocess.PIPE,
         text=True,
-    )
-    try:
-        banner = "".join(process.stdout.readline() for _ in range(5))
-        app, phone, journal = (
-            f"http://127.0.0.1:{client_port}/",
-            f"http://127.0.0.1:{port}/_mock/device/demo@example.com",
-            f"http://127.0.0.1:{port}/_mock/journal",
-        )
-        for url in (app, phone, journal):
-            assert url in banner
-            with urllib.request.urlopen(url) as response:
-                assert response.status == 200
-    finally:
-        process.terminate()
-        assert process.wait(15) == 0
+    ) as process:
+        try:
+            banner = "".join(process.stdout.readline() for _ in range(5))
+            app, phone, journal = (
+                f"http://127.0.0.1:{client_port}/",
+                f"http://127.0.0.1:{port}/_mock/device/demo@example.com",
+                f"http://127.0.0.1:{port}/_mock/journal",
+            )
+            for url in (app, phone, journal):
+                assert url in banner
+                with urllib.request.urlopen(url) as response:
+                    assert response.status == 200
+        finally:
+            process.terminate()
+            assert process.wait(15) == 0
     with socket.socket() as probe:
         assert probe.connect_ex(("127.0.0.1", client_port)) != 0, "the reference client stopped with the demo"
 
@@ -104,28 +103,29 @@ def test_demo_starts_both_apps_prints_the_three_urls_and_stops_both():
 def test_allowed_hosts_from_the_command_line_are_answered_and_others_refused():
     """``--allowed-host`` is how a container's service name is let in; any other Host stays refused (421)."""
     port = free_port()
-    process = subprocess.Popen(
+    with subprocess.Popen(
         [sys.executable, "-m", "mock_idx", "serve", "--port", str(port), "--allowed-host", "mock-idx"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-    )
-    try:
-        process.stdout.readline()  # the banner's first line: listening
+    ) as process:
+        try:
+            process.stdout.readline()  # the banner's first line: listening
 
-        def status(host: str) -> int:
-            request = urllib.request.Request(
-                f"http://127.0.0.1:{port}/.well-known/openid-configuration", headers={"Host": host}
-            )
-            try:
-                with urllib.request.urlopen(request, timeout=10) as response:
-                    return response.status
-            except urllib.error.HTTPError as error:
-                return error.code
+            def status(host: str) -> int:
+                request = urllib.request.Request(
+                    f"http://127.0.0.1:{port}/.well-known/openid-configuration", headers={"Host": host}
+                )
+                try:
+                    with urllib.request.urlopen(request, timeout=10) as response:
+                        return response.status
+                except urllib.error.HTTPError as error:
+                    with error:
+                        return error.code
 
-        assert status(f"mock-idx:{port}") == 200
-        assert status(f"127.0.0.1:{port}") == 200
-        assert status(f"elsewhere.example:{port}") == 421
-    finally:
-        process.terminate()
-        process.wait(10)
+            assert status(f"mock-idx:{port}") == 200
+            assert status(f"127.0.0.1:{port}") == 200
+            assert status(f"elsewhere.example:{port}") == 421
+        finally:
+            process.terminate()
+            process.wait(10)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pyotp
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
-from idx_driver import Flow, control, put_user
 
 from mock_idx.app import create_app
 from mock_idx.config import Settings
+from tests.support.idx import Flow, control, put_user
 
 LOGIN = "mary@example.com"
 

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from idx_driver import Flow, Response, control, put_user, totp_now
+from tests.support.idx import Flow, Response, control, put_user, totp_now
 
 LOGIN = "katherine@example.com"
 ION = "application/ion+json; okta-version=1.0.0"

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from idx_driver import Flow, control, put_user
+
+from tests.support.idx import Flow, control, put_user
 
 LOGIN = "alan@example.com"
 SESSION_EXPIRED = "idx.session.expired"

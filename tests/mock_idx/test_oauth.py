@@ -9,22 +9,12 @@ import jwt
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from cryptography.hazmat.primitives.asymmetric import rsa
-from idx_driver import REDIRECT_URI, Flow, control, put_user
 
 from mock_idx.app import create_app
 from mock_idx.config import Settings
+from tests.support.idx import REDIRECT_URI, Flow, control, put_user, signed_in
 
 LOGIN = "barbara@example.com"
-
-
-async def signed_in(client, flow: Flow) -> dict:
-    await put_user(client, LOGIN, outcome="approve")
-    await flow.push_sign_in(LOGIN)
-    await flow.poll()
-    response = await flow.exchange()
-    assert response.status == 200, await response.text()
-    assert response.headers["Cache-Control"] == "no-store"
-    return await response.json()
 
 
 async def verify(client, token: str, audience: str | None = None) -> dict:
@@ -60,7 +50,7 @@ async def test_discovery_for_custom_and_org_servers(client, path, issuer_suffix)
 
 
 async def test_id_token_verifies_against_the_published_keys_with_every_claim(client, flow: Flow):
-    tokens = await signed_in(client, flow)
+    _, tokens = await signed_in(client, LOGIN, flow)
     assert tokens["token_type"] == "Bearer" and tokens["expires_in"] == 3600 and "state" not in tokens
     claims = await verify(client, tokens["id_token"], audience="test-client")
     assert claims["email"] == LOGIN and claims["preferred_username"] == LOGIN and claims["name"] == "Ada Lovelace"
@@ -71,7 +61,7 @@ async def test_id_token_verifies_against_the_published_keys_with_every_claim(cli
 
 
 async def test_access_token_is_a_jwt_with_scopes_user_and_client(client, flow: Flow):
-    tokens = await signed_in(client, flow)
+    _, tokens = await signed_in(client, LOGIN, flow)
     claims = await verify(client, tokens["access_token"], audience="api://default")
     assert claims["scp"] == ["openid", "profile", "email"] and claims["cid"] == "test-client"
     assert claims["uid"].startswith("00u") and claims["sub"] == LOGIN
@@ -88,7 +78,7 @@ async def test_org_server_tokens_carry_the_org_issuer(client):
 
 
 async def test_interaction_code_is_single_use(client, flow: Flow):
-    await signed_in(client, flow)
+    await signed_in(client, LOGIN, flow)
     replay = await flow.exchange()
     assert replay.status == 400
     assert await replay.json() == {
@@ -168,7 +158,7 @@ async def test_registered_clients_and_redirects_are_enforced_once_a_scenario_reg
 
 async def test_refresh_token_grant(client):
     flow = Flow(client, scope="openid profile offline_access")
-    tokens = await signed_in(client, flow)
+    _, tokens = await signed_in(client, LOGIN, flow)
     refreshed = await client.post(
         "/oauth2/default/v1/token",
         data={"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"], "client_id": "test-client"},
@@ -188,7 +178,7 @@ async def test_unsupported_grant_type(client):
 
 
 async def test_userinfo_introspect_revoke(client, flow: Flow):
-    tokens = await signed_in(client, flow)
+    _, tokens = await signed_in(client, LOGIN, flow)
     bearer = {"Authorization": f"Bearer {tokens['access_token']}"}
     info = await (await client.get("/oauth2/default/v1/userinfo", headers=bearer)).json()
     assert info["email"] == LOGIN and info["sub"].startswith("00u")
@@ -204,7 +194,7 @@ async def test_userinfo_introspect_revoke(client, flow: Flow):
 
 
 async def test_tokens_are_inactive_after_they_expire(client, flow: Flow):
-    tokens = await signed_in(client, flow)
+    _, tokens = await signed_in(client, LOGIN, flow)
     await control(client, "POST", "/clock/advance", json={"seconds": 3601})
     form = {"client_id": "test-client", "token": tokens["access_token"]}
     assert (await (await client.post("/oauth2/default/v1/introspect", data=form)).json()) == {"active": False}
@@ -218,7 +208,7 @@ async def test_garbage_tokens_are_simply_inactive(client):
 
 async def test_logout_redirects_with_state(client, flow: Flow):
     """Okta's /v1/logout redirects to post_logout_redirect_uri when id_token_hint names the client, echoing state."""
-    tokens = await signed_in(client, flow)
+    _, tokens = await signed_in(client, LOGIN, flow)
     response = await client.get(
         "/oauth2/default/v1/logout",
         params={"id_token_hint": tokens["id_token"], "post_logout_redirect_uri": "http://app.test/bye", "state": "s1"},
@@ -250,7 +240,7 @@ async def test_tokens_minted_after_the_clock_moved_are_not_issued_in_the_future(
     import time
 
     await control(client, "POST", "/clock/advance", json={"seconds": 7200})
-    tokens = await signed_in(client, flow)
+    _, tokens = await signed_in(client, LOGIN, flow)
     for token in (tokens["id_token"], tokens["access_token"]):
         claims = jwt.decode(token, options={"verify_signature": False})
         assert abs(claims["iat"] - time.time()) < 300 and claims["auth_time"] <= claims["iat"]
@@ -293,7 +283,7 @@ async def registered(tmp_path):
 
 async def sign_in_as(client, client_id: str = "test-client", issuer_path: str = "/oauth2/default") -> dict:
     flow = Flow(client, client_id=client_id, issuer_path=issuer_path, scope="openid profile offline_access")
-    return await signed_in(client, flow)
+    return (await signed_in(client, LOGIN, flow))[1]
 
 
 async def refresh(client, refresh_token: str, client_id: str = "test-client", server: str = "/oauth2/default"):
@@ -409,7 +399,7 @@ async def test_logout_redirects_only_to_a_logout_uri_of_the_tokens_client(regist
 
 async def test_logout_accepts_an_expired_id_token_hint(client, flow: Flow):
     """Okta's /v1/logout takes an expired ID token as id_token_hint: apps sign out long after the token's hour."""
-    tokens = await signed_in(client, flow)
+    _, tokens = await signed_in(client, LOGIN, flow)
     await control(client, "POST", "/clock/advance", json={"seconds": 7200})
     response = await logout(client, id_token_hint=tokens["id_token"], post_logout_redirect_uri="http://app.test/")
     assert response.status == 302 and response.headers["Location"] == "http://app.test/"
@@ -417,7 +407,7 @@ async def test_logout_accepts_an_expired_id_token_hint(client, flow: Flow):
 
 async def test_logout_refuses_hints_this_server_did_not_sign_as_an_id_token(client, flow: Flow):
     """A forged, foreign or garbled id_token_hint, or an access token in its place, is a 400 and never a redirect."""
-    tokens = await signed_in(client, flow)
+    _, tokens = await signed_in(client, LOGIN, flow)
     claims = jwt.decode(tokens["id_token"], options={"verify_signature": False})
     kid = jwt.get_unverified_header(tokens["id_token"])["kid"]
     forged = jwt.encode(claims, rsa.generate_private_key(65537, 2048), "RS256", headers={"kid": kid})

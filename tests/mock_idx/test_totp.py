@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pyotp
-from idx_driver import Flow, control, put_user, totp_now
+
+from tests.support.idx import Flow, control, put_user, totp_now
 
 LOGIN = "grace@example.com"
 

@@ -11,11 +11,11 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import make_mocked_request
 from aiohttp_session import Session
-from test_web_pages import choose_method, sign_in_to_methods
 
 from reference_client.app import SESSION_COOKIE, SESSIONS_KEY
 from reference_client.session_store import MemorySessionStorage
 from reference_client.views.account import claim_text
+from tests.reference_client.visitor_steps import choose_method, sign_in_to_methods
 
 
 class FakeClock:

@@ -6,29 +6,7 @@ import re
 
 import pytest
 
-from mock_idx.control_client import MockUser
-
-
-async def sign_in_to_methods(visitor, user: MockUser) -> None:
-    """Login, then pick Okta Verify: ends on the method page."""
-    assert (await visitor.get("/login")).status == 200
-    login_page = await visitor.post("/login", {"username": user.login, "password": user.password})
-    assert (login_page.status, login_page.location) == (302, "/select-authenticator")
-    choices = await visitor.get("/select-authenticator")
-    [authenticator_id] = re.findall(r'name="authenticator_id" value="([^"]+)"', choices.text)
-    assert "Okta Verify" in choices.text and '<button type="submit">Submit</button>' in choices.text
-    picked = await visitor.post("/select-authenticator", {"authenticator_id": authenticator_id})
-    assert picked.location == "/okta-verify/select-method"
-
-
-async def choose_method(visitor, method: str) -> str:
-    await visitor.get("/okta-verify/select-method")
-    return (await visitor.post("/okta-verify/select-method", {"method_type": method})).location
-
-
-async def wait_for_push(visitor, user: MockUser) -> None:
-    await sign_in_to_methods(visitor, user)
-    assert await choose_method(visitor, "push") == "/okta-verify/push-sent"
+from tests.reference_client.visitor_steps import choose_method, sign_in_to_methods, wait_for_push
 
 
 async def test_login_page_has_labelled_fields_and_protective_headers(visitor):

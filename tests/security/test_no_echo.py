@@ -10,7 +10,8 @@ from __future__ import annotations
 import json
 
 import jwt
-from idx_driver import PASSWORD, Flow, put_user, totp_now
+
+from tests.support.idx import PASSWORD, Flow, put_user, totp_now
 
 LOGIN = "hedy@example.com"
 CLIENT = {"client_id": "test-client"}

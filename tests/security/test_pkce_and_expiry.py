@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import jwt
 import pytest
-from idx_driver import Flow, put_user
-from signins import advance, signed_in
+
+from tests.support.idx import Flow, advance, put_user, signed_in
 
 LOGIN = "grace@example.com"
 INTROSPECT = "/oauth2/default/v1/introspect"
+WITH_REFRESH = "openid profile email offline_access"
 
 
 @pytest.mark.parametrize("verifier", [None, "", "challenge-as-verifier"])
@@ -39,7 +40,7 @@ async def test_the_token_endpoint_refuses_a_missing_or_wrong_code_verifier(clien
 
 
 async def test_every_token_carries_exp_and_the_id_token_and_userinfo_are_refused_after_it(client):
-    _, tokens = await signed_in(client, LOGIN)
+    _, tokens = await signed_in(client, LOGIN, Flow(client, scope=WITH_REFRESH))
     for name in ("access_token", "id_token"):
         claims = jwt.decode(tokens[name], options={"verify_signature": False})
         assert claims["exp"] - claims["iat"] == 3600, name
@@ -53,7 +54,7 @@ async def test_every_token_carries_exp_and_the_id_token_and_userinfo_are_refused
 
 
 async def test_a_refresh_token_dies_with_its_lifetime(client):
-    _, tokens = await signed_in(client, LOGIN)
+    _, tokens = await signed_in(client, LOGIN, Flow(client, scope=WITH_REFRESH))
     form = {"client_id": "test-client", "token": tokens["refresh_token"]}
     assert (await (await client.post(INTROSPECT, data=form)).json())["active"] is True
     await advance(client, 30 * 24 * 3600 + 1)

@@ -15,34 +15,30 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from tests.support.net import free_port
+
 WARNING = "This is a FAKE identity provider"
 BANNER_LINES = 3
 """The issuer is on one of the banner's first lines, printed once the server listens."""
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @contextmanager
 def serve(*options: str) -> Iterator[tuple[int, subprocess.Popen]]:
     """``mock-idx serve`` on a free port, past its banner (so it is listening), terminated afterwards."""
     port = free_port()
-    process = subprocess.Popen(
+    with subprocess.Popen(
         [sys.executable, "-m", "mock_idx", "serve", "--port", str(port), *options],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-    )
-    try:
-        banner = [process.stdout.readline() for _ in range(BANNER_LINES)]
-        assert any(f":{port}/oauth2/default" in line for line in banner), banner
-        yield port, process
-    finally:
-        process.terminate()
-        process.wait(10)
+    ) as process:
+        try:
+            banner = [process.stdout.readline() for _ in range(BANNER_LINES)]
+            assert any(f":{port}/oauth2/default" in line for line in banner), banner
+            yield port, process
+        finally:
+            process.terminate()
+            process.wait(10)
 
 
 def listening_addresses(port: int) -> set[str]:
@@ -72,7 +68,8 @@ def status(url: str, token: str | None = None) -> int:
         with urllib.request.urlopen(request, timeout=10) as response:
             return response.status
     except urllib.error.HTTPError as error:
-        return error.code
+        with error:
+            return error.code
 
 
 def test_by_default_it_listens_on_loopback_only_and_says_nothing_alarming():

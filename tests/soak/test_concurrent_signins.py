@@ -20,7 +20,8 @@ from typing import Any
 import aiohttp
 import jwt
 import pyotp
-from idx_driver import PASSWORD, Flow
+
+from tests.support.idx import PASSWORD, Flow
 
 SEED = 20240607
 FLOWS_PER_SCRIPTED_USER = 4
@@ -87,7 +88,9 @@ class RecordingSession:
 
 
 @dataclass
-class SignIn:
+class PlannedSignIn:
+    """One sign-in of the soak: whose, how their phone will behave, and what it came to (polls, outcome, tokens)."""
+
     behaviour: Behaviour
     login: str
     flow: Flow
@@ -121,8 +124,8 @@ async def test_hundreds_of_concurrent_sign_ins_end_each_in_their_own_outcome(moc
     _assert_journal_accounts_for_every_request(journal, client.requests)
 
 
-async def _create_users(client: RecordingSession, rng: random.Random) -> list[SignIn]:
-    sign_ins: list[SignIn] = []
+async def _create_users(client: RecordingSession, rng: random.Random) -> list[PlannedSignIn]:
+    sign_ins: list[PlannedSignIn] = []
     for behaviour in BEHAVIOURS:
         for number in range(behaviour.users):
             login = f"{behaviour.name}.{number}@soak.test"
@@ -134,14 +137,14 @@ async def _create_users(client: RecordingSession, rng: random.Random) -> list[Si
             )
             secret = user["authenticators"]["okta_verify"]["totp"]["secret"]
             sign_ins += [
-                SignIn(behaviour, login, Flow(client, client_id=f"soak-{login}"), secret)
+                PlannedSignIn(behaviour, login, Flow(client, client_id=f"soak-{login}"), secret)
                 for _ in range(behaviour.flows_per_user)
             ]
     rng.shuffle(sign_ins)
     return sign_ins
 
 
-async def _run(client: RecordingSession, sign_in: SignIn, released: asyncio.Event) -> None:
+async def _run(client: RecordingSession, sign_in: PlannedSignIn, released: asyncio.Event) -> None:
     flow = sign_in.flow
     await flow.start()
     identified = await flow.identify(sign_in.login)
@@ -153,7 +156,7 @@ async def _run(client: RecordingSession, sign_in: SignIn, released: asyncio.Even
         sign_in.tokens = await response.json()
 
 
-async def _poll_until_answered(sign_in: SignIn) -> None:
+async def _poll_until_answered(sign_in: PlannedSignIn) -> None:
     while True:
         await asyncio.sleep(0)  # let other sign-ins interleave between polls
         response = await sign_in.flow.poll()
@@ -167,12 +170,12 @@ async def _poll_until_answered(sign_in: SignIn) -> None:
         assert response.remediations[0] == "challenge-poll", response.body
 
 
-async def _scripted(client: RecordingSession, sign_in: SignIn, released: asyncio.Event) -> None:
+async def _scripted(client: RecordingSession, sign_in: PlannedSignIn, released: asyncio.Event) -> None:
     await sign_in.flow.choose("push")
     await _poll_until_answered(sign_in)
 
 
-async def _tap_yes(client: RecordingSession, sign_in: SignIn, released: asyncio.Event) -> None:
+async def _tap_yes(client: RecordingSession, sign_in: PlannedSignIn, released: asyncio.Event) -> None:
     waiting = await sign_in.flow.choose("push")
     correct = int(waiting.body["currentAuthenticator"]["value"]["contextualData"]["correctAnswer"])
     [push] = (await client.control("GET", f"/users/{sign_in.login}/pushes"))["pushes"]
@@ -182,28 +185,28 @@ async def _tap_yes(client: RecordingSession, sign_in: SignIn, released: asyncio.
     await _poll_until_answered(sign_in)
 
 
-async def _tap_no(client: RecordingSession, sign_in: SignIn, released: asyncio.Event) -> None:
+async def _tap_no(client: RecordingSession, sign_in: PlannedSignIn, released: asyncio.Event) -> None:
     await sign_in.flow.choose("push")
     await sign_in.flow.poll()
     await client.control("POST", f"/users/{sign_in.login}/push/deny")
     await _poll_until_answered(sign_in)
 
 
-async def _timeout(client: RecordingSession, sign_in: SignIn, released: asyncio.Event) -> None:
+async def _timeout(client: RecordingSession, sign_in: PlannedSignIn, released: asyncio.Event) -> None:
     await sign_in.flow.choose("push")
     assert (await sign_in.flow.poll()).remediations[0] == "challenge-poll"
     await released.wait()
     await _poll_until_answered(sign_in)
 
 
-async def _totp(client: RecordingSession, sign_in: SignIn, released: asyncio.Event) -> None:
+async def _totp(client: RecordingSession, sign_in: PlannedSignIn, released: asyncio.Event) -> None:
     await sign_in.flow.choose("totp")
     answered = await sign_in.flow.answer(pyotp.TOTP(sign_in.secret).now())
     assert answered.status == 200, answered.body
     sign_in.outcome = SUCCESS if "successWithInteractionCode" in answered.body else answered.message_keys[0]
 
 
-async def _cancel(client: RecordingSession, sign_in: SignIn, released: asyncio.Event) -> None:
+async def _cancel(client: RecordingSession, sign_in: PlannedSignIn, released: asyncio.Event) -> None:
     flow = sign_in.flow
     await flow.choose("push")
     old = flow.state_handle
@@ -214,7 +217,7 @@ async def _cancel(client: RecordingSession, sign_in: SignIn, released: asyncio.E
     sign_in.outcome = "cancelled" if stale.status == 401 and stale.message_keys == [SESSION_EXPIRED] else "?"
 
 
-_BEHAVIOUR_RUNNERS: dict[str, Callable[[RecordingSession, SignIn, asyncio.Event], Awaitable[None]]] = {
+_BEHAVIOUR_RUNNERS: dict[str, Callable[[RecordingSession, PlannedSignIn, asyncio.Event], Awaitable[None]]] = {
     "approve-after-polls": _scripted,
     "deny-after-polls": _scripted,
     "wrong-number": _scripted,
@@ -226,7 +229,7 @@ _BEHAVIOUR_RUNNERS: dict[str, Callable[[RecordingSession, SignIn, asyncio.Event]
 }
 
 
-def _assert_tokens_name_the_user(sign_in: SignIn) -> None:
+def _assert_tokens_name_the_user(sign_in: PlannedSignIn) -> None:
     assert sign_in.tokens is not None
     claims = jwt.decode(sign_in.tokens["id_token"], options={"verify_signature": False})
     assert claims["preferred_username"] == sign_in.login and claims["aud"] == sign_in.flow.client_id
@@ -235,7 +238,7 @@ def _assert_tokens_name_the_user(sign_in: SignIn) -> None:
     assert access["sub"] == sign_in.login and access["cid"] == sign_in.flow.client_id
 
 
-def _assert_scripted_phones_counted_each_push_alone(sign_ins: list[SignIn]) -> None:
+def _assert_scripted_phones_counted_each_push_alone(sign_ins: list[PlannedSignIn]) -> None:
     """A phone scripted to answer after N polls answers every one of its user's sign-ins at poll N+1: had polls been
     counted per user, a user's later sign-ins would have been answered sooner."""
     by_user: dict[str, set[int]] = {}

@@ -1,5 +1,5 @@
 // The sign-in journeys exercised against mock_idx. Each flow returns what the SDK reported;
-// assertions live on the pytest side (e2e/compat/test_sdk_node.py).
+// assertions live on the pytest side (e2e/compat/test_compat_sdk_node.py).
 
 /** Any code other than the current one, far from it so no adjacent TOTP window can match. */
 function wrongCode(code) {

@@ -5,9 +5,9 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from signin_app import IdxApp, SignIn
 
 from mock_idx.pytest_plugin import MockIdx
+from tests.support.idx_app import IdxApp, SignInOutcome
 
 pytestmark = pytest.mark.mock_idx(poll_refresh_ms=20)
 
@@ -37,7 +37,7 @@ def test_a_person_answering_one_phone_leaves_the_other_waiting(mock_idx: MockIdx
         assert first_sign_in.result(30).status == "success"
         assert [p["id"] for p in mock_idx.pushes(second.login)] == [waiting["id"]]
         mock_idx.deny_push(second.login)
-        second_result: SignIn = second_sign_in.result(30)
+        second_result: SignInOutcome = second_sign_in.result(30)
     assert second_result.status == "denied"
 
 

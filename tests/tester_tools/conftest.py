@@ -1,12 +1,12 @@
-"""Fixtures for the harness tests: the ``mock_idx`` fixture comes from mock-idx's own pytest plugin (the one users
+"""Fixtures for the tester-tools tests: the ``mock_idx`` fixture comes from mock-idx's own pytest plugin (the one users
 get), and ``app`` is a small IDX app signed up with that server's issuer."""
 
 from __future__ import annotations
 
 import pytest
-from signin_app import IdxApp
 
 from mock_idx.pytest_plugin import MockIdx
+from tests.support.idx_app import IdxApp
 
 
 @pytest.fixture

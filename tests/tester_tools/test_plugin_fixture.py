@@ -10,10 +10,10 @@ from pathlib import Path
 import aiohttp
 import pyotp
 import pytest
-from signin_app import IdxApp
 
 from mock_idx.control_client import MockIdxError
 from mock_idx.pytest_plugin import MockIdx
+from tests.support.idx_app import IdxApp
 
 pytest_plugins = ["pytester"]
 pytestmark = pytest.mark.mock_idx(poll_refresh_ms=20)
@@ -129,7 +129,8 @@ def test_control_token_is_used_by_the_fixture(mock_idx: MockIdx) -> None:
     assert mock_idx.device_url("a@example.com").endswith("/_mock/device/a%40example.com?token=t0k")
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(f"{mock_idx.url}/_mock/v1/users")
-    assert refused.value.code == 401
+    with refused.value:
+        assert refused.value.code == 401
 
 
 async def test_works_in_async_tests(mock_idx: MockIdx) -> None:
@@ -138,7 +139,7 @@ async def test_works_in_async_tests(mock_idx: MockIdx) -> None:
         assert (await response.json())["login"] == user.login
 
 
-def test_fixture_stops_its_server_and_rejects_unknown_options(pytester: pytest.Pytester) -> None:
+def test_fixture_stops_its_server_and_refuses_unknown_options_a_host_and_a_port(pytester: pytest.Pytester) -> None:
     pytester.makeini("[pytest]\nasyncio_default_fixture_loop_scope = function\n")
     pytester.makepyfile(
         test_inner="""
@@ -156,8 +157,22 @@ def test_fixture_stops_its_server_and_rejects_unknown_options(pytester: pytest.P
         @pytest.mark.mock_idx(pol_refresh_ms=10)
         def test_typo(mock_idx):
             pass
+
+        @pytest.mark.mock_idx(port=8080)
+        def test_a_port(mock_idx):
+            pass
+
+        @pytest.mark.parametrize("mock_idx", [{"host": "0.0.0.0"}], indirect=True)
+        def test_a_host(mock_idx):
+            pass
     """
     )
     result = pytester.runpytest_inprocess("-p", "no:cacheprovider")
-    result.assert_outcomes(passed=2, errors=1)
+    result.assert_outcomes(passed=2, errors=3)
     result.stdout.fnmatch_lines(["*mock_idx: unknown option(s) pol_refresh_ms*"])
+    result.stdout.fnmatch_lines(
+        ["*mock_idx: the fixture always listens on a free loopback port, so it takes no port;*"]
+    )
+    result.stdout.fnmatch_lines(
+        ["*mock_idx: the fixture always listens on a free loopback port, so it takes no host;*"]
+    )

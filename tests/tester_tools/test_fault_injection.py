@@ -11,11 +11,11 @@ import urllib.request
 from urllib.parse import urlparse
 
 import pytest
-from signin_app import IdxApp, SignIn
 
 from mock_idx.control_client import MockIdxError
 from mock_idx.model.faults import NO_FAULT, FaultPlan, FaultRule
 from mock_idx.pytest_plugin import MockIdx
+from tests.support.idx_app import IdxApp, SignInOutcome
 
 POLL = "/idp/idx/authenticators/poll"
 pytestmark = pytest.mark.mock_idx(poll_refresh_ms=20)
@@ -131,7 +131,8 @@ def test_dropped_connection_closes_without_an_answer(mock_idx: MockIdx) -> None:
     with pytest.raises((http.client.RemoteDisconnected, ConnectionError)):
         connection.getresponse()
     connection.close()
-    assert urllib.request.urlopen(f"{mock_idx.url}/oauth2/default/v1/keys").status == 200
+    with urllib.request.urlopen(f"{mock_idx.url}/oauth2/default/v1/keys") as answered:
+        assert answered.status == 200
     dropped = [e for e in mock_idx.journal() if e["path"] == "/oauth2/default/v1/keys"]
     assert [(e["status"], e["note"].endswith("connection dropped")) for e in dropped] == [(444, True), (200, False)]
 
@@ -200,7 +201,7 @@ def test_scenario_faults_apply_from_the_start_and_again_after_reset(mock_idx: Mo
 def test_concurrent_sign_ins_each_see_only_their_own_fault(mock_idx: MockIdx, app: IdxApp) -> None:
     users = [mock_idx.add_user(push={"outcome": "approve", "after_polls": 3}) for _ in range(3)]
     mock_idx.fail_next(POLL, status=429, user=users[1].login, times=2)
-    results: dict[str, SignIn] = {}
+    results: dict[str, SignInOutcome] = {}
     threads = [
         threading.Thread(target=lambda u=u: results.__setitem__(u.login, app.sign_in(u.login, u.password)))
         for u in users
@@ -222,4 +223,5 @@ def _post(mock_idx: MockIdx, path: str, body: bytes, content_type: str = "applic
         with urllib.request.urlopen(request) as response:
             return response.status, response.headers, json.loads(response.read())
     except urllib.error.HTTPError as error:
-        return error.code, error.headers, json.loads(error.read())
+        with error:
+            return error.code, error.headers, json.loads(error.read())

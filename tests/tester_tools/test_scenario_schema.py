@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
 
 from mock_idx import cli, scenario
 from mock_idx.control_client import MockIdxError
@@ -41,9 +42,9 @@ def test_shipped_scenarios_validate_against_the_json_schema() -> None:
     jsonschema = pytest.importorskip("jsonschema")
     validator = jsonschema.Draft202012Validator(json.loads(SCHEMA_FILE.read_text()))
     for name in scenario.builtin_names():
-        data = scenario.yaml.safe_load(scenario.builtin_path(name).read_text())
+        data = yaml.safe_load(scenario.builtin_path(name).read_text())
         assert list(validator.iter_errors(data)) == [], name
-    assert list(validator.iter_errors(scenario.yaml.safe_load(BROKEN)))
+    assert list(validator.iter_errors(yaml.safe_load(BROKEN)))
 
 
 def test_every_problem_is_reported_with_its_line_and_field() -> None:

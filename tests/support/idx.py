@@ -1,16 +1,20 @@
-"""A small driver that walks IDX the way okta-auth-js does (same requests, same bodies), for mock_idx's tests."""
+"""A sign-in driven one IDX step at a time, the way okta-auth-js drives it (same requests, same bodies), and the
+control-API calls tests set it up with.
+
+:class:`Flow` talks through any aiohttp-style client whose ``post(path, json=..., data=...)`` resolves paths against
+the server: an ``aiohttp.test_utils.TestClient`` (an app in the test's loop), an ``aiohttp.ClientSession`` with a
+``base_url``, or a wrapper that records what it sends.
+"""
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import secrets
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
 import pyotp
-from aiohttp.test_utils import TestClient
+
+from tests.support import idx_documents, pkce
 
 REDIRECT_URI = "http://localhost:7777/callback"
 PASSWORD = "s3cret-Passw0rd"
@@ -18,47 +22,50 @@ PASSWORD = "s3cret-Passw0rd"
 
 @dataclass
 class Response:
+    """One IDX answer: its status, its document and headers."""
+
     status: int
     body: dict[str, Any]
     headers: Any
 
     @property
     def remediations(self) -> list[str]:
-        return [r["name"] for r in self.body.get("remediation", {}).get("value", [])]
+        return idx_documents.remediation_names(self.body)
 
     def remediation(self, name: str) -> dict[str, Any]:
-        return next(r for r in self.body["remediation"]["value"] if r["name"] == name)
+        return idx_documents.remediation(self.body, name)
 
     @property
     def message_keys(self) -> list[str]:
-        return [m["i18n"]["key"] for m in self.body.get("messages", {}).get("value", [])]
+        return idx_documents.message_keys(self.body)
 
 
 @dataclass
 class Flow:
     """One sign-in, driven the way okta-auth-js drives it (same requests, same bodies)."""
 
-    client: TestClient
+    client: Any
     client_id: str = "test-client"
     issuer_path: str = "/oauth2/default"
     scope: str = "openid profile email"
-    verifier: str = field(default_factory=lambda: secrets.token_hex(22))
+    redirect_uri: str = REDIRECT_URI
+    verifier: str = field(default_factory=pkce.new_verifier)
     state_handle: str = ""
     interaction_handle: str = ""
     last: Response | None = None
 
     @property
     def challenge(self) -> str:
-        digest = hashlib.sha256(self.verifier.encode()).digest()
-        return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+        return pkce.challenge(self.verifier)
 
     async def start(self) -> Response:
+        """``/v1/interact`` then ``introspect``: the transaction is ready for ``identify``."""
         response = await self.client.post(
             f"{self.issuer_path}/v1/interact",
             data={
                 "client_id": self.client_id,
                 "scope": self.scope,
-                "redirect_uri": REDIRECT_URI,
+                "redirect_uri": self.redirect_uri,
                 "code_challenge": self.challenge,
                 "code_challenge_method": "S256",
                 "state": "st",
@@ -86,10 +93,13 @@ class Flow:
         return await self.post("/idp/idx/identify", {"identifier": login, "credentials": {"passcode": password}})
 
     def okta_verify_id(self) -> str:
+        assert self.last is not None
         select = self.last.remediation("select-authenticator-authenticate")
-        return select["value"][0]["options"][0]["value"]["form"]["value"][0]["value"]
+        authenticator_id: str = select["value"][0]["options"][0]["value"]["form"]["value"][0]["value"]
+        return authenticator_id
 
     async def choose(self, method: str | None = None) -> Response:
+        """Okta Verify, then (with ``method``) ``push`` or ``totp``: the SDK's two forms of ``/challenge``."""
         authenticator = {"id": self.okta_verify_id()}
         if method:
             authenticator["methodType"] = method
@@ -102,19 +112,21 @@ class Flow:
         return await self.post("/idp/idx/challenge/answer", {"credentials": {"totp": code}})
 
     async def push_sign_in(self, login: str) -> Response:
+        """Up to the push sent: the answer is the first ``challenge-poll``."""
         await self.start()
         await self.identify(login)
         await self.choose()
         return await self.choose("push")
 
     def interaction_code(self) -> str:
-        values = self.last.body["successWithInteractionCode"]["value"]
-        return next(v["value"] for v in values if v["name"] == "interaction_code")
+        assert self.last is not None
+        return idx_documents.interaction_code(self.last.body)
 
-    async def exchange(self, **overrides: str):
+    async def exchange(self, **overrides: str) -> Any:
+        """The interaction code (of the last answer) for tokens; the raw response, to check errors too."""
         form = {
             "client_id": self.client_id,
-            "redirect_uri": REDIRECT_URI,
+            "redirect_uri": self.redirect_uri,
             "grant_type": "interaction_code",
             "code_verifier": self.verifier,
             "interaction_code": self.interaction_code(),
@@ -123,8 +135,21 @@ class Flow:
         return await self.client.post(f"{self.issuer_path}/v1/token", data=form)
 
 
+async def signed_in(client: Any, login: str, flow: Flow | None = None, **push: Any) -> tuple[Flow, dict[str, Any]]:
+    """``login`` made (its phone approving at the first poll, plus ``push`` options), signed in by push through
+    ``flow`` (a default one when not given), and its tokens."""
+    await put_user(client, login, outcome="approve", **push)
+    flow = flow or Flow(client)
+    await flow.push_sign_in(login)
+    await flow.poll()
+    response = await flow.exchange()
+    assert response.status == 200, await response.text()
+    assert response.headers["Cache-Control"] == "no-store"
+    return flow, await response.json()
+
+
 async def put_user(
-    client: TestClient, login: str, *, methods=("push", "totp"), password: str = PASSWORD, **push: Any
+    client: Any, login: str, *, methods: tuple[str, ...] = ("push", "totp"), password: str = PASSWORD, **push: Any
 ) -> dict[str, Any]:
     body: dict[str, Any] = {
         "password": password,
@@ -133,10 +158,11 @@ async def put_user(
     }
     response = await client.put(f"/_mock/v1/users/{login}", json=body)
     assert response.status == 200, await response.text()
-    return await response.json()
+    user: dict[str, Any] = await response.json()
+    return user
 
 
-async def control(client: TestClient, method: str, path: str, **kw: Any) -> tuple[int, Any]:
+async def control(client: Any, method: str, path: str, **kw: Any) -> tuple[int, Any]:
     """A control-API call; writes go as JSON (``{}`` when no body is given), as the control API requires."""
     if method != "GET" and "json" not in kw and "data" not in kw:
         kw["json"] = {}
@@ -144,5 +170,13 @@ async def control(client: TestClient, method: str, path: str, **kw: Any) -> tupl
     return response.status, await response.json(content_type=None)
 
 
+async def advance(client: Any, seconds: float) -> None:
+    """Moves the server's virtual clock."""
+    status, _ = await control(client, "POST", "/clock/advance", json={"seconds": seconds})
+    assert status == 200
+
+
 def totp_now(secret: str, offset_steps: int = 0, clock_offset: float = 0.0) -> str:
-    return pyotp.TOTP(secret).at(time.time() + clock_offset + 30 * offset_steps)
+    """The code for ``secret`` ``offset_steps`` windows from now, on a clock ``clock_offset`` seconds ahead."""
+    code: str = pyotp.TOTP(secret).at(time.time() + clock_offset + 30 * offset_steps)
+    return code

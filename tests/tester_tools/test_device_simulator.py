@@ -12,10 +12,10 @@ from html.parser import HTMLParser
 
 import pyotp
 import pytest
-from signin_app import IdxApp, SignIn
 
 from mock_idx.pytest_plugin import MockIdx
 from mock_idx.web.device_view import describe_browser
+from tests.support.idx_app import IdxApp, SignInOutcome
 
 pytestmark = pytest.mark.mock_idx(poll_refresh_ms=20)
 TOKEN = "s3cret-token"
@@ -49,7 +49,8 @@ def get(url: str, token: str | None = None) -> tuple[int, str]:
         with urllib.request.urlopen(request) as response:
             return response.status, response.read().decode()
     except urllib.error.HTTPError as error:
-        return error.code, error.read().decode()
+        with error:
+            return error.code, error.read().decode()
 
 
 @pytest.fixture
@@ -65,7 +66,7 @@ def waiting_number_push(mock_idx: MockIdx, app: IdxApp) -> Iterator[dict]:
 
 def _waiting(mock_idx: MockIdx, app: IdxApp, number_challenge: bool) -> Iterator[dict]:
     user = mock_idx.add_user(number_challenge=number_challenge, profile={"name": "Pat Example"})
-    outcome: list[SignIn] = []
+    outcome: list[SignInOutcome] = []
     thread = threading.Thread(target=lambda: outcome.append(app.sign_in(user.login, user.password, max_polls=500)))
     thread.start()
     push = mock_idx.wait_for_push(user.login)
@@ -86,7 +87,7 @@ def test_page_lists_a_pending_push_with_where_it_comes_from(mock_idx: MockIdx, w
         "mock-idx app",
         "my-app",
         "127.0.0.1",
-        "Python urllib 3",
+        "Python aiohttp 3",
         waiting_push["push"]["created_at"],
     ):
         assert shown in html, shown
@@ -117,7 +118,7 @@ def test_state_endpoint_has_the_pushes_and_the_code(mock_idx: MockIdx, waiting_n
     state = json.loads(body)
     assert status == 200 and state["login"] == user.login and state["name"] == "Pat Example"
     assert [(p["id"], p["options"], p["browser"]) for p in state["pushes"]] == [
-        (push["id"], push["options"], "Python urllib 3")
+        (push["id"], push["options"], "Python aiohttp 3")
     ]
     assert state["totp"]["code"] == mock_idx.totp_code(user.login) and 0 < state["totp"]["seconds_left"] <= 30
     assert Buttons(state["pushes_html"]).texts[:3] == [str(n) for n in push["options"]]

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
-from signin_app import IdxApp, SignIn
 
 from mock_idx import scenario
 from mock_idx.pytest_plugin import MockIdx
+from tests.support.idx_app import IdxApp, SignInOutcome
 
 PASSWORD = "demo1234"
 pytestmark = pytest.mark.mock_idx(poll_refresh_ms=20)
@@ -37,47 +39,57 @@ def test_builtin_scenario_is_valid_and_says_what_it_demonstrates(name: str) -> N
     assert scenario.load(name).description
 
 
-def walk(mock_idx: MockIdx, app: IdxApp, name: str, login: str) -> SignIn:
-    """Load scenario ``name`` and sign ``login`` in, tapping the phone the way the scenario's comment says."""
-    mock_idx.load_scenario(name)
-    if name == "push-timeout" or login == "timeout@example.com":
-        return app.sign_in(login, PASSWORD, on_push=lambda _: mock_idx.advance_clock(301))
-    if login == "slow.approve@example.com":
-        return app.sign_in(login, PASSWORD, on_push=lambda _: mock_idx.advance_clock(5))
-    if "totp" in (name, login.split("@")[0]):
-        return app.sign_in(login, PASSWORD, method="totp", totp=lambda: mock_idx.totp_code(login))
-    if login in ("demo@example.com", "number@example.com"):  # a person taps on the phone
-        return app.sign_in(
-            login, PASSWORD, on_push=lambda result: mock_idx.approve_push(login, answer=result.correct_answer)
-        )
-    return app.sign_in(login, PASSWORD)
+PhoneAction = Callable[[MockIdx, str], dict[str, Any]]
+"""What the person (or time) does while ``login`` signs in: the options for :meth:`IdxApp.sign_in`."""
+
+
+def phone_answers_by_itself(mock_idx: MockIdx, login: str) -> dict[str, Any]:
+    return {}
+
+
+def person_taps_yes(mock_idx: MockIdx, login: str) -> dict[str, Any]:
+    return {"on_push": lambda outcome: mock_idx.approve_push(login, answer=outcome.correct_answer)}
+
+
+def nobody_answers(mock_idx: MockIdx, login: str) -> dict[str, Any]:
+    return {"on_push": lambda _: mock_idx.advance_clock(301)}
+
+
+def five_seconds_pass(mock_idx: MockIdx, login: str) -> dict[str, Any]:
+    return {"on_push": lambda _: mock_idx.advance_clock(5)}
+
+
+def person_types_the_code(mock_idx: MockIdx, login: str) -> dict[str, Any]:
+    return {"method": "totp", "totp": lambda: mock_idx.totp_code(login)}
 
 
 @pytest.mark.parametrize(
-    ("name", "login", "outcome"),
+    ("name", "login", "phone", "outcome"),
     [
-        ("manual-tap", "demo@example.com", "success"),
-        ("push-approved", "approve@example.com", "success"),
-        ("push-denied", "deny@example.com", "denied"),
-        ("push-timeout", "timeout@example.com", "timed_out"),
-        ("totp", "totp@example.com", "success"),
-        ("number-challenge", "number@example.com", "success"),
-        ("number-challenge", "wrong.number@example.com", "denied"),
-        ("mixed", "demo@example.com", "success"),
-        ("mixed", "approve@example.com", "success"),
-        ("mixed", "slow.approve@example.com", "success"),
-        ("mixed", "deny@example.com", "denied"),
-        ("mixed", "timeout@example.com", "timed_out"),
-        ("mixed", "number@example.com", "success"),
-        ("mixed", "totp@example.com", "success"),
-        ("mixed", "nomfa@example.com", "success"),
-        ("mixed", "flaky@example.com", "success"),
+        ("manual-tap", "demo@example.com", person_taps_yes, "success"),
+        ("push-approved", "approve@example.com", phone_answers_by_itself, "success"),
+        ("push-denied", "deny@example.com", phone_answers_by_itself, "denied"),
+        ("push-timeout", "timeout@example.com", nobody_answers, "timed_out"),
+        ("totp", "totp@example.com", person_types_the_code, "success"),
+        ("number-challenge", "number@example.com", person_taps_yes, "success"),
+        ("number-challenge", "wrong.number@example.com", phone_answers_by_itself, "denied"),
+        ("mixed", "demo@example.com", person_taps_yes, "success"),
+        ("mixed", "approve@example.com", phone_answers_by_itself, "success"),
+        ("mixed", "slow.approve@example.com", five_seconds_pass, "success"),
+        ("mixed", "deny@example.com", phone_answers_by_itself, "denied"),
+        ("mixed", "timeout@example.com", nobody_answers, "timed_out"),
+        ("mixed", "number@example.com", person_taps_yes, "success"),
+        ("mixed", "totp@example.com", person_types_the_code, "success"),
+        ("mixed", "nomfa@example.com", phone_answers_by_itself, "success"),
+        ("mixed", "flaky@example.com", phone_answers_by_itself, "success"),
     ],
 )
 def test_scenario_user_reaches_the_promised_outcome(
-    mock_idx: MockIdx, app: IdxApp, name: str, login: str, outcome: str
+    mock_idx: MockIdx, app: IdxApp, name: str, login: str, phone: PhoneAction, outcome: str
 ) -> None:
-    result = walk(mock_idx, app, name, login)
+    """Load scenario ``name`` and sign ``login`` in, the phone (or the person) acting as the scenario's comment says."""
+    mock_idx.load_scenario(name)
+    result = app.sign_in(login, PASSWORD, **phone(mock_idx, login))
     assert result.status == outcome, result
     if outcome == "success":
         assert result.tokens and result.tokens["access_token"] and result.tokens["id_token"]
@@ -86,7 +98,7 @@ def test_scenario_user_reaches_the_promised_outcome(
 def test_manual_tap_waits_for_a_person(mock_idx: MockIdx, app: IdxApp) -> None:
     seen: list[int] = []
 
-    def tap_after_three_polls(result: SignIn) -> None:
+    def tap_after_three_polls(result: SignInOutcome) -> None:
         seen.append(len(mock_idx.pushes("demo@example.com")))
 
     result = app.sign_in("demo@example.com", PASSWORD, on_push=tap_after_three_polls, max_polls=3)
@@ -99,7 +111,7 @@ def test_number_challenge_shows_the_number_and_offers_it_among_three(mock_idx: M
     mock_idx.load_scenario("number-challenge")
     offered: list[list[int]] = []
 
-    def look_at_phone(result: SignIn) -> None:
+    def look_at_phone(result: SignInOutcome) -> None:
         offered.append(mock_idx.pushes("number@example.com")[0]["options"])
         mock_idx.deny_push("number@example.com")
 
@@ -111,7 +123,7 @@ def test_number_challenge_shows_the_number_and_offers_it_among_three(mock_idx: M
 def test_number_challenge_tapped_wrong_by_a_person_is_a_denial(mock_idx: MockIdx, app: IdxApp) -> None:
     mock_idx.load_scenario("number-challenge")
 
-    def tap_wrong(result: SignIn) -> None:
+    def tap_wrong(result: SignInOutcome) -> None:
         options = mock_idx.pushes("number@example.com")[0]["options"]
         mock_idx.approve_push("number@example.com", answer=next(n for n in options if n != result.correct_answer))
 
