@@ -11,18 +11,17 @@ from __future__ import annotations
 import asyncio
 import gzip
 import zlib
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
 import orjson
 import pytest
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mock_idx.app import create_app
 from mock_idx.config import Settings
+from tests.support.fixtures import app_in_loop
 from tests.support.idx import Flow, control, put_user
 
 LOGIN = "victim@example.com"
@@ -231,13 +230,13 @@ PARSER_LEVEL = {
 
 
 @pytest.fixture
-async def org() -> AsyncIterator[TestClient]:
-    async with TestClient(TestServer(create_app(Settings(poll_refresh_ms=100)))) as client:
-        await put_user(client, LOGIN)
-        await control(client, "POST", "/faults", json={"route": "/nothing/here", "status": 503, "times": 1})
-        flow = Flow(client)
-        await flow.push_sign_in(LOGIN)  # leaves a push waiting for a tap
-        yield client
+async def org(client: TestClient) -> TestClient:
+    """The default server (``client``) holding state a refused request must not change: a user, a fault rule and a
+    push waiting for a tap."""
+    await put_user(client, LOGIN)
+    await control(client, "POST", "/faults", json={"route": "/nothing/here", "status": 503, "times": 1})
+    await Flow(client).push_sign_in(LOGIN)
+    return client
 
 
 async def fingerprint(client: TestClient) -> dict[str, Any]:
@@ -317,8 +316,8 @@ async def test_the_issuer_never_follows_a_foreign_host(org: TestClient) -> None:
 
 
 async def test_a_configured_host_is_answered() -> None:
-    app = create_app(Settings(allowed_hosts=("mock-idx",), public_url="http://idp.test:9000"))
-    async with TestClient(TestServer(app)) as client:
+    settings = Settings(allowed_hosts=("mock-idx",), public_url="http://idp.test:9000")
+    async with app_in_loop(settings) as client:
         for host in (b"mock-idx:8080", b"idp.test:9000", b"MOCK-IDX"):
             answer = await send_raw(client.port, *request("GET", "/.well-known/openid-configuration", host=host))
             assert answer.status == 200, host

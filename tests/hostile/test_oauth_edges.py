@@ -9,30 +9,21 @@ afterwards.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import jwt
 import pytest
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from mock_idx.app import create_app
 from mock_idx.config import Settings
+from tests.support.fixtures import two_clients_settings
 from tests.support.idx import Flow, signed_in
 
 LOGIN = "mallory.target@example.com"
-SCENARIO = """\
-settings:
-  clients:
-    - client_id: app-a
-      redirect_uris: [http://localhost:7777/callback]
-      post_logout_redirect_uris: [https://a.test/bye]
-    - client_id: app-b
-      redirect_uris: [http://localhost:7777/callback]
-      post_logout_redirect_uris: [https://b.test/bye]
-"""
 HOMES = ("/oauth2/default", "/oauth2")
 """Where the victim's tokens come from; each case runs against both."""
 OTHER = "/oauth2/other"
@@ -368,11 +359,9 @@ CASES = [
 
 
 @pytest.fixture
-async def client(tmp_path) -> AsyncIterator[TestClient]:
-    scenario = tmp_path / "clients.yaml"
-    scenario.write_text(SCENARIO)
-    async with TestClient(TestServer(create_app(Settings(scenario=str(scenario))))) as test_client:
-        yield test_client
+def settings(tmp_path: Path) -> Settings:
+    """The server of every case registers app-a and app-b (``client`` comes from tests/support/fixtures.py)."""
+    return two_clients_settings(tmp_path)
 
 
 async def sign_in(client: TestClient, issuer_path: str) -> dict[str, str]:

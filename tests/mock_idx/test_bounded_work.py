@@ -15,6 +15,7 @@ from mock_idx.config import Settings
 from mock_idx.model.journal import Journal
 from mock_idx.web.app_keys import JOURNAL
 from mock_idx.yaml_check import MAX_VALUES
+from tests.support.fixtures import app_in_loop
 from tests.support.idx import control, put_user
 
 BILLION_LAUGHS = """
@@ -66,7 +67,7 @@ def test_values_the_server_could_not_serve_are_refused_with_their_field(text, fi
 
 
 async def test_a_refused_scenario_over_http_keeps_the_running_one():
-    async with TestClient(TestServer(create_app(Settings()))) as client:
+    async with app_in_loop(Settings()) as client:
         before = (await control(client, "GET", "/users"))[1]
         for text in (BILLION_LAUGHS, GENERATE_THROUGH_ALIASES):
             response = await client.put("/_mock/v1/scenario", data=text, headers={"Content-Type": "application/yaml"})
@@ -76,7 +77,7 @@ async def test_a_refused_scenario_over_http_keeps_the_running_one():
 
 async def test_generating_users_leaves_the_event_loop_serving():
     """Faker makes 10,000 users in a worker thread: requests made meanwhile are answered before it finishes."""
-    async with TestClient(TestServer(create_app(Settings()))) as client:
+    async with app_in_loop(Settings()) as client:
         big = "generate:\n  - {count: 10000, seed: 7, password: pw}\n"
         loading = asyncio.create_task(
             client.put("/_mock/v1/scenario", data=big, headers={"Content-Type": "application/yaml"})
@@ -109,7 +110,7 @@ def test_the_journal_forgets_its_oldest_entries_past_its_byte_budget():
 
 
 async def test_the_journal_page_shows_the_newest_timelines_and_pages_back():
-    async with TestClient(TestServer(create_app(Settings()))) as client:
+    async with app_in_loop(Settings()) as client:
         journal = client.app[JOURNAL]
         for index in range(120):
             journal.record(

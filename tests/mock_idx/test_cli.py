@@ -10,7 +10,7 @@ import urllib.request
 
 from mock_idx.cli import _warn_if_exposed
 from mock_idx.config import Settings
-from tests.support.net import free_port
+from tests.support.net import free_port, http_status
 
 
 def test_serve_prints_the_issuer_and_the_demo_user_then_answers():
@@ -113,15 +113,7 @@ def test_allowed_hosts_from_the_command_line_are_answered_and_others_refused():
             process.stdout.readline()  # the banner's first line: listening
 
             def status(host: str) -> int:
-                request = urllib.request.Request(
-                    f"http://127.0.0.1:{port}/.well-known/openid-configuration", headers={"Host": host}
-                )
-                try:
-                    with urllib.request.urlopen(request, timeout=10) as response:
-                        return response.status
-                except urllib.error.HTTPError as error:
-                    with error:
-                        return error.code
+                return http_status(f"http://127.0.0.1:{port}/.well-known/openid-configuration", {"Host": host})
 
             assert status(f"mock-idx:{port}") == 200
             assert status(f"127.0.0.1:{port}") == 200

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pyotp
 import pytest
-from aiohttp.test_utils import TestClient, TestServer
 
-from mock_idx.app import create_app
 from mock_idx.config import Settings
+from tests.support.fixtures import app_in_loop
 from tests.support.idx import Flow, control, put_user
 
 LOGIN = "mary@example.com"
@@ -105,7 +104,7 @@ async def test_reset_returns_to_the_starting_scenario(client, flow: Flow):
 
 
 async def test_control_token_guards_the_control_api_and_pages_but_not_okta_endpoints():
-    async with TestClient(TestServer(create_app(Settings(control_token="t0ken")))) as client:
+    async with app_in_loop(Settings(control_token="t0ken")) as client:
         assert (await client.post("/_mock/v1/reset", json={})).status == 401
         assert (await client.post("/_mock/v1/reset", json={}, headers={"Authorization": "Bearer wrong"})).status == 401
         assert (await client.post("/_mock/v1/reset", json={}, headers={"Authorization": "Bearer t0ken"})).status == 200

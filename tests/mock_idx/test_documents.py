@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from tests.support.fixtures import app_in_loop
 from tests.support.idx import Flow, Response, control, put_user, totp_now
 
 LOGIN = "katherine@example.com"
@@ -128,12 +129,10 @@ async def test_no_idx_document_reveals_a_password_or_a_totp_secret(client, flow:
 
 
 async def test_public_url_setting_rewrites_every_href():
-    from aiohttp.test_utils import TestClient, TestServer
 
-    from mock_idx.app import create_app
     from mock_idx.config import Settings
 
-    async with TestClient(TestServer(create_app(Settings(public_url="https://idp.test/")))) as client:
+    async with app_in_loop(Settings(public_url="https://idp.test/")) as client:
         flow = Flow(client)
         start = await flow.start()
         assert start.remediation("identify")["href"] == "https://idp.test/idp/idx/identify"

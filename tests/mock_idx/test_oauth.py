@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from collections.abc import AsyncIterator
+from pathlib import Path
 
 import jwt
 import pytest
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from mock_idx.app import create_app
 from mock_idx.config import Settings
+from tests.support.fixtures import app_in_loop, two_clients_settings
 from tests.support.idx import REDIRECT_URI, Flow, control, put_user, signed_in
 
 LOGIN = "barbara@example.com"
@@ -140,7 +142,7 @@ async def test_interact_refuses_incomplete_requests(client, form, status, error)
 async def test_registered_clients_and_redirects_are_enforced_once_a_scenario_registers_them(tmp_path):
     scenario = tmp_path / "clients.yaml"
     scenario.write_text("settings:\n  clients:\n    - client_id: known\n      redirect_uris: [http://app.test/cb]\n")
-    async with TestClient(TestServer(create_app(Settings(scenario=str(scenario))))) as client:
+    async with app_in_loop(Settings(scenario=str(scenario))) as client:
         base = {"code_challenge": "x" * 43, "code_challenge_method": "S256", "scope": "openid"}
         unknown = await client.post(
             "/oauth2/default/v1/interact", data={**base, "client_id": "other", "redirect_uri": "http://app.test/cb"}
@@ -226,11 +228,11 @@ async def test_a_key_file_keeps_the_key_across_restarts(tmp_path):
     settings = Settings(key_file=tmp_path / "key.pem")
     kids = []
     for _ in range(2):
-        async with TestClient(TestServer(create_app(settings))) as client:
+        async with app_in_loop(settings) as client:
             kids.append((await (await client.get("/oauth2/default/v1/keys")).json())["keys"][0]["kid"])
     assert kids[0] == kids[1]
     assert oct((tmp_path / "key.pem").stat().st_mode)[-3:] == "600"
-    async with TestClient(TestServer(create_app(Settings()))) as client:
+    async with app_in_loop(Settings()) as client:
         fresh = (await (await client.get("/oauth2/default/v1/keys")).json())["keys"][0]
     assert fresh["kid"] != kids[0] and fresh["alg"] == "RS256" and fresh["kty"] == "RSA"
 
@@ -260,24 +262,11 @@ async def test_interact_is_journalled_under_its_transaction(client, flow: Flow):
 
 # --- Okta's strict edges: rotation, one authorization server, one client, verified logout ---------------------------
 
-CLIENTS_SCENARIO = """\
-settings:
-  clients:
-    - client_id: app-a
-      redirect_uris: [http://localhost:7777/callback]
-      post_logout_redirect_uris: [https://a.test/bye]
-    - client_id: app-b
-      redirect_uris: [http://localhost:7777/callback]
-      post_logout_redirect_uris: [https://b.test/bye]
-"""
-
 
 @pytest.fixture
-async def registered(tmp_path):
+async def registered(tmp_path: Path) -> AsyncIterator[TestClient]:
     """A server whose scenario registers two clients, each with its own logout redirect."""
-    scenario = tmp_path / "clients.yaml"
-    scenario.write_text(CLIENTS_SCENARIO)
-    async with TestClient(TestServer(create_app(Settings(scenario=str(scenario))))) as test_client:
+    async with app_in_loop(two_clients_settings(tmp_path)) as test_client:
         yield test_client
 
 

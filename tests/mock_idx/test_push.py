@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.support.fixtures import app_in_loop
 from tests.support.idx import Flow, control, put_user
 
 LOGIN = "ada@example.com"
@@ -190,12 +191,10 @@ async def test_approving_with_nothing_pending_is_a_404(client):
 
 
 async def test_push_rejected_status_is_configurable():
-    from aiohttp.test_utils import TestClient, TestServer
 
-    from mock_idx.app import create_app
     from mock_idx.config import Settings
 
-    async with TestClient(TestServer(create_app(Settings(push_rejected_status=403)))) as client:
+    async with app_in_loop(Settings(push_rejected_status=403)) as client:
         flow = Flow(client)
         await put_user(client, LOGIN, outcome="deny")
         await flow.push_sign_in(LOGIN)

@@ -10,12 +10,10 @@ from __future__ import annotations
 import socket
 import subprocess
 import sys
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from tests.support.net import free_port
+from tests.support.net import free_port, http_status
 
 WARNING = "This is a FAKE identity provider"
 BANNER_LINES = 3
@@ -61,15 +59,7 @@ def _address(hex_address: str) -> str:
 
 
 def status(url: str, token: str | None = None) -> int:
-    request = urllib.request.Request(url, method="GET")
-    if token:
-        request.add_header("Authorization", f"Bearer {token}")
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status
-    except urllib.error.HTTPError as error:
-        with error:
-            return error.code
+    return http_status(url, {"Authorization": f"Bearer {token}"} if token else None)
 
 
 def test_by_default_it_listens_on_loopback_only_and_says_nothing_alarming():

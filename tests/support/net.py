@@ -1,8 +1,11 @@
-"""Ports for servers a test starts as separate processes (in-process servers bind port 0 themselves)."""
+"""Ports for servers a test starts as separate processes (in-process servers bind port 0 themselves), and the status
+of a plain request to one."""
 
 from __future__ import annotations
 
 import socket
+import urllib.error
+import urllib.request
 
 
 def free_port() -> int:
@@ -11,3 +14,15 @@ def free_port() -> int:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
         return port
+
+
+def http_status(url: str, headers: dict[str, str] | None = None) -> int:
+    """The status of a GET to ``url`` (an error status too, not an exception), its connection closed either way."""
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            status: int = response.status
+            return status
+    except urllib.error.HTTPError as error:
+        with error:
+            return error.code
