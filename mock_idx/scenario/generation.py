@@ -12,7 +12,8 @@ import random
 import re
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 TOTP_SECRET_BYTES = 20
 """160 bits, as RFC 4226 recommends; base32 makes it 32 characters."""
@@ -31,13 +32,30 @@ def is_known_locale(locale: str) -> bool:
     return locale in AVAILABLE_LOCALES
 
 
-def made_up_people(count: int, seed: int, locale: str, domain: str, taken: set[str]) -> Iterator[Person]:
+@dataclass
+class Fakers:
+    """One Faker per locale for one scenario's worth of groups: making a Faker costs a thousand times more than
+    reseeding one, and a scenario may hold many small groups. Not shared between calls (threads may generate
+    side by side), so reseeding one never disturbs another."""
+
+    by_locale: dict[str, Any] = field(default_factory=dict)
+
+    def seeded(self, locale: str, seed: int) -> Any:
+        fake = self.by_locale.get(locale)
+        if fake is None:
+            from faker import Faker
+
+            fake = self.by_locale[locale] = Faker(locale)
+        fake.seed_instance(seed)
+        return fake
+
+
+def made_up_people(
+    count: int, seed: int, locale: str, domain: str, taken: set[str], fakers: Fakers | None = None
+) -> Iterator[Person]:
     """``count`` people; the same ``seed`` gives the same names, logins and secrets with the same Faker version.
     Logins already in ``taken`` (which grows) are numbered rather than reused."""
-    from faker import Faker
-
-    fake = Faker(locale)
-    fake.seed_instance(seed)
+    fake = (fakers or Fakers()).seeded(locale, seed)
     secrets = random.Random(seed)
     for _ in range(count):
         first, last = fake.first_name(), fake.last_name()

@@ -22,7 +22,7 @@ from ..model.directory import (
 )
 from ..model.faults import FaultRule
 from ..model.policy import DEFAULT_CLIENT_LABEL, MAX_LIFETIME, POLL_REFRESH_MS_RANGE, Client, Policy
-from .generation import is_known_locale, made_up_people
+from .generation import Fakers, is_known_locale, made_up_people
 
 # Bounds: whatever the schema accepts, the server must be able to serve, and no scenario may stall it.
 MAX_USERS = 10_000
@@ -207,7 +207,7 @@ class GenerateSpec(_Strict):
             raise ValueError(f"unknown Faker locale {value!r}")
         return value
 
-    def to_users(self, taken: set[str]) -> list[User]:
+    def to_users(self, taken: set[str], fakers: Fakers | None = None) -> list[User]:
         """The users, skipping logins in ``taken`` (which grows), so generated people never replace listed ones."""
         okta_verify = OktaVerifySpec(methods=self.methods, push=self.push)
         return [
@@ -217,7 +217,7 @@ class GenerateSpec(_Strict):
                 profile=person.profile,
                 okta_verify=okta_verify.to_model(totp_secret=person.totp_secret),
             )
-            for person in made_up_people(self.count, self.seed, self.locale, self.domain, taken)
+            for person in made_up_people(self.count, self.seed, self.locale, self.domain, taken, fakers)
         ]
 
 
@@ -265,7 +265,7 @@ class Scenario(_Strict):
     settings: SettingsSpec = Field(default_factory=SettingsSpec)
     users: list[UserSpec] = Field(default_factory=list, max_length=MAX_USERS)
     generate: list[GenerateSpec] = Field(
-        default_factory=list, max_length=MAX_LIST, description="Groups of Faker-made users"
+        default_factory=list, max_length=100, description="Groups of Faker-made users (at most 100)"
     )
     faults: list[FaultSpec] = Field(
         default_factory=list, max_length=MAX_LIST, description="Fault rules in force from the start"
@@ -285,8 +285,9 @@ class Scenario(_Strict):
     def to_users(self) -> list[User]:
         users = [spec.to_model(spec.login) for spec in self.users]
         taken = {user.login.lower() for user in users}
+        fakers = Fakers()
         for group in self.generate:
-            users.extend(group.to_users(taken))
+            users.extend(group.to_users(taken, fakers))
         return users
 
     def to_fault_rules(self) -> list[FaultRule]:
