@@ -33,15 +33,19 @@ SHARED_FLOWS = (
     "totp",
     "totp-bad",
     "resend",
+    "reselect-current",
     "cancel",
 )
 LEGACY_ONLY_FLOWS = ("push-upfront-token-lifecycle",)
 """Legacy mode's one-call selection has no Step-mode equivalent; the token calls after it are mode-agnostic."""
+STEP_ONLY_FLOWS = ("push-deny-resend-by-remediation",)
+"""Step mode naming the top-level ``resend`` remediation: Legacy never offers it (it fires ``actions`` instead)."""
 OFFLINE_SCOPES = ["openid", "profile", "email", "offline_access"]
 CLOCK_ADVANCE_PAST_SKEW = 3600
 """Beyond the 300 s clock skew every Okta SDK allows when it checks a token's iat/exp."""
 CLOCK_FLOWS = {
     "push-timeout": PUSH_LIFETIME + 1,
+    "push-timeout-terminal": PUSH_LIFETIME + 1,
     "expired-state": 24 * 3600,
     "totp-after-clock-advance": CLOCK_ADVANCE_PAST_SKEW,
 }
@@ -54,7 +58,8 @@ PUSH_TIMED_OUT = "core.system.transaction_resource_not_found"
 
 
 def _flow_spec(server: MockIdx, mode: str, flow: str, **extra: Any) -> dict[str, Any]:
-    user = server.add_user(number_challenge=flow == "number-challenge")
+    push = {"outcome": "manual", "when_expired": "terminal"} if flow == "push-timeout-terminal" else "manual"
+    user = server.add_user(number_challenge=flow == "number-challenge", push=push)
     if flow in LEGACY_ONLY_FLOWS:
         extra["scopes"] = OFFLINE_SCOPES
     return {
@@ -96,7 +101,7 @@ def sdk_run(mock_idx_key_file: Path) -> Iterator[dict[str, Any]]:
     with ExitStack() as servers:
         shared = servers.enter_context(compat_server(mock_idx_key_file))
         for mode in MODES:
-            for flow in SHARED_FLOWS + (LEGACY_ONLY_FLOWS if mode == "legacy" else ()):
+            for flow in SHARED_FLOWS + (LEGACY_ONLY_FLOWS if mode == "legacy" else STEP_ONLY_FLOWS):
                 plan.append(_flow_spec(shared, mode, flow))
                 by_id[plan[-1]["id"]] = shared
             for flow, advance in CLOCK_FLOWS.items():
@@ -206,9 +211,34 @@ def test_push_denied_then_resent_and_approved(sdk_run: dict[str, Any], mode: str
     assert_signed_in(result, sdk_run, mode, "push-deny-resend")
 
 
+def test_step_mode_resend_remediation_after_a_denial_posts_no_authenticator(sdk_run: dict[str, Any]) -> None:
+    """Okta's ``resend`` remediation nests its authenticator under ``value.form`` (capture
+    ``authenticator-verification-ov-resend-push-notification.json``); okta-auth-js 8 in Step mode, told
+    ``step: 'resend'``, posts the stateHandle alone, which the server refuses: no push goes out. An app resends with
+    ``currentAuthenticator-resend`` instead (``test_push_denied_then_resent_and_approved``)."""
+    result = flow_result(sdk_run, "step", "push-deny-resend-by-remediation")
+    refused = step(result, "resend-remediation")
+    assert refused["requestDidSucceed"] is False
+    assert result["pendingPushesAfterResend"]["pushes"] == []
+
+
 @pytest.mark.parametrize("mode", MODES)
-def test_push_timeout_is_terminal_after_clock_advance(sdk_run: dict[str, Any], mode: str) -> None:
+def test_push_expired_after_clock_advance_offers_resend(sdk_run: dict[str, Any], mode: str) -> None:
+    """As Okta's capture of a push no longer pending (``authenticator-verification-ov-resend-push-notification``):
+    a 200 the SDK reads as PENDING with no message; Legacy skips ``resend`` as after a denial, Step mode reports it,
+    and both can fire ``currentAuthenticator-resend``. (It was a terminal 404, now the ``when_expired`` choice.)"""
     result = flow_result(sdk_run, mode, "push-timeout")
+    assert_push_started(result, mode)
+    expired = result["steps"][-1]
+    assert expired["label"] == "poll"
+    assert (expired["status"], expired["requestDidSucceed"], expired["messages"]) == ("PENDING", True, [])
+    assert next_name(expired) == ("select-authenticator-authenticate" if mode == "legacy" else "resend")
+    assert "currentAuthenticator-resend" in expired["availableSteps"]
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_push_timeout_chosen_terminal_is_terminal(sdk_run: dict[str, Any], mode: str) -> None:
+    result = flow_result(sdk_run, mode, "push-timeout-terminal")
     assert_push_started(result, mode)
     timed_out = result["steps"][-1]
     assert timed_out["label"] == "poll"
@@ -299,3 +329,22 @@ def test_sign_in_after_the_clock_moved_yields_tokens_the_sdk_accepts(sdk_run: di
     result = sdk_run["results"][f"{mode}:totp-after-clock-advance"]
     assert result["ok"], result["error"]["message"]
     assert_signed_in(result, sdk_run, mode, "totp-after-clock-advance")
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_okta_verify_by_key_on_its_own_push_page(sdk_run: dict[str, Any], mode: str) -> None:
+    """The Okta Verify option's ``relatesTo`` is ``$.authenticators.value[i]``, the authenticator
+    ``currentAuthenticator`` names (every real capture, e.g. ``challenge/verify-ov-send-push.json``). okta-auth-js
+    in Legacy mode then refuses to re-select the current authenticator by key (OKTA-612939): no request, the push
+    stays pending. Step mode, naming the step, does post it and gets the method page, the push withdrawn."""
+    result = flow_result(sdk_run, mode, "reselect-current")
+    again = step(result, "reselect-okta-verify")
+    before = [p["id"] for p in result["pushesBefore"]["pushes"]]
+    after = [p["id"] for p in result["pushesAfter"]["pushes"]]
+    assert len(before) == 1
+    if mode == "legacy":
+        assert (again["status"], next_name(again)) == ("PENDING", "challenge-poll")
+        assert after == before
+    else:
+        assert (again["status"], next_name(again)) == ("PENDING", "authenticator-verification-data")
+        assert after == []

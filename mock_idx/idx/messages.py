@@ -34,7 +34,7 @@ ERRORS: dict[Reason, ErrorSpec] = {
     Reason.SESSION_EXPIRED: ErrorSpec(
         401,
         "idx.session.expired",
-        "You have been logged out due to inactivity. Refresh or return to the sign in screen.",
+        "The session has expired.",
         Placement.TERMINAL,
         with_state_handle=False,
     ),
@@ -45,7 +45,7 @@ ERRORS: dict[Reason, ErrorSpec] = {
     Reason.PASSCODE_REUSED: ErrorSpec(
         403,
         "authfactor.challenge.soft_token.used_passcode",
-        "Each code can only be used once. Please wait for a new code and try again.",
+        "API error: Each code can only be used once. Please wait for a new code and try again.",
         Placement.TOTP_FIELD,
     ),
     Reason.VERIFICATION_TIMED_OUT: ErrorSpec(

@@ -19,10 +19,13 @@ from .forms import as_array, as_object, field, fixed, form, nested, option
 from .messages import ERRORS, PUSH_REJECTED, Placement, message, messages
 
 VERSION = "1.0.0"
-METHOD_LABELS = {VerifyMethod.PUSH: "Get a push notification", VerifyMethod.TOTP: "Enter a code"}
+METHOD_LABELS = {VerifyMethod.TOTP: "Enter a code", VerifyMethod.PUSH: "Get a push notification"}
+"""In Okta's order: every capture offers "Enter a code" before "Get a push notification"."""
 OKTA_VERIFY = "Okta Verify"
 CURRENT = "$.currentAuthenticator"
-ENROLLMENT = "$.authenticatorEnrollments.value[0]"
+OKTA_VERIFY_AUTHENTICATOR = "$.authenticators.value[0]"
+"""Where the Okta Verify option points: at the ``aut…`` authenticator (the one ``currentAuthenticator`` names), as in
+every capture, never at the enrollment."""
 
 
 @dataclass(frozen=True)
@@ -107,10 +110,10 @@ def _identify(transaction: Transaction, context: DocumentContext) -> dict[str, A
         [
             field("identifier", label="Username", required=True),
             nested("credentials", [field("passcode", label="Password", secret=True)], required=True),
-            field("rememberMe", type="boolean", label="Keep me signed in"),
+            field("rememberMe", type="boolean", label="Remember this device"),
         ],
     )
-    return {"remediation": as_array([identify])}
+    return {"remediation": as_array([identify]), "currentAuthenticator": _password_authenticator(context)}
 
 
 def _select_authenticator(transaction: Transaction, context: DocumentContext) -> dict[str, Any]:
@@ -135,7 +138,10 @@ def _select_method(transaction: Transaction, context: DocumentContext) -> dict[s
         ],
         relates_to=CURRENT,
     )
-    return _with_selection(transaction, context, primary=data, current=_current_authenticator(transaction, context))
+    current = _current_authenticator(transaction, context)
+    # As on Okta's method page: resend needs only the stateHandle, on its own endpoint.
+    current["value"]["resend"] = form("resend", context.idx("challenge/resend"), transaction.state_handle)
+    return _with_selection(transaction, context, primary=data, current=current)
 
 
 def _push_waiting(transaction: Transaction, context: DocumentContext) -> dict[str, Any]:
@@ -146,30 +152,28 @@ def _push_waiting(transaction: Transaction, context: DocumentContext) -> dict[st
         relates_to=CURRENT,
         refresh=context.poll_refresh_ms,
     )
-    current = _current_authenticator(transaction, context, VerifyMethod.PUSH)
-    push = transaction.push
-    if push is not None and push.correct_answer is not None:
-        # As Okta does for a number challenge: resend needs only the stateHandle, on its own endpoint.
-        current["value"]["contextualData"] = {"correctAnswer": str(push.correct_answer)}
-        current["value"]["resend"] = form("resend", context.idx("challenge/resend"), transaction.state_handle)
-    else:
-        current["value"]["resend"] = _resend_form(transaction, context)
-    return _with_selection(transaction, context, primary=poll, current=current)
+    return _with_selection(transaction, context, primary=poll, current=_push_authenticator(transaction, context))
 
 
 def _push_rejected(transaction: Transaction, context: DocumentContext) -> dict[str, Any]:
-    """As Okta answers "No, it's not me": the poll is gone, ``resend`` leads, "Verify with something else" follows.
-
-    Okta's captures nest the fixed ``authenticator`` fields under ``value.form``; okta-auth-js 8 in Step mode then
-    posts a body without the authenticator, so ``resend`` carries it as one fixed object (which every SDK and both
-    widget generations send back whole). The nested shape is still accepted on the way in.
-    """
-    resend = {**_resend_form(transaction, context), "relatesTo": [CURRENT]}
-    body = _with_selection(
-        transaction, context, primary=resend, current=_current_authenticator(transaction, context, VerifyMethod.PUSH)
-    )
+    """As Okta answers "No, it's not me": the push as it was no longer pending, with the rejection message."""
+    body = _push_no_longer_pending(transaction, context)
     body["messages"] = messages(message(*PUSH_REJECTED))
     return body
+
+
+def _push_no_longer_pending(transaction: Transaction, context: DocumentContext) -> dict[str, Any]:
+    """Okta's answer once a push is no longer pending (capture ``authenticator-verification-ov-resend-push-
+    notification``): the poll is gone, ``resend`` leads with its authenticator in the nested form shape, "Verify with
+    something else" follows, and ``currentAuthenticator`` keeps its ``contextualData`` and ``resend``."""
+    authenticator = {
+        "name": "authenticator",
+        "type": "object",
+        "label": OKTA_VERIFY,
+        "value": {"form": {"value": _okta_verify_push_fields(context)}},
+    }
+    resend = form("resend", context.idx("challenge"), transaction.state_handle, [authenticator], relates_to=CURRENT)
+    return _with_selection(transaction, context, primary=resend, current=_push_authenticator(transaction, context))
 
 
 def _totp_challenge(transaction: Transaction, context: DocumentContext) -> dict[str, Any]:
@@ -182,9 +186,10 @@ def _totp_challenge(transaction: Transaction, context: DocumentContext) -> dict[
         ],
         relates_to=CURRENT,
     )
-    return _with_selection(
-        transaction, context, primary=challenge, current=_current_authenticator(transaction, context, VerifyMethod.TOTP)
-    )
+    current = _current_authenticator(transaction, context, VerifyMethod.TOTP)
+    # As on Okta's code page (capture ``verify-ov-code-mfa``): ``send`` with only the stateHandle.
+    current["value"]["send"] = form("send", context.idx("challenge/send"), transaction.state_handle)
+    return _with_selection(transaction, context, primary=challenge, current=current)
 
 
 def _success(transaction: Transaction, context: DocumentContext) -> dict[str, Any]:
@@ -208,12 +213,24 @@ def _success(transaction: Transaction, context: DocumentContext) -> dict[str, An
     return {"successWithInteractionCode": issue}
 
 
+def _push_authenticator(transaction: Transaction, context: DocumentContext) -> dict[str, Any]:
+    """Okta Verify while a push is (or was) out, as every capture shows it: ``resend`` posts the authenticator back
+    to ``/idp/idx/challenge`` (number challenge or not), and a number challenge shows its ``correctAnswer``."""
+    current = _current_authenticator(transaction, context, VerifyMethod.PUSH)
+    current["value"]["resend"] = _resend_form(transaction, context)
+    push = transaction.push
+    if push is not None and push.correct_answer is not None:
+        current["value"]["contextualData"] = {"correctAnswer": str(push.correct_answer)}
+    return current
+
+
 _STEP_RENDERERS = {
     Step.IDENTIFY: _identify,
     Step.SELECT_AUTHENTICATOR: _select_authenticator,
     Step.SELECT_METHOD: _select_method,
     Step.PUSH_WAITING: _push_waiting,
     Step.PUSH_REJECTED: _push_rejected,
+    Step.PUSH_EXPIRED: _push_no_longer_pending,
     Step.TOTP_CHALLENGE: _totp_challenge,
     Step.SUCCESS: _success,
 }
@@ -283,7 +300,7 @@ def _with_selection(
                                 ]
                             }
                         },
-                        relates_to=ENROLLMENT,
+                        relates_to=OKTA_VERIFY_AUTHENTICATOR,
                     )
                 ],
             ),
@@ -296,8 +313,8 @@ def _with_selection(
     body["authenticatorEnrollments"] = as_array(
         [
             {
+                "profile": {"deviceName": enrollment.device_name},
                 **_authenticator(enrollment.enrollment_id, enrollment.methods),
-                "authenticatorId": context.authenticators.okta_verify_id,
             }
         ]
     )
@@ -322,6 +339,28 @@ def _current_authenticator(
     return as_object(_authenticator(context.authenticators.okta_verify_id, methods))
 
 
+def _password_authenticator(context: DocumentContext) -> dict[str, Any]:
+    """The password the identify form asks for, as Okta names it there. Okta adds a ``recover`` action when the org
+    allows self-service recovery; mock-idx has none, so it offers none (a link to a route that does not exist)."""
+    return as_object(
+        {
+            "type": "password",
+            "key": "okta_password",
+            "id": context.authenticators.password_id,
+            "displayName": "Password",
+            "methods": [{"type": "password"}],
+        }
+    )
+
+
+def _okta_verify_push_fields(context: DocumentContext) -> list[dict[str, Any]]:
+    """Okta Verify push as the nested ``authenticator`` form of a ``resend`` remediation lists it."""
+    return [
+        fixed("id", context.authenticators.okta_verify_id),
+        field("methodType", required=False, value=VerifyMethod.PUSH.value, mutable=False),
+    ]
+
+
 def _resend_form(transaction: Transaction, context: DocumentContext) -> dict[str, Any]:
     return form(
         "resend",
@@ -340,7 +379,7 @@ def _resend_form(transaction: Transaction, context: DocumentContext) -> dict[str
 
 
 def _method_options(enrollment: OktaVerifyEnrollment) -> list[dict[str, Any]]:
-    return [option(METHOD_LABELS[m], m.value) for m in enrollment.methods]
+    return [option(label, method.value) for method, label in METHOD_LABELS.items() if enrollment.supports(method)]
 
 
 def _enrollment(transaction: Transaction) -> OktaVerifyEnrollment:

@@ -24,11 +24,25 @@ class PushOutcome(str, Enum):
     TIMEOUT = "timeout"
 
 
+class ExpiredPushAnswer(str, Enum):
+    """What the sign-in answers once a push went unanswered until it expired.
+
+    ``RESEND`` is what Okta's real captures show for a push that is no longer pending (HTTP 200, a ``resend``
+    remediation and "Verify with something else"); ``TERMINAL`` is the widget's "verification timed out" fixture
+    (404 ``core.system.transaction_resource_not_found`` on every step), kept for apps that must handle it."""
+
+    RESEND = "resend"
+    TERMINAL = "terminal"
+
+
 class NumberAnswer(str, Enum):
     """Which number a scripted phone taps in a number challenge."""
 
     CORRECT = "correct"
     WRONG = "wrong"
+
+
+DEFAULT_DEVICE_NAME = "iPhone"
 
 
 class VerifyMethod(str, Enum):
@@ -45,6 +59,7 @@ class PushBehaviour:
     """...or once this much (virtual) time has passed since the push was sent, whichever is set."""
     number_challenge: bool = False
     number_answer: NumberAnswer = NumberAnswer.CORRECT
+    when_expired: ExpiredPushAnswer = ExpiredPushAnswer.RESEND
 
 
 @dataclass
@@ -52,7 +67,8 @@ class OktaVerifyEnrollment:
     methods: tuple[VerifyMethod, ...] = (VerifyMethod.PUSH, VerifyMethod.TOTP)
     push: PushBehaviour = field(default_factory=PushBehaviour)
     totp_secret: str = field(default_factory=pyotp.random_base32)
-    device_name: str = "Okta Verify on iPhone"
+    device_name: str = DEFAULT_DEVICE_NAME
+    """The phone's name, as Okta shows it in the enrollment's ``profile.deviceName``."""
     enrollment_id: str = field(default_factory=lambda: okta_id("pfd"))
 
     def supports(self, method: VerifyMethod) -> bool:

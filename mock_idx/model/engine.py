@@ -22,7 +22,7 @@ from .push import PushChallenge, PushRegistry, SignInContext
 from .store import InMemoryTransactionStore, TransactionStore
 from .tokens import AuthorizationServer, Grant, Lifetimes, SigningKey, TokenService, TokenSet, userinfo_claims
 from .totp import TotpCode, TotpVerifier, current_code
-from .transaction import Interaction, Step, Transaction
+from .transaction import PUSH_RESENDABLE, Interaction, Step, Transaction
 
 
 @dataclass(frozen=True)
@@ -257,10 +257,15 @@ class Engine:
         return self._issue_code_if_succeeded(transaction)
 
     def resend_push(self, transaction: Transaction, sign_in: SignInContext) -> Transaction:
-        transaction.require(Step.PUSH_WAITING, Step.PUSH_REJECTED)
+        transaction.require(*PUSH_RESENDABLE)
         self._discard_push(transaction)
         self._send_push(transaction, sign_in)
         return self._issue_code_if_succeeded(transaction)
+
+    def send_code(self, transaction: Transaction) -> Transaction:
+        """``currentAuthenticator.send`` on the Okta Verify code page (``/idp/idx/challenge/send``)."""
+        transaction.send_code()
+        return transaction
 
     def poll(self, transaction: Transaction) -> Transaction:
         transaction.poll(self.now())

@@ -5,10 +5,14 @@ Steps follow Okta's password + Okta Verify policy:
     IDENTIFY --password--> SELECT_AUTHENTICATOR --{id}--> SELECT_METHOD --push--> PUSH_WAITING --approve--> SUCCESS
                                  |                           |                     |--deny--> PUSH_REJECTED
                                  |                           |                     |            --resend--> PUSH_WAITING
-                                 |                           |                     (push expires) --> TIMED_OUT
+                                 |                           |                     (push expires) --> PUSH_EXPIRED
+                                 |                           |                          --resend--> PUSH_WAITING
+                                 |                           |                     (expires, terminal) --> TIMED_OUT
                                  +------{id, method}---------+--totp--> TOTP_CHALLENGE --code--> SUCCESS
 
 "Verify with something else" (choosing an authenticator again) is allowed from every step after the password.
+An expired push leads to ``PUSH_EXPIRED`` (Okta's "push no longer pending": resend or choose again) unless the
+user's phone script asks for the terminal ``TIMED_OUT``, where nothing but cancel goes on.
 A user with no Okta Verify enrollment succeeds straight after the password.
 """
 
@@ -17,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
-from .directory import OktaVerifyEnrollment, User, VerifyMethod
+from .directory import ExpiredPushAnswer, OktaVerifyEnrollment, User, VerifyMethod
 from .errors import IdxError, Reason
 from .ids import okta_id, secret_token
 from .policy import DEFAULT_CLIENT_LABEL
@@ -31,6 +35,8 @@ class Step(str, Enum):
     SELECT_METHOD = "select-method"
     PUSH_WAITING = "push-waiting"
     PUSH_REJECTED = "push-rejected"
+    PUSH_EXPIRED = "push-expired"
+    """The push went unanswered until it expired; the user may send another or choose again."""
     TOTP_CHALLENGE = "totp-challenge"
     """Waiting for the six-digit code from Okta Verify (named for what it waits for, like ``PUSH_WAITING``)."""
     SUCCESS = "success"
@@ -42,8 +48,11 @@ CHOOSING_AGAIN_ALLOWED = {
     Step.SELECT_METHOD,
     Step.PUSH_WAITING,
     Step.PUSH_REJECTED,
+    Step.PUSH_EXPIRED,
     Step.TOTP_CHALLENGE,
 }
+PUSH_RESENDABLE = (Step.PUSH_WAITING, Step.PUSH_REJECTED, Step.PUSH_EXPIRED)
+"""Steps whose push may be sent again: waiting for it, or after it was denied or expired."""
 
 
 @dataclass(frozen=True)
@@ -125,6 +134,11 @@ class Transaction:
         elif method is VerifyMethod.TOTP:
             self.step = Step.TOTP_CHALLENGE
 
+    def send_code(self) -> None:
+        """Okta Verify's ``send`` on the code page: the code is on the phone already, so there is nothing to send and
+        the page stays as it is (a request on any other step is refused like any step out of place)."""
+        self.require(Step.TOTP_CHALLENGE)
+
     def start_push(self, push: PushChallenge) -> None:
         self.push = push
         self.step = Step.PUSH_WAITING
@@ -165,7 +179,8 @@ class Transaction:
         elif state is PushState.DENIED:
             self.step = Step.PUSH_REJECTED
         elif state is PushState.EXPIRED:
-            self.step = Step.TIMED_OUT
+            terminal = self.push is not None and self.push.behaviour.when_expired is ExpiredPushAnswer.TERMINAL
+            self.step = Step.TIMED_OUT if terminal else Step.PUSH_EXPIRED
 
     def _complete_mfa(self, factor_amr: str) -> None:
         self.amr = ("pwd", factor_amr, "mfa")

@@ -13,6 +13,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 from ..model.directory import (
+    DEFAULT_DEVICE_NAME,
+    ExpiredPushAnswer,
     NumberAnswer,
     OktaVerifyEnrollment,
     PushBehaviour,
@@ -49,6 +51,11 @@ class PushSpec(_Strict):
     after_seconds: float | None = Field(None, ge=0, le=MAX_LIFETIME, description="...or after this many seconds")
     number_challenge: bool = False
     number_answer: Literal["correct", "wrong"] = "correct"
+    when_expired: Literal["resend", "terminal"] = Field(
+        "resend",
+        description="After an unanswered push expires: resend (200, resend and select-authenticator-authenticate, as "
+        "Okta's captures show) or terminal (404 core.system.transaction_resource_not_found on every step)",
+    )
 
     def to_model(self) -> PushBehaviour:
         return PushBehaviour(
@@ -57,6 +64,7 @@ class PushSpec(_Strict):
             after_seconds=self.after_seconds,
             number_challenge=self.number_challenge,
             number_answer=NumberAnswer(self.number_answer),
+            when_expired=ExpiredPushAnswer(self.when_expired),
         )
 
     @classmethod
@@ -67,6 +75,7 @@ class PushSpec(_Strict):
             after_seconds=behaviour.after_seconds,
             number_challenge=behaviour.number_challenge,
             number_answer=behaviour.number_answer.value,
+            when_expired=behaviour.when_expired.value,
         )
 
 
@@ -89,6 +98,9 @@ class OktaVerifySpec(_Strict):
     methods: Methods = Field(default_factory=_both_methods, min_length=1)
     push: PushSpec = Field(default_factory=PushSpec)
     totp: TotpSpec = Field(default_factory=TotpSpec)
+    device_name: Annotated[str, StringConstraints(min_length=1, max_length=100)] = Field(
+        DEFAULT_DEVICE_NAME, description="The phone's name, shown as the enrollment's profile.deviceName"
+    )
 
     def to_model(self, totp_secret: str | None = None) -> OktaVerifyEnrollment:
         """``totp_secret`` is the fallback when the spec names none (generated users get reproducible ones)."""
@@ -96,6 +108,7 @@ class OktaVerifySpec(_Strict):
         return OktaVerifyEnrollment(
             methods=tuple(VerifyMethod(m) for m in self.methods),
             push=self.push.to_model(),
+            device_name=self.device_name,
             **({"totp_secret": secret} if secret else {}),
         )
 
@@ -105,6 +118,7 @@ class OktaVerifySpec(_Strict):
             methods=[method.value for method in enrollment.methods],
             push=PushSpec.from_model(enrollment.push),
             totp=TotpSpec.model_construct(secret=enrollment.totp_secret),
+            device_name=enrollment.device_name,
         )
 
 

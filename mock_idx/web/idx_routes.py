@@ -66,6 +66,12 @@ async def resend(request: web.Request) -> web.Response:
     return idx_response(request, request.app[ENGINE].resend_push(transaction, sign_in_context(request)))
 
 
+async def send(request: web.Request) -> web.Response:
+    """``currentAuthenticator.send`` on the Okta Verify code page: the same page again, as there is nothing to send."""
+    _, transaction = await _step(request)
+    return idx_response(request, request.app[ENGINE].send_code(transaction))
+
+
 async def cancel(request: web.Request) -> web.Response:
     """Ends the sign-in; the answer is a fresh ``identify`` with new handles, so SDKs report CANCELED."""
     _, transaction = await _step(request)

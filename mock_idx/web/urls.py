@@ -49,6 +49,7 @@ def _add_idx(app: web.Application) -> None:
     router.add_post("/idp/idx/challenge", idx_routes.challenge)
     router.add_post("/idp/idx/challenge/answer", idx_routes.answer)
     router.add_post("/idp/idx/challenge/resend", idx_routes.resend)
+    router.add_post("/idp/idx/challenge/send", idx_routes.send)
     router.add_post("/idp/idx/challenge/poll", idx_routes.poll)
     router.add_post("/idp/idx/authenticators/poll", idx_routes.poll)
     router.add_post("/idp/idx/cancel", idx_routes.cancel)

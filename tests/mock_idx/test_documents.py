@@ -101,17 +101,6 @@ async def test_the_primary_remediation_comes_first(client, flow: Flow):
     ]
 
 
-async def test_the_okta_verify_option_points_at_the_enrollment_so_sdks_may_choose_it_again(client, flow: Flow):
-    await every_document(client, flow)
-    await flow.start()
-    await flow.identify(LOGIN)
-    body = flow.last.body
-    option = flow.last.remediation("select-authenticator-authenticate")["value"][0]["options"][0]
-    enrollment = resolve(body, option["relatesTo"])
-    assert enrollment["id"] != body["authenticators"]["value"][0]["id"]
-    assert enrollment["authenticatorId"] == body["authenticators"]["value"][0]["id"]
-
-
 async def test_success_names_the_token_endpoint_and_the_code(client, flow: Flow):
     success = (await every_document(client, flow))[-1].body["successWithInteractionCode"]
     assert success["name"] == "issue" and success["href"].endswith("/oauth2/default/v1/token")

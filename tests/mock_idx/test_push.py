@@ -42,7 +42,8 @@ async def test_number_challenge_shows_the_answer_and_the_phone_offers_three_numb
     current = waiting.body["currentAuthenticator"]["value"]
     correct = current["contextualData"]["correctAnswer"]
     assert isinstance(correct, str) and correct.isdigit()
-    assert current["resend"]["href"].endswith("/idp/idx/challenge/resend")
+    # Okta's number-challenge capture (verify-ov-push-manual.json) resends to /challenge with the authenticator.
+    assert current["resend"]["href"].endswith("/idp/idx/challenge")
 
     _, body = await control(client, "GET", f"/users/{LOGIN}/pushes")
     options = body["pushes"][0]["options"]
@@ -77,12 +78,14 @@ async def test_denied_push_offers_resend_and_another_authenticator_then_resend_w
     assert rejected.body["messages"]["value"][0]["message"] == "You have chosen to reject this login."
     resend = rejected.remediation("resend")
     assert resend["relatesTo"] == ["$.currentAuthenticator"]
+    # Okta's nested shape (authenticator-verification-ov-resend-push-notification.json), posted back raw as
+    # okta-auth-js does; test_fidelity_documents pins the whole field.
     [authenticator] = [f for f in resend["value"] if f["name"] == "authenticator"]
-    assert authenticator["mutable"] is False
-    fixed = authenticator["value"]
-    assert fixed["methodType"] == "push" and fixed["id"] == flow.okta_verify_id()
+    fixed = {f["name"]: f["value"] for f in authenticator["value"]["form"]["value"]}
+    assert fixed == {"methodType": "push", "id": flow.okta_verify_id()}
 
-    again = await flow.post(resend["href"].split(str(client.make_url("")).rstrip("/"))[1], {"authenticator": fixed})
+    path = resend["href"].split(str(client.make_url("")).rstrip("/"))[1]
+    again = await flow.post(path, {"authenticator": authenticator["value"]})
     assert again.remediations[0] == "challenge-poll"
     _, body = await control(client, "GET", f"/users/{LOGIN}/pushes")
     assert len(body["pushes"]) == 1, "the denied push must not come back"
@@ -101,11 +104,24 @@ async def test_resend_while_waiting_replaces_the_pending_push(client, flow: Flow
     assert len(after["pushes"]) == 1
 
 
-async def test_unanswered_push_times_out_on_the_virtual_clock(client, flow: Flow):
+async def test_unanswered_push_expires_on_the_virtual_clock_and_can_be_sent_again(client, flow: Flow):
+    """By default an expired push answers as Okta's capture of a push no longer pending does (200, resend)."""
     await put_user(client, LOGIN, outcome="timeout")
     await flow.push_sign_in(LOGIN)
     assert (await flow.poll()).remediations[0] == "challenge-poll"
 
+    await control(client, "POST", "/clock/advance", json={"seconds": 301})
+    expired = await flow.poll()
+    assert expired.status == 200
+    assert expired.remediations == ["resend", "select-authenticator-authenticate"]
+    assert (await flow.introspect()).remediations == expired.remediations
+    assert (await flow.post("/idp/idx/challenge/resend", {})).remediations[0] == "challenge-poll"
+
+
+async def test_unanswered_push_can_time_out_for_good(client, flow: Flow):
+    """``when_expired: terminal``: the timeout is final (the widget's error-404-verification-timed-out.json)."""
+    await put_user(client, LOGIN, outcome="timeout", when_expired="terminal")
+    await flow.push_sign_in(LOGIN)
     await control(client, "POST", "/clock/advance", json={"seconds": 301})
     expired = await flow.poll()
     assert expired.status == 404
@@ -127,9 +143,10 @@ async def test_unanswered_push_times_out_on_the_virtual_clock(client, flow: Flow
     ],
 )
 async def test_every_step_after_a_push_timed_out_answers_the_timeout_not_a_500(client, flow: Flow, step, body):
-    """The user taps "Enter a code" or "Resend" just as the push expires: the still-live state handle answers the
-    same terminal timeout the poll gave (this was aiohttp's bare 500, a KeyError on the timed-out step)."""
-    await put_user(client, LOGIN, outcome="timeout")
+    """The user taps "Enter a code" or "Resend" just as the push expires: with the terminal choice the still-live
+    state handle answers the same timeout the poll gave (this was aiohttp's bare 500, a KeyError on the timed-out
+    step)."""
+    await put_user(client, LOGIN, outcome="timeout", when_expired="terminal")
     await flow.push_sign_in(LOGIN)
     okta_verify = flow.okta_verify_id()
     await control(client, "POST", "/clock/advance", json={"seconds": 301})
@@ -139,6 +156,36 @@ async def test_every_step_after_a_push_timed_out_answers_the_timeout_not_a_500(c
     assert answer.status == 404, answer.body
     assert answer.message_keys == ["core.system.transaction_resource_not_found"]
     assert "remediation" not in answer.body
+    assert (await flow.post("/idp/idx/cancel", {})).remediations == ["identify"], "cancel still starts over"
+
+
+@pytest.mark.parametrize(
+    ("step", "body", "status", "first"),
+    [
+        ("challenge", lambda okta_verify: {"authenticator": {"id": okta_verify, "methodType": "totp"}}, 200, None),
+        ("challenge", lambda okta_verify: {"authenticator": {"id": okta_verify}}, 200, None),
+        ("challenge/resend", lambda okta_verify: {}, 200, "challenge-poll"),
+        ("challenge/answer", lambda okta_verify: {"credentials": {"totp": "123456"}}, 400, "resend"),
+        ("challenge/send", lambda okta_verify: {}, 400, "resend"),
+        ("identify", lambda okta_verify: {"identifier": LOGIN, "credentials": {"passcode": "x"}}, 400, "resend"),
+        ("authenticators/poll", lambda okta_verify: {}, 400, "resend"),
+    ],
+)
+async def test_every_step_after_a_push_expired_answers_okta_shaped_never_a_500(
+    client, flow: Flow, step, body, status, first
+):
+    """The default (resend) expiry: each step either goes on (send again, choose again) or is a 400 that leaves the
+    resend page in place; never a 500."""
+    await put_user(client, LOGIN, outcome="timeout")
+    await flow.push_sign_in(LOGIN)
+    okta_verify = flow.okta_verify_id()
+    await control(client, "POST", "/clock/advance", json={"seconds": 301})
+    assert (await flow.poll()).remediations[0] == "resend"
+
+    answer = await flow.post(f"/idp/idx/{step}", body(okta_verify))
+    assert answer.status == status, answer.body
+    if first is not None:
+        assert answer.remediations[0] == first
     assert (await flow.post("/idp/idx/cancel", {})).remediations == ["identify"], "cancel still starts over"
 
 

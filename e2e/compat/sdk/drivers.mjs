@@ -29,7 +29,9 @@ const step = {
   poll: (idx) => idx.proceed({ step: 'challenge-poll' }),
   answerTotp: (idx, verificationCode) => idx.proceed({ step: 'challenge-authenticator', verificationCode }),
   resend: (idx) => idx.proceed({ actions: ['currentAuthenticator-resend'] }),
-  resendAfterDeny: (idx) => idx.proceed({ step: 'resend' }),
+  // Okta nests the `resend` remediation's authenticator under value.form, which Step mode's `step: 'resend'` posts
+  // without (see the 'push-deny-resend-by-remediation' flow); currentAuthenticator's flat resend carries it.
+  resendAfterDeny: (idx) => idx.proceed({ actions: ['currentAuthenticator-resend'] }),
   cancel: (idx) => idx.cancel(),
   pollRefresh: (tx) => tx.nextStep?.refresh,
   correctAnswer: (tx) => tx.nextStep?.relatesTo?.value?.contextualData?.correctAnswer,

@@ -32,6 +32,26 @@ async function deniedThenResent(j) {
   return { pendingPushesAfterResend: pushes, ...(await finish(j, await j.pollUntilSettled())) };
 }
 
+/** Step mode naming the top-level `resend` remediation after a denial, the obvious call an app would write. */
+async function deniedThenResentByRemediation(j) {
+  await deniedPush(j);
+  await j.step('resend-remediation', () => j.idx.proceed({ step: 'resend' }));
+  return { pendingPushesAfterResend: await j.control.pushes(j.spec.login) };
+}
+
+/** On the push page, "Okta Verify" again by key: the option that names the current authenticator. */
+async function reselectCurrent(j) {
+  await j.chooseMethod('push');
+  const before = await j.control.pushes(j.spec.login);
+  let error = null;
+  try {
+    await j.step('reselect-okta-verify', () => j.driver.chooseOktaVerify(j.idx));
+  } catch (err) {
+    error = err.message;
+  }
+  return { error, pushesBefore: before, pushesAfter: await j.control.pushes(j.spec.login) };
+}
+
 async function timedOutPush(j) {
   await j.chooseMethod('push');
   await j.control.advanceClock(j.spec.advanceSeconds);
@@ -112,7 +132,10 @@ export const FLOWS = {
   'push-approve': approvedPush,
   'push-deny': deniedPush,
   'push-deny-resend': deniedThenResent,
+  'push-deny-resend-by-remediation': deniedThenResentByRemediation,
+  'reselect-current': reselectCurrent,
   'push-timeout': timedOutPush,
+  'push-timeout-terminal': timedOutPush,
   'number-challenge': numberChallenge,
   totp,
   'totp-after-clock-advance': totpAfterClockAdvance,
