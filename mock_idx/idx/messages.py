@@ -17,8 +17,11 @@ class Placement(str, Enum):
     """A messages-only document: the sign-in cannot go on (the SDK reports TERMINAL)."""
     GLOBAL = "global"
     """The current form again, with the message at the top."""
-    TOTP_FIELD = "totp-field"
-    """The current form again, with the message on the ``credentials.totp`` field."""
+    FIELD = "field"
+    """The current form again, with the message on the fields concerned (the spec's own, else the error's)."""
+
+
+TOTP_FIELD = ("credentials", "totp")
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,8 @@ class ErrorSpec:
     text: str
     placement: Placement
     with_state_handle: bool = True
+    field: tuple[str, ...] = ()
+    """Where a :attr:`Placement.FIELD` message goes when the error names no field itself."""
 
 
 ERRORS: dict[Reason, ErrorSpec] = {
@@ -38,15 +43,17 @@ ERRORS: dict[Reason, ErrorSpec] = {
         Placement.TERMINAL,
         with_state_handle=False,
     ),
-    Reason.AUTHENTICATION_FAILED: ErrorSpec(401, "errors.E0000004", "Authentication failed", Placement.GLOBAL),
+    # 400, as okta-idx-java's identify-error-response.json and okta-idx-dotnet's E0000004 identify answers are served.
+    Reason.AUTHENTICATION_FAILED: ErrorSpec(400, "errors.E0000004", "Authentication failed", Placement.GLOBAL),
     Reason.PASSCODE_INVALID: ErrorSpec(
-        401, "api.authn.error.PASSCODE_INVALID", "Invalid code. Try again.", Placement.TOTP_FIELD
+        401, "api.authn.error.PASSCODE_INVALID", "Invalid code. Try again.", Placement.FIELD, field=TOTP_FIELD
     ),
     Reason.PASSCODE_REUSED: ErrorSpec(
         403,
         "authfactor.challenge.soft_token.used_passcode",
         "API error: Each code can only be used once. Please wait for a new code and try again.",
-        Placement.TOTP_FIELD,
+        Placement.FIELD,
+        field=TOTP_FIELD,
     ),
     Reason.VERIFICATION_TIMED_OUT: ErrorSpec(
         404,
@@ -58,6 +65,11 @@ ERRORS: dict[Reason, ErrorSpec] = {
     Reason.INVALID_AUTHENTICATOR: ErrorSpec(400, "E0000001", "Api validation failed: authenticator", Placement.GLOBAL),
     Reason.STEP_UNAVAILABLE: ErrorSpec(
         400, "E0000001", "Api validation failed: this step is not available now", Placement.GLOBAL
+    ),
+    # A field-level validation error on the form itself, served 400 like okta-idx-java's
+    # enroll-profile-error-response.json; the key is the one the Sign-In Widget translates for a blank field.
+    Reason.FIELD_REQUIRED: ErrorSpec(
+        400, "model.validation.field.blank", "This field cannot be left blank", Placement.FIELD
     ),
 }
 

@@ -56,29 +56,45 @@ def reply(transaction: Transaction, context: DocumentContext, push_rejected_stat
     return Reply(status, render(transaction, context))
 
 
-def reply_error(reason: Reason, transaction: Transaction | None, context: DocumentContext) -> Reply:
+def reply_error(
+    reason: Reason,
+    transaction: Transaction | None,
+    context: DocumentContext,
+    fields: tuple[tuple[str, ...], ...] = (),
+) -> Reply:
     reason = _answerable(reason, transaction)
-    return Reply(ERRORS[reason].status, render_error(reason, transaction, context))
+    return Reply(ERRORS[reason].status, render_error(reason, transaction, context, fields))
 
 
-def render(transaction: Transaction, context: DocumentContext, error: Reason | None = None) -> dict[str, Any]:
-    """The document for the transaction's current (live) step, optionally carrying an error message."""
+def render(
+    transaction: Transaction,
+    context: DocumentContext,
+    error: Reason | None = None,
+    fields: tuple[tuple[str, ...], ...] = (),
+) -> dict[str, Any]:
+    """The document for the transaction's current (live) step, optionally carrying an error message (on ``fields``,
+    each a path such as ``("credentials", "totp")``, when it is a field error)."""
     document = _envelope(transaction)
     document.update(_STEP_RENDERERS[transaction.step](transaction, context))
     document.update(_common(transaction, context))
     if error is not None:
-        _attach_error(document, ERRORS[error].placement, _error_message(error))
+        _attach_error(document, error, fields)
     return document
 
 
 def render_error(
-    reason: Reason, transaction: Transaction | None = None, context: DocumentContext | None = None
+    reason: Reason,
+    transaction: Transaction | None = None,
+    context: DocumentContext | None = None,
+    fields: tuple[tuple[str, ...], ...] = (),
 ) -> dict[str, Any]:
-    """A refused step: the current form with the message on it, or a messages-only (terminal) document."""
+    """A refused step: the current form with the message on it, or a messages-only (terminal) document. Only a
+    terminal reason, or a request that names no live transaction, gets the messages-only body: SDKs read that as
+    the end of the sign-in."""
     reason = _answerable(reason, transaction)
     spec = ERRORS[reason]
     if spec.placement is not Placement.TERMINAL and transaction is not None and context is not None:
-        return render(transaction, context, error=reason)
+        return render(transaction, context, reason, fields)
     document: dict[str, Any] = {"version": VERSION}
     if transaction is not None and spec.with_state_handle:
         document.update(_envelope(transaction))
@@ -392,18 +408,35 @@ def _error_message(reason: Reason) -> dict[str, Any]:
     return message(spec.key, spec.text)
 
 
-def _attach_error(document: dict[str, Any], placement: Placement, error: dict[str, Any]) -> None:
-    if placement is Placement.TOTP_FIELD and _attach_to_totp_field(document, error):
-        return
-    existing = document.get("messages", {}).get("value", [])
-    document["messages"] = messages(*existing, error)
+def _attach_error(document: dict[str, Any], reason: Reason, fields: tuple[tuple[str, ...], ...]) -> None:
+    """A field error goes on each field it names, in the first form that has it (the primary step comes first, so
+    that is the form the request answered); a message with no field to go on, or a global one, goes at the top."""
+    spec = ERRORS[reason]
+    error = _error_message(reason)
+    placed = False
+    if spec.placement is Placement.FIELD:
+        for path in fields or (spec.field,):
+            target = _form_field(document, path)
+            if target is not None:
+                target["messages"] = messages(*target.get("messages", {}).get("value", []), error)
+                placed = True
+    if not placed:
+        existing = document.get("messages", {}).get("value", [])
+        document["messages"] = messages(*existing, error)
 
 
-def _attach_to_totp_field(document: dict[str, Any], error: dict[str, Any]) -> bool:
+def _form_field(document: dict[str, Any], path: tuple[str, ...]) -> dict[str, Any] | None:
+    """The field at ``path`` (``credentials``, then ``totp`` inside its ``form``) in the first remediation that has
+    its outer field; as deep as that form goes (``authenticator`` when its ``id`` sits in options, not a form)."""
     for remediation in document.get("remediation", {}).get("value", []):
-        for outer in remediation["value"]:
-            for inner in outer.get("form", {}).get("value", []):
-                if inner["name"] == "totp":
-                    inner["messages"] = messages(error)
-                    return True
-    return False
+        deepest: dict[str, Any] | None = None
+        candidates: list[Any] = remediation.get("value", [])
+        for name in path:
+            found = next((f for f in candidates if isinstance(f, dict) and f.get("name") == name), None)
+            if found is None:
+                break
+            deepest = found
+            candidates = found.get("form", {}).get("value", [])
+        if deepest is not None:
+            return deepest
+    return None

@@ -17,7 +17,7 @@ from typing import Any
 from .clock import VirtualClock
 from .directory import Directory, OrgAuthenticators, User, VerifyMethod
 from .errors import IdxError, NotFound, OAuthError, Reason
-from .policy import DEFAULT_POLICY, Client, Policy
+from .policy import DEFAULT_POLICY, OIDC_SCOPES, Client, Policy
 from .push import PushChallenge, PushRegistry, SignInContext
 from .store import InMemoryTransactionStore, TransactionStore
 from .tokens import AuthorizationServer, Grant, Lifetimes, SigningKey, TokenService, TokenSet, userinfo_claims
@@ -107,6 +107,10 @@ class Engine:
             )
         if request.code_challenge_method != "S256":
             raise OAuthError("invalid_request", "'code_challenge_method' must be 'S256'.")
+        if not set(request.scopes) <= OIDC_SCOPES:
+            raise OAuthError(
+                "invalid_scope", "One or more scopes are not configured for the authorization server resource."
+            )
         return self._open(replace(request, client_label=client.label))
 
     def exchange_interaction_code(self, exchange: CodeExchange) -> Redemption:
@@ -247,7 +251,7 @@ class Engine:
     def choose_authenticator(
         self, transaction: Transaction, authenticator_id: str, method: str | None, sign_in: SignInContext
     ) -> Transaction:
-        if authenticator_id not in (self.authenticators.okta_verify_id, _enrollment_id(transaction)):
+        if authenticator_id != self.authenticators.okta_verify_id:  # Okta takes the aut... id, never an enrollment's
             raise IdxError(Reason.INVALID_AUTHENTICATOR, transaction, "unknown authenticator")
         verify_method = _parse_method(method, transaction)
         self._discard_push(transaction)
@@ -423,11 +427,6 @@ def _parse_method(method: str | None, transaction: Transaction) -> VerifyMethod 
         return VerifyMethod(method)
     except ValueError:
         raise IdxError(Reason.INVALID_AUTHENTICATOR, transaction, f"unknown method {method!r}") from None
-
-
-def _enrollment_id(transaction: Transaction) -> str | None:
-    user = transaction.user
-    return user.okta_verify.enrollment_id if user and user.okta_verify else None
 
 
 def _pkce_matches(verifier: str, challenge: str) -> bool:

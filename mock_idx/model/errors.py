@@ -22,16 +22,26 @@ class Reason(str, Enum):
     MALFORMED_REQUEST = "malformed_request"
     INVALID_AUTHENTICATOR = "invalid_authenticator"
     STEP_UNAVAILABLE = "step_unavailable"
+    FIELD_REQUIRED = "field_required"
+    """A required field of the form was missing or blank: the form again, the message on each such field."""
 
 
 class IdxError(Exception):
-    """A sign-in step was refused. ``transaction`` is set when the answer should re-render its current state."""
+    """A sign-in step was refused. ``transaction`` is set when the answer should re-render its current state;
+    ``fields`` names the form fields the message belongs on, each as its path (``("credentials", "totp")``)."""
 
-    def __init__(self, reason: Reason, transaction: Transaction | None = None, detail: str = "") -> None:
+    def __init__(
+        self,
+        reason: Reason,
+        transaction: Transaction | None = None,
+        detail: str = "",
+        fields: tuple[tuple[str, ...], ...] = (),
+    ) -> None:
         super().__init__(detail or reason.value)
         self.reason = reason
         self.transaction = transaction
         self.detail = detail
+        self.fields = fields
 
 
 class OAuthError(Exception):
@@ -45,6 +55,14 @@ class OAuthError(Exception):
 
 class NotFound(Exception):
     """What a control request names does not exist: a user, a pending push, a fault rule, a built-in scenario."""
+
+
+class UnknownAuthorizationServer(Exception):
+    """A path names an authorization server the org does not have; Okta answers that before any OAuth code runs,
+    with its classic ``E0000007`` body, not an OAuth error."""
+
+    def __init__(self, server_id: str) -> None:
+        super().__init__(f"Not found: Resource not found: {server_id[:100]} (AuthorizationServer)")
 
 
 class ControlError(ValueError):

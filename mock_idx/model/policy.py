@@ -18,6 +18,11 @@ DEFAULT_CLIENT_LABEL = "mock-idx app"
 """What the phone calls an app that was not given a label (every app, when no clients are registered)."""
 
 
+OIDC_SCOPES = frozenset({"openid", "profile", "email", "address", "phone", "offline_access", "device_sso"})
+"""The scopes an Okta authorization server has out of the box; it refuses any other it was not given
+(``invalid_scope``), and so does the fake, so a typo in an app's scopes fails here as it would in production."""
+
+
 UNSAFE_REDIRECT_SCHEMES = frozenset({"javascript", "data", "vbscript", "file"})
 """Schemes no client may be sent to, registered or not: they run or read something instead of loading a page."""
 

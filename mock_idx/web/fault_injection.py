@@ -17,6 +17,7 @@ from ..idx.messages import TOO_MANY_REQUESTS
 from ..idx.render import Reply, render_messages_only
 from ..model.faults import NO_FAULT, FaultDecision
 from ..model.transaction import Transaction
+from . import rate_limits
 from .app_keys import ENGINE, FAULTS, NOTE, TRANSACTION, USER
 from .request_parsing import MalformedBody, form_fields, json_body
 from .responses import Area, area_of, classic_error, failure, idx_json
@@ -28,8 +29,6 @@ EXEMPT_PREFIXES = ("/_mock/v1/faults", "/_mock/v1/reset", "/_mock/static")
 """Never faulted, so a test can always take its faults back."""
 DROPPED = 444
 """What the journal shows for a dropped connection (nginx's "closed without response")."""
-RATE_LIMIT = 600
-RATE_LIMIT_WINDOW = 60
 RATE_LIMITED = ("E0000047", "API call exceeded rate limit due to too many requests.")
 SERVER_ERROR_CODE = "E0000009"
 OAUTH_SERVER_ERRORS = {503: "temporarily_unavailable"}
@@ -101,10 +100,7 @@ def _rate_limited(request: web.Request) -> web.Response:
         response = idx_json(request, Reply(429, render_messages_only(*TOO_MANY_REQUESTS)))
     else:
         response = _classic(429, *RATE_LIMITED)
-    reset = int(request.app[ENGINE].now()) + RATE_LIMIT_WINDOW
-    response.headers.update(
-        {"X-Rate-Limit-Limit": str(RATE_LIMIT), "X-Rate-Limit-Remaining": "0", "X-Rate-Limit-Reset": str(reset)}
-    )
+    response.headers.update(rate_limits.exhausted())  # a wall-clock reset, whatever the virtual clock says
     return response
 
 

@@ -10,7 +10,15 @@ from ..idx.render import reply
 from ..model.errors import IdxError, Reason
 from ..model.transaction import Transaction
 from .app_keys import ENGINE, SETTINGS, USER
-from .request_parsing import authenticator_fields, document_context, json_object, remember, sign_in_context, text
+from .request_parsing import (
+    authenticator_fields,
+    document_context,
+    json_object,
+    remember,
+    required_fields,
+    sign_in_context,
+    text,
+)
 from .responses import idx_json
 
 
@@ -31,8 +39,7 @@ async def introspect(request: web.Request) -> web.Response:
 
 async def identify(request: web.Request) -> web.Response:
     body, transaction = await _step(request)
-    identifier = text(body, "identifier")
-    password = text(body, "credentials", "passcode")
+    identifier, password = required_fields(body, transaction, ("identifier",), ("credentials", "passcode"))
     request[USER] = identifier
     return idx_response(request, request.app[ENGINE].identify(transaction, identifier, password))
 
@@ -41,8 +48,8 @@ async def challenge(request: web.Request) -> web.Response:
     """``{authenticator: {id}}`` asks which method; ``{authenticator: {id, methodType}}`` starts that challenge.
     The resend form posts here too, with the method it was sent with."""
     body, transaction = await _step(request)
-    authenticator = authenticator_fields(body)
-    authenticator_id = text(authenticator, "id")
+    authenticator = authenticator_fields(body, transaction)
+    (authenticator_id,) = required_fields({"authenticator": authenticator}, transaction, ("authenticator", "id"))
     method = text(authenticator, "methodType", required=False)
     engine = request.app[ENGINE]
     return idx_response(
@@ -57,7 +64,7 @@ async def poll(request: web.Request) -> web.Response:
 
 async def answer(request: web.Request) -> web.Response:
     body, transaction = await _step(request)
-    code = text(body, "credentials", "totp", required=False) or text(body, "credentials", "passcode")
+    (code,) = required_fields(body, transaction, ("credentials", "totp"))
     return idx_response(request, request.app[ENGINE].answer_totp(transaction, code))
 
 

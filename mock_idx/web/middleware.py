@@ -1,5 +1,8 @@
 """Cross-cutting request handling, outermost first (the order :func:`chain` gives the app):
 
+0. :func:`okta_headers`: the headers Okta puts on its answers, on every one, refusals and bugs included:
+   ``X-Okta-Request-Id`` everywhere; on IDX and OAuth answers the rate-limit headers (:mod:`.rate_limits`) and
+   ``Cache-Control: no-cache, no-store``, ``Pragma: no-cache``, ``Expires: 0`` (unless a handler chose caching).
 1. :func:`last_resort`: whatever escapes everything below, even a bug in rendering an error, ends as Okta's
    ``E0000009`` document, logged once with its traceback. aiohttp's bare 500 page never reaches a client.
 2. :func:`record_in_journal`: every answered request, and the clients that hung up mid-request (499).
@@ -19,22 +22,27 @@ from __future__ import annotations
 import asyncio
 import hmac
 import logging
+import secrets
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, MutableMapping
 from urllib.parse import urlsplit
 
 from aiohttp import web
 from aiohttp.typedefs import Middleware
 
 from ..idx.render import reply_error
-from ..model.errors import ControlError, IdxError, NotFound, OAuthError
+from ..model.errors import ControlError, IdxError, NotFound, OAuthError, UnknownAuthorizationServer
 from ..model.push import PushAlreadyAnswered
 from . import fault_injection
 from .app_keys import ENGINE, HOSTS, JOURNAL, NOTE, SETTINGS, TRANSACTION, USER
 from .hosts import HostPolicy
+from .rate_limits import RateCounter
 from .request_parsing import document_context
 from .responses import (
     CONTROL_PATHS,
+    Area,
+    area_of,
+    classic_error,
     control_json,
     failure,
     idx_json,
@@ -61,12 +69,16 @@ SCENARIO_TYPES = JSON_TYPES | {"application/yaml", "application/x-yaml", "text/y
 send, so a browser must ask first (a CORS preflight), and ``/_mock`` grants no preflight."""
 SCENARIO_ROUTE = "/_mock/v1/scenario"
 NEVER_FRAMED = {"X-Frame-Options": "DENY"}
+NOT_CACHED = {"Cache-Control": "no-cache, no-store", "Pragma": "no-cache", "Expires": "0"}
+"""What Okta sends with every API answer (tokens and state handles must never sit in a cache)."""
 FRAME_ANCESTORS = "frame-ancestors 'none'"
 
 
 def chain() -> list[Middleware]:
-    """The app's middlewares, outermost first (the module docstring says why in this order)."""
+    """The app's middlewares, outermost first (the module docstring says why in this order); called once per app,
+    so the request counters of :func:`okta_headers` are that app's own."""
     return [
+        okta_headers(),
         last_resort,
         record_in_journal,
         allow_cross_origin,
@@ -75,6 +87,33 @@ def chain() -> list[Middleware]:
         guard_control_plane,
         fault_injection.inject,
     ]
+
+
+def okta_headers() -> Middleware:
+    """A middleware adding Okta's headers to every answer, with rate counters of its own (one per area)."""
+    counters = {Area.IDX: RateCounter(), Area.OAUTH: RateCounter()}
+
+    @web.middleware
+    async def add_okta_headers(request: web.Request, handler: Handler) -> web.StreamResponse:
+        try:
+            response = await handler(request)
+        except web.HTTPException as exception:  # redirects travel as exceptions: they get the headers too
+            _add_okta_headers(exception.headers, counters.get(area_of(request.path)))
+            raise
+        _add_okta_headers(response.headers, counters.get(area_of(request.path)))
+        return response
+
+    return add_okta_headers
+
+
+def _add_okta_headers(headers: MutableMapping[str, str], counter: RateCounter | None) -> None:
+    headers["X-Okta-Request-Id"] = secrets.token_urlsafe(20)
+    if counter is None:
+        return
+    for name, value in counter.count().items():
+        headers.setdefault(name, value)  # a rate-limited answer keeps its own (nothing remaining)
+    if "Cache-Control" not in headers:
+        headers.update(NOT_CACHED)
 
 
 @web.middleware
@@ -148,7 +187,8 @@ async def shape_errors(request: web.Request, handler: Handler) -> web.StreamResp
     try:
         return await handler(request)
     except IdxError as error:
-        return idx_json(request, reply_error(error.reason, error.transaction, document_context(request)))
+        answer = reply_error(error.reason, error.transaction, document_context(request), error.fields)
+        return idx_json(request, answer)
     except OAuthError as error:
         # RFC 6749 5.2: a client that failed to authenticate gets 401 and a challenge; every other error is a 400.
         if error.error == "invalid_client":
@@ -157,6 +197,8 @@ async def shape_errors(request: web.Request, handler: Handler) -> web.StreamResp
             challenge = f'Bearer error="invalid_token", error_description="{error.description}"'
             return oauth_json(401, error.error, error.description, headers={"WWW-Authenticate": challenge})
         return oauth_json(400, error.error, error.description)
+    except UnknownAuthorizationServer as error:
+        return classic_error(404, "E0000007", str(error))
     except NotFound as error:
         return control_json(404, "not_found", str(error))
     except PushAlreadyAnswered as error:

@@ -1,5 +1,7 @@
 """OAuth 2.0 / OIDC endpoints, for the org authorization server (``/oauth2/v1/...``, issuer = base URL) and any custom
-one (``/oauth2/{server_id}/v1/...``). Every answer is plain JSON; errors are ``{error, error_description}``.
+one (``/oauth2/{server_id}/v1/...``). Every answer is plain JSON; errors are ``{error, error_description}``, but an
+unknown authorization server is Okta's classic ``E0000007``. Okta's no-cache headers go on every answer but the keys'
+(:func:`mock_idx.web.middleware.okta_headers`).
 
 Handlers only read the request and write the answer: whether a token is active, whose it is, what it releases and
 where a signed-out browser may go are the engine's decisions (:mod:`mock_idx.model.engine`)."""
@@ -12,20 +14,18 @@ from urllib.parse import urlencode
 from aiohttp import web
 
 from ..model.engine import CodeExchange, LogoutRequest, RefreshRequest
-from ..model.errors import OAuthError
+from ..model.errors import OAuthError, UnknownAuthorizationServer
 from ..model.tokens import AuthorizationServer
 from ..model.transaction import Interaction
 from .app_keys import ENGINE, USER
 from .request_parsing import base_url, oauth_form, oauth_query, remember, required_param
 
-NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
-
 
 def server_id(request: web.Request) -> str | None:
     """The custom authorization server named in the path, or ``None`` for the org server."""
     server = request.match_info.get("server_id")
-    if not request.app[ENGINE].serves_authorization_server(server):
-        raise web.HTTPNotFound()
+    if server is not None and not request.app[ENGINE].serves_authorization_server(server):
+        raise UnknownAuthorizationServer(server)
     return server
 
 
@@ -139,7 +139,7 @@ async def token(request: web.Request) -> web.Response:
         )
     else:
         raise OAuthError("unsupported_grant_type", f"The grant type '{grant_type}' is not supported.")
-    return web.json_response(tokens.as_oauth_response(), headers=NO_STORE)
+    return web.json_response(tokens.as_oauth_response())
 
 
 async def userinfo(request: web.Request) -> web.Response:
@@ -154,7 +154,7 @@ async def introspect(request: web.Request) -> web.Response:
     params = await oauth_form(request)
     client_id = _client_id(request, params)
     answer = request.app[ENGINE].introspect(required_param(params, "token"), client_id, authorization_server(request))
-    return web.json_response(answer, headers=NO_STORE)
+    return web.json_response(answer)
 
 
 async def revoke(request: web.Request) -> web.Response:

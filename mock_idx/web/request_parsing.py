@@ -58,8 +58,16 @@ async def body_bytes(request: web.Request) -> bytes:
         raise MalformedBody("the body could not be decoded") from None
 
 
+IDX_CONTENT_TYPES = frozenset({"application/json", "application/ion+json", "application/vnd.okta.v1+json"})
+"""What an IDX step may be sent as (any parameters, ``okta-version=1.0.0`` among them): okta-auth-js and the widget
+send ``application/json``, Okta's Java and .NET SDKs ``application/ion+json``, and older forms said they accept
+``application/vnd.okta.v1+json``. Okta answers anything else (a form, ``text/plain``, none) with 415."""
+
+
 async def json_object(request: web.Request) -> dict[str, Any]:
-    """An IDX body: a JSON object. IDX clients send several content types; none is required."""
+    """An IDX body: a JSON object, sent as one of :data:`IDX_CONTENT_TYPES`."""
+    if request.content_type not in IDX_CONTENT_TYPES:
+        raise web.HTTPUnsupportedMediaType(reason="Unsupported Media Type: send the request as application/json.")
     try:
         body = await json_body(request)
     except MalformedBody:
@@ -79,6 +87,27 @@ async def form_fields(request: web.Request) -> Any:
         raise MalformedBody("the body must be a form") from None
 
 
+def required_fields(body: dict[str, Any], transaction: Transaction, *paths: tuple[str, ...]) -> list[str]:
+    """The required fields of the form the transaction shows, in order. As Okta answers invalid input, a field that
+    is missing or blank is a field error on that form (every such field named at once), and a value that is not text
+    is a malformed request shown on the form: never a messages-only body, which SDKs read as the end."""
+    values = [_follow(body, path) for path in paths]
+    missing = tuple(path for path, value in zip(paths, values, strict=True) if value is None or value == "")
+    if missing:
+        raise IdxError(Reason.FIELD_REQUIRED, transaction, fields=missing)
+    for path, value in zip(paths, values, strict=True):
+        if not isinstance(value, str):
+            raise IdxError(Reason.MALFORMED_REQUEST, transaction, detail=f"{'.'.join(path)} must be a string")
+    return values
+
+
+def _follow(body: dict[str, Any], path: tuple[str, ...]) -> Any:
+    value: Any = body
+    for key in path:
+        value = value.get(key) if isinstance(value, dict) else None
+    return value
+
+
 @overload
 def text(body: dict[str, Any], *path: str) -> str: ...
 @overload
@@ -88,9 +117,7 @@ def text(body: dict[str, Any], *path: str, required: Literal[False]) -> str | No
 def text(body: dict[str, Any], *path: str, required: bool = True) -> str | None:
     """A string found by following ``path`` into nested objects (``credentials``, ``passcode``): always a string
     when ``required`` (anything else is a malformed request), else a string or ``None``."""
-    value: Any = body
-    for key in path:
-        value = value.get(key) if isinstance(value, dict) else None
+    value = _follow(body, path)
     if value is None and not required:
         return None
     if not isinstance(value, str):
@@ -98,16 +125,19 @@ def text(body: dict[str, Any], *path: str, required: bool = True) -> str | None:
     return value
 
 
-def authenticator_fields(body: dict[str, Any]) -> dict[str, Any]:
-    """The ``authenticator`` object of a challenge request, in either shape clients send it.
+def authenticator_fields(body: dict[str, Any], transaction: Transaction) -> dict[str, Any]:
+    """The ``authenticator`` object of a challenge request, in either shape clients send it (missing: a field error
+    on the form, as :func:`required_fields` answers).
 
     Usually ``{id, methodType}``. But the ``resend`` remediation after a rejected push keeps its fixed fields under
     ``value.form.value`` (Okta's own shape), and okta-auth-js, firing it as an action, posts that raw value back:
     ``{form: {value: [{name: "id", value: ...}, ...]}}``.
     """
     authenticator = body.get("authenticator")
+    if authenticator is None:
+        raise IdxError(Reason.FIELD_REQUIRED, transaction, fields=(("authenticator",),))
     if not isinstance(authenticator, dict):
-        raise IdxError(Reason.MALFORMED_REQUEST, detail="authenticator must be an object")
+        raise IdxError(Reason.MALFORMED_REQUEST, transaction, detail="authenticator must be an object")
     form = authenticator.get("form")
     fields = form.get("value") if isinstance(form, dict) else None
     if isinstance(fields, list):
