@@ -81,7 +81,9 @@ async def test_push_denied_then_resent(mock_idx: MockIdx, app_url: str, page: Pa
 
 
 async def test_push_times_out(mock_idx: MockIdx, app_url: str, page: Page, phone: Page) -> None:
-    user = mock_idx.add_user()
+    user = mock_idx.add_user(
+        push={"outcome": "manual", "when_expired": "terminal"}
+    )  # the terminal expiry; Okta's default offers resend
     await start_push(page, app_url, user)
     await open_phone(phone, mock_idx, user)
     await expect(phone.get_by_role("button", name="Yes, it's me")).to_be_visible()

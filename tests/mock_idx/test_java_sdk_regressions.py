@@ -36,7 +36,7 @@ async def test_the_interaction_code_grant_needs_no_redirect_uri(client: Any, flo
 async def test_cancel_keeps_the_interaction_handle(client: Any, flow: Flow) -> None:
     """The SDK keeps its interaction handle across a cancel and later introspects with it (how a 2.0.0 app learns
     that a push was approved); mock_idx gave the fresh sign-in a new handle, so that introspect answered 401
-    ``idx.session.expired`` ("You have been logged out due to inactivity...") and the user could never get in."""
+    ``idx.session.expired`` ("The session has expired.") and the user could never get in."""
     await put_user(client, LOGIN, outcome="approve")
     await flow.push_sign_in(LOGIN)
     fresh = await flow.post("/idp/idx/cancel", {})

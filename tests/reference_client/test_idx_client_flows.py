@@ -80,7 +80,8 @@ async def test_denied_push_fails_then_resend_succeeds(idx_client, mock_idx):
 
 
 async def test_push_expires_when_the_clock_passes_its_lifetime(idx_client, mock_idx):
-    user = mock_idx.add_user()
+    """The terminal expiry (``when_expired: terminal``, the widget's verification-timed-out fixture)."""
+    user = mock_idx.add_user(push={"outcome": "manual", "when_expired": "terminal"})
     waiting = await send_push(idx_client, user)
     mock_idx.advance_clock(301)
 
@@ -88,6 +89,18 @@ async def test_push_expires_when_the_clock_passes_its_lifetime(idx_client, mock_
 
     assert expired.status is Status.Terminal and expired.context is None
     assert expired.errors and not expired.continue_polling
+
+
+async def test_push_no_longer_pending_reads_as_a_failed_push_that_can_be_resent(idx_client, mock_idx):
+    """Okta's own answer to an expired push (capture authenticator-verification-ov-resend-push-notification.json:
+    200, ``resend``, no message): the client, like the .NET SDK it follows, calls it a failed push it may resend."""
+    user = mock_idx.add_user()
+    waiting = await send_push(idx_client, user)
+    mock_idx.advance_clock(301)
+
+    expired = await idx_client.poll(waiting.context)
+
+    assert expired.status is Status.PushChallengeFailed and expired.can_resend and not expired.errors
 
 
 async def test_number_challenge_shows_the_number_to_tap(idx_client, mock_idx):

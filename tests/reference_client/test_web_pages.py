@@ -94,7 +94,9 @@ async def test_denied_push_offers_resend_and_another_method(visitor, mock_idx):
 
 
 async def test_expired_push_offers_to_start_again(visitor, mock_idx):
-    user = mock_idx.add_user()
+    user = mock_idx.add_user(
+        push={"outcome": "manual", "when_expired": "terminal"}
+    )  # the terminal expiry; Okta's default offers resend
     await wait_for_push(visitor, user)
     mock_idx.advance_clock(301)
 
