@@ -63,8 +63,12 @@ async def poll(request: web.Request) -> web.Response:
 
 
 async def answer(request: web.Request) -> web.Response:
+    """The code goes in ``credentials.totp``, as the form asks; ``credentials.passcode`` is still taken when it comes
+    alone, as the one way Okta's Java IDX SDK 2.0.0 sends a code (a README "deliberate difference")."""
     body, transaction = await _step(request)
-    (code,) = required_fields(body, transaction, ("credentials", "totp"))
+    credentials = body.get("credentials")
+    sent_as_passcode = isinstance(credentials, dict) and "totp" not in credentials and "passcode" in credentials
+    (code,) = required_fields(body, transaction, ("credentials", "passcode" if sent_as_passcode else "totp"))
     return idx_response(request, request.app[ENGINE].answer_totp(transaction, code))
 
 
