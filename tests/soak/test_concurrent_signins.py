@@ -57,7 +57,7 @@ BEHAVIOURS = (
     ),
     Behaviour("tap-yes", 40, {"outcome": "manual"}, SUCCESS, number_challenge=True),
     Behaviour("tap-no", 30, {"outcome": "manual"}, DENIED),
-    Behaviour("timeout", 20, {"outcome": "timeout"}, TIMED_OUT, 2),
+    Behaviour("timeout", 20, {"outcome": "timeout", "when_expired": "terminal"}, TIMED_OUT, 2),
     Behaviour("totp", 50, {"outcome": "manual"}, SUCCESS),
     Behaviour("cancel", 20, {"outcome": "manual"}, "cancelled", 2),
 )

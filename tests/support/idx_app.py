@@ -95,7 +95,8 @@ class IdxApp:
                 outcome.status, outcome.tokens = ("success", tokens) if tokens else ("failed", None)
             elif PUSH_REJECTED in outcome.messages:
                 outcome.status = "denied"
-            elif TIMED_OUT in outcome.messages:
+            elif TIMED_OUT in outcome.messages or answer.remediations[:1] == ["resend"]:
+                # terminal (404) or, Okta's default, a push no longer pending: resend offered, no rejection message
                 outcome.status = "timed_out"
             else:
                 outcome.status = "failed"
