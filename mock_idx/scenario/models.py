@@ -247,7 +247,9 @@ class FaultSpec(_Strict):
     status: int | None = Field(None, description="Answer 429 (Okta's rate-limit body) or a 5xx instead")
     delay_ms: int = Field(0, ge=0, le=120_000, description="Wait this long first")
     drop: bool = Field(False, description="Close the connection without an answer")
-    times: int | None = Field(None, ge=1, description="Only the next N matching requests (default: all)")
+    times: int | None = Field(
+        None, ge=1, le=1_000_000_000, description="Only the next N matching requests (default: all)"
+    )
     fraction: float | None = Field(None, gt=0, le=1, description="Only about this share of them")
     seed: int = Field(
         0, ge=-(2**63), lt=2**63, description="Seed of the rule's own random generator, used with fraction"
