@@ -35,7 +35,7 @@ from ..session_state import add_notices, idx_context
 log = logging.getLogger(__name__)
 routes = web.RouteTableDef()
 
-PUSH_REJECTED_TEXT = "You have chosen to reject this login."
+PUSH_EXPIRED_TEXT = "Your push notification has expired."
 
 
 def _is(status: Status) -> Callable[[AuthResponse], bool]:
@@ -93,8 +93,12 @@ async def challenge_poll(request: web.Request) -> web.Response:
 
 @routes.get(PUSH_REJECTED)
 async def push_rejected(request: web.Request) -> web.Response:
+    """A push that failed and may be sent again: denied on the phone (Okta says so in a message), or expired
+    unanswered (Okta's default: the same `resend` with no message at all)."""
     response = await current_step(request, _is(Status.PushChallengeFailed))
-    return await render("push_rejected.html", request, {"reason": texts(response.errors) or [PUSH_REJECTED_TEXT]})
+    reason = texts(response.errors)
+    title = "Push rejected" if reason else "Push expired"
+    return await render("push_rejected.html", request, {"title": title, "reason": reason or [PUSH_EXPIRED_TEXT]})
 
 
 @routes.post(RESEND_PUSH)

@@ -106,6 +106,23 @@ async def test_expired_push_offers_to_start_again(visitor, mock_idx):
     assert (await visitor.get("/okta-verify/push-sent")).location == "/login"
 
 
+async def test_push_expired_unanswered_offers_to_send_it_again(visitor, mock_idx):
+    """Okta's default expiry (the v3 capture of a push no longer pending): 200 with `resend` and no message. The
+    app says the push expired, not that it was rejected, and sending it again works."""
+    user = mock_idx.add_user(push="manual")
+    await wait_for_push(visitor, user)
+    mock_idx.advance_clock(301)
+
+    assert await visitor.poll() == {"ContinuePolling": False, "Refresh": 0, "Next": "/okta-verify/push-rejected"}
+    page = await visitor.get("/okta-verify/push-rejected")
+    assert "<h1>Push expired</h1>" in page.text and "Your push notification has expired." in page.text
+    assert "reject" not in page.text.lower().replace("push-rejected", "")
+    assert ">Resend push notification</button>" in page.text
+    assert (await visitor.post("/okta-verify/resend-push")).location == "/okta-verify/push-sent"
+    mock_idx.approve_push(user.login)
+    assert (await visitor.poll())["Next"] == "/"
+
+
 async def test_wrong_code_shows_invalid_code_then_the_right_one_signs_in(visitor, mock_idx):
     user = mock_idx.add_user()
     await sign_in_to_methods(visitor, user)
