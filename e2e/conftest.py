@@ -15,7 +15,7 @@ another fixture) runs in the session's loop; async fixtures that touch pages mus
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Generator, Iterator
 from pathlib import Path
 
 import pytest
@@ -53,7 +53,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> pytest.TestReport:
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     """Remember each phase's outcome, so fixtures can tell at teardown whether their test failed."""
     report = yield
     item.stash.setdefault(PHASE_REPORTS, {})[report.when] = report
@@ -94,7 +96,7 @@ async def pages(browser: Browser, request: pytest.FixtureRequest) -> AsyncIterat
     yield contexts
     node = request.node
     folder = artifact_folder(request.config.rootpath, node.path.stem, node.name) if _failed(node) else None
-    if await contexts.close(keep_in=folder):
+    if await contexts.close(keep_in=folder) and folder is not None:  # only a folder can keep anything
         request.config.stash.setdefault(KEPT_ARTIFACTS, []).append(folder)
 
 

@@ -137,7 +137,7 @@ async def waiting(mock_idx: MockIdx) -> AsyncIterator[WaitingSignIn]:
     mock_idx.add_user(BYSTANDER, PASSWORD)
     mock_idx.add_fault(route="/nowhere/*", status=503)
     async with aiohttp.ClientSession(base_url=mock_idx.url) as http:
-        flow = Flow(http)  # type: ignore[arg-type]  # the driver only needs post(), which a session has
+        flow = Flow(http)  # the driver only needs post(), which a session has
         assert "challenge-poll" in (await flow.push_sign_in(VICTIM)).remediations
         before = observe(mock_idx)
         assert len(before.pending_pushes) == 1 and len(before.faults) == 1 and {BYSTANDER, VICTIM} <= before.logins

@@ -37,7 +37,7 @@ async def test_tapping_yes_completes_the_waiting_sign_in(mock_idx: MockIdx, page
     await expect(page.get_by_role("status")).to_contain_text("Approved")
 
     result = await asyncio.wait_for(sign_in, 30)
-    assert result.status == "success" and result.tokens["access_token"]
+    assert result.status == "success" and result.tokens is not None and result.tokens["access_token"]
     approvals = [e for e in mock_idx.journal(user.login) if e["path"].endswith("/push/approve")]
     assert [e["status"] for e in approvals] == [200]  # sent by the page, with the control token
     await expect(page.get_by_text("No sign-in is waiting")).to_be_visible()
@@ -46,7 +46,7 @@ async def test_tapping_yes_completes_the_waiting_sign_in(mock_idx: MockIdx, page
 async def test_number_challenge_is_answered_by_tapping_the_number(mock_idx: MockIdx, page: Page) -> None:
     user = mock_idx.add_user(number_challenge=True)
     await page.goto(mock_idx.device_url(user.login))
-    shown: list[int] = []
+    shown: list[int | None] = []  # what the app showed; None would fail the tap below
     app = IdxApp(mock_idx.issuer)
     sign_in = asyncio.create_task(
         asyncio.to_thread(

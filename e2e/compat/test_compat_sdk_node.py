@@ -90,7 +90,8 @@ def _run_node(plan: list[dict[str, Any]]) -> dict[str, Any]:
     )
     if proc.returncode != 0:
         pytest.fail(f"run_sdk_flows.mjs exited {proc.returncode}\n{proc.stderr[-4000:]}", pytrace=False)
-    return json.loads(proc.stdout)["results"]
+    results: dict[str, Any] = json.loads(proc.stdout)["results"]
+    return results
 
 
 @pytest.fixture(scope="module")
@@ -113,7 +114,7 @@ def sdk_run(mock_idx_key_file: Path) -> Iterator[dict[str, Any]]:
 
 def flow_result(sdk_run: dict[str, Any], mode: str, flow: str) -> dict[str, Any]:
     """The flow's record; fails with the SDK's error and the steps so far if the flow threw."""
-    result = sdk_run["results"][f"{mode}:{flow}"]
+    result: dict[str, Any] = sdk_run["results"][f"{mode}:{flow}"]
     if not result["ok"]:
         pytest.fail(
             f"{mode}:{flow} threw {result['error']['name']}: {result['error']['message']}\n"
@@ -124,7 +125,7 @@ def flow_result(sdk_run: dict[str, Any], mode: str, flow: str) -> dict[str, Any]
 
 
 def step(result: dict[str, Any], label: str, occurrence: int = 0) -> dict[str, Any]:
-    matching = [s for s in result["steps"] if s["label"] == label]
+    matching: list[dict[str, Any]] = [s for s in result["steps"] if s["label"] == label]
     assert len(matching) > occurrence, f"no step {label!r} #{occurrence}: {[s['label'] for s in result['steps']]}"
     return matching[occurrence]
 

@@ -60,7 +60,8 @@ async def number_to_tap(page: Page) -> str:
 async def widget_result(page: Page) -> dict[str, Any]:
     """What ``showSignInToGetTokens`` settled with."""
     await page.wait_for_function("window.__widgetResult !== null")
-    return await page.evaluate("window.__widgetResult")
+    result: dict[str, Any] = await page.evaluate("window.__widgetResult")
+    return result
 
 
 def assert_tokens_for(result: dict[str, Any], *, user: MockUser, issuer: str, client_id: str) -> None:

@@ -8,8 +8,9 @@ from typing import Any
 
 import requests
 
-from mock_idx.config import ION_CONTENT_TYPE, Settings
+from mock_idx.config import Settings
 from mock_idx.control_client import ControlClient
+from mock_idx.idx.forms import ION_CONTENT_TYPE
 from tests.support.idx_app import IdxApp
 
 FUZZ_SETTINGS = Settings(poll_refresh_ms=100)

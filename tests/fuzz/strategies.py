@@ -3,6 +3,8 @@ bytes that are not JSON or not UTF-8, bodies past the size limit, and content ty
 
 from __future__ import annotations
 
+from typing import Any
+
 from hypothesis import strategies as st
 
 MAX_BODY = 64 * 1024
@@ -55,7 +57,9 @@ json_values = st.recursive(
 )
 
 
-def objects_with(keys: tuple[str, ...], values: st.SearchStrategy = json_values) -> st.SearchStrategy[dict]:
+def objects_with(
+    keys: tuple[str, ...], values: st.SearchStrategy[Any] = json_values
+) -> st.SearchStrategy[dict[str, Any]]:
     """JSON objects using the keys an endpoint reads, each holding anything, plus stray keys."""
     return st.dictionaries(st.sampled_from(keys) | st.text(max_size=8), values, max_size=len(keys) + 2)
 

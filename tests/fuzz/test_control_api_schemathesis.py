@@ -8,6 +8,7 @@ answer that a rule failed on purpose is recognised by its ``errorId`` and is not
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import requests
 import schemathesis
@@ -34,11 +35,11 @@ GENERATED_USERS = 5
 """A scenario may ask Faker for up to 10,000 users; the fuzz asks for a few, so each case stays fast."""
 
 
-def _description() -> dict:
+def _description() -> dict[str, Any]:
     """The shipped description, which is what the server serves (checked below). Read from the file because
     schemathesis's lazy loader (``from_fixture``) does not work with pytest 9, and the server's URL is only known once
     the fixture runs."""
-    document = json.loads(OPENAPI_FILE.read_text(encoding="utf-8"))
+    document: dict[str, Any] = json.loads(OPENAPI_FILE.read_text(encoding="utf-8"))
     document["components"]["schemas"]["GenerateSpec"]["properties"]["count"]["maximum"] = GENERATED_USERS
     return document
 
@@ -86,8 +87,8 @@ def _call_and_check(case, server: MockIdxServer, http: requests.Session) -> None
         http.delete(f"{server.url}/_mock/v1/faults").raise_for_status()
 
 
-def _excluded(operation: str) -> list:
-    excluded = list(EXCLUDED_CHECKS)
+def _excluded(operation: str) -> list[schemathesis.CheckFunction]:
+    excluded: list[schemathesis.CheckFunction] = list(EXCLUDED_CHECKS)
     if operation in MODEL_BODIES:
         excluded.append(negative_data_rejection)
     if operation in SEMANTIC:
@@ -121,6 +122,7 @@ def test_every_control_route_is_described(server: MockIdxServer):
         for method in item
         if method != "parameters"
     }
+    assert server.app is not None
     routes = {
         (route.method, route.resource.canonical)
         for route in server.app.router.routes()

@@ -57,6 +57,7 @@ def test_basic_credentials_that_are_utf8_but_not_ascii_are_a_401_not_a_500(serve
     from urllib.parse import urlsplit
 
     address = urlsplit(server.url)
+    assert address.hostname is not None
     connection = http.client.HTTPConnection(address.hostname, address.port, timeout=10)
     try:
         connection.putrequest("POST", "/oauth2/default/v1/interact")

@@ -4,6 +4,7 @@ document with Okta's content type, never a 5xx or a traceback, and a normal sign
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import requests
 from hypothesis import HealthCheck, given, settings
@@ -41,7 +42,7 @@ def test_any_body_of_any_type_is_refused_in_okta_shape(server: MockIdxServer, ht
 def test_the_right_keys_with_the_wrong_values_are_refused(server: MockIdxServer, http: requests.Session):
     @FUZZ
     @given(path=paths, body=objects_with(IDX_KEYS))
-    def fuzz(path: str, body: dict) -> None:
+    def fuzz(path: str, body: dict[str, Any]) -> None:
         assert_sound(
             http.post(
                 f"{server.url}/idp/idx/{path}", data=json.dumps(body), headers={"Content-Type": "application/json"}
@@ -63,7 +64,7 @@ def test_steps_replayed_or_mistyped_on_a_live_sign_in_never_break_it(server: Moc
 
     @FUZZ
     @given(path=paths, body=step_bodies, repeat=st.integers(1, 3))
-    def fuzz(path: str, body: dict, repeat: int) -> None:
+    def fuzz(path: str, body: dict[str, Any], repeat: int) -> None:
         for _ in range(repeat):
             assert_sound(
                 http.post(
@@ -75,7 +76,7 @@ def test_steps_replayed_or_mistyped_on_a_live_sign_in_never_break_it(server: Moc
     still_signs_in(server.url)
 
 
-def _waiting_for_push(server: MockIdxServer, http: requests.Session) -> dict:
+def _waiting_for_push(server: MockIdxServer, http: requests.Session) -> dict[str, Any]:
     interact = http.post(
         f"{server.url}/oauth2/default/v1/interact",
         data={
@@ -97,7 +98,8 @@ def _waiting_for_push(server: MockIdxServer, http: requests.Session) -> dict:
         },
     ).json()
     okta_verify = state["authenticators"]["value"][0]["id"]
-    return http.post(
+    waiting: dict[str, Any] = http.post(
         f"{server.url}/idp/idx/challenge",
         json={"authenticator": {"id": okta_verify, "methodType": "push"}, "stateHandle": state["stateHandle"]},
     ).json()
+    return waiting

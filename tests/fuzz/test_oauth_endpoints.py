@@ -87,7 +87,9 @@ def test_forms_with_anything_in_them_are_refused_in_oauth_shape(server: MockIdxS
         authorization=authorizations,
         content_type=st.sampled_from(FORM_TYPES),
     )
-    def fuzz(prefix: str, endpoint: str, form: list, authorization: str | None, content_type: str) -> None:
+    def fuzz(
+        prefix: str, endpoint: str, form: list[tuple[str, str]], authorization: str | None, content_type: str
+    ) -> None:
         body = urlencode(form).encode() if "json" not in content_type else b'{"client_id": "x"}'
         assert_sound(
             http.post(f"{server.url}{prefix}/v1/{endpoint}", data=body, headers=_headers(authorization, content_type))
@@ -122,7 +124,7 @@ def test_get_endpoints_take_any_query_and_any_bearer(server: MockIdxServer, http
 
     @FUZZ
     @given(prefix=st.sampled_from(SERVERS), path=paths, query=forms, authorization=authorizations)
-    def fuzz(prefix: str, path: str, query: list, authorization: str | None) -> None:
+    def fuzz(prefix: str, path: str, query: list[tuple[str, str]], authorization: str | None) -> None:
         url = f"{server.url}{prefix}{path}?{urlencode(query)}"
         assume(len(url) < MAX_REQUEST_LINE)
         response = http.get(url, allow_redirects=False, headers=_headers(authorization, ""))
@@ -159,7 +161,7 @@ def test_codes_and_tokens_replayed_and_crossed_between_clients_are_refused(
 
     @FUZZ
     @given(endpoint=st.sampled_from(FORM_ENDPOINTS), form=replays)
-    def fuzz(endpoint: str, form: dict) -> None:
+    def fuzz(endpoint: str, form: dict[str, str]) -> None:
         response = http.post(f"{server.url}/oauth2/default/v1/{endpoint}", data=form)
         assert_sound(response)
         if endpoint == "token":

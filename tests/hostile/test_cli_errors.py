@@ -42,6 +42,7 @@ def the_one_line(stderr: str, *words: str) -> str:
 
 def mock_idx_refuses(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
     """``mock-idx ARGV`` run in this process: exit code 2, whether argparse or the command said no."""
+    code: str | int | None
     try:
         code = mock_idx_cli.main(list(argv))
     except SystemExit as exit:

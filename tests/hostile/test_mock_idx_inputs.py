@@ -38,9 +38,9 @@ class Answer:
         return orjson.loads(self.body)
 
 
-async def send_raw(port: int, head: bytes, body: bytes = b"") -> Answer:
+async def send_raw(server: TestClient[Any, Any], head: bytes, body: bytes = b"") -> Answer:
     """One HTTP/1.1 request written byte for byte; ``head`` is the request line and headers without the blank line."""
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
     try:
         writer.write(head.rstrip(b"\r\n") + b"\r\nConnection: close\r\n\r\n" + body)
         await writer.drain()
@@ -72,15 +72,21 @@ def _dechunk(payload: bytes) -> bytes:
 
 
 def request(
-    method: str, path: str, body: bytes = b"", *, host: bytes = b"127.0.0.1", **headers: bytes | str
+    method: str, path: str, body: bytes = b"", /, *, host: bytes | str = b"127.0.0.1", **headers: bytes | str
 ) -> tuple[bytes, bytes]:
-    lines = [f"{method} {path} HTTP/1.1".encode("latin-1"), b"Host: " + host]
+    """The request's head and body; ``body`` is positional-only and ``host`` takes text like any header, so a
+    spread of headers (``**JSON``) type-checks against the parameters it could name."""
+    lines = [f"{method} {path} HTTP/1.1".encode("latin-1"), b"Host: " + _raw(host)]
     for name, value in headers.items():
-        raw = value if isinstance(value, bytes) else value.encode()
-        lines.append(name.replace("_", "-").encode() + b": " + raw)
+        lines.append(name.replace("_", "-").encode() + b": " + _raw(value))
     if body or method in ("POST", "PUT"):
         lines.append(f"Content-Length: {len(body)}".encode())
     return b"\r\n".join(lines), body
+
+
+def _raw(value: bytes | str) -> bytes:
+    """A header value as sent: text is encoded, bytes (what no client library would send) go as they are."""
+    return value if isinstance(value, bytes) else value.encode()
 
 
 MULTIPART_BOUNDARY = "xYzZY"
@@ -230,7 +236,7 @@ PARSER_LEVEL = {
 
 
 @pytest.fixture
-async def org(client: TestClient) -> TestClient:
+async def org(client: TestClient[Any, Any]) -> TestClient[Any, Any]:
     """The default server (``client``) holding state a refused request must not change: a user, a fault rule and a
     push waiting for a tap."""
     await put_user(client, LOGIN)
@@ -239,7 +245,7 @@ async def org(client: TestClient) -> TestClient:
     return client
 
 
-async def fingerprint(client: TestClient) -> dict[str, Any]:
+async def fingerprint(client: TestClient[Any, Any]) -> dict[str, Any]:
     """Everything a refused request must leave as it was."""
     return {
         "users": (await control(client, "GET", "/users"))[1],
@@ -268,10 +274,12 @@ def assert_refused_in_shape(path: str, answer: Answer, expected: int) -> None:
 
 
 @pytest.mark.parametrize("case", list(CASES))
-async def test_hostile_request_is_refused_in_okta_shape_and_changes_nothing(org: TestClient, case: str) -> None:
+async def test_hostile_request_is_refused_in_okta_shape_and_changes_nothing(
+    org: TestClient[Any, Any], case: str
+) -> None:
     (head, body), expected = CASES[case]
     before = await fingerprint(org)
-    answer = await send_raw(org.port, head, body)
+    answer = await send_raw(org, head, body)
     path = head.split(b" ")[1].decode("latin-1").split("?")[0]
     if case in PARSER_LEVEL:
         assert answer.status == expected and answer.headers["content-type"].startswith("text/plain"), answer
@@ -285,13 +293,13 @@ async def test_hostile_request_is_refused_in_okta_shape_and_changes_nothing(org:
     "path",
     ["/_mock/device/" + LOGIN, "/_mock/journal", "/_mock/device", "/_mock/v1/users", "/_mock/widget"],
 )
-async def test_control_plane_pages_are_never_framed(org: TestClient, path: str) -> None:
+async def test_control_plane_pages_are_never_framed(org: TestClient[Any, Any], path: str) -> None:
     response = await org.get(path)
     assert response.headers["X-Frame-Options"] == "DENY"
     assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
 
 
-async def test_the_okta_apis_still_answer_any_origin_but_the_control_plane_none(org: TestClient) -> None:
+async def test_the_okta_apis_still_answer_any_origin_but_the_control_plane_none(org: TestClient[Any, Any]) -> None:
     origin = {"Origin": "http://spa.example"}
     discovery = await org.get("/oauth2/default/.well-known/openid-configuration", headers=origin)
     assert discovery.headers["Access-Control-Allow-Origin"] == "http://spa.example"
@@ -304,13 +312,13 @@ async def test_the_okta_apis_still_answer_any_origin_but_the_control_plane_none(
     assert "Access-Control-Allow-Origin" not in read.headers
 
 
-async def test_the_issuer_never_follows_a_foreign_host(org: TestClient) -> None:
+async def test_the_issuer_never_follows_a_foreign_host(org: TestClient[Any, Any]) -> None:
     answer = await send_raw(
-        org.port, *request("GET", "/oauth2/default/.well-known/openid-configuration", host=b"evil.example")
+        org, *request("GET", "/oauth2/default/.well-known/openid-configuration", host=b"evil.example")
     )
     assert answer.status == 421 and b"evil.example" not in answer.body
     allowed = await send_raw(
-        org.port, *request("GET", "/oauth2/default/.well-known/openid-configuration", host=b"localhost:1")
+        org, *request("GET", "/oauth2/default/.well-known/openid-configuration", host=b"localhost:1")
     )
     assert allowed.json()["issuer"] == "http://localhost:1/oauth2/default"
 
@@ -319,9 +327,9 @@ async def test_a_configured_host_is_answered() -> None:
     settings = Settings(allowed_hosts=("mock-idx",), public_url="http://idp.test:9000")
     async with app_in_loop(settings) as client:
         for host in (b"mock-idx:8080", b"idp.test:9000", b"MOCK-IDX"):
-            answer = await send_raw(client.port, *request("GET", "/.well-known/openid-configuration", host=host))
+            answer = await send_raw(client, *request("GET", "/.well-known/openid-configuration", host=host))
             assert answer.status == 200, host
-        refused = await send_raw(client.port, *request("GET", "/.well-known/openid-configuration", host=b"other"))
+        refused = await send_raw(client, *request("GET", "/.well-known/openid-configuration", host=b"other"))
         assert refused.status == 421
 
 
@@ -363,7 +371,7 @@ HEADER_NAMES = st.sampled_from(["Authorization", "Cookie", "User-Agent", "X-Okta
     body=BODY_BYTES,
 )
 async def test_random_bytes_anywhere_never_reach_a_5xx_or_change_the_org(
-    org: TestClient,
+    org: TestClient[Any, Any],
     route: tuple[str, str],
     content_type: str,
     encoding: str | None,
@@ -375,7 +383,7 @@ async def test_random_bytes_anywhere_never_reach_a_5xx_or_change_the_org(
     if encoding:
         extra["Content_Encoding"] = encoding
     before = await fingerprint(org)
-    answer = await send_raw(org.port, *request(method, path, body, **extra))
+    answer = await send_raw(org, *request(method, path, body, **extra))
     assert answer.status < 500, f"{method} {path}: {answer.status} {answer.body[:300]!r}"
     assert not any(leak in answer.body for leak in LEAKS)
     if answer.status >= 400:

@@ -364,14 +364,14 @@ def settings(tmp_path: Path) -> Settings:
     return two_clients_settings(tmp_path)
 
 
-async def sign_in(client: TestClient, issuer_path: str) -> dict[str, str]:
+async def sign_in(client: TestClient[Any, Any], issuer_path: str) -> dict[str, str]:
     """The victim signs in to app-a at ``issuer_path``, with a refresh token."""
     flow = Flow(client, client_id="app-a", issuer_path=issuer_path, scope="openid profile offline_access")
     return (await signed_in(client, LOGIN, flow))[1]
 
 
 @pytest.fixture(params=HOMES)
-async def tokens(request: pytest.FixtureRequest, client: TestClient) -> Tokens:
+async def tokens(request: pytest.FixtureRequest, client: TestClient[Any, Any]) -> Tokens:
     home = request.param
     first = await sign_in(client, home)
     renewed = await client.post(
@@ -393,19 +393,20 @@ async def tokens(request: pytest.FixtureRequest, client: TestClient) -> Tokens:
     )
 
 
-async def introspect(client: TestClient, server: str, token: str) -> dict[str, Any]:
+async def introspect(client: TestClient[Any, Any], server: str, token: str) -> dict[str, Any]:
     response = await client.post(f"{server}/v1/introspect", data={"client_id": "app-a", "token": token})
     assert response.status == 200
-    return await response.json()
+    answer: dict[str, Any] = await response.json()
+    return answer
 
 
-async def token_states(client: TestClient, t: Tokens) -> dict[str, dict[str, Any]]:
+async def token_states(client: TestClient[Any, Any], t: Tokens) -> dict[str, dict[str, Any]]:
     named = {name: t.live[name] for name in LIVE_TOKENS} | {"rotated": t.rotated}
     return {name: await introspect(client, t.home, token) for name, token in named.items()}
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
-async def test_hostile_request_is_refused_and_changes_nothing(client: TestClient, tokens: Tokens, case: Case):
+async def test_hostile_request_is_refused_and_changes_nothing(client: TestClient[Any, Any], tokens: Tokens, case: Case):
     before = await token_states(client, tokens)
     assert all(before[name]["active"] for name in LIVE_TOKENS) and before["rotated"] == INACTIVE
 

@@ -33,6 +33,15 @@ LOGIN_PAGE = "<h1>Sign in</h1>"
 PROTOCOL_ERROR = "400 Bad Request"
 """What aiohttp's HTTP parser answers itself, before any app code runs, to a request line or Host it cannot parse."""
 CSRF_INPUT = re.compile(rb'name="csrf_token" value="([^"]+)"')
+
+
+def csrf_token_in(page: bytes) -> str:
+    """The CSRF token of the page's form; a page without one fails the test here."""
+    found = CSRF_INPUT.search(page)
+    assert found is not None, page[:300]
+    return found.group(1).decode()
+
+
 ROUTES = [
     ("GET", "/"),
     ("GET", "/login"),
@@ -67,7 +76,7 @@ def raw_request(method: str, path: str, headers: dict[str, bytes] | None = None,
 def parse_reply(reply: bytes) -> tuple[int, dict[str, str], bytes]:
     head, _, body = reply.partition(b"\r\n\r\n")
     status_line, *header_lines = head.decode("latin-1").split("\r\n")
-    headers = {}
+    headers: dict[str, str] = {}
     for line in header_lines:
         name, _, value = line.partition(":")
         headers.setdefault(name.strip().lower(), value.strip())
@@ -96,7 +105,7 @@ class Browser:
         status, headers, body = await exchange(self.port, raw_request("GET", "/login"))
         assert status == 200
         self.cookie = headers["set-cookie"].split(";")[0].split("=", 1)[1]
-        self.csrf = CSRF_INPUT.search(body).group(1).decode()
+        self.csrf = csrf_token_in(body)
 
     def session(self) -> dict[str, Any] | None:
         return self.app[SESSIONS_KEY].data_of(self.cookie)
@@ -127,7 +136,7 @@ def multipart(part_headers: str, value: bytes = b"x", *, close: bool = True) -> 
     return {"Content-Type": b"multipart/form-data; boundary=XX"}, body
 
 
-def urlencoded(body: bytes, content_type: str = FORM, **headers: bytes) -> tuple[dict[str, bytes], bytes]:
+def urlencoded(body: bytes, content_type: str = FORM, /, **headers: bytes) -> tuple[dict[str, bytes], bytes]:
     return {"Content-Type": content_type.encode(), **headers}, body
 
 
@@ -268,6 +277,7 @@ async def unreachable_idp_app() -> AsyncIterator[tuple[int, web.Application]]:
     server = TestServer(create_app(config), host="127.0.0.1")
     await server.start_server()
     try:
+        assert server.port is not None
         yield server.port, server.app
     finally:
         await server.close()
@@ -457,6 +467,7 @@ async def app_on_fake_idp(fake_idp) -> AsyncIterator[tuple[int, web.Application,
     server = TestServer(create_app(config), host="127.0.0.1")
     await server.start_server()
     try:
+        assert server.port is not None
         yield server.port, server.app, answers
     finally:
         await server.close()
@@ -467,7 +478,7 @@ def absolute_hrefs(answer: Answer, base: str) -> Answer:
 
     async def rewritten(request: web.Request) -> web.StreamResponse:
         response = await answer(request)
-        if isinstance(response, web.Response) and response.body is not None:
+        if isinstance(response, web.Response) and isinstance(response.body, bytes | bytearray):
             body = bytes(response.body).replace(b'"href": "/idp/', f'"href": "{base}/idp/'.encode())
             response.body = body
         return response
@@ -564,7 +575,7 @@ def test_random_requests_at_every_route_never_500_and_refusals_change_nothing(ap
     port = int(server.url.rsplit(":", 1)[1].strip("/"))
     _, headers, body = exchange_in_this_thread(port, raw_request("GET", "/login"))
     session_id = headers["set-cookie"].split(";")[0].split("=", 1)[1]
-    csrf = CSRF_INPUT.search(body).group(1).decode()
+    csrf = csrf_token_in(body)
     store = app[SESSIONS_KEY]
     before = server.call(store.data_of, session_id)
 

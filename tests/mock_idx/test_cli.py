@@ -22,6 +22,7 @@ def test_serve_prints_the_issuer_and_the_demo_user_then_answers():
         text=True,
     ) as process:
         try:
+            assert process.stdout is not None
             banner = [process.stdout.readline() for _ in range(7)]
             assert f"issuer:       http://127.0.0.1:{port}/oauth2/default" in "".join(banner)
             assert "demo@example.com / password demo1234" in "".join(banner)
@@ -41,6 +42,7 @@ def test_serve_on_port_zero_announces_the_port_it_got():
         [sys.executable, "-m", "mock_idx", "serve", "--port", "0"], stdout=subprocess.PIPE, text=True
     ) as process:
         try:
+            assert process.stdout is not None
             first = process.stdout.readline()
             port = int(first.rsplit(":", 1)[1])
             assert port != 0 and first.strip() == f"mock-idx is serving a fake Okta org at http://127.0.0.1:{port}"
@@ -83,6 +85,7 @@ def test_demo_starts_both_apps_prints_the_three_urls_and_stops_both():
         text=True,
     ) as process:
         try:
+            assert process.stdout is not None
             banner = "".join(process.stdout.readline() for _ in range(5))
             app, phone, journal = (
                 f"http://127.0.0.1:{client_port}/",
@@ -110,6 +113,7 @@ def test_allowed_hosts_from_the_command_line_are_answered_and_others_refused():
         text=True,
     ) as process:
         try:
+            assert process.stdout is not None
             process.stdout.readline()  # the banner's first line: listening
 
             def status(host: str) -> int:

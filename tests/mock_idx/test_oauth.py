@@ -6,6 +6,7 @@ import base64
 import hashlib
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import jwt
 import pytest
@@ -19,7 +20,7 @@ from tests.support.idx import REDIRECT_URI, Flow, control, put_user, signed_in
 LOGIN = "barbara@example.com"
 
 
-async def verify(client, token: str, audience: str | None = None) -> dict:
+async def verify(client, token: str, audience: str | None = None) -> dict[str, Any]:
     config = await (await client.get("/oauth2/default/.well-known/openid-configuration")).json()
     jwks = await (await client.get(config["jwks_uri"].split(str(client.make_url("")).rstrip("/"))[1])).json()
     key = jwt.PyJWKSet.from_dict(jwks)[jwt.get_unverified_header(token)["kid"]]
@@ -264,13 +265,13 @@ async def test_interact_is_journalled_under_its_transaction(client, flow: Flow):
 
 
 @pytest.fixture
-async def registered(tmp_path: Path) -> AsyncIterator[TestClient]:
+async def registered(tmp_path: Path) -> AsyncIterator[TestClient[Any, Any]]:
     """A server whose scenario registers two clients, each with its own logout redirect."""
     async with app_in_loop(two_clients_settings(tmp_path)) as test_client:
         yield test_client
 
 
-async def sign_in_as(client, client_id: str = "test-client", issuer_path: str = "/oauth2/default") -> dict:
+async def sign_in_as(client, client_id: str = "test-client", issuer_path: str = "/oauth2/default") -> dict[str, Any]:
     flow = Flow(client, client_id=client_id, issuer_path=issuer_path, scope="openid profile offline_access")
     return (await signed_in(client, LOGIN, flow))[1]
 
@@ -283,7 +284,8 @@ async def refresh(client, refresh_token: str, client_id: str = "test-client", se
 async def active(client, token: str, client_id: str = "test-client", server: str = "/oauth2/default") -> bool:
     response = await client.post(f"{server}/v1/introspect", data={"client_id": client_id, "token": token})
     assert response.status == 200
-    return (await response.json())["active"]
+    is_active: bool = (await response.json())["active"]
+    return is_active
 
 
 async def test_a_rotated_refresh_token_is_refused_and_its_successor_keeps_working(client):

@@ -9,12 +9,13 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
+from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
 
 from mock_idx.model.tokens import KeyFileError, SigningKey
 
 
-def pem(private_key: object, encryption: serialization.KeySerializationEncryption | None = None) -> bytes:
-    return private_key.private_bytes(  # type: ignore[attr-defined]
+def pem(private_key: PrivateKeyTypes, encryption: serialization.KeySerializationEncryption | None = None) -> bytes:
+    return private_key.private_bytes(
         serialization.Encoding.PEM,
         serialization.PrivateFormat.PKCS8,
         encryption or serialization.NoEncryption(),
@@ -77,7 +78,7 @@ def test_an_encrypted_pem(tmp_path: Path) -> None:
     [ec.generate_private_key(ec.SECP256R1()), ed25519.Ed25519PrivateKey.generate()],
     ids=["ec", "ed25519"],
 )
-def test_a_key_that_is_not_rsa(tmp_path: Path, private_key: object) -> None:
+def test_a_key_that_is_not_rsa(tmp_path: Path, private_key: PrivateKeyTypes) -> None:
     path = tmp_path / "key.pem"
     path.write_bytes(pem(private_key))
     assert "non-RSA key" in refused(path)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from aiohttp import ClientResponse
@@ -37,13 +38,16 @@ def settings(dist: Path) -> Settings:
     return Settings(widget_dist=dist)
 
 
-async def get_verbatim(client: TestClient, path: str) -> ClientResponse:
+async def get_verbatim(client: TestClient[Any, Any], path: str) -> ClientResponse:
     """GET with the path sent exactly as written (no client-side normalisation of ``..`` or ``%2F``)."""
     return await client.session.get(URL(str(client.make_url("")).rstrip("/") + path, encoded=True))
 
 
 def page_config(html: str) -> dict[str, str]:
-    return json.loads(re.search(r"const config = (\{.*?\});", html).group(1))
+    found = re.search(r"const config = (\{.*?\});", html)
+    assert found is not None, html
+    config: dict[str, str] = json.loads(found.group(1))
+    return config
 
 
 def test_an_explicit_setting_wins_and_is_never_silently_replaced(tmp_path: Path, dist: Path) -> None:
@@ -59,7 +63,7 @@ def test_environment_variable_then_node_modules_are_searched(tmp_path: Path, dis
     assert find_widget_dist(None, environ={}, cwd=tmp_path / "nowhere") is None
 
 
-async def test_gen2_page_loads_the_installed_bundle_with_issuer_and_client(client: TestClient) -> None:
+async def test_gen2_page_loads_the_installed_bundle_with_issuer_and_client(client: TestClient[Any, Any]) -> None:
     response = await client.get("/_mock/widget")
     html = await response.text()
     origin = str(client.make_url("")).rstrip("/")
@@ -76,7 +80,7 @@ async def test_gen2_page_loads_the_installed_bundle_with_issuer_and_client(clien
     assert "showSignInToGetTokens()" in html and "window.__widgetResult" in html
 
 
-async def test_gen3_page_loads_the_next_bundle_with_its_poll_workaround(client: TestClient) -> None:
+async def test_gen3_page_loads_the_next_bundle_with_its_poll_workaround(client: TestClient[Any, Any]) -> None:
     html = await (await client.get("/_mock/widget", params={"gen": "3"})).text()
     assert GEN3.script in html and GEN3.stylesheet in html and GEN2.script not in html
     assert "signIn.authClient.options.idx.exchangeCodeForTokens = false;" in html
@@ -84,7 +88,7 @@ async def test_gen3_page_loads_the_next_bundle_with_its_poll_workaround(client: 
     assert "exchangeCodeForTokens = false" not in unpatched
 
 
-async def test_issuer_and_client_id_can_be_chosen(client: TestClient) -> None:
+async def test_issuer_and_client_id_can_be_chosen(client: TestClient[Any, Any]) -> None:
     html = await (
         await client.get("/_mock/widget", params={"issuer": "http://127.0.0.1:1/oauth2/custom", "client_id": "0oaSPA"})
     ).text()
@@ -92,7 +96,7 @@ async def test_issuer_and_client_id_can_be_chosen(client: TestClient) -> None:
     assert (config["issuer"], config["clientId"]) == ("http://127.0.0.1:1/oauth2/custom", "0oaSPA")
 
 
-async def test_static_files_come_from_dist_and_nothing_outside_it(client: TestClient, dist: Path) -> None:
+async def test_static_files_come_from_dist_and_nothing_outside_it(client: TestClient[Any, Any], dist: Path) -> None:
     (dist.parent / "secret.txt").write_text("not yours")
     served = await client.get(f"/_mock/widget/static/{GEN2.script}")
     assert served.status == 200 and await served.text() == SCRIPT
@@ -103,7 +107,7 @@ async def test_static_files_come_from_dist_and_nothing_outside_it(client: TestCl
 
 
 @pytest.mark.parametrize("settings", [Settings(widget_dist=Path("/nonexistent/dist"))])
-async def test_without_the_package_the_page_says_how_to_install_it(client: TestClient) -> None:
+async def test_without_the_package_the_page_says_how_to_install_it(client: TestClient[Any, Any]) -> None:
     response = await client.get("/_mock/widget")
     html = await response.text()
     assert response.status == 503

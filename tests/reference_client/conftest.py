@@ -61,7 +61,7 @@ class Page:
 class Visitor:
     """A cookie-keeping client of the reference web app that posts forms with the last page's CSRF token."""
 
-    def __init__(self, client: TestClient) -> None:
+    def __init__(self, client: TestClient[Any, Any]) -> None:
         self.client = client
         self.csrf_token = ""
 
@@ -76,7 +76,7 @@ class Visitor:
         """One ChallengePoll as the PushSent page's script makes it; checks the guide's JSON contract."""
         response = await self.client.get("/okta-verify/challenge-poll", allow_redirects=False)
         assert response.status == 200 and response.content_type == "application/json"
-        reply = await response.json()
+        reply: dict[str, Any] = await response.json()
         assert set(reply) == {"ContinuePolling", "Refresh", "Next"} and isinstance(reply["Refresh"], int)
         return reply
 

@@ -45,6 +45,7 @@ def test_module_prints_its_url_when_ready_and_stops_on_sigterm():
     ]
     with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True) as process:
         try:
+            assert process.stdout is not None
             ready = process.stdout.readline()
             assert re.match(r"reference-client ready at http://127\.0\.0\.1:\d+/ ", ready), ready
         finally:

@@ -14,7 +14,7 @@ from reference_client.idx import AuthResponse, IdxClient, IdxClientConfig, IdxSt
 async def start_okta_verify(client: IdxClient, user: MockUser) -> AuthResponse:
     """Sign in with the password and pick Okta Verify: the guide's steps 1-2."""
     response = await client.authenticate(user.login, user.password)
-    assert response.status is Status.AwaitingAuthenticatorSelection
+    assert response.status is Status.AwaitingAuthenticatorSelection and response.context is not None
     okta_verify = next(a for a in response.authenticators if a.key == "okta_verify")
     assert okta_verify.label == "Okta Verify"
     return await client.select_authenticator(response.context, okta_verify.id)
@@ -22,6 +22,7 @@ async def start_okta_verify(client: IdxClient, user: MockUser) -> AuthResponse:
 
 async def send_push(client: IdxClient, user: MockUser) -> AuthResponse:
     methods = await start_okta_verify(client, user)
+    assert methods.context is not None
     response = await client.select_method(methods.context, "push")
     assert response.status is Status.AwaitingChallengeAuthenticatorPollResponse
     return response
@@ -40,6 +41,7 @@ async def test_okta_verify_offers_push_and_code(idx_client, mock_idx):
 async def test_approved_push_signs_in_with_verified_tokens(idx_client, mock_idx, requests_seen):
     user = mock_idx.add_user(profile={"name": "Alice Example"})
     waiting = await send_push(idx_client, user)
+    assert waiting.context is not None
     assert waiting.refresh_ms == mock_idx.settings.poll_refresh_ms  # the server's pace, not a constant
     still_waiting = await idx_client.poll(waiting.context)
     assert still_waiting.continue_polling and not still_waiting.backoff
@@ -196,6 +198,7 @@ async def test_id_token_from_another_sign_in_is_rejected(idx_client, mock_idx):
     user = mock_idx.add_user()
     waiting = await send_push(idx_client, user)
     mock_idx.approve_push(user.login)
+    assert waiting.context is not None
     with pytest.raises(TokenValidationError, match="nonce"):
         await idx_client.poll(replace(waiting.context, nonce="someone-elses-nonce"))
 
@@ -221,8 +224,11 @@ async def test_org_authorization_server_issuer_works(http, mock_idx, requests_se
         http,
     )
     methods = await start_okta_verify(org_client, user)
+    assert methods.context is not None
     challenge = await org_client.select_method(methods.context, "totp")
+    assert challenge.context is not None
     done = await org_client.verify_code(challenge.context, mock_idx.totp_code(user.login))
 
-    assert done.status is Status.Success and done.tokens.claims["iss"] == mock_idx.url
+    assert done.status is Status.Success and done.tokens is not None
+    assert done.tokens.claims["iss"] == mock_idx.url
     assert ("POST", "/oauth2/v1/interact") in requests_seen()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from reference_client.idx.document import IdxDocument, resolve
@@ -13,7 +15,7 @@ STATE = {"name": "stateHandle", "value": "sh-1", "mutable": False, "visible": Fa
 OKTA_VERIFY = {"type": "app", "key": "okta_verify", "id": "autOV", "displayName": "Okta Verify"}
 
 
-def form(name: str, *fields: dict, **extra) -> dict:
+def form(name: str, *fields: dict[str, Any], **extra) -> dict[str, Any]:
     return {
         "rel": ["create-form"],
         "name": name,
@@ -24,7 +26,7 @@ def form(name: str, *fields: dict, **extra) -> dict:
     }
 
 
-def document(*remediations: dict, **top) -> IdxDocument:
+def document(*remediations: dict[str, Any], **top) -> IdxDocument:
     return IdxDocument.parse(
         {
             "version": "1.0.0",
@@ -76,6 +78,7 @@ def test_resend_with_a_form_valued_field_sends_its_fixed_values():
     }
     resend = document(form("resend", authenticator)).remediation("resend")
 
+    assert resend is not None
     assert resend.body({}) == {"authenticator": {"id": "autOV", "methodType": "push"}, "stateHandle": "sh-1"}
 
 
@@ -103,7 +106,8 @@ def test_primary_step_wins_over_the_always_present_selection():
         currentAuthenticator={"type": "object", "value": OKTA_VERIFY},
     )
     assert status_of(doc) is Status.AwaitingChallengeAuthenticatorPollResponse
-    assert doc.remediation("challenge-poll").relates_to == {"type": "object", "value": OKTA_VERIFY}
+    poll = doc.remediation("challenge-poll")
+    assert poll is not None and poll.relates_to == {"type": "object", "value": OKTA_VERIFY}
 
 
 def test_unknown_steps_and_empty_documents_have_distinct_statuses():

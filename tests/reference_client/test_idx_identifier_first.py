@@ -17,7 +17,7 @@ PASSWORD_ENROLLMENT = {"type": "password", "key": "okta_password", "id": "autPwd
 OKTA_VERIFY = {"type": "app", "key": "okta_verify", "id": "autOV", "displayName": "Okta Verify"}
 
 
-def idx_doc(base: str, name: str, fields: list[dict], **top: Any) -> dict:
+def idx_doc(base: str, name: str, fields: list[dict[str, Any]], **top: Any) -> dict[str, Any]:
     state = {"name": "stateHandle", "value": "sh", "mutable": False}
     return {
         "version": "1.0.0",
@@ -37,7 +37,7 @@ def idx_doc(base: str, name: str, fields: list[dict], **top: Any) -> dict:
     }
 
 
-def selection(base: str, authenticator: dict) -> dict:
+def selection(base: str, authenticator: dict[str, Any]) -> dict[str, Any]:
     option = {
         "label": authenticator["displayName"],
         "relatesTo": "$.authenticatorEnrollments.value[0]",
@@ -52,9 +52,9 @@ def selection(base: str, authenticator: dict) -> dict:
 
 
 @pytest.fixture
-async def identifier_first() -> AsyncIterator[tuple[str, list[tuple[str, dict]]]]:
+async def identifier_first() -> AsyncIterator[tuple[str, list[tuple[str, dict[str, Any]]]]]:
     """Identify (no password field) -> pick Password -> answer it -> Okta Verify selection. Records bodies."""
-    seen: list[tuple[str, dict]] = []
+    seen: list[tuple[str, dict[str, Any]]] = []
 
     async def handle(request: web.Request) -> web.Response:
         base = f"http://{request.host}"

@@ -21,7 +21,7 @@ BANNER_LINES = 3
 
 
 @contextmanager
-def serve(*options: str) -> Iterator[tuple[int, subprocess.Popen]]:
+def serve(*options: str) -> Iterator[tuple[int, subprocess.Popen[str]]]:
     """``mock-idx serve`` on a free port, past its banner (so it is listening), terminated afterwards."""
     port = free_port()
     with subprocess.Popen(
@@ -31,6 +31,7 @@ def serve(*options: str) -> Iterator[tuple[int, subprocess.Popen]]:
         text=True,
     ) as process:
         try:
+            assert process.stdout is not None
             banner = [process.stdout.readline() for _ in range(BANNER_LINES)]
             assert any(f":{port}/oauth2/default" in line for line in banner), banner
             yield port, process

@@ -248,7 +248,9 @@ def _assert_scripted_phones_counted_each_push_alone(sign_ins: list[PlannedSignIn
     assert by_user and all(len(polls) == 1 for polls in by_user.values()), by_user
 
 
-def _assert_journal_accounts_for_every_request(journal: list[dict[str, Any]], requests: list[tuple]) -> None:
+def _assert_journal_accounts_for_every_request(
+    journal: list[dict[str, Any]], requests: list[tuple[str, str, int]]
+) -> None:
     journaled = Counter((e["method"], e["path"], e["status"]) for e in journal)
     assert journaled == Counter(requests)
     owners: dict[str, set[str]] = {}

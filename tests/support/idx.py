@@ -14,6 +14,7 @@ from typing import Any
 
 import pyotp
 
+from mock_idx.model.directory import OktaVerifyEnrollment, User
 from tests.support import idx_documents, pkce
 
 REDIRECT_URI = "http://localhost:7777/callback"
@@ -180,3 +181,9 @@ def totp_now(secret: str, offset_steps: int = 0, clock_offset: float = 0.0) -> s
     """The code for ``secret`` ``offset_steps`` windows from now, on a clock ``clock_offset`` seconds ahead."""
     code: str = pyotp.TOTP(secret).at(time.time() + clock_offset + 30 * offset_steps)
     return code
+
+
+def okta_verify_of(user: User) -> OktaVerifyEnrollment:
+    """The user's Okta Verify enrollment, for a test whose users all have one (it fails here if one has none)."""
+    assert user.okta_verify is not None, f"{user.login} has no Okta Verify"
+    return user.okta_verify

@@ -56,7 +56,7 @@ class IdxApp:
         login: str,
         password: str,
         method: str = "push",
-        on_push: Callable[[SignInOutcome], None] | None = None,
+        on_push: Callable[[SignInOutcome], object] | None = None,
         totp: Callable[[], str] | None = None,
         max_polls: int = 100,
     ) -> SignInOutcome:
@@ -69,7 +69,7 @@ class IdxApp:
         login: str,
         password: str,
         method: str,
-        on_push: Callable[[SignInOutcome], None] | None,
+        on_push: Callable[[SignInOutcome], object] | None,
         totp: Callable[[], str] | None,
         max_polls: int,
     ) -> SignInOutcome:

@@ -9,6 +9,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from html.parser import HTMLParser
+from typing import Any
 
 import pyotp
 import pytest
@@ -53,18 +54,25 @@ def get(url: str, token: str | None = None) -> tuple[int, str]:
             return error.code, error.read().decode()
 
 
+def on_page(pattern: str, html: str) -> str:
+    """What the page shows in ``pattern``'s first group; a page without it fails the test here."""
+    found = re.search(pattern, html)
+    assert found is not None, f"{pattern} not in the page"
+    return found.group(1)
+
+
 @pytest.fixture
-def waiting_push(mock_idx: MockIdx, app: IdxApp) -> Iterator[dict]:
+def waiting_push(mock_idx: MockIdx, app: IdxApp) -> Iterator[dict[str, Any]]:
     """Starts a sign-in for a fresh manual user, waits for its push, and denies it afterwards if still pending."""
     yield from _waiting(mock_idx, app, number_challenge=False)
 
 
 @pytest.fixture
-def waiting_number_push(mock_idx: MockIdx, app: IdxApp) -> Iterator[dict]:
+def waiting_number_push(mock_idx: MockIdx, app: IdxApp) -> Iterator[dict[str, Any]]:
     yield from _waiting(mock_idx, app, number_challenge=True)
 
 
-def _waiting(mock_idx: MockIdx, app: IdxApp, number_challenge: bool) -> Iterator[dict]:
+def _waiting(mock_idx: MockIdx, app: IdxApp, number_challenge: bool) -> Iterator[dict[str, Any]]:
     user = mock_idx.add_user(number_challenge=number_challenge, profile={"name": "Pat Example"})
     outcome: list[SignInOutcome] = []
     thread = threading.Thread(target=lambda: outcome.append(app.sign_in(user.login, user.password, max_polls=500)))
@@ -76,7 +84,7 @@ def _waiting(mock_idx: MockIdx, app: IdxApp, number_challenge: bool) -> Iterator
     thread.join(30)
 
 
-def test_page_lists_a_pending_push_with_where_it_comes_from(mock_idx: MockIdx, waiting_push: dict) -> None:
+def test_page_lists_a_pending_push_with_where_it_comes_from(mock_idx: MockIdx, waiting_push: dict[str, Any]) -> None:
     user = waiting_push["user"]
     status, html = get(mock_idx.device_url(user.login))
     assert status == 200
@@ -93,7 +101,9 @@ def test_page_lists_a_pending_push_with_where_it_comes_from(mock_idx: MockIdx, w
         assert shown in html, shown
 
 
-def test_number_challenge_offers_three_numbers_and_no_yes_button(mock_idx: MockIdx, waiting_number_push: dict) -> None:
+def test_number_challenge_offers_three_numbers_and_no_yes_button(
+    mock_idx: MockIdx, waiting_number_push: dict[str, Any]
+) -> None:
     user, push = waiting_number_push["user"], waiting_number_push["push"]
     _, html = get(mock_idx.device_url(user.login))
     texts = Buttons(html).texts
@@ -104,15 +114,16 @@ def test_number_challenge_offers_three_numbers_and_no_yes_button(mock_idx: MockI
 def test_page_shows_the_current_code_and_a_qr_code_of_the_fake_secret(mock_idx: MockIdx) -> None:
     user = mock_idx.add_user()
     _, html = get(mock_idx.device_url(user.login))
-    code = re.search(r'id="totp-code">(\d{6})<', html).group(1)
+    code = on_page(r'id="totp-code">(\d{6})<', html)
+    assert user.totp_secret is not None
     assert code == mock_idx.totp_code(user.login) == pyotp.TOTP(user.totp_secret).now()
     assert re.search(r'id="totp-seconds">\d+<', html)
     assert "<svg" in html and "FAKE secret" in html
-    uri = re.search(r'<code class="uri">([^<]+)</code>', html).group(1).replace("&amp;", "&")
+    uri = on_page(r'<code class="uri">([^<]+)</code>', html).replace("&amp;", "&")
     assert pyotp.parse_uri(uri).secret == user.totp_secret and "mock-idx%20FAKE" in uri
 
 
-def test_state_endpoint_has_the_pushes_and_the_code(mock_idx: MockIdx, waiting_number_push: dict) -> None:
+def test_state_endpoint_has_the_pushes_and_the_code(mock_idx: MockIdx, waiting_number_push: dict[str, Any]) -> None:
     user, push = waiting_number_push["user"], waiting_number_push["push"]
     status, body = get(f"{mock_idx.url}/_mock/device/{user.login}/state")
     state = json.loads(body)
@@ -124,7 +135,7 @@ def test_state_endpoint_has_the_pushes_and_the_code(mock_idx: MockIdx, waiting_n
     assert Buttons(state["pushes_html"]).texts[:3] == [str(n) for n in push["options"]]
 
 
-def test_answers_from_the_page_reach_the_waiting_sign_in(mock_idx: MockIdx, waiting_push: dict) -> None:
+def test_answers_from_the_page_reach_the_waiting_sign_in(mock_idx: MockIdx, waiting_push: dict[str, Any]) -> None:
     """What the page's buttons post: the control API with the push id."""
     user, push = waiting_push["user"], waiting_push["push"]
     answered = mock_idx._call("POST", f"/users/{user.login}/push/approve", {"push_id": push["id"]})

@@ -126,6 +126,7 @@ def test_server_errors_speak_each_areas_language(mock_idx: MockIdx, path: str, s
 def test_dropped_connection_closes_without_an_answer(mock_idx: MockIdx) -> None:
     mock_idx.fail_next("/oauth2/default/v1/keys", drop=True)
     parsed = urlparse(mock_idx.url)
+    assert parsed.hostname is not None
     connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=10)
     connection.request("GET", "/oauth2/default/v1/keys")
     with pytest.raises((http.client.RemoteDisconnected, ConnectionError)):

@@ -30,6 +30,7 @@ def test_add_user_makes_up_what_is_not_given(mock_idx: MockIdx, app: IdxApp) -> 
     other = mock_idx.add_user()
     assert user.login != other.login and user.login.endswith("@example.com") and len(user.password) >= 12
     assert user.profile["name"] == f"{user.profile['firstName']} {user.profile['lastName']}"
+    assert user.totp_secret is not None
     assert mock_idx.totp_code(user.login) == pyotp.TOTP(user.totp_secret).now()
     assert mock_idx.pushes(user.login) == []  # manual by default: nothing until a sign-in
     assert app.sign_in(user.login, "wrong password").status == "failed"

@@ -14,6 +14,7 @@ from mock_idx import cli, scenario
 from mock_idx.control_client import MockIdxError
 from mock_idx.pytest_plugin import MockIdx
 from mock_idx.schema import SCHEMA_FILE, render
+from tests.support.idx import okta_verify_of
 
 BROKEN = """\
 description: three mistakes
@@ -94,7 +95,9 @@ def test_parse_raises_with_every_problem() -> None:
     assert str(caught.value).startswith("broken.yaml is invalid:\n  line 3: settings.poll_refresh_ms")
 
 
-def test_cli_validate_prints_each_problem_with_file_and_line(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+def test_cli_validate_prints_each_problem_with_file_and_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     broken, fine = tmp_path / "broken.yaml", scenario.builtin_path("push-denied")
     broken.write_text(BROKEN)
     assert cli.main(["validate", str(fine), str(broken)]) == 1
@@ -119,9 +122,9 @@ def test_generated_users_are_reproducible_and_never_replace_listed_ones() -> Non
     again = scenario.parse(text.format(login="x@example.com")).to_users()
     logins = [u.login for u in first]
     assert logins == [u.login for u in again] and len(set(logins)) == 6
-    assert [u.okta_verify.totp_secret for u in first[1:]] == [u.okta_verify.totp_secret for u in again[1:]]
+    assert [okta_verify_of(u).totp_secret for u in first[1:]] == [okta_verify_of(u).totp_secret for u in again[1:]]
     assert all(login.endswith("@corp.test") and login.isascii() for login in logins[1:])
-    assert {u.okta_verify.push.outcome.value for u in first[1:]} == {"deny"}
+    assert {okta_verify_of(u).push.outcome.value for u in first[1:]} == {"deny"}
     clash = scenario.parse(text.format(login=logins[1])).to_users()
     assert clash[0].password == "listed" and len({u.login for u in clash}) == 6
     other_seed = scenario.parse(text.format(login="x@example.com").replace("seed: 7", "seed: 8")).to_users()

@@ -10,6 +10,7 @@ import pytest
 
 from mock_idx import scenario
 from mock_idx.pytest_plugin import MockIdx
+from tests.support.idx import okta_verify_of
 from tests.support.idx_app import IdxApp, SignInOutcome
 
 PASSWORD = "demo1234"
@@ -141,9 +142,9 @@ def test_mixed_generates_twenty_reproducible_users_who_approve(mock_idx: MockIdx
     mock_idx.load_scenario("mixed")
     mixed = scenario.load("mixed")
     listed = {spec.login for spec in mixed.users}
-    generated = [(u.login, u.okta_verify.totp_secret) for u in mixed.to_users() if u.login not in listed]
+    generated = [(u.login, okta_verify_of(u).totp_secret) for u in mixed.to_users() if u.login not in listed]
     assert len(generated) == 20
-    assert generated == [(u.login, u.okta_verify.totp_secret) for u in mixed.to_users() if u.login not in listed]
+    assert generated == [(u.login, okta_verify_of(u).totp_secret) for u in mixed.to_users() if u.login not in listed]
     served = {user["login"] for user in mock_idx.users()}
     assert {login for login, _ in generated} <= served
     assert app.sign_in(generated[0][0], PASSWORD).status == "success"
