@@ -210,7 +210,7 @@ async def test_wrong_password(mock_idx: MockIdx, app_url: str, page: Page) -> No
     await expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
     await expect(page.get_by_role("alert")).to_contain_text("Authentication failed")
     await expect(page.get_by_label("Username")).to_have_value(user.login)
-    expect_journal(mock_idx, user, [("POST", "/idp/idx/identify", 401)])
+    expect_journal(mock_idx, user, [("POST", "/idp/idx/identify", 400)])
 
 
 async def test_rate_limited_poll_is_survived(mock_idx: MockIdx, app_url: str, page: Page, phone: Page) -> None:
