@@ -29,3 +29,11 @@ def compat_server(key_file: Path) -> Iterator[MockIdx]:
     """A running mock_idx with the compat settings, scripted through its control API, stopped when the block ends."""
     with running(Settings(key_file=key_file, **COMPAT_SETTINGS)) as mock:
         yield mock
+
+
+def step(result: dict[str, Any], label: str, occurrence: int = 0) -> dict[str, Any]:
+    """The ``occurrence``-th step labelled ``label`` in an SDK driver's report of one flow (the Node and Java drivers
+    report steps alike: ``{"label", ...}`` in order)."""
+    matching: list[dict[str, Any]] = [s for s in result["steps"] if s["label"] == label]
+    assert len(matching) > occurrence, f"no step {label!r} #{occurrence}: {[s['label'] for s in result['steps']]}"
+    return matching[occurrence]

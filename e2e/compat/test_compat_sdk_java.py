@@ -30,7 +30,7 @@ from typing import Any
 import jwt
 import pytest
 
-from e2e.compat.compat_support import COMPAT_DIR, PUSH_LIFETIME, compat_server
+from e2e.compat.compat_support import COMPAT_DIR, PUSH_LIFETIME, compat_server, step
 from mock_idx.pytest_plugin import MockIdx
 
 JAVA_PROJECT = COMPAT_DIR / "java"
@@ -185,12 +185,6 @@ def flow_result(run: SdkRun, flow: str) -> dict[str, Any]:
             pytrace=False,
         )
     return result
-
-
-def step(result: dict[str, Any], label: str, occurrence: int = 0) -> dict[str, Any]:
-    matching: list[dict[str, Any]] = [s for s in result["steps"] if s["label"] == label]
-    assert len(matching) > occurrence, f"no step {label!r} #{occurrence}: {[s['label'] for s in result['steps']]}"
-    return matching[occurrence]
 
 
 def okta_verify_offered(result: dict[str, Any], occurrence: int = 0) -> None:

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from e2e.compat.compat_support import COMPAT_DIR, PUSH_LIFETIME, compat_server
+from e2e.compat.compat_support import COMPAT_DIR, PUSH_LIFETIME, compat_server, step
 from mock_idx.pytest_plugin import MockIdx
 
 MODES = ("legacy", "step")
@@ -122,12 +122,6 @@ def flow_result(sdk_run: dict[str, Any], mode: str, flow: str) -> dict[str, Any]
             pytrace=False,
         )
     return result
-
-
-def step(result: dict[str, Any], label: str, occurrence: int = 0) -> dict[str, Any]:
-    matching: list[dict[str, Any]] = [s for s in result["steps"] if s["label"] == label]
-    assert len(matching) > occurrence, f"no step {label!r} #{occurrence}: {[s['label'] for s in result['steps']]}"
-    return matching[occurrence]
 
 
 def message_keys(summary: dict[str, Any]) -> list[str]:

@@ -11,30 +11,19 @@ import urllib.request
 from mock_idx.cli import _warn_if_exposed
 from mock_idx.config import Settings
 from tests.support.net import free_port, http_status
+from tests.support.processes import serving
 
 
 def test_serve_prints_the_issuer_and_the_demo_user_then_answers():
-    port = free_port()
-    with subprocess.Popen(
-        [sys.executable, "-m", "mock_idx", "serve", "--port", str(port)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    ) as process:
-        try:
-            assert process.stdout is not None
-            banner = [process.stdout.readline() for _ in range(7)]
-            assert f"issuer:       http://127.0.0.1:{port}/oauth2/default" in "".join(banner)
-            assert "demo@example.com / password demo1234" in "".join(banner)
-            with urllib.request.urlopen(
-                f"http://127.0.0.1:{port}/oauth2/default/.well-known/openid-configuration"
-            ) as r:
-                assert r.status == 200
-            with socket.socket() as probe:
-                assert probe.connect_ex(("127.0.0.1", port)) == 0
-        finally:
-            process.terminate()
-            process.wait(10)
+    with serving() as (port, process, banner):
+        assert process.stdout is not None
+        banner += [process.stdout.readline() for _ in range(4)]
+        assert f"issuer:       http://127.0.0.1:{port}/oauth2/default" in "".join(banner)
+        assert "demo@example.com / password demo1234" in "".join(banner)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/oauth2/default/.well-known/openid-configuration") as r:
+            assert r.status == 200
+        with socket.socket() as probe:
+            assert probe.connect_ex(("127.0.0.1", port)) == 0
 
 
 def test_serve_on_port_zero_announces_the_port_it_got():
@@ -105,23 +94,11 @@ def test_demo_starts_both_apps_prints_the_three_urls_and_stops_both():
 
 def test_allowed_hosts_from_the_command_line_are_answered_and_others_refused():
     """``--allowed-host`` is how a container's service name is let in; any other Host stays refused (421)."""
-    port = free_port()
-    with subprocess.Popen(
-        [sys.executable, "-m", "mock_idx", "serve", "--port", str(port), "--allowed-host", "mock-idx"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    ) as process:
-        try:
-            assert process.stdout is not None
-            process.stdout.readline()  # the banner's first line: listening
+    with serving("--allowed-host", "mock-idx") as (port, _, _):
 
-            def status(host: str) -> int:
-                return http_status(f"http://127.0.0.1:{port}/.well-known/openid-configuration", {"Host": host})
+        def status(host: str) -> int:
+            return http_status(f"http://127.0.0.1:{port}/.well-known/openid-configuration", {"Host": host})
 
-            assert status(f"mock-idx:{port}") == 200
-            assert status(f"127.0.0.1:{port}") == 200
-            assert status(f"elsewhere.example:{port}") == 421
-        finally:
-            process.terminate()
-            process.wait(10)
+        assert status(f"mock-idx:{port}") == 200
+        assert status(f"127.0.0.1:{port}") == 200
+        assert status(f"elsewhere.example:{port}") == 421

@@ -9,35 +9,20 @@ from __future__ import annotations
 
 import socket
 import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from tests.support.net import free_port, http_status
+from tests.support.net import http_status
+from tests.support.processes import serving
 
 WARNING = "This is a FAKE identity provider"
-BANNER_LINES = 3
-"""The issuer is on one of the banner's first lines, printed once the server listens."""
 
 
 @contextmanager
 def serve(*options: str) -> Iterator[tuple[int, subprocess.Popen[str]]]:
-    """``mock-idx serve`` on a free port, past its banner (so it is listening), terminated afterwards."""
-    port = free_port()
-    with subprocess.Popen(
-        [sys.executable, "-m", "mock_idx", "serve", "--port", str(port), *options],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    ) as process:
-        try:
-            assert process.stdout is not None
-            banner = [process.stdout.readline() for _ in range(BANNER_LINES)]
-            assert any(f":{port}/oauth2/default" in line for line in banner), banner
-            yield port, process
-        finally:
-            process.terminate()
-            process.wait(10)
+    """``mock-idx serve`` on a free port, listening; its port and process."""
+    with serving(*options) as (port, process, _):
+        yield port, process
 
 
 def listening_addresses(port: int) -> set[str]:
