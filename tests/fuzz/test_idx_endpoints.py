@@ -21,6 +21,7 @@ IDX_PATHS = (
     "challenge",
     "challenge/answer",
     "challenge/resend",
+    "challenge/send",
     "challenge/poll",
     "authenticators/poll",
     "cancel",
