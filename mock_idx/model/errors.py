@@ -73,3 +73,8 @@ class ControlError(ValueError):
     def __init__(self, message: str, errors: list[dict[str, Any]] | None = None) -> None:
         super().__init__(message)
         self.errors = errors or []
+
+
+class StoreUnavailable(Exception):
+    """The org's store cannot be reached (Redis down or restarting). Nothing was changed by the refused request; the
+    web layer answers Okta's 503, and the org carries on once the store is back."""

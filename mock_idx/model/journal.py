@@ -1,18 +1,55 @@
-"""A record of every request the fake answered, so a failed CI run can be read back step by step."""
+"""A record of every request the fake answered, so a failed CI run can be read back step by step.
+
+The entries live in the org's store (every replica appends to one journal); :class:`Journal` is the view the web
+layer records through and reads from. The in-memory store bounds it by entries and by bytes (:class:`JournalBuffer`),
+a shared store by entries.
+"""
 
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterator
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .store import OrgStore
 
 ENTRY_OVERHEAD = 300
 """What an entry costs besides its texts (the object, its numbers, the deque's slot), measured with tracemalloc."""
+MAX_TEXT = 2048
+"""Longer paths and notes are cut to this many characters: an 8 KB path tells nothing its first 2 KB do not."""
+
+
+@dataclass(frozen=True)
+class JournalRecord:
+    """One answered request, as the web layer saw it."""
+
+    time: float
+    method: str
+    path: str
+    status: int
+    transaction: str | None
+    user: str | None
+    duration_ms: float
+    note: str = ""
+
+    def bounded(self) -> JournalRecord:
+        return JournalRecord(
+            time=self.time,
+            method=self.method[:MAX_TEXT],
+            path=self.path[:MAX_TEXT],
+            status=self.status,
+            transaction=self.transaction,
+            user=self.user[:MAX_TEXT] if self.user else self.user,
+            duration_ms=self.duration_ms,
+            note=self.note[:MAX_TEXT],
+        )
 
 
 @dataclass(frozen=True)
 class JournalEntry:
+    """A record with its place in the journal (``seq`` counts from 1, across replicas)."""
+
     seq: int
     time: float
     method: str
@@ -22,6 +59,10 @@ class JournalEntry:
     user: str | None
     duration_ms: float
     note: str = ""
+
+    @classmethod
+    def numbered(cls, seq: int, record: JournalRecord) -> JournalEntry:
+        return cls(seq=seq, **asdict(record))
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -34,8 +75,31 @@ class JournalEntry:
 
 
 class Journal:
-    """A bounded, append-only log; the oldest entries fall off once it holds ``capacity`` entries or ``max_bytes``
-    (a client can send 8 KB paths, so a count alone would not bound its memory)."""
+    """What the web layer records requests through and reads timelines from."""
+
+    def __init__(self, store: OrgStore) -> None:
+        self._store = store
+
+    async def record(self, record: JournalRecord) -> JournalEntry:
+        return await self._store.append_journal(record.bounded())
+
+    async def entries(self, user: str | None = None, transaction: str | None = None) -> list[JournalEntry]:
+        return [e for e in await self._store.journal() if _matches(e, user, transaction)]
+
+    async def by_transaction(self, user: str | None = None) -> dict[str, list[JournalEntry]]:
+        """Entries grouped into per-transaction timelines, in order of first appearance."""
+        timelines: dict[str, list[JournalEntry]] = {}
+        for entry in await self.entries(user=user):
+            timelines.setdefault(entry.transaction or "(no transaction)", []).append(entry)
+        return timelines
+
+    async def clear(self) -> None:
+        await self._store.clear_journal()
+
+
+class JournalBuffer:
+    """A bounded, append-only log in memory; the oldest entries fall off once it holds ``capacity`` entries or
+    ``max_bytes`` (a client can send long paths, so a count alone would not bound its memory)."""
 
     def __init__(self, capacity: int = 20_000, max_bytes: int = 16 * 1024 * 1024) -> None:
         self._entries: deque[JournalEntry] = deque()
@@ -44,9 +108,9 @@ class Journal:
         self._bytes = 0
         self._seq = 0
 
-    def record(self, **fields: Any) -> JournalEntry:
+    def append(self, record: JournalRecord) -> JournalEntry:
         self._seq += 1
-        entry = JournalEntry(seq=self._seq, **fields)
+        entry = JournalEntry.numbered(self._seq, record)
         self._entries.append(entry)
         self._bytes += entry.size
         while self._entries and (len(self._entries) > self._capacity or self._bytes > self._max_bytes):
@@ -57,15 +121,8 @@ class Journal:
     def bytes(self) -> int:
         return self._bytes
 
-    def entries(self, user: str | None = None, transaction: str | None = None) -> list[JournalEntry]:
-        return [e for e in self._entries if _matches(e, user, transaction)]
-
-    def by_transaction(self, user: str | None = None) -> dict[str, list[JournalEntry]]:
-        """Entries grouped into per-transaction timelines, in order of first appearance."""
-        timelines: dict[str, list[JournalEntry]] = {}
-        for entry in self.entries(user=user):
-            timelines.setdefault(entry.transaction or "(no transaction)", []).append(entry)
-        return timelines
+    def entries(self) -> list[JournalEntry]:
+        return list(self._entries)
 
     def clear(self) -> None:
         self._entries.clear()
@@ -73,9 +130,6 @@ class Journal:
 
     def __len__(self) -> int:
         return len(self._entries)
-
-    def __iter__(self) -> Iterator[JournalEntry]:
-        return iter(list(self._entries))
 
 
 def _matches(entry: JournalEntry, user: str | None, transaction: str | None) -> bool:

@@ -1,96 +1,195 @@
-"""Where live transactions are kept, for this process only.
+"""Where the org's state lives: the one interface every piece of state goes through (:class:`OrgStore`).
 
-The engine alone uses the store (handlers ask the engine), through :class:`TransactionStore`. The store hands out the
-live :class:`Transaction` objects and every step changes them in place, with no write-back: a store shared by several
-replicas would need the engine to save each transaction after each step, and pushes, TOTP replay state and tokens
-would need sharing too. One process is what mock-idx is built for.
+Two implementations exist (:mod:`mock_idx.storage`): in memory, the zero-setup default, and Redis, shared by any
+number of replicas. The engine never keeps state of its own between requests: it loads what a request concerns,
+changes it, and writes it back explicitly, so a replica that did not see the previous request of a sign-in serves the
+next one exactly as the one that did. The in-memory store keeps encoded copies, never the engine's objects, so a
+missing write-back fails the tests on the default store too, not only on Redis.
+
+Where Okta lets exactly one of two racing requests win, the store offers one atomic operation and the engine uses it:
+:meth:`~OrgStore.take_interaction_code` (single-use codes), :meth:`~OrgStore.claim_interaction_code` (one code per
+sign-in), :meth:`~OrgStore.settle_push` (approve vs deny vs timeout), :meth:`~OrgStore.accept_totp_step` (a code is
+good once), :meth:`~OrgStore.take_refresh_token` (rotation), :meth:`~OrgStore.advance_clock`. Everything else is a
+plain read or a last-writer-wins write of a record only one sign-in touches.
+
+Time: every expiry is decided by the engine on the virtual clock. ``keep_for`` arguments are how long (in seconds of
+virtual time from now) a record can still matter; a store may forget it after that much *real* time plus a grace
+period. Virtual time never runs slower than real time, so a record is never collected while it can still matter.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from dataclasses import dataclass
+from enum import Enum
 from typing import Protocol
 
+from .directory import User
+from .faults import FaultRule
+from .journal import JournalEntry, JournalRecord
+from .policy import Policy
+from .push import PushChallenge, PushState
+from .tokens import RefreshRecord
 from .transaction import Transaction
 
 
-class TransactionStore(Protocol):
-    def add(self, transaction: Transaction) -> None: ...
+@dataclass(frozen=True)
+class OrgIdentity:
+    """What makes replicas one org: the signing key and the ``aut…`` ids IDX documents name. Made by the first
+    replica to start and adopted by every other (:meth:`OrgStore.claim_identity`)."""
 
-    def by_interaction_handle(self, handle: str, now: float) -> Transaction | None: ...
-
-    def by_state_handle(self, handle: str, now: float) -> Transaction | None: ...
-
-    def by_interaction_code(self, code: str, now: float) -> Transaction | None: ...
-
-    def index_interaction_code(self, transaction: Transaction) -> None: ...
-
-    def remove(self, transaction: Transaction) -> None: ...
-
-    def evict_expired(self, now: float) -> int: ...
-
-    def clear(self) -> None: ...
-
-    def __len__(self) -> int: ...
-
-    def __iter__(self) -> Iterator[Transaction]: ...
+    password_id: str
+    okta_verify_id: str
+    signing_key_pem: str | None
+    """PKCS#8 PEM of the private key; ``None`` when every replica reads its key from ``--key-file``."""
 
 
-class InMemoryTransactionStore:
-    """Dictionaries keyed by each handle. Expired transactions are invisible at once and evicted in sweeps."""
+@dataclass(frozen=True)
+class OrgHeader:
+    """What every request reads first: the clock's offset and which configuration (policy, fault rules) is in force.
+    ``generation`` changes whenever the configuration does, so a replica re-reads it only then."""
 
-    def __init__(self) -> None:
-        self._by_id: dict[str, Transaction] = {}
-        self._by_interaction_handle: dict[str, str] = {}
-        self._by_state_handle: dict[str, str] = {}
-        self._by_code: dict[str, str] = {}
+    clock_offset: float
+    generation: int
 
-    def add(self, transaction: Transaction) -> None:
-        self._by_id[transaction.id] = transaction
-        self._by_interaction_handle[transaction.interaction_handle] = transaction.id
-        self._by_state_handle[transaction.state_handle] = transaction.id
 
-    def index_interaction_code(self, transaction: Transaction) -> None:
-        if transaction.interaction_code:
-            self._by_code[transaction.interaction_code] = transaction.id
+class Handle(str, Enum):
+    """The names a transaction can be found by."""
 
-    def by_interaction_handle(self, handle: str, now: float) -> Transaction | None:
-        return self._live(self._by_interaction_handle.get(handle), now)
+    INTERACTION_HANDLE = "interaction_handle"
+    STATE_HANDLE = "state_handle"
+    INTERACTION_CODE = "interaction_code"
 
-    def by_state_handle(self, handle: str, now: float) -> Transaction | None:
-        return self._live(self._by_state_handle.get(handle), now)
 
-    def by_interaction_code(self, code: str, now: float) -> Transaction | None:
-        return self._live(self._by_code.get(code), now)
+class OrgStore(Protocol):
+    """All of one org's state. Every method is one round trip to the store (or less)."""
 
-    def remove(self, transaction: Transaction) -> None:
-        self._by_id.pop(transaction.id, None)
-        self._by_interaction_handle.pop(transaction.interaction_handle, None)
-        self._by_state_handle.pop(transaction.state_handle, None)
-        if transaction.interaction_code:
-            self._by_code.pop(transaction.interaction_code, None)
+    async def close(self) -> None:
+        """Release connections; the state stays (in Redis) or goes (in memory)."""
 
-    def evict_expired(self, now: float) -> int:
-        expired = [t for t in self._by_id.values() if not t.is_alive(now)]
-        for transaction in expired:
-            self.remove(transaction)
-        return len(expired)
+    # --- the org itself ----------------------------------------------------------------------------------------
 
-    def clear(self) -> None:
-        for index in (self._by_id, self._by_interaction_handle, self._by_state_handle, self._by_code):
-            index.clear()
+    async def claim_identity(self, proposed: OrgIdentity) -> OrgIdentity:
+        """The org's identity: ``proposed`` if none was stored yet (this replica is the first), else the stored one."""
 
-    def __len__(self) -> int:
-        return len(self._by_id)
+    async def header(self) -> OrgHeader:
+        """Clock offset and configuration generation, in one read."""
 
-    def __iter__(self) -> Iterator[Transaction]:
-        return iter(list(self._by_id.values()))
+    async def advance_clock(self, seconds: float) -> float:
+        """Add ``seconds`` (>= 0) to the clock's offset atomically; the new offset."""
 
-    def _live(self, transaction_id: str | None, now: float) -> Transaction | None:
-        transaction = self._by_id.get(transaction_id) if transaction_id else None
-        if transaction is None:
-            return None
-        if not transaction.is_alive(now):
-            self.remove(transaction)
-            return None
-        return transaction
+    async def policy(self) -> Policy | None:
+        """The policy in force (``None`` before any :meth:`replace_org`)."""
+
+    async def replace_org(self, policy: Policy, users: list[User], faults: list[FaultRule]) -> None:
+        """Start the org over: forget every transaction, push, TOTP replay record, token, user, fault rule and journal
+        entry, then put ``policy``, ``users`` and ``faults`` in force (fault ids are assigned as by
+        :meth:`add_fault`). The identity and the clock stay. Bumps the generation."""
+
+    async def is_configured(self) -> bool:
+        """Whether any replica has put a policy in force yet (a joining replica keeps the org it finds)."""
+
+    # --- users -------------------------------------------------------------------------------------------------
+
+    async def put_user(self, user: User) -> None:
+        """Add or replace a user (logins are case-insensitive)."""
+
+    async def user(self, login: str) -> User | None: ...
+
+    async def users(self) -> list[User]:
+        """Every user, in the order they were first added."""
+
+    # --- sign-ins (transactions) -------------------------------------------------------------------------------
+
+    async def save_transaction(self, transaction: Transaction, keep_for: float) -> None:
+        """Write the transaction and index it by its interaction and state handles."""
+
+    async def transaction(self, handle: Handle, value: str) -> Transaction | None:
+        """The transaction a handle names (live or expired: the engine judges), or ``None``."""
+
+    async def delete_transaction(self, transaction: Transaction) -> None:
+        """Forget the transaction and all its handles (its interaction code included)."""
+
+    async def claim_interaction_code(self, transaction_id: str, code: str, keep_for: float) -> str:
+        """Give the transaction its interaction code unless it has one: the code in force afterwards (``code``, or
+        the one a racing request gave first). The code then finds the transaction (:attr:`Handle.INTERACTION_CODE`)."""
+
+    async def take_interaction_code(self, code: str) -> str | None:
+        """Spend a code: the id of the transaction it named, to exactly one caller; ``None`` to every other."""
+
+    # --- pushes ------------------------------------------------------------------------------------------------
+
+    async def save_push(self, push: PushChallenge, keep_for: float) -> None:
+        """A push sent to its user's phone: listed by :meth:`pushes_for` until discarded."""
+
+    async def pushes_for(self, login: str) -> list[PushChallenge]:
+        """The user's listed pushes, oldest first, each with its settled state (:meth:`settle_push`) applied."""
+
+    async def push_state(self, push_id: str) -> PushState:
+        """``PENDING`` until :meth:`settle_push` decided it (or the push is unknown)."""
+
+    async def settle_push(self, push_id: str, state: PushState, keep_for: float) -> tuple[bool, PushState]:
+        """Decide a pending push: ``(True, state)`` for the one caller that decided it; ``(False, winner)`` for any
+        caller after that. Approve, deny and expiry all go through here, so exactly one of them wins."""
+
+    async def discard_push(self, push: PushChallenge) -> None:
+        """Take the push off its user's list (its settled state stays readable until collected)."""
+
+    # --- TOTP replay memory ------------------------------------------------------------------------------------
+
+    async def accept_totp_step(self, secret: str, step: int, keep_for: float) -> bool:
+        """Record that a code of ``step`` was accepted for ``secret``: ``False`` (and no change) if that step or a
+        later one already was. Atomic, so one code signs in once across replicas."""
+
+    async def forget_totp(self, secret: str) -> None: ...
+
+    # --- tokens ------------------------------------------------------------------------------------------------
+
+    async def record_token(self, jti: str, expires_at: float, keep_for: float) -> None:
+        """When a minted JWT dies, on the virtual clock."""
+
+    async def token_expiry(self, jti: str) -> float | None:
+        """As recorded (``0.0`` once revoked); ``None`` for a token this org never recorded or already forgot."""
+
+    async def revoke_token(self, jti: str, keep_for: float) -> None:
+        """The JWT is dead from now on (its expiry becomes ``0.0``)."""
+
+    async def put_refresh_token(self, token: str, record: RefreshRecord, keep_for: float) -> None: ...
+
+    async def refresh_token(self, token: str) -> RefreshRecord | None: ...
+
+    async def take_refresh_token(self, token: str) -> RefreshRecord | None:
+        """Spend a refresh token: its record, to exactly one caller; ``None`` to every other."""
+
+    # --- fault rules -------------------------------------------------------------------------------------------
+
+    async def fault_rules(self) -> list[FaultRule]:
+        """The rules in force, in the order they were added, each with its ``fired`` count; exhausted ones left out."""
+
+    async def add_fault(self, rule: FaultRule) -> FaultRule:
+        """Put a rule in force under a new id (``flt1``, ``flt2``…); bumps the generation."""
+
+    async def remove_fault(self, rule_id: str) -> bool: ...
+
+    async def clear_faults(self) -> int:
+        """Remove every rule; how many there were."""
+
+    async def count_fault_match(self, rule_id: str) -> int:
+        """Count a request the rule's route and user match; its 1-based number (what a ``fraction`` is drawn for)."""
+
+    async def fire_fault(self, rule_id: str, times: int | None) -> bool:
+        """Count a firing of the rule, unless it already fired ``times`` times (then ``False``, nothing counted)."""
+
+    # --- the journal -------------------------------------------------------------------------------------------
+
+    async def append_journal(self, record: JournalRecord) -> JournalEntry:
+        """Append an entry (numbered in order across replicas); the oldest fall off past the store's bounds."""
+
+    async def journal(self) -> list[JournalEntry]:
+        """Every entry kept, oldest first."""
+
+    async def clear_journal(self) -> None: ...
+
+    # --- housekeeping ------------------------------------------------------------------------------------------
+
+    async def collect_garbage(self) -> None:
+        """Free records past their ``keep_for`` (Redis does this itself, by TTLs)."""

@@ -175,8 +175,10 @@ INACTIVE: dict[str, Any] = {"active": False}
 """RFC 7662's whole answer about a token the caller may not know about: expired, revoked, forged or someone else's."""
 
 
-@dataclass
-class _RefreshRecord:
+@dataclass(frozen=True)
+class RefreshRecord:
+    """What a refresh token stands for: the sign-in, until when (virtual time)."""
+
     grant: Grant
     expires_at: float
 
@@ -197,7 +199,7 @@ class TokenService:
 
     key: SigningKey
     clock: VirtualClock
-    _refresh: dict[str, _RefreshRecord] = field(default_factory=dict)
+    _refresh: dict[str, RefreshRecord] = field(default_factory=dict)
     _expires_at: dict[str, float] = field(default_factory=dict)
     _revoked: set[str] = field(default_factory=set)
     _started: float = field(default_factory=time.time)
@@ -206,7 +208,7 @@ class TokenService:
         """Tokens for a fresh sign-in; a refresh token only when ``offline_access`` was granted."""
         refresh = None
         if "offline_access" in grant.scopes:
-            refresh = _RefreshRecord(grant, self.clock.now() + lifetimes.refresh)
+            refresh = RefreshRecord(grant, self.clock.now() + lifetimes.refresh)
         return self._mint(grant, lifetimes, refresh)
 
     def rotate(self, refresh_token: str, scopes: tuple[str, ...], lifetimes: Lifetimes) -> TokenSet:
@@ -216,7 +218,7 @@ class TokenService:
         record = self._refresh.pop(refresh_token)
         return self._mint(replace(record.grant, scopes=scopes), lifetimes, record)
 
-    def _mint(self, grant: Grant, lifetimes: Lifetimes, refresh: _RefreshRecord | None) -> TokenSet:
+    def _mint(self, grant: Grant, lifetimes: Lifetimes, refresh: RefreshRecord | None) -> TokenSet:
         now = self.clock.now()
         wall = now - self.clock.offset
         auth_time = min(grant.auth_time - self.clock.offset, wall)
@@ -289,7 +291,7 @@ class TokenService:
         self._revoked.add(claims["jti"])
         return str(claims.get("preferred_username") or claims.get("sub"))
 
-    def _live_refresh(self, token: str, client_id: str, server: AuthorizationServer) -> _RefreshRecord | None:
+    def _live_refresh(self, token: str, client_id: str, server: AuthorizationServer) -> RefreshRecord | None:
         record = self._refresh.get(token)
         if record is None or record.expires_at <= self.clock.now():
             return None
@@ -353,7 +355,7 @@ def _jwt_introspection(claims: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _refresh_introspection(record: _RefreshRecord) -> dict[str, Any]:
+def _refresh_introspection(record: RefreshRecord) -> dict[str, Any]:
     grant = record.grant
     return {
         "active": True,

@@ -1,0 +1,44 @@
+"""How records are written down: JSON bytes made by pydantic from the model's own dataclasses.
+
+Both stores keep encoded records, never the engine's objects (see :mod:`mock_idx.model.store`), and both use these
+adapters, so a record written by one replica reads back the same on any other. pydantic walks the dataclasses'
+type hints, so a field added to a model is stored without touching this module.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from pydantic import TypeAdapter
+
+from ..model.directory import User
+from ..model.faults import FaultRule
+from ..model.journal import JournalEntry
+from ..model.policy import Policy
+from ..model.push import PushChallenge
+from ..model.store import OrgIdentity
+from ..model.tokens import RefreshRecord
+from ..model.transaction import Transaction
+
+T = TypeVar("T")
+
+
+class Codec:
+    """One adapter per record type, built once (building an adapter is the slow part)."""
+
+    def __init__(self) -> None:
+        self._adapters: dict[type[Any], TypeAdapter[Any]] = {
+            kind: TypeAdapter(kind)
+            for kind in (User, FaultRule, JournalEntry, Policy, PushChallenge, OrgIdentity, RefreshRecord, Transaction)
+        }
+
+    def encode(self, record: Any) -> bytes:
+        return self._adapters[type(record)].dump_json(record)
+
+    def decode(self, kind: type[T], data: bytes | str) -> T:
+        value: T = self._adapters[kind].validate_json(data)
+        return value
+
+
+CODEC = Codec()
+"""Immutable once built, so one instance serves every store in the process."""
