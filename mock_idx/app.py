@@ -1,6 +1,13 @@
-"""``create_app(settings)``: builds one complete fake Okta org. Nothing is global, so any number run side by side."""
+"""``create_app(settings)``: builds one complete fake Okta org. Nothing is global, so any number run side by side.
+
+The org's state lives in its store (:mod:`mock_idx.storage`), opened when the app starts and closed when it stops:
+with a shared store, the first replica to start puts its scenario in force and every later one joins the org it
+finds, so starting a second replica never wipes the sign-ins the first is serving.
+"""
 
 from __future__ import annotations
+
+from collections.abc import AsyncIterator
 
 import aiohttp_jinja2
 import jinja2
@@ -12,28 +19,39 @@ from .model.engine import Engine
 from .model.faults import FaultPlan
 from .model.journal import Journal
 from .model.tokens import SigningKey
+from .storage import open_store
 from .web import middleware
 from .web.app_keys import ENGINE, FAULTS, HOSTS, JOURNAL, SCENARIO, SETTINGS
 from .web.hosts import HostPolicy
-from .web.scenario_in_force import set_scenario
+from .web.scenario_in_force import apply_scenario
 from .web.urls import add_routes
 
 
 def create_app(settings: Settings | None = None) -> web.Application:
     settings = settings or Settings()
-    loaded = scenario.load(settings.scenario)
-    key = SigningKey.load_or_create(settings.key_file) if settings.key_file else SigningKey.generate()
     app = web.Application(
         client_max_size=settings.max_body_bytes,
         middlewares=middleware.chain(),
     )
     app[SETTINGS] = settings
-    app[ENGINE] = Engine(key=key)
-    app[JOURNAL] = Journal(settings.journal_capacity, settings.journal_max_bytes)
-    app[FAULTS] = FaultPlan()
+    app[SCENARIO] = scenario.load(settings.scenario)  # checked now, so a broken scenario stops the CLI at once
     app[HOSTS] = HostPolicy(settings)
-    app[SCENARIO] = loaded
-    set_scenario(app, loaded, loaded.to_users())
+    key = SigningKey.load_or_create(settings.key_file) if settings.key_file else None  # a bad file stops us now
+    app.cleanup_ctx.append(lambda app: _org(app, key))
     aiohttp_jinja2.setup(app, loader=jinja2.PackageLoader("mock_idx", "templates"), autoescape=True)
     add_routes(app)
     return app
+
+
+async def _org(app: web.Application, key: SigningKey | None) -> AsyncIterator[None]:
+    """Opens the store and joins (or, first, starts) the org in it; closes the store when the app stops."""
+    store = open_store(app[SETTINGS])
+    try:
+        app[ENGINE] = await Engine.join(store, key)
+        app[JOURNAL] = Journal(store)
+        app[FAULTS] = FaultPlan(store)
+        if not await app[ENGINE].is_configured():
+            await apply_scenario(app, app[SCENARIO])
+        yield
+    finally:
+        await store.close()

@@ -1,35 +1,36 @@
 """Time, as every expiry in the fake sees it.
 
-A single :class:`VirtualClock` is shared by transactions, pushes, TOTP windows, codes and tokens, so advancing it by
-five minutes makes a push time out *now* instead of in five minutes of wall time.
+The org's clock is wall time plus an offset kept in the org's store (shared by every replica) that only ever grows:
+advancing it by five minutes makes a push time out *now* instead of in five minutes of wall time. Transactions,
+pushes, TOTP windows, codes and tokens all read the same :class:`Instant`.
 """
 
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 
-class VirtualClock:
-    """Wall-clock time plus an offset that only ever grows."""
+@dataclass(frozen=True)
+class Instant:
+    """One moment as the org sees it: the wall time it was read at and the clock's offset then.
 
-    def __init__(self, offset: float = 0.0) -> None:
-        self._offset = offset
+    A request reads one instant and decides everything with it, so a step never sees time move under it; tokens need
+    both halves (their ``iat``/``exp`` are wall time for real clients, their expiry is judged on virtual time).
+    """
 
-    def now(self) -> float:
-        """Seconds since the epoch, in virtual time."""
-        return time.time() + self._offset
+    wall: float
+    offset: float
 
-    def advance(self, seconds: float) -> float:
-        """Move virtual time forward; returns the new time."""
-        if seconds < 0:
-            raise ValueError("the clock only moves forward")
-        self._offset += seconds
-        return self.now()
+    @classmethod
+    def current(cls, offset: float) -> Instant:
+        return cls(wall=time.time(), offset=offset)
 
     @property
-    def offset(self) -> float:
-        return self._offset
+    def now(self) -> float:
+        """Seconds since the epoch, in virtual time."""
+        return self.wall + self.offset
 
 
 def isoformat(timestamp: float) -> str:

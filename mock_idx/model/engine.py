@@ -1,9 +1,11 @@
-"""The identity engine: one object that owns the org's state and answers every question the HTTP layer asks.
+"""The identity engine: the one object that answers every question the HTTP layer asks about the org.
 
 Handlers call these methods and render what comes back; the control API and the device page call the same methods a
-phone or an admin would use. The services inside (store, directory, pushes, TOTP, tokens, clock, key) are the
-engine's own business: the web layer reads only its plain values (``policy``, ``authenticators``) and asks everything
-else through a method here. Nothing here knows about requests, status codes or JSON documents.
+phone or an admin would use. The org's state lives in its store (:mod:`.store`), shared by every replica: each method
+reads what it needs, decides with the model's classes, and writes back what changed, so no request relies on what a
+previous one left in this process. The services inside (store, TOTP, tokens, key) are the engine's own business: the
+web layer reads only its plain values (``policy``, ``authenticators``) and asks everything else through a method
+here. Nothing here knows about requests, status codes or JSON documents.
 """
 
 from __future__ import annotations
@@ -11,15 +13,17 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
-from .clock import VirtualClock
-from .directory import Directory, OrgAuthenticators, User, VerifyMethod
+from .clock import Instant
+from .directory import OrgAuthenticators, User, VerifyMethod
 from .errors import IdxError, NotFound, OAuthError, Reason
+from .faults import FaultRule
+from .ids import okta_id, secret_token
 from .policy import DEFAULT_POLICY, OIDC_SCOPES, Client, Policy
-from .push import PushChallenge, PushRegistry, SignInContext
-from .store import InMemoryTransactionStore, TransactionStore
+from .push import PushAlreadyAnswered, PushChallenge, PushState, SignInContext
+from .store import Handle, OrgIdentity, OrgStore
 from .tokens import AuthorizationServer, Grant, Lifetimes, SigningKey, TokenService, TokenSet, userinfo_claims
 from .totp import TotpCode, TotpVerifier, current_code
 from .transaction import PUSH_RESENDABLE, Interaction, Step, Transaction
@@ -67,31 +71,54 @@ class Redemption:
     tokens: TokenSet
 
 
-@dataclass
 class Engine:
-    key: SigningKey
-    policy: Policy = DEFAULT_POLICY
-    clock: VirtualClock = field(default_factory=VirtualClock)
-    directory: Directory = field(default_factory=Directory)
-    store: TransactionStore = field(default_factory=InMemoryTransactionStore)
-    authenticators: OrgAuthenticators = field(default_factory=OrgAuthenticators)
-    pushes: PushRegistry = field(default_factory=PushRegistry)
-    totp: TotpVerifier = field(default_factory=TotpVerifier)
-    sweep_interval: float = 5.0
-    """Expired state is invisible at once; it is freed in sweeps at most this often (virtual seconds)."""
-    tokens: TokenService = field(init=False)
-    _last_sweep: float = field(init=False, default=0.0)
+    """One org, over its store. Make one with :meth:`join` (the store may already hold an org other replicas serve)."""
 
-    def __post_init__(self) -> None:
-        self.tokens = TokenService(self.key, self.clock)
+    def __init__(self, store: OrgStore, key: SigningKey, authenticators: OrgAuthenticators) -> None:
+        self.store = store
+        self.key = key
+        self.authenticators = authenticators
+        self.tokens = TokenService(key, store)
+        self.totp = TotpVerifier(store)
+        self.sweep_interval = 5.0
+        """Expired state is invisible at once; the store frees it at most this often (virtual seconds)."""
+        self._policy = DEFAULT_POLICY
+        self._policy_generation = -1
+        self._last_sweep = 0.0
+        self.clock_offset_seen = 0.0
+        """The clock's offset as the last engine call read it: for stamping the journal without another read."""
 
-    def now(self) -> float:
-        return self.clock.now()
+    @classmethod
+    async def join(cls, store: OrgStore, key: SigningKey | None = None) -> Engine:
+        """The org in ``store``: its signing key and authenticator ids, made here if this is the first replica.
+
+        ``key`` (from ``--key-file``) is used as it is and not stored; without one the org's stored key is used, or a
+        new one is made and stored for the replicas that join later."""
+        proposed = OrgIdentity(
+            password_id=okta_id("aut"),
+            okta_verify_id=okta_id("aut"),
+            signing_key_pem=None if key else SigningKey.generate().pem(),
+        )
+        identity = await store.claim_identity(proposed)
+        if key is None:
+            if identity.signing_key_pem is None:
+                raise ValueError("this org's replicas sign with a --key-file: give this one the same key file")
+            key = SigningKey.from_pem(identity.signing_key_pem)
+        return cls(store, key, OrgAuthenticators(identity.password_id, identity.okta_verify_id))
+
+    @property
+    def policy(self) -> Policy:
+        """The policy in force, as the last engine call read it (every call reads it first)."""
+        return self._policy
+
+    async def now(self) -> float:
+        return (await self._instant()).now
 
     # --- OAuth: opening and closing a sign-in ------------------------------------------------------------------
 
-    def interact(self, request: Interaction) -> Transaction:
+    async def interact(self, request: Interaction) -> Transaction:
         """Opens a transaction for a valid request, labelled with its client's name (what the phone shows)."""
+        at = await self._instant()
         client = self.policy.find_client(request.client_id)
         if client is None:
             raise OAuthError("invalid_client", "Invalid value for 'client_id' parameter.")
@@ -111,16 +138,20 @@ class Engine:
             raise OAuthError(
                 "invalid_scope", "One or more scopes are not configured for the authorization server resource."
             )
-        return self._open(replace(request, client_label=client.label))
+        return await self._open(replace(request, client_label=client.label), at)
 
-    def exchange_interaction_code(self, exchange: CodeExchange) -> Redemption:
-        """Single use: the transaction is gone once its code has been presented, right or wrong."""
+    async def exchange_interaction_code(self, exchange: CodeExchange) -> Redemption:
+        """Single use: the transaction is gone once its code has been presented, right or wrong; of two requests
+        presenting one code at once (on two replicas, say), exactly one gets tokens."""
+        at = await self._instant()
         self._registered_client(exchange.client_id)
-        now = self.now()
-        transaction = self.store.by_interaction_code(exchange.interaction_code, now)
-        if transaction is None or transaction.code_expires_at <= now:
+        code = exchange.interaction_code
+        transaction = await self.store.transaction(Handle.INTERACTION_CODE, code)
+        if transaction is None or await self.store.take_interaction_code(code) is None:
             raise OAuthError("invalid_grant", "The interaction code is invalid or has expired.")
-        self.store.remove(transaction)
+        await self.store.delete_transaction(transaction)
+        if transaction.code_expires_at <= at.now or not transaction.is_alive(at.now):
+            raise OAuthError("invalid_grant", "The interaction code is invalid or has expired.")
         interaction = transaction.interaction
         if interaction.client_id != exchange.client_id or interaction.authorization_server != exchange.server.id:
             raise OAuthError("invalid_grant", "The interaction code is invalid or has expired.")
@@ -138,44 +169,52 @@ class Engine:
             amr=transaction.amr,
             nonce=interaction.nonce,
         )
-        return Redemption(transaction, self.tokens.mint(grant, self._lifetimes()))
+        return Redemption(transaction, await self.tokens.mint(grant, self._lifetimes(), at))
 
-    def refresh_tokens(self, request: RefreshRequest) -> TokenSet:
+    async def refresh_tokens(self, request: RefreshRequest) -> TokenSet:
         """Rotates on every use: the presented refresh token is spent and a new one comes back (refused requests
         spend nothing). A token of another client or another authorization server is as good as unknown."""
+        at = await self._instant()
         self._registered_client(request.client_id)
-        grant = self.tokens.refresh_grant(request.refresh_token, request.client_id, request.server)
+        grant = await self.tokens.refresh_grant(request.refresh_token, request.client_id, request.server, at)
         if grant is None:
             raise OAuthError("invalid_grant", "The refresh token is invalid or expired.")
         scopes = tuple(request.scope.split()) if request.scope else grant.scopes
         if not scopes or not set(scopes) <= set(grant.scopes):
             raise OAuthError("invalid_scope", "The requested scope is invalid, unknown, or malformed.")
-        return self.tokens.rotate(request.refresh_token, scopes, self._lifetimes())
+        tokens = await self.tokens.rotate(request.refresh_token, scopes, self._lifetimes(), at)
+        if tokens is None:  # spent by a request that raced this one
+            raise OAuthError("invalid_grant", "The refresh token is invalid or expired.")
+        return tokens
 
-    def introspect(self, token: str, client_id: str, server: AuthorizationServer) -> dict[str, Any]:
+    async def introspect(self, token: str, client_id: str, server: AuthorizationServer) -> dict[str, Any]:
         """RFC 7662's answer, as :meth:`TokenService.introspect` decides it for this client."""
+        at = await self._instant()
         self._registered_client(client_id)
-        return self.tokens.introspect(token, client_id, server)
+        return await self.tokens.introspect(token, client_id, server, at)
 
-    def revoke(self, token: str, client_id: str, server: AuthorizationServer) -> str | None:
+    async def revoke(self, token: str, client_id: str, server: AuthorizationServer) -> str | None:
         """Revoke a token of this client's (anything else is silently kept); the login it belonged to, if any."""
+        at = await self._instant()
         self._registered_client(client_id)
-        return self.tokens.revoke(token, client_id, server)
+        return await self.tokens.revoke(token, client_id, server, at)
 
-    def userinfo(self, access_token: str | None, server: AuthorizationServer) -> UserInfo:
+    async def userinfo(self, access_token: str | None, server: AuthorizationServer) -> UserInfo:
         """The claims a live access token from this server releases about a user who still exists."""
-        claims = self.tokens.access_claims(access_token, server) if access_token else None
-        user = self.directory.get(claims["sub"]) if claims else None
+        at = await self._instant()
+        claims = await self.tokens.access_claims(access_token, server, at) if access_token else None
+        user = await self.store.user(claims["sub"]) if claims else None
         if claims is None or user is None:
             raise OAuthError("invalid_token", "The access token is invalid.")
         return UserInfo(user.login, userinfo_claims(user, tuple(claims.get("scp", ()))))
 
-    def logout(self, request: LogoutRequest) -> str | None:
+    async def logout(self, request: LogoutRequest) -> str | None:
         """Where to send a signed-out browser (``None``: nowhere, show the signed-out page).
 
         Redirecting needs an ``id_token_hint`` this server signed (expired is fine, as in Okta), and then only to a
         Logout redirect URI of the client that token was issued to; anything else is refused, never followed.
         """
+        await self._instant()
         target = request.post_logout_redirect_uri
         if request.id_token_hint is None:
             if target is not None:
@@ -196,7 +235,8 @@ class Engine:
             )
         return target
 
-    def serves_authorization_server(self, server_id: str | None) -> bool:
+    async def serves_authorization_server(self, server_id: str | None) -> bool:
+        await self._instant()
         return self.policy.serves_authorization_server(server_id)
 
     def jwks(self) -> dict[str, Any]:
@@ -214,19 +254,21 @@ class Engine:
 
     # --- IDX: moving a sign-in along ---------------------------------------------------------------------------
 
-    def by_interaction_handle(self, handle: str) -> Transaction:
-        return self._alive(self.store.by_interaction_handle(handle, self.now()))
+    async def by_interaction_handle(self, handle: str) -> Transaction:
+        return await self._alive(Handle.INTERACTION_HANDLE, handle)
 
-    def by_state_handle(self, handle: str) -> Transaction:
-        return self._alive(self.store.by_state_handle(handle, self.now()))
+    async def by_state_handle(self, handle: str) -> Transaction:
+        return await self._alive(Handle.STATE_HANDLE, handle)
 
-    def up_to_date(self, transaction: Transaction) -> Transaction:
+    async def up_to_date(self, transaction: Transaction) -> Transaction:
         """The transaction brought up to date without a step (IDX introspect): a phone that answered between two
-        polls, or a push that expired, shows now. (It was ``current_state``, which hid that it changes anything.)"""
-        transaction.refresh(self.now())
-        return self._issue_code_if_succeeded(transaction)
+        polls, or a push that expired, shows now."""
+        at = await self._instant()
+        if transaction.step is Step.PUSH_WAITING:
+            await self._catch_up_push(transaction, at.now)
+        return await self._commit(transaction, at)
 
-    def find_transaction(
+    async def find_transaction(
         self,
         *,
         state_handle: str | None = None,
@@ -235,155 +277,196 @@ class Engine:
     ) -> Transaction | None:
         """The live transaction one of its handles names, or ``None``; unlike a step it neither raises nor keeps the
         transaction alive (the fault middleware only wants to know whose request it is)."""
-        now = self.now()
-        if state_handle:
-            return self.store.by_state_handle(state_handle, now)
-        if interaction_handle:
-            return self.store.by_interaction_handle(interaction_handle, now)
-        if interaction_code:
-            return self.store.by_interaction_code(interaction_code, now)
+        for handle, value in (
+            (Handle.STATE_HANDLE, state_handle),
+            (Handle.INTERACTION_HANDLE, interaction_handle),
+            (Handle.INTERACTION_CODE, interaction_code),
+        ):
+            if value:
+                transaction = await self.store.transaction(handle, value)
+                return transaction if transaction and transaction.is_alive(await self.now()) else None
         return None
 
-    def identify(self, transaction: Transaction, identifier: str, password: str) -> Transaction:
-        transaction.identify(self.directory.get(identifier), password, self.now())
-        return self._issue_code_if_succeeded(transaction)
+    async def identify(self, transaction: Transaction, identifier: str, password: str) -> Transaction:
+        at = await self._instant()
+        transaction.identify(await self.store.user(identifier), password, at.now)
+        return await self._commit(transaction, at)
 
-    def choose_authenticator(
+    async def choose_authenticator(
         self, transaction: Transaction, authenticator_id: str, method: str | None, sign_in: SignInContext
     ) -> Transaction:
+        at = await self._instant()
         if authenticator_id != self.authenticators.okta_verify_id:  # Okta takes the aut... id, never an enrollment's
             raise IdxError(Reason.INVALID_AUTHENTICATOR, transaction, "unknown authenticator")
         verify_method = _parse_method(method, transaction)
-        self._discard_push(transaction)
+        previous = transaction.push
         transaction.choose_okta_verify(verify_method)
+        if previous is not None:
+            await self.store.discard_push(previous)
         if verify_method is VerifyMethod.PUSH:
-            self._send_push(transaction, sign_in)
-        return self._issue_code_if_succeeded(transaction)
+            await self._send_push(transaction, sign_in, at)
+        return await self._commit(transaction, at)
 
-    def resend_push(self, transaction: Transaction, sign_in: SignInContext) -> Transaction:
+    async def resend_push(self, transaction: Transaction, sign_in: SignInContext) -> Transaction:
+        at = await self._instant()
         transaction.require(*PUSH_RESENDABLE)
-        self._discard_push(transaction)
-        self._send_push(transaction, sign_in)
-        return self._issue_code_if_succeeded(transaction)
+        await self._discard_push(transaction)
+        await self._send_push(transaction, sign_in, at)
+        return await self._commit(transaction, at)
 
-    def send_code(self, transaction: Transaction) -> Transaction:
+    async def send_code(self, transaction: Transaction) -> Transaction:
         """``currentAuthenticator.send`` on the Okta Verify code page (``/idp/idx/challenge/send``)."""
+        at = await self._instant()
         transaction.send_code()
-        return transaction
+        return await self._commit(transaction, at)
 
-    def poll(self, transaction: Transaction) -> Transaction:
-        transaction.poll(self.now())
-        return self._issue_code_if_succeeded(transaction)
+    async def poll(self, transaction: Transaction) -> Transaction:
+        """The app asks whether the phone has answered (a scripted phone may answer at this poll)."""
+        at = await self._instant()
+        transaction.require(Step.PUSH_WAITING)
+        if transaction.push is None:  # never so: a waiting step always has its push
+            raise IdxError(Reason.STEP_UNAVAILABLE, transaction)
+        transaction.push.polls += 1
+        await self._catch_up_push(transaction, at.now)
+        return await self._commit(transaction, at)
 
-    def answer_totp(self, transaction: Transaction, code: str) -> Transaction:
-        transaction.answer_totp(code, self.totp, self.now())
-        return self._issue_code_if_succeeded(transaction)
+    async def answer_totp(self, transaction: Transaction, code: str) -> Transaction:
+        at = await self._instant()
+        secret = transaction.totp_secret()
+        transaction.answer_totp(await self.totp.verify(secret, code, at.now))
+        return await self._commit(transaction, at)
 
-    def cancel(self, transaction: Transaction) -> Transaction:
+    async def cancel(self, transaction: Transaction) -> Transaction:
         """Ends this sign-in and opens a fresh one for the same app, with a new stateHandle. The interaction handle
         stays, as at Okta: it names the app's interaction, which Okta's Java IDX SDK keeps across a cancel and
         introspects with."""
-        self._discard_push(transaction)
-        self.store.remove(transaction)
-        return self._open(transaction.interaction, interaction_handle=transaction.interaction_handle)
+        at = await self._instant()
+        await self._discard_push(transaction)
+        await self.store.delete_transaction(transaction)
+        return await self._open(transaction.interaction, at, interaction_handle=transaction.interaction_handle)
 
     # --- the phone and the admin (control API, device page) ----------------------------------------------------
 
-    def put_user(self, user: User) -> User:
-        previous = self.directory.get(user.login)
+    async def put_user(self, user: User) -> User:
+        previous = await self.store.user(user.login)
         if previous and previous.okta_verify:
-            self.totp.forget(previous.okta_verify.totp_secret)
-        return self.directory.put(user)
+            await self.totp.forget(previous.okta_verify.totp_secret)
+        await self.store.put_user(user)
+        return user
 
-    def users(self) -> list[User]:
-        return list(self.directory)
+    async def users(self) -> list[User]:
+        return await self.store.users()
 
-    def find_user(self, login: str) -> User | None:
-        return self.directory.get(login)
+    async def find_user(self, login: str) -> User | None:
+        return await self.store.user(login)
 
-    def user(self, login: str) -> User:
-        user = self.directory.get(login)
+    async def user(self, login: str) -> User:
+        user = await self.store.user(login)
         if user is None:
             raise NotFound(f"no user {login!r}")
         return user
 
-    def pending_pushes(self, login: str) -> list[PushChallenge]:
-        self.user(login)
-        return self.pushes.pending_for(login, self.now())
+    async def pending_pushes(self, login: str) -> list[PushChallenge]:
+        """The pushes waiting on the user's phone, oldest first; answered and expired ones are forgotten on the way."""
+        await self.user(login)
+        now = await self.now()
+        pending = []
+        for push in await self.store.pushes_for(login):
+            due = push.due_state(now)
+            if due is not None:
+                push = await self._settle(push, due)
+            if push.is_pending:
+                pending.append(push)
+            else:
+                await self.store.discard_push(push)
+        return pending
 
-    def approve_push(self, login: str, answer: int | None = None, push_id: str | None = None) -> PushChallenge:
-        push = self._pending_push(login, push_id)
-        push.approve(answer)
-        return push
+    async def approve_push(self, login: str, answer: int | None = None, push_id: str | None = None) -> PushChallenge:
+        push = await self._pending_push(login, push_id)
+        return await self._answer(push, push.approval(answer))
 
-    def deny_push(self, login: str, push_id: str | None = None) -> PushChallenge:
-        push = self._pending_push(login, push_id)
-        push.deny()
-        return push
+    async def deny_push(self, login: str, push_id: str | None = None) -> PushChallenge:
+        return await self._answer(await self._pending_push(login, push_id), PushState.DENIED)
 
-    def totp_code(self, login: str) -> TotpCode:
-        enrollment = self.user(login).okta_verify
+    async def totp_code(self, login: str) -> TotpCode:
+        enrollment = (await self.user(login)).okta_verify
         if enrollment is None or not enrollment.supports(VerifyMethod.TOTP):
             raise NotFound(f"{login!r} has no Okta Verify code")
-        return current_code(enrollment.totp_secret, self.now())
+        return current_code(enrollment.totp_secret, await self.now())
 
-    def clock_offset(self) -> float:
+    async def clock_offset(self) -> float:
         """How far the virtual clock is ahead of wall time, in seconds."""
-        return self.clock.offset
+        return (await self.store.header()).clock_offset
 
-    def advance_clock(self, seconds: float) -> float:
-        now = self.clock.advance(seconds)
-        self.sweep(now)
+    async def advance_clock(self, seconds: float) -> float:
+        if seconds < 0:
+            raise ValueError("the clock only moves forward")
+        offset = await self.store.advance_clock(seconds)
+        now = Instant.current(offset).now
+        await self.sweep(now)
         return now
 
-    def sweep(self, now: float | None = None) -> None:
-        """Free expired transactions, settled pushes, expired refresh tokens and revocations."""
-        now = self.now() if now is None else now
-        self._last_sweep = now
-        self.store.evict_expired(now)
-        self.pushes.forget_settled(now)
-        self.tokens.forget_expired()
+    async def sweep(self, now: float | None = None) -> None:
+        """Let the store free what has expired."""
+        self._last_sweep = await self.now() if now is None else now
+        await self.store.collect_garbage()
 
-    def reset(self, policy: Policy | None = None, users: list[User] | tuple[User, ...] = ()) -> None:
-        """Forget every sign-in, push, token and user; the signing key and the clock stay."""
-        self.store.clear()
-        self.pushes.clear()
-        self.totp.clear()
-        self.tokens.clear()
-        self.directory.clear()
-        if policy is not None:
-            self.policy = policy
-        for user in users:
-            self.directory.put(user)
+    async def is_configured(self) -> bool:
+        """Whether a replica has already put a scenario in force in this org's store."""
+        return await self.store.is_configured()
+
+    async def reset(
+        self,
+        policy: Policy | None = None,
+        users: list[User] | tuple[User, ...] = (),
+        faults: list[FaultRule] | tuple[FaultRule, ...] = (),
+    ) -> None:
+        """Forget every sign-in, push, token, user and fault rule, and put ``policy`` (or the one in force),
+        ``users`` and ``faults`` in force; the signing key, the clock and the journal stay."""
+        await self._instant()
+        await self.store.replace_org(policy or self.policy, list(users), list(faults))
 
     # --- internals ---------------------------------------------------------------------------------------------
 
-    def _open(self, interaction: Interaction, interaction_handle: str | None = None) -> Transaction:
-        now = self.now()
-        if now - self._last_sweep >= self.sweep_interval:
-            self.sweep(now)
+    async def _instant(self) -> Instant:
+        """Read the clock and, when another request changed it, the policy: what every method decides with."""
+        header = await self.store.header()
+        if header.generation != self._policy_generation:
+            self._policy = await self.store.policy() or DEFAULT_POLICY
+            self._policy_generation = header.generation
+        self.clock_offset_seen = header.clock_offset
+        return Instant.current(header.clock_offset)
+
+    async def _open(self, interaction: Interaction, at: Instant, interaction_handle: str | None = None) -> Transaction:
+        if at.now - self._last_sweep >= self.sweep_interval:
+            await self.sweep(at.now)
         transaction = Transaction(
-            interaction=interaction, created_at=now, expires_at=now + self.policy.transaction_lifetime
+            interaction=interaction, created_at=at.now, expires_at=at.now + self.policy.transaction_lifetime
         )
         if interaction_handle is not None:
             transaction.interaction_handle = interaction_handle
-        self.store.add(transaction)
+        await self.store.save_transaction(transaction, self.policy.transaction_lifetime)
         return transaction
 
-    def _alive(self, transaction: Transaction | None) -> Transaction:
-        if transaction is None:
+    async def _alive(self, handle: Handle, value: str) -> Transaction:
+        at = await self._instant()
+        transaction = await self.store.transaction(handle, value)
+        if transaction is None or not transaction.is_alive(at.now):
             raise IdxError(Reason.SESSION_EXPIRED)
-        transaction.touch(self.now(), self.policy.transaction_lifetime)
+        transaction.touch(at.now, self.policy.transaction_lifetime)
         return transaction
 
-    def _issue_code_if_succeeded(self, transaction: Transaction) -> Transaction:
-        """After a step: a successful transaction gets its interaction code, findable at the token endpoint."""
+    async def _commit(self, transaction: Transaction, at: Instant) -> Transaction:
+        """After a step: a successful transaction gets its interaction code (findable at the token endpoint), and the
+        transaction is written back."""
         if transaction.step is Step.SUCCESS and transaction.interaction_code is None:
-            transaction.issue_code(self.now(), self.policy.interaction_code_lifetime)
-            self.store.index_interaction_code(transaction)
+            lifetime = self.policy.interaction_code_lifetime
+            code = await self.store.claim_interaction_code(transaction.id, secret_token(), lifetime)
+            transaction.record_interaction_code(code, at.now + lifetime)
+        await self.store.save_transaction(transaction, max(0.0, transaction.expires_at - at.now))
         return transaction
 
-    def _send_push(self, transaction: Transaction, sign_in: SignInContext) -> None:
+    async def _send_push(self, transaction: Transaction, sign_in: SignInContext, at: Instant) -> None:
         user = transaction.user
         assert user is not None and user.okta_verify is not None
         context = replace(
@@ -392,20 +475,42 @@ class Engine:
         push = PushChallenge.send(
             transaction_id=transaction.id,
             login=user.login,
-            now=self.now(),
+            now=at.now,
             lifetime=self.policy.push_lifetime,
             behaviour=user.okta_verify.push,
             context=context,
         )
-        self.pushes.add(push)
+        await self.store.save_push(push, self.policy.push_lifetime)
         transaction.start_push(push)
 
-    def _discard_push(self, transaction: Transaction) -> None:
-        if transaction.push is not None:
-            self.pushes.discard(transaction.push)
+    async def _catch_up_push(self, transaction: Transaction, now: float) -> None:
+        """Bring the waiting push up to date from the store (a tap on any replica), let it expire or the scripted
+        phone answer, and show the outcome on the transaction."""
+        push = transaction.push
+        assert push is not None
+        push.state = await self.store.push_state(push.id)
+        due = push.due_state(now)
+        if due is not None:
+            transaction.push = push = await self._settle(push, due)
+        transaction.apply_push_state()
 
-    def _pending_push(self, login: str, push_id: str | None) -> PushChallenge:
-        pending = self.pending_pushes(login)
+    async def _settle(self, push: PushChallenge, state: PushState) -> PushChallenge:
+        """The push with the outcome that won: ``state``, or whatever a racing tap or expiry decided first."""
+        _, winner = await self.store.settle_push(push.id, state, self.policy.push_lifetime)
+        return replace(push, state=winner)
+
+    async def _answer(self, push: PushChallenge, state: PushState) -> PushChallenge:
+        won, winner = await self.store.settle_push(push.id, state, self.policy.push_lifetime)
+        if not won:
+            raise PushAlreadyAnswered(winner)
+        return replace(push, state=winner)
+
+    async def _discard_push(self, transaction: Transaction) -> None:
+        if transaction.push is not None:
+            await self.store.discard_push(transaction.push)
+
+    async def _pending_push(self, login: str, push_id: str | None) -> PushChallenge:
+        pending = await self.pending_pushes(login)
         if push_id is not None:
             pending = [p for p in pending if p.id == push_id]
         if not pending:

@@ -3,7 +3,7 @@
 Why rules and not switches: a test says "the next poll of *this* user gets a 429" and nothing else in the same server
 changes, so tests running side by side never disturb each other. A rule names a route (a path, ``*`` wildcards
 allowed) and optionally a user; it fires for the next ``times`` matching requests, or for a ``fraction`` of them drawn
-from its own seeded random generator, so a flaky-network test fails the same requests on every run.
+from its seed, so a flaky-network test fails the same requests on every run.
 
 Plain data only: the web layer decides how a 429 or a dropped connection looks on the wire.
 """
@@ -11,13 +11,15 @@ Plain data only: the web layer decides how a 429 or a dropped connection looks o
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fnmatch import fnmatchcase
-from itertools import count
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .store import OrgStore
 
 
-@dataclass
+@dataclass(frozen=True)
 class FaultRule:
     route: str
     """A request path such as ``/idp/idx/authenticators/poll``; ``*`` matches any run of characters."""
@@ -36,10 +38,7 @@ class FaultRule:
     seed: int = 0
     id: str = ""
     fired: int = 0
-    _rng: random.Random = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        self._rng = random.Random(self.seed)
+    """How many requests it hit, as the store counted them when the rule was read."""
 
     def matches(self, path: str, user: str | None) -> bool:
         if self.user is not None and (user or "").lower() != self.user.lower():
@@ -49,15 +48,13 @@ class FaultRule:
     def matches_route(self, path: str) -> bool:
         return fnmatchcase(path, self.route) if "*" in self.route else path == self.route
 
-    def fire(self, path: str, user: str | None) -> bool:
-        """Whether this request is hit; counts it if so. The dice are rolled only for matching requests, so other
-        traffic never shifts which ones are chosen."""
-        if self.exhausted or not self.matches(path, user):
-            return False
-        if self.fraction is not None and self._rng.random() >= self.fraction:
-            return False
-        self.fired += 1
-        return True
+    def drawn(self, match_number: int) -> bool:
+        """Whether the ``match_number``-th matching request is among the ``fraction`` hit. A pure function of the
+        seed and the number, so every run, and every replica, hits the same requests; other traffic never shifts
+        which ones (only matching requests are numbered)."""
+        if self.fraction is None:
+            return True
+        return random.Random(f"{self.seed}:{match_number}").random() < self.fraction
 
     @property
     def exhausted(self) -> bool:
@@ -106,45 +103,36 @@ NO_FAULT = FaultDecision()
 
 
 class FaultPlan:
-    """The rules in force, in the order they were added."""
+    """The rules in force, in the order they were added, kept in the org's store (so every replica applies the same
+    rules, and ``times`` counts requests across all of them). The rules are read again only when the store's
+    configuration generation says they changed."""
 
-    def __init__(self, rules: list[FaultRule] | tuple[FaultRule, ...] = ()) -> None:
-        self._rules: list[FaultRule] = []
-        self._ids = count(1)
-        self.replace(rules)
+    def __init__(self, store: OrgStore) -> None:
+        self._store = store
+        self._cached: tuple[int, list[FaultRule]] = (-1, [])
 
-    def add(self, rule: FaultRule) -> FaultRule:
-        rule.id = f"flt{next(self._ids)}"
-        self._rules.append(rule)
-        return rule
+    async def add(self, rule: FaultRule) -> FaultRule:
+        return await self._store.add_fault(rule)
 
-    def rules(self) -> list[FaultRule]:
-        return list(self._rules)
+    async def rules(self) -> list[FaultRule]:
+        """Each with its current ``fired`` count; retired ones left out."""
+        return await self._store.fault_rules()
 
-    def remove(self, rule_id: str) -> bool:
-        before = len(self._rules)
-        self._rules = [r for r in self._rules if r.id != rule_id]
-        return len(self._rules) < before
+    async def remove(self, rule_id: str) -> bool:
+        return await self._store.remove_fault(rule_id)
 
-    def replace(self, rules: list[FaultRule] | tuple[FaultRule, ...]) -> None:
-        self.clear()
-        for rule in rules:
-            self.add(rule)
+    async def clear(self) -> int:
+        return await self._store.clear_faults()
 
-    def clear(self) -> int:
-        removed = len(self._rules)
-        self._rules.clear()
-        return removed
-
-    def concerns(self, path: str) -> list[FaultRule]:
+    async def concerns(self, path: str) -> list[FaultRule]:
         """Rules whose route matches, ignoring users: lets the web layer skip finding the user when none care."""
-        return [r for r in self._rules if r.matches_route(path)]
+        return [r for r in await self._in_force() if r.matches_route(path)]
 
-    def decide(self, path: str, user: str | None) -> FaultDecision:
-        fired = [rule for rule in self._rules if rule.fire(path, user)]
+    async def decide(self, path: str, user: str | None, concerned: list[FaultRule]) -> FaultDecision:
+        """What the ``concerned`` rules (from :meth:`concerns`) do to this request, counting each that fires."""
+        fired = [rule for rule in concerned if await self._fires(rule, path, user)]
         if not fired:
             return NO_FAULT
-        self._rules = [r for r in self._rules if not r.exhausted]
         failing = next((r for r in fired if r.drop or r.status is not None), None)
         return FaultDecision(
             delay_ms=sum(r.delay_ms for r in fired),
@@ -153,5 +141,15 @@ class FaultPlan:
             rule_ids=tuple(r.id for r in fired),
         )
 
-    def __len__(self) -> int:
-        return len(self._rules)
+    async def _fires(self, rule: FaultRule, path: str, user: str | None) -> bool:
+        if not rule.matches(path, user):
+            return False
+        if rule.fraction is not None and not rule.drawn(await self._store.count_fault_match(rule.id)):
+            return False
+        return await self._store.fire_fault(rule.id, rule.times)
+
+    async def _in_force(self) -> list[FaultRule]:
+        generation = (await self._store.header()).generation
+        if self._cached[0] != generation:
+            self._cached = (generation, await self._store.fault_rules())
+        return self._cached[1]

@@ -103,8 +103,8 @@ class JournalBuffer:
 
     def __init__(self, capacity: int = 20_000, max_bytes: int = 16 * 1024 * 1024) -> None:
         self._entries: deque[JournalEntry] = deque()
-        self._capacity = capacity
-        self._max_bytes = max_bytes
+        self.capacity = capacity
+        self.max_bytes = max_bytes
         self._bytes = 0
         self._seq = 0
 
@@ -113,7 +113,7 @@ class JournalBuffer:
         entry = JournalEntry.numbered(self._seq, record)
         self._entries.append(entry)
         self._bytes += entry.size
-        while self._entries and (len(self._entries) > self._capacity or self._bytes > self._max_bytes):
+        while self._entries and (len(self._entries) > self.capacity or self._bytes > self.max_bytes):
             self._bytes -= self._entries.popleft().size
         return entry
 

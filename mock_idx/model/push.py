@@ -1,9 +1,10 @@
 """Okta Verify push challenges: what the phone shows, and how it is answered.
 
 A push is answered in one of three ways: a person taps on the device page, a test calls the control API, or the user's
-scripted :class:`~.directory.PushBehaviour` answers it when the app polls. All three end in
-:meth:`PushChallenge.approve` or :meth:`PushChallenge.deny`, so every path behaves the same, including "a wrong
-number counts as a denial".
+scripted :class:`~.directory.PushBehaviour` answers it when the app polls; or nobody does and it expires. Each way
+decides a :class:`PushState` here (:meth:`PushChallenge.approval`, :meth:`PushChallenge.due_state`), and the engine
+settles it in the store, where the first decision wins: every path behaves the same, including "a wrong number counts
+as a denial", and a tap racing the expiry has exactly one outcome.
 """
 
 from __future__ import annotations
@@ -81,41 +82,25 @@ class PushChallenge:
     def is_pending(self) -> bool:
         return self.state is PushState.PENDING
 
-    def settle(self, now: float) -> PushState:
-        """Bring the push up to date: expire it, or let the scripted phone answer when its moment has come."""
+    def due_state(self, now: float) -> PushState | None:
+        """What a pending push becomes at ``now`` with nobody tapping: expired, or the scripted phone's answer once its
+        moment has come; ``None`` while it keeps waiting."""
         if not self.is_pending:
-            return self.state
+            return None
         if now >= self.expires_at:
-            self.state = PushState.EXPIRED
-        elif self._scripted_answer_is_due(now):
-            self._answer_as_scripted()
-        return self.state
+            return PushState.EXPIRED
+        if self._scripted_answer_is_due(now):
+            return self._scripted_answer()
+        return None
 
-    def record_poll(self, now: float) -> PushState:
-        self.polls += 1
-        return self.settle(now)
-
-    def approve(self, answer: int | None = None) -> PushState:
-        """The person tapped "Yes, it's me" (and, in a number challenge, a number). A wrong number is a denial."""
-        self._require_pending()
+    def approval(self, answer: int | None = None) -> PushState:
+        """What "Yes, it's me" (and, in a number challenge, a number) decides: a wrong number is a denial."""
         if self.is_number_challenge and answer is not None and answer != self.correct_answer:
-            self.state = PushState.DENIED
-        else:
-            self.state = PushState.APPROVED
-        return self.state
-
-    def deny(self) -> PushState:
-        """The person tapped "No, it's not me"."""
-        self._require_pending()
-        self.state = PushState.DENIED
-        return self.state
+            return PushState.DENIED
+        return PushState.APPROVED
 
     def seconds_left(self, now: float) -> float:
         return max(0.0, self.expires_at - now)
-
-    def _require_pending(self) -> None:
-        if not self.is_pending:
-            raise PushAlreadyAnswered(self.state)
 
     def _scripted_answer_is_due(self, now: float) -> bool:
         behaviour = self.behaviour
@@ -125,13 +110,12 @@ class PushChallenge:
             return now - self.created_at >= behaviour.after_seconds
         return self.polls > behaviour.after_polls
 
-    def _answer_as_scripted(self) -> None:
+    def _scripted_answer(self) -> PushState:
         if self.behaviour.outcome is PushOutcome.DENY:
-            self.deny()
-        elif self.is_number_challenge and self.behaviour.number_answer is NumberAnswer.WRONG:
-            self.approve(answer=next(n for n in self.options if n != self.correct_answer))
-        else:
-            self.approve(answer=self.correct_answer)
+            return PushState.DENIED
+        if self.is_number_challenge and self.behaviour.number_answer is NumberAnswer.WRONG:
+            return self.approval(answer=next(n for n in self.options if n != self.correct_answer))
+        return self.approval(answer=self.correct_answer)
 
 
 class PushAlreadyAnswered(Exception):
@@ -144,36 +128,3 @@ def _number_challenge() -> tuple[int, tuple[int, ...]]:
     """A correct two-digit answer and the three distinct numbers the phone offers, in random order."""
     options = tuple(secrets.SystemRandom().sample(range(10, 100), 3))
     return secrets.choice(options), options
-
-
-class PushRegistry:
-    """Pending pushes by user, so a phone (device page, control API) finds what awaits it without scanning sign-ins."""
-
-    def __init__(self) -> None:
-        self._by_login: dict[str, dict[str, PushChallenge]] = {}
-
-    def add(self, push: PushChallenge) -> None:
-        self._by_login.setdefault(push.login.lower(), {})[push.id] = push
-
-    def pending_for(self, login: str, now: float) -> list[PushChallenge]:
-        """Pending pushes, oldest first; answered and expired ones are forgotten on the way."""
-        pushes = self._by_login.get(login.lower(), {})
-        for push in list(pushes.values()):
-            if push.settle(now) is not PushState.PENDING:
-                del pushes[push.id]
-        return sorted(pushes.values(), key=lambda p: p.created_at)
-
-    def forget_settled(self, now: float) -> None:
-        """Drop answered and expired pushes of every user (pushes nobody looked at again would otherwise linger)."""
-        for login in list(self._by_login):
-            if not self.pending_for(login, now):
-                del self._by_login[login]
-
-    def discard(self, push: PushChallenge) -> None:
-        self._by_login.get(push.login.lower(), {}).pop(push.id, None)
-
-    def clear(self) -> None:
-        self._by_login.clear()
-
-    def __len__(self) -> int:
-        return sum(len(p) for p in self._by_login.values())

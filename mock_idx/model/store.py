@@ -81,9 +81,10 @@ class OrgStore(Protocol):
         """The policy in force (``None`` before any :meth:`replace_org`)."""
 
     async def replace_org(self, policy: Policy, users: list[User], faults: list[FaultRule]) -> None:
-        """Start the org over: forget every transaction, push, TOTP replay record, token, user, fault rule and journal
-        entry, then put ``policy``, ``users`` and ``faults`` in force (fault ids are assigned as by
-        :meth:`add_fault`). The identity and the clock stay. Bumps the generation."""
+        """Start the org over: forget every transaction, push, TOTP replay record, token, user and fault rule, then
+        put ``policy``, ``users`` and ``faults`` in force (fault ids are assigned as by :meth:`add_fault`, from
+        ``flt1`` again). The identity, the clock and the journal stay (``reset`` clears the journal itself).
+        Bumps the generation."""
 
     async def is_configured(self) -> bool:
         """Whether any replica has put a policy in force yet (a joining replica keeps the org it finds)."""

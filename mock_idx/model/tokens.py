@@ -10,9 +10,9 @@ import base64
 import hashlib
 import json
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jwt
 from cryptography.exceptions import UnsupportedAlgorithm
@@ -20,9 +20,12 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
-from .clock import VirtualClock
+from .clock import Instant
 from .directory import User
 from .ids import okta_id, secret_token
+
+if TYPE_CHECKING:
+    from .store import OrgStore
 
 ALGORITHM = "RS256"
 
@@ -57,15 +60,25 @@ class SigningKey:
         key = cls.generate()
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(
-                key._private_key.private_bytes(
-                    serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-                )
-            )
+            path.write_text(key.pem())
             path.chmod(0o600)
         except OSError as error:
             raise KeyFileError(path, f"cannot be written ({error.strerror or error})") from None
         return key
+
+    @classmethod
+    def from_pem(cls, pem: str) -> SigningKey:
+        """The key another replica stored for the org (:class:`~mock_idx.model.store.OrgIdentity`)."""
+        private_key = serialization.load_pem_private_key(pem.encode(), password=None)
+        if not isinstance(private_key, rsa.RSAPrivateKey):
+            raise ValueError("the org's stored signing key is not an RSA key")
+        return cls(private_key)
+
+    def pem(self) -> str:
+        """PKCS#8 PEM, unencrypted: what a key file holds and what the org's store keeps for the other replicas."""
+        return self._private_key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        ).decode()
 
     def public_jwk(self) -> dict[str, str]:
         return {**self._public_jwk, "kid": self.kid, "alg": ALGORITHM, "use": "sig"}
@@ -183,57 +196,57 @@ class RefreshRecord:
     expires_at: float
 
 
-@dataclass
 class TokenService:
     """Mints, refreshes, introspects and revokes tokens, and decides whose they are.
 
     Tokens are read by real clients that check ``iat`` and ``exp`` against their own (real) clock, so the times written
     into a JWT are wall-clock times; whether a token is still alive is judged here on the virtual clock, from the
-    expiry recorded when it was minted. Advancing the clock therefore expires tokens without making new ones look
-    "issued in the future" to an SDK.
+    expiry the store recorded when it was minted. Advancing the clock therefore expires tokens without making new ones
+    look "issued in the future" to an SDK.
 
     Every question is asked on behalf of an authorization server (and, but for userinfo and logout's ID token hint, a
     client): a token minted by another server, or another client's refresh or ID token, is treated exactly like one
     that does not exist.
     """
 
-    key: SigningKey
-    clock: VirtualClock
-    _refresh: dict[str, RefreshRecord] = field(default_factory=dict)
-    _expires_at: dict[str, float] = field(default_factory=dict)
-    _revoked: set[str] = field(default_factory=set)
-    _started: float = field(default_factory=time.time)
+    def __init__(self, key: SigningKey, store: OrgStore) -> None:
+        self.key = key
+        self._store = store
+        self._started = time.time()
 
-    def mint(self, grant: Grant, lifetimes: Lifetimes) -> TokenSet:
+    async def mint(self, grant: Grant, lifetimes: Lifetimes, at: Instant) -> TokenSet:
         """Tokens for a fresh sign-in; a refresh token only when ``offline_access`` was granted."""
         refresh = None
         if "offline_access" in grant.scopes:
-            refresh = RefreshRecord(grant, self.clock.now() + lifetimes.refresh)
-        return self._mint(grant, lifetimes, refresh)
+            refresh = RefreshRecord(grant, at.now + lifetimes.refresh)
+        return await self._mint(grant, lifetimes, refresh, at)
 
-    def rotate(self, refresh_token: str, scopes: tuple[str, ...], lifetimes: Lifetimes) -> TokenSet:
+    async def rotate(
+        self, refresh_token: str, scopes: tuple[str, ...], lifetimes: Lifetimes, at: Instant
+    ) -> TokenSet | None:
         """Spend a refresh token (see :meth:`refresh_grant`): new access and ID tokens for ``scopes``, and a new
         refresh token for the same sign-in that dies when the spent one would have. The spent one is dead at once,
-        as with Okta's refresh token rotation and a grace period of 0."""
-        record = self._refresh.pop(refresh_token)
-        return self._mint(replace(record.grant, scopes=scopes), lifetimes, record)
+        as with Okta's refresh token rotation and a grace period of 0; of two requests racing with one token, one gets
+        tokens and the other ``None``."""
+        record = await self._store.take_refresh_token(refresh_token)
+        if record is None:
+            return None
+        return await self._mint(replace(record.grant, scopes=scopes), lifetimes, record, at)
 
-    def _mint(self, grant: Grant, lifetimes: Lifetimes, refresh: RefreshRecord | None) -> TokenSet:
-        now = self.clock.now()
-        wall = now - self.clock.offset
-        auth_time = min(grant.auth_time - self.clock.offset, wall)
-        access_claims = _access_claims(grant, lifetimes.access, wall, auth_time)
+    async def _mint(self, grant: Grant, lifetimes: Lifetimes, refresh: RefreshRecord | None, at: Instant) -> TokenSet:
+        auth_time = min(grant.auth_time - at.offset, at.wall)
+        access_claims = _access_claims(grant, lifetimes.access, at.wall, auth_time)
         access_token = self.key.sign(access_claims)
-        self._expires_at[access_claims["jti"]] = now + lifetimes.access
+        await self._store.record_token(access_claims["jti"], at.now + lifetimes.access, lifetimes.access)
         id_token = None
         if "openid" in grant.scopes:
-            id_claims = _id_claims(grant, lifetimes.id, wall, auth_time, access_token)
+            id_claims = _id_claims(grant, lifetimes.id, at.wall, auth_time, access_token)
             id_token = self.key.sign(id_claims)
-            self._expires_at[id_claims["jti"]] = now + lifetimes.id
+            await self._store.record_token(id_claims["jti"], at.now + lifetimes.id, lifetimes.id)
         refresh_token = None
         if refresh is not None:
             refresh_token = secret_token(32)
-            self._refresh[refresh_token] = refresh
+            await self._store.put_refresh_token(refresh_token, refresh, refresh.expires_at - at.now)
         return TokenSet(
             access_token=access_token,
             expires_in=int(lifetimes.access),
@@ -242,14 +255,14 @@ class TokenService:
             refresh_token=refresh_token,
         )
 
-    def refresh_grant(self, token: str, client_id: str, server: AuthorizationServer) -> Grant | None:
+    async def refresh_grant(self, token: str, client_id: str, server: AuthorizationServer, at: Instant) -> Grant | None:
         """The sign-in a live refresh token stands for, if it was issued to this client by this server."""
-        record = self._live_refresh(token, client_id, server)
+        record = await self._live_refresh(token, client_id, server, at)
         return record.grant if record else None
 
-    def access_claims(self, token: str, server: AuthorizationServer) -> dict[str, Any] | None:
+    async def access_claims(self, token: str, server: AuthorizationServer, at: Instant) -> dict[str, Any] | None:
         """The claims of a live access token minted by this server (what userinfo and resource servers accept)."""
-        claims = self._live_claims(token, server)
+        claims = await self._live_claims(token, server, at)
         return claims if claims is not None and _is_access_token(claims) else None
 
     def id_token_hint(self, token: str, server: AuthorizationServer) -> dict[str, Any] | None:
@@ -262,70 +275,62 @@ class TokenService:
             return None
         return claims
 
-    def introspect(self, token: str, client_id: str, server: AuthorizationServer) -> dict[str, Any]:
+    async def introspect(self, token: str, client_id: str, server: AuthorizationServer, at: Instant) -> dict[str, Any]:
         """RFC 7662's answer for ``client_id`` at ``server``.
 
         An access token is active for any client of its server: Okta lets a resource server, registered as a client of
         its own, introspect the access tokens apps send it. An ID or refresh token is active only for the client it
         was issued to.
         """
-        claims = self._live_claims(token, server)
+        claims = await self._live_claims(token, server, at)
         if claims is not None and (_is_access_token(claims) or claims.get("aud") == client_id):
             return _jwt_introspection(claims)
-        record = self._live_refresh(token, client_id, server)
+        record = await self._live_refresh(token, client_id, server, at)
         if record is not None:
             return _refresh_introspection(record)
         return INACTIVE
 
-    def revoke(self, token: str, client_id: str, server: AuthorizationServer) -> str | None:
+    async def revoke(self, token: str, client_id: str, server: AuthorizationServer, at: Instant) -> str | None:
         """Revoke a token this client holds from this server; returns the login it belonged to.
 
         Anything else (unknown, malformed, expired, another client's, another server's) is left alone, silently: RFC
         7009 answers 200 either way, and Okta documents that a client may only revoke its own tokens.
         """
-        if self._live_refresh(token, client_id, server) is not None:
-            return self._refresh.pop(token).grant.user.login
-        claims = self._live_claims(token, server)
+        if await self._live_refresh(token, client_id, server, at) is not None:
+            record = await self._store.take_refresh_token(token)
+            return record.grant.user.login if record else None
+        claims = await self._live_claims(token, server, at)
         if claims is None or _client_of(claims) != client_id:
             return None
-        self._revoked.add(claims["jti"])
+        await self._store.revoke_token(claims["jti"], max(0.0, claims["exp"] - at.wall))
         return str(claims.get("preferred_username") or claims.get("sub"))
 
-    def _live_refresh(self, token: str, client_id: str, server: AuthorizationServer) -> RefreshRecord | None:
-        record = self._refresh.get(token)
-        if record is None or record.expires_at <= self.clock.now():
+    async def _live_refresh(
+        self, token: str, client_id: str, server: AuthorizationServer, at: Instant
+    ) -> RefreshRecord | None:
+        record = await self._store.refresh_token(token)
+        if record is None or record.expires_at <= at.now:
             return None
         if record.grant.client_id != client_id or record.grant.server.issuer != server.issuer:
             return None
         return record
 
-    def _live_claims(self, token: str, server: AuthorizationServer) -> dict[str, Any] | None:
+    async def _live_claims(self, token: str, server: AuthorizationServer, at: Instant) -> dict[str, Any] | None:
         """The claims of a JWT this server signed that is neither expired nor revoked; ``None`` otherwise."""
         try:
             claims = self.key.verify(token)
         except (jwt.PyJWTError, ValueError):  # ValueError: text that cannot even be encoded (fuzzing found it)
             return None
         jti = claims.get("jti")
-        if not isinstance(jti, str) or jti in self._revoked or claims.get("iss") != server.issuer:
+        if not isinstance(jti, str) or claims.get("iss") != server.issuer:
             return None
-        expires_at = self._expires_at.get(jti)
+        expires_at = await self._store.token_expiry(jti)
         if expires_at is None:
-            # Minted by this process and forgotten: it expired. Minted before a restart (same key file): its own exp.
+            # Minted by this org and forgotten: it expired. Minted before a restart (same key file): its own exp.
             if claims.get("iat", 0) >= int(self._started):
                 return None
-            expires_at = claims.get("exp", 0) + self.clock.offset
-        return claims if self.clock.now() < expires_at else None
-
-    def forget_expired(self) -> None:
-        now = self.clock.now()
-        self._refresh = {t: r for t, r in self._refresh.items() if r.expires_at > now}
-        self._expires_at = {j: exp for j, exp in self._expires_at.items() if exp > now}
-        self._revoked &= self._expires_at.keys()
-
-    def clear(self) -> None:
-        self._refresh.clear()
-        self._expires_at.clear()
-        self._revoked.clear()
+            expires_at = claims.get("exp", 0) + at.offset
+        return claims if at.now < expires_at else None
 
 
 def _is_access_token(claims: dict[str, Any]) -> bool:

@@ -1,6 +1,6 @@
 """RFC 6238 codes as Okta Verify shows them: 6 digits, 30-second steps, one step of drift either way.
 
-A code is accepted once: Okta refuses a replayed code, so each user remembers the last time step it accepted.
+A code is accepted once: Okta refuses a replayed code, so the org remembers each secret's last accepted time step.
 """
 
 from __future__ import annotations
@@ -8,12 +8,18 @@ from __future__ import annotations
 import hmac
 from dataclasses import dataclass
 from enum import Enum
+from typing import TYPE_CHECKING
 
 import pyotp
+
+if TYPE_CHECKING:
+    from .store import OrgStore
 
 STEP_SECONDS = 30
 DIGITS = 6
 DRIFT_STEPS = 1
+REPLAY_MEMORY_SECONDS = (2 * DRIFT_STEPS + 2) * STEP_SECONDS
+"""How long a used step must be remembered: past it, the code of that step is out of the drift window anyway."""
 
 
 @dataclass(frozen=True)
@@ -34,25 +40,22 @@ def current_code(secret: str, now: float) -> TotpCode:
 
 
 class TotpVerifier:
-    """Checks codes and remembers each secret's last accepted step (replay protection)."""
+    """Checks codes; the store remembers each secret's last accepted step (replay protection), atomically, so a code
+    is good once even when two replicas are shown it at the same moment."""
 
-    def __init__(self) -> None:
-        self._last_step: dict[str, int] = {}
+    def __init__(self, store: OrgStore) -> None:
+        self._store = store
 
-    def verify(self, secret: str, code: str, now: float) -> TotpVerdict:
+    async def verify(self, secret: str, code: str, now: float) -> TotpVerdict:
         step = _matching_step(_totp(secret), code, now)
         if step is None:
             return TotpVerdict.INVALID
-        if step <= self._last_step.get(secret, -1):
+        if not await self._store.accept_totp_step(secret, step, REPLAY_MEMORY_SECONDS):
             return TotpVerdict.REUSED
-        self._last_step[secret] = step
         return TotpVerdict.ACCEPTED
 
-    def forget(self, secret: str) -> None:
-        self._last_step.pop(secret, None)
-
-    def clear(self) -> None:
-        self._last_step.clear()
+    async def forget(self, secret: str) -> None:
+        await self._store.forget_totp(secret)
 
 
 def _totp(secret: str) -> pyotp.TOTP:

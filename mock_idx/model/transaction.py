@@ -26,7 +26,7 @@ from .errors import IdxError, Reason
 from .ids import okta_id, secret_token
 from .policy import DEFAULT_CLIENT_LABEL
 from .push import PushChallenge, PushState
-from .totp import TotpVerdict, TotpVerifier
+from .totp import TotpVerdict
 
 
 class Step(str, Enum):
@@ -143,44 +143,42 @@ class Transaction:
         self.push = push
         self.step = Step.PUSH_WAITING
 
-    def poll(self, now: float) -> None:
-        """The app asks whether the phone has answered."""
-        self.require(Step.PUSH_WAITING)
-        if self.push is None:  # never so: a waiting step always has its push
-            raise IdxError(Reason.STEP_UNAVAILABLE, self)
-        self._apply_push_state(self.push.record_poll(now))
+    def apply_push_state(self) -> None:
+        """What the phone did shows on the sign-in: the engine has brought :attr:`push` up to date (counted the poll,
+        read the settled state, let it expire or the scripted phone answer) before calling this."""
+        if self.step is not Step.PUSH_WAITING or self.push is None:
+            return
+        state = self.push.state
+        if state is PushState.APPROVED:
+            self._complete_mfa("swk")
+        elif state is PushState.DENIED:
+            self.step = Step.PUSH_REJECTED
+        elif state is PushState.EXPIRED:
+            terminal = self.push.behaviour.when_expired is ExpiredPushAnswer.TERMINAL
+            self.step = Step.TIMED_OUT if terminal else Step.PUSH_EXPIRED
 
-    def refresh(self, now: float) -> None:
-        """Bring a waiting push up to date without counting a poll (introspect shows the current state)."""
-        if self.step is Step.PUSH_WAITING and self.push is not None:
-            self._apply_push_state(self.push.settle(now))
-
-    def answer_totp(self, code: str, verifier: TotpVerifier, now: float) -> None:
+    def totp_secret(self) -> str:
+        """The secret a code on this step is checked against (the step must be the code page)."""
         self.require(Step.TOTP_CHALLENGE)
-        verdict = verifier.verify(self._okta_verify().totp_secret, code, now)
+        return self._okta_verify().totp_secret
+
+    def answer_totp(self, verdict: TotpVerdict) -> None:
+        """The code was checked (and, if good, spent) against :meth:`totp_secret`."""
+        self.require(Step.TOTP_CHALLENGE)
         if verdict is TotpVerdict.INVALID:
             raise IdxError(Reason.PASSCODE_INVALID, self)
         if verdict is TotpVerdict.REUSED:
             raise IdxError(Reason.PASSCODE_REUSED, self)
         self._complete_mfa("otp")
 
-    def issue_code(self, now: float, lifetime: float) -> str:
-        """The code the app exchanges for tokens: minted once, so a repeated introspect shows the same code."""
-        if self.interaction_code is None:
-            self.interaction_code = secret_token()
-            self.code_expires_at = now + lifetime
-        return self.interaction_code
+    def record_interaction_code(self, code: str, expires_at: float) -> None:
+        """The code the app exchanges for tokens, as the store handed it out: the first one claimed, should two
+        replicas race, so a repeated introspect shows the same code."""
+        if self.interaction_code != code:
+            self.interaction_code = code
+            self.code_expires_at = expires_at
 
     # --- internals ---------------------------------------------------------------------------------------------
-
-    def _apply_push_state(self, state: PushState) -> None:
-        if state is PushState.APPROVED:
-            self._complete_mfa("swk")
-        elif state is PushState.DENIED:
-            self.step = Step.PUSH_REJECTED
-        elif state is PushState.EXPIRED:
-            terminal = self.push is not None and self.push.behaviour.when_expired is ExpiredPushAnswer.TERMINAL
-            self.step = Step.TIMED_OUT if terminal else Step.PUSH_EXPIRED
 
     def _complete_mfa(self, factor_amr: str) -> None:
         self.amr = ("pwd", factor_amr, "mfa")

@@ -53,7 +53,7 @@ TIMEOUT_SECONDS = 2.0
 of hanging it."""
 WIPE_BATCH = 500
 """Keys scanned and unlinked per round trip by :meth:`RedisStore.replace_org`."""
-KEPT_ON_REPLACE = ("org", "identity")
+KEPT_ON_REPLACE = ("org", "identity", "journal")
 FORBIDDEN_IN_PREFIX = re.compile(r"[:*?\[\]\\\s]")
 """A prefix with ``:`` or a glob character could make one org's SCAN match another org's keys."""
 

@@ -30,7 +30,7 @@ async def reset(request: web.Request) -> web.Response:
     await _optional_object(request)  # the body says nothing, but must be JSON like every write
     starting = request.app[SCENARIO]
     await apply_scenario(request.app, starting)
-    request.app[JOURNAL].clear()
+    await request.app[JOURNAL].clear()
     return web.json_response({"ok": True})
 
 
@@ -55,31 +55,32 @@ async def put_scenario(request: web.Request) -> web.Response:
     return web.json_response(
         {
             "description": loaded.description,
-            "users": [u.login for u in engine.users()],
-            "faults": [rule.as_dict() for rule in request.app[FAULTS].rules()],
+            "users": [u.login for u in await engine.users()],
+            "faults": [rule.as_dict() for rule in await request.app[FAULTS].rules()],
         }
     )
 
 
 async def list_users(request: web.Request) -> web.Response:
-    return web.json_response({"users": [scenario.user_json(user) for user in request.app[ENGINE].users()]})
+    return web.json_response({"users": [scenario.user_json(user) for user in await request.app[ENGINE].users()]})
 
 
 async def put_user(request: web.Request) -> web.Response:
     login = _login(request)
     body = await _model(request, scenario.UserBody)
-    user = request.app[ENGINE].put_user(body.to_model(login))
+    user = await request.app[ENGINE].put_user(body.to_model(login))
     return web.json_response(scenario.user_json(user))
 
 
 async def get_user(request: web.Request) -> web.Response:
-    return web.json_response(scenario.user_json(request.app[ENGINE].user(_login(request))))
+    return web.json_response(scenario.user_json(await request.app[ENGINE].user(_login(request))))
 
 
 async def pending_pushes(request: web.Request) -> web.Response:
     engine = request.app[ENGINE]
-    pushes = engine.pending_pushes(_login(request))
-    return web.json_response({"pushes": [push_json(p, engine.now()) for p in pushes]})
+    pushes = await engine.pending_pushes(_login(request))
+    now = await engine.now()
+    return web.json_response({"pushes": [push_json(p, now) for p in pushes]})
 
 
 async def approve_push(request: web.Request) -> web.Response:
@@ -90,19 +91,19 @@ async def approve_push(request: web.Request) -> web.Response:
     if answer is not None and (isinstance(answer, bool) or not isinstance(answer, int) or not 0 <= answer <= 999):
         raise ControlError("answer must be a whole number from 0 to 999 (the number tapped)")
     engine = request.app[ENGINE]
-    push = engine.approve_push(_login(request), answer=answer, push_id=body.get("push_id"))
-    return web.json_response(push_json(push, engine.now()))
+    push = await engine.approve_push(_login(request), answer=answer, push_id=body.get("push_id"))
+    return web.json_response(push_json(push, await engine.now()))
 
 
 async def deny_push(request: web.Request) -> web.Response:
     body = await _optional_object(request)
     engine = request.app[ENGINE]
-    push = engine.deny_push(_login(request), push_id=body.get("push_id"))
-    return web.json_response(push_json(push, engine.now()))
+    push = await engine.deny_push(_login(request), push_id=body.get("push_id"))
+    return web.json_response(push_json(push, await engine.now()))
 
 
 async def totp(request: web.Request) -> web.Response:
-    return web.json_response(totp_json(request.app[ENGINE].totp_code(_login(request))))
+    return web.json_response(totp_json(await request.app[ENGINE].totp_code(_login(request))))
 
 
 async def advance_clock(request: web.Request) -> web.Response:
@@ -111,37 +112,39 @@ async def advance_clock(request: web.Request) -> web.Response:
     if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not 0 <= seconds <= 10 * 365 * 86400:
         raise ControlError("seconds must be a non-negative number")
     engine = request.app[ENGINE]
-    now = engine.advance_clock(float(seconds))
-    return web.json_response(clock_json(now, engine.clock_offset()))
+    now = await engine.advance_clock(float(seconds))
+    return web.json_response(clock_json(now, await engine.clock_offset()))
 
 
 async def clock(request: web.Request) -> web.Response:
     engine = request.app[ENGINE]
-    return web.json_response(clock_json(engine.now(), engine.clock_offset()))
+    return web.json_response(clock_json(await engine.now(), await engine.clock_offset()))
 
 
 async def journal(request: web.Request) -> web.Response:
-    entries = request.app[JOURNAL].entries(user=request.query.get("user"), transaction=request.query.get("transaction"))
+    entries = await request.app[JOURNAL].entries(
+        user=request.query.get("user"), transaction=request.query.get("transaction")
+    )
     return web.json_response({"entries": [e.as_dict() for e in entries]})
 
 
 async def add_fault(request: web.Request) -> web.Response:
     spec = await _model(request, scenario.FaultSpec)
-    rule = request.app[FAULTS].add(spec.to_rule())
+    rule = await request.app[FAULTS].add(spec.to_rule())
     return web.json_response(rule.as_dict(), status=201)
 
 
 async def list_faults(request: web.Request) -> web.Response:
-    return web.json_response({"faults": [rule.as_dict() for rule in request.app[FAULTS].rules()]})
+    return web.json_response({"faults": [rule.as_dict() for rule in await request.app[FAULTS].rules()]})
 
 
 async def clear_faults(request: web.Request) -> web.Response:
-    return web.json_response({"deleted": request.app[FAULTS].clear()})
+    return web.json_response({"deleted": await request.app[FAULTS].clear()})
 
 
 async def delete_fault(request: web.Request) -> web.Response:
     rule_id = request.match_info["fault_id"]
-    if not request.app[FAULTS].remove(rule_id):
+    if not await request.app[FAULTS].remove(rule_id):
         raise NotFound(f"no fault rule {rule_id!r}")
     return web.json_response({"deleted": 1})
 

@@ -45,15 +45,15 @@ SYSTEMS = (
 )
 
 
-def device_state(engine: Engine, user: User) -> dict[str, Any]:
+async def device_state(engine: Engine, user: User) -> dict[str, Any]:
     """Everything the device page shows, as its JSON state endpoint answers it. ``now`` is the fake's (virtual) time,
     so the page computes ages and time left as the fake sees them."""
-    now = engine.now()
+    now = await engine.now()
     pushes = [
         {**push_json(push, now), "browser": describe_browser(push.context.user_agent)}
-        for push in engine.pending_pushes(user.login)
+        for push in await engine.pending_pushes(user.login)
     ]
-    code = engine.totp_code(user.login) if has_totp(user) else None
+    code = await engine.totp_code(user.login) if has_totp(user) else None
     return {
         "login": user.login,
         "name": user.display_name,

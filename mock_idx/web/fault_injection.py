@@ -37,14 +37,14 @@ OAUTH_SERVER_ERRORS = {503: "temporarily_unavailable"}
 @web.middleware
 async def inject(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Delays, fails or drops the requests that a rule names; everything else passes untouched (and unread)."""
-    plan = request.app[FAULTS]
-    if not len(plan) or request.path.startswith(EXEMPT_PREFIXES):
+    if request.path.startswith(EXEMPT_PREFIXES):
         return await handler(request)
-    concerned = plan.concerns(request.path)
+    plan = request.app[FAULTS]
+    concerned = await plan.concerns(request.path)
     if not concerned:
         return await handler(request)
     user = await request_user(request) if any(rule.user for rule in concerned) else None
-    decision = plan.decide(request.path, user)
+    decision = await plan.decide(request.path, user, concerned)
     if decision is NO_FAULT:
         return await handler(request)
     request[NOTE] = decision.note()
@@ -65,7 +65,7 @@ async def request_user(request: web.Request) -> str | None:
         request[USER] = login
         return login
     body = await _body(request)
-    transaction = _transaction(request, body)
+    transaction = await _transaction(request, body)
     if transaction is not None:
         request[TRANSACTION] = transaction
     user = (transaction.login if transaction else None) or _text(body.get("identifier"))
@@ -136,9 +136,9 @@ async def _body(request: web.Request) -> dict[str, Any]:
     return body if isinstance(body, dict) else {}
 
 
-def _transaction(request: web.Request, body: dict[str, Any]) -> Transaction | None:
+async def _transaction(request: web.Request, body: dict[str, Any]) -> Transaction | None:
     """The transaction the first handle in the body names (IDX steps, introspect, the token endpoint)."""
-    return request.app[ENGINE].find_transaction(
+    return await request.app[ENGINE].find_transaction(
         state_handle=_text(body.get("stateHandle")) or _text(body.get("stateToken")),
         interaction_handle=_text(body.get("interactionHandle")),
         interaction_code=_text(body.get("interaction_code")),

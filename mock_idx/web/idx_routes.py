@@ -28,20 +28,20 @@ async def introspect(request: web.Request) -> web.Response:
     body = await json_object(request)
     engine = request.app[ENGINE]
     if "interactionHandle" in body:
-        transaction = engine.by_interaction_handle(text(body, "interactionHandle"))
+        transaction = await engine.by_interaction_handle(text(body, "interactionHandle"))
     elif "stateToken" in body:
-        transaction = engine.by_state_handle(text(body, "stateToken"))
+        transaction = await engine.by_state_handle(text(body, "stateToken"))
     else:
         raise IdxError(Reason.MALFORMED_REQUEST, detail="interactionHandle or stateToken is required")
     remember(request, transaction)
-    return idx_response(request, engine.up_to_date(transaction))
+    return idx_response(request, await engine.up_to_date(transaction))
 
 
 async def identify(request: web.Request) -> web.Response:
     body, transaction = await _step(request)
     identifier, password = required_fields(body, transaction, ("identifier",), ("credentials", "passcode"))
     request[USER] = identifier
-    return idx_response(request, request.app[ENGINE].identify(transaction, identifier, password))
+    return idx_response(request, await request.app[ENGINE].identify(transaction, identifier, password))
 
 
 async def challenge(request: web.Request) -> web.Response:
@@ -53,13 +53,13 @@ async def challenge(request: web.Request) -> web.Response:
     method = text(authenticator, "methodType", required=False)
     engine = request.app[ENGINE]
     return idx_response(
-        request, engine.choose_authenticator(transaction, authenticator_id, method, sign_in_context(request))
+        request, await engine.choose_authenticator(transaction, authenticator_id, method, sign_in_context(request))
     )
 
 
 async def poll(request: web.Request) -> web.Response:
     _, transaction = await _step(request)
-    return idx_response(request, request.app[ENGINE].poll(transaction))
+    return idx_response(request, await request.app[ENGINE].poll(transaction))
 
 
 async def answer(request: web.Request) -> web.Response:
@@ -69,30 +69,30 @@ async def answer(request: web.Request) -> web.Response:
     credentials = body.get("credentials")
     sent_as_passcode = isinstance(credentials, dict) and "totp" not in credentials and "passcode" in credentials
     (code,) = required_fields(body, transaction, ("credentials", "passcode" if sent_as_passcode else "totp"))
-    return idx_response(request, request.app[ENGINE].answer_totp(transaction, code))
+    return idx_response(request, await request.app[ENGINE].answer_totp(transaction, code))
 
 
 async def resend(request: web.Request) -> web.Response:
     _, transaction = await _step(request)
-    return idx_response(request, request.app[ENGINE].resend_push(transaction, sign_in_context(request)))
+    return idx_response(request, await request.app[ENGINE].resend_push(transaction, sign_in_context(request)))
 
 
 async def send(request: web.Request) -> web.Response:
     """``currentAuthenticator.send`` on the Okta Verify code page: the same page again, as there is nothing to send."""
     _, transaction = await _step(request)
-    return idx_response(request, request.app[ENGINE].send_code(transaction))
+    return idx_response(request, await request.app[ENGINE].send_code(transaction))
 
 
 async def cancel(request: web.Request) -> web.Response:
     """Ends the sign-in; the answer is a fresh ``identify`` with new handles, so SDKs report CANCELED."""
     _, transaction = await _step(request)
-    fresh = request.app[ENGINE].cancel(transaction)
+    fresh = await request.app[ENGINE].cancel(transaction)
     return idx_response(request, fresh)
 
 
 async def _step(request: web.Request) -> tuple[dict[str, Any], Transaction]:
     body = await json_object(request)
-    transaction = request.app[ENGINE].by_state_handle(text(body, "stateHandle"))
+    transaction = await request.app[ENGINE].by_state_handle(text(body, "stateHandle"))
     return body, remember(request, transaction)
 
 

@@ -31,7 +31,15 @@ from aiohttp import web
 from aiohttp.typedefs import Middleware
 
 from ..idx.render import reply_error
-from ..model.errors import ControlError, IdxError, NotFound, OAuthError, UnknownAuthorizationServer
+from ..model.errors import (
+    ControlError,
+    IdxError,
+    NotFound,
+    OAuthError,
+    StoreUnavailable,
+    UnknownAuthorizationServer,
+)
+from ..model.journal import JournalRecord
 from ..model.push import PushAlreadyAnswered
 from . import fault_injection
 from .app_keys import ENGINE, HOSTS, JOURNAL, NOTE, SETTINGS, TRANSACTION, USER
@@ -147,8 +155,8 @@ async def record_in_journal(request: web.Request, handler: Handler) -> web.Strea
     finally:
         if not request.path.startswith(UNJOURNALED):
             transaction = request.get(TRANSACTION)
-            request.app[JOURNAL].record(
-                time=request.app[ENGINE].now(),
+            record = JournalRecord(
+                time=time.time() + request.app[ENGINE].clock_offset_seen,
                 method=request.method,
                 path=request.path,
                 status=status,
@@ -157,6 +165,10 @@ async def record_in_journal(request: web.Request, handler: Handler) -> web.Strea
                 duration_ms=round((time.perf_counter() - started) * 1000, 2),
                 note=request.get(NOTE, ""),
             )
+            try:
+                await request.app[JOURNAL].record(record)
+            except StoreUnavailable:
+                log.warning("journal entry lost (the store is unavailable): %s %s", request.method, request.path)
 
 
 @web.middleware
@@ -203,6 +215,10 @@ async def shape_errors(request: web.Request, handler: Handler) -> web.StreamResp
         return control_json(404, "not_found", str(error))
     except PushAlreadyAnswered as error:
         return control_json(409, "conflict", str(error))
+    except StoreUnavailable:
+        # Okta's answer while it cannot serve: 503 in the area's dialect; nothing was changed, so a retry is safe.
+        log.warning("the org's store is unavailable: %s %s answered 503", request.method, request.path)
+        return failure(request, 503, "Service Unavailable", code="E0000009", oauth_error="temporarily_unavailable")
     except ControlError as error:
         return control_json(400, "invalid_request", str(error), error.errors)
     except web.HTTPException as error:

@@ -21,33 +21,33 @@ from .app_keys import ENGINE, USER
 from .request_parsing import base_url, oauth_form, oauth_query, remember, required_param
 
 
-def server_id(request: web.Request) -> str | None:
+async def server_id(request: web.Request) -> str | None:
     """The custom authorization server named in the path, or ``None`` for the org server."""
     server = request.match_info.get("server_id")
-    if server is not None and not request.app[ENGINE].serves_authorization_server(server):
+    if server is not None and not await request.app[ENGINE].serves_authorization_server(server):
         raise UnknownAuthorizationServer(server)
     return server
 
 
-def authorization_server(request: web.Request) -> AuthorizationServer:
+async def authorization_server(request: web.Request) -> AuthorizationServer:
     """The server the path names, with the issuer and access-token audience it signs with."""
-    server = server_id(request)
+    server = await server_id(request)
     base = base_url(request)
     if server is None:
         return AuthorizationServer(id=None, issuer=base, audience=base)
     return AuthorizationServer(id=server, issuer=f"{base}/oauth2/{server}", audience=f"api://{server}")
 
 
-def _endpoints(request: web.Request) -> str:
-    server = server_id(request)
+def _endpoints(request: web.Request, server: str | None) -> str:
     return base_url(request) + (f"/oauth2/{server}" if server else "/oauth2")
 
 
 async def openid_configuration(request: web.Request) -> web.Response:
-    endpoints = _endpoints(request)
+    server = await authorization_server(request)
+    endpoints = _endpoints(request, server.id)
     return web.json_response(
         {
-            "issuer": authorization_server(request).issuer,
+            "issuer": server.issuer,
             "authorization_endpoint": f"{endpoints}/v1/authorize",
             "token_endpoint": f"{endpoints}/v1/token",
             "userinfo_endpoint": f"{endpoints}/v1/userinfo",
@@ -87,7 +87,7 @@ async def openid_configuration(request: web.Request) -> web.Response:
 
 async def jwks(request: web.Request) -> web.Response:
     """The signing keys (JWKS) a client checks tokens with; served for every authorization server that exists."""
-    server_id(request)
+    await server_id(request)
     return web.json_response(request.app[ENGINE].jwks(), headers={"Cache-Control": "max-age=3600"})
 
 
@@ -95,7 +95,7 @@ async def interact(request: web.Request) -> web.Response:
     params = await oauth_form(request)
     transaction = remember(
         request,
-        request.app[ENGINE].interact(
+        await request.app[ENGINE].interact(
             Interaction(
                 client_id=_client_id(request, params),
                 redirect_uri=required_param(params, "redirect_uri"),
@@ -104,7 +104,7 @@ async def interact(request: web.Request) -> web.Response:
                 code_challenge_method=params.get("code_challenge_method", ""),
                 state=params.get("state", ""),
                 nonce=params.get("nonce"),
-                authorization_server=server_id(request),
+                authorization_server=await server_id(request),
             )
         ),
     )
@@ -117,24 +117,24 @@ async def token(request: web.Request) -> web.Response:
     grant_type = required_param(params, "grant_type")
     client_id = _client_id(request, params)
     if grant_type == "interaction_code":
-        redemption = engine.exchange_interaction_code(
+        redemption = await engine.exchange_interaction_code(
             CodeExchange(
                 client_id=client_id,
                 redirect_uri=params.get("redirect_uri"),
                 interaction_code=required_param(params, "interaction_code"),
                 code_verifier=required_param(params, "code_verifier"),
-                server=authorization_server(request),
+                server=await authorization_server(request),
             )
         )
         remember(request, redemption.transaction)
         tokens = redemption.tokens
     elif grant_type == "refresh_token":
-        tokens = engine.refresh_tokens(
+        tokens = await engine.refresh_tokens(
             RefreshRequest(
                 client_id=client_id,
                 refresh_token=required_param(params, "refresh_token"),
                 scope=params.get("scope"),
-                server=authorization_server(request),
+                server=await authorization_server(request),
             )
         )
     else:
@@ -145,7 +145,7 @@ async def token(request: web.Request) -> web.Response:
 async def userinfo(request: web.Request) -> web.Response:
     header = request.headers.get("Authorization", "")
     bearer = header[7:] if header.startswith("Bearer ") else None
-    info = request.app[ENGINE].userinfo(bearer, authorization_server(request))
+    info = await request.app[ENGINE].userinfo(bearer, await authorization_server(request))
     request[USER] = info.login
     return web.json_response(info.claims)
 
@@ -153,14 +153,16 @@ async def userinfo(request: web.Request) -> web.Response:
 async def introspect(request: web.Request) -> web.Response:
     params = await oauth_form(request)
     client_id = _client_id(request, params)
-    answer = request.app[ENGINE].introspect(required_param(params, "token"), client_id, authorization_server(request))
+    server = await authorization_server(request)
+    answer = await request.app[ENGINE].introspect(required_param(params, "token"), client_id, server)
     return web.json_response(answer)
 
 
 async def revoke(request: web.Request) -> web.Response:
     params = await oauth_form(request)
     client_id = _client_id(request, params)
-    owner = request.app[ENGINE].revoke(required_param(params, "token"), client_id, authorization_server(request))
+    server = await authorization_server(request)
+    owner = await request.app[ENGINE].revoke(required_param(params, "token"), client_id, server)
     if owner:
         request[USER] = owner
     return web.Response(status=200)
@@ -169,11 +171,11 @@ async def revoke(request: web.Request) -> web.Response:
 async def logout(request: web.Request) -> web.Response:
     """RP-initiated logout: there is no browser session to end, so it only sends the user where they may go."""
     params = oauth_query(request)
-    target = request.app[ENGINE].logout(
+    target = await request.app[ENGINE].logout(
         LogoutRequest(
             id_token_hint=params.get("id_token_hint"),
             post_logout_redirect_uri=params.get("post_logout_redirect_uri"),
-            server=authorization_server(request),
+            server=await authorization_server(request),
         )
     )
     if target is None:

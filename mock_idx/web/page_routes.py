@@ -25,17 +25,17 @@ TIMELINES_PER_PAGE = 50
 
 async def device_index(request: web.Request) -> web.Response:
     """Which phone? Every user, each linking to their device page."""
-    return _devices(request, message="")
+    return await _devices(request, message="")
 
 
 async def device_page(request: web.Request) -> web.Response:
     login = request.match_info["login"]
-    user = request.app[ENGINE].find_user(login)
+    user = await request.app[ENGINE].find_user(login)
     if user is None:
-        return _devices(request, message=f"There is no user {login} in this scenario.", status=404)
+        return await _devices(request, message=f"There is no user {login} in this scenario.", status=404)
     context = {
         **_common(request),
-        "state": device_state(request.app[ENGINE], user),
+        "state": await device_state(request.app[ENGINE], user),
         "state_url": _link(request, f"{device_path(user.login)}/state"),
         "api_base": f"/_mock/v1/users/{quote(user.login)}",
         "has_okta_verify": user.okta_verify is not None,
@@ -50,7 +50,7 @@ async def device_page(request: web.Request) -> web.Response:
 async def device_state_json(request: web.Request) -> web.Response:
     """What the page polls twice a second: the pending pushes (as data and as the page's markup) and the code."""
     engine = request.app[ENGINE]
-    state = device_state(engine, engine.user(request.match_info["login"]))
+    state = await device_state(engine, await engine.user(request.match_info["login"]))
     return web.json_response(
         {**state, "pushes_html": _pushes_html(request, state)}, headers={"Cache-Control": "no-store"}
     )
@@ -60,7 +60,7 @@ async def journal_page(request: web.Request) -> web.Response:
     """Every sign-in as a timeline, so a failed CI run can be read at a glance: the newest
     ``TIMELINES_PER_PAGE`` first (``?page=2`` for the ones before), so a full journal never renders all at once."""
     user = request.query.get("user") or None
-    timelines = list(request.app[JOURNAL].by_transaction(user=user).items())
+    timelines = list((await request.app[JOURNAL].by_transaction(user=user)).items())
     pages = max(1, -(-len(timelines) // TIMELINES_PER_PAGE))
     page = min(_positive_int(request.query.get("page", ""), default=1), pages)
     end = len(timelines) - (page - 1) * TIMELINES_PER_PAGE
@@ -80,7 +80,7 @@ async def journal_page(request: web.Request) -> web.Response:
     return aiohttp_jinja2.render_template("journal.html", request, context)
 
 
-def _devices(request: web.Request, message: str, status: int = 200) -> web.Response:
+async def _devices(request: web.Request, message: str, status: int = 200) -> web.Response:
     users = [
         {
             "login": u.login,
@@ -88,7 +88,7 @@ def _devices(request: web.Request, message: str, status: int = 200) -> web.Respo
             "href": _link(request, device_path(u.login)),
             "okta_verify": u.okta_verify is not None,
         }
-        for u in request.app[ENGINE].users()
+        for u in await request.app[ENGINE].users()
     ]
     response = aiohttp_jinja2.render_template(
         "devices.html", request, {**_common(request), "users": users, "message": message}

@@ -12,7 +12,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from mock_idx import scenario
 from mock_idx.app import create_app
 from mock_idx.config import Settings
-from mock_idx.model.journal import Journal
+from mock_idx.model.journal import JournalBuffer, JournalRecord
 from mock_idx.web.app_keys import JOURNAL
 from mock_idx.yaml_check import MAX_VALUES
 from tests.support.fixtures import app_in_loop
@@ -93,19 +93,21 @@ async def test_generating_users_leaves_the_event_loop_serving():
 
 
 def test_the_journal_forgets_its_oldest_entries_past_its_byte_budget():
-    journal = Journal(capacity=1000, max_bytes=20_000)
+    journal = JournalBuffer(capacity=1000, max_bytes=20_000)
     for index in range(50):
-        journal.record(
-            time=float(index),
-            method="GET",
-            path="/" + "p" * 1000,
-            status=404,
-            transaction=None,
-            user=None,
-            duration_ms=0.1,
+        journal.append(
+            JournalRecord(
+                time=float(index),
+                method="GET",
+                path="/" + "p" * 1000,
+                status=404,
+                transaction=None,
+                user=None,
+                duration_ms=0.1,
+            )
         )
     assert journal.bytes <= 20_000
-    kept = list(journal)
+    kept = journal.entries()
     assert 0 < len(kept) < 50 and kept[-1].time == 49.0, "the newest stay, the oldest go"
 
 
@@ -113,14 +115,16 @@ async def test_the_journal_page_shows_the_newest_timelines_and_pages_back():
     async with app_in_loop(Settings()) as client:
         journal = client.app[JOURNAL]
         for index in range(120):
-            journal.record(
-                time=float(index),
-                method="POST",
-                path="/idp/idx/introspect",
-                status=200,
-                transaction=f"txn{index:04d}",
-                user="pager@example.com",
-                duration_ms=1.0,
+            await journal.record(
+                JournalRecord(
+                    time=float(index),
+                    method="POST",
+                    path="/idp/idx/introspect",
+                    status=200,
+                    transaction=f"txn{index:04d}",
+                    user="pager@example.com",
+                    duration_ms=1.0,
+                )
             )
         first = await (await client.get("/_mock/journal")).text()
         assert "txn0119" in first and "txn0070" in first and "txn0069" not in first
@@ -147,7 +151,7 @@ async def test_a_client_that_hangs_up_mid_request_is_journalled_as_499():
         await asyncio.sleep(0.2)  # the request is in the fault's delay now
         writer.close()
         for _ in range(100):  # wait (bounded) for the server to notice the hang-up
-            entries = [e for e in app[JOURNAL] if e.path == "/idp/idx/introspect"]
+            entries = [e for e in await app[JOURNAL].entries() if e.path == "/idp/idx/introspect"]
             if entries:
                 break
             await asyncio.sleep(0.05)

@@ -1,82 +1,152 @@
-"""The engine without HTTP: clock, store eviction, push settlement and memory hygiene."""
+"""The engine without HTTP, on both stores: clock, expiry, push settlement, single use, and that every change is
+written back (a fresh engine over the same store, like a second replica, sees it)."""
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
-from mock_idx.model.clock import VirtualClock, isoformat
+from mock_idx.model.clock import isoformat
 from mock_idx.model.directory import OktaVerifyEnrollment, PushBehaviour, PushOutcome, User
-from mock_idx.model.engine import Engine
-from mock_idx.model.errors import IdxError, Reason
-from mock_idx.model.push import SignInContext
-from mock_idx.model.tokens import SigningKey
-from mock_idx.model.transaction import Interaction, Step
+from mock_idx.model.engine import CodeExchange, Engine
+from mock_idx.model.errors import IdxError, OAuthError, Reason
+from mock_idx.model.policy import DEFAULT_POLICY
+from mock_idx.model.push import PushAlreadyAnswered, PushState, SignInContext
+from mock_idx.model.store import OrgStore
+from mock_idx.model.tokens import AuthorizationServer
+from mock_idx.model.transaction import Interaction, Step, Transaction
+from tests.support.pkce import challenge as pkce_challenge
+from tests.support.pkce import new_verifier
+from tests.support.stores import redis_server, store
+
+__all__ = ["redis_server", "store"]
+
+LOGIN = "u@example.com"
+ORG = AuthorizationServer(id=None, issuer="http://org.test", audience="http://org.test")
 
 
-@pytest.fixture(scope="module")
-def key() -> SigningKey:
-    return SigningKey.generate()
-
-
-def engine_with_user(key: SigningKey, outcome: PushOutcome = PushOutcome.MANUAL) -> Engine:
-    engine = Engine(key=key)
-    engine.put_user(User("u@example.com", "pw", okta_verify=OktaVerifyEnrollment(push=PushBehaviour(outcome))))
+async def engine_with_user(store: OrgStore, outcome: PushOutcome = PushOutcome.MANUAL) -> Engine:
+    engine = await Engine.join(store)
+    await engine.reset(DEFAULT_POLICY)
+    await engine.put_user(User(LOGIN, "pw", okta_verify=OktaVerifyEnrollment(push=PushBehaviour(outcome))))
     return engine
 
 
-def open_push(engine: Engine):
-    transaction = engine.interact(Interaction("c", "http://x/cb", "openid", "x" * 43, "S256", "s", None, None))
-    engine.identify(transaction, "u@example.com", "pw")
-    engine.choose_authenticator(transaction, engine.authenticators.okta_verify_id, "push", SignInContext())
-    return transaction
+async def open_push(engine: Engine, login: str = LOGIN, challenge: str = "x" * 43) -> Transaction:
+    transaction = await engine.interact(Interaction("c", "http://x/cb", "openid", challenge, "S256", "s", None, None))
+    transaction = await engine.identify(transaction, login, "pw")
+    return await engine.choose_authenticator(transaction, engine.authenticators.okta_verify_id, "push", SignInContext())
 
 
-def test_the_clock_only_moves_forward():
-    clock = VirtualClock()
-    before = clock.now()
-    assert clock.advance(120) >= before + 120
+async def test_the_clock_only_moves_forward_and_every_replica_sees_it(store: OrgStore) -> None:
+    engine = await engine_with_user(store)
+    before = await engine.now()
+    assert await engine.advance_clock(120) >= before + 120
     with pytest.raises(ValueError, match="forward"):
-        clock.advance(-1)
+        await engine.advance_clock(-1)
+    other = await Engine.join(store)
+    assert await other.clock_offset() == 120 and await other.now() >= before + 120
 
 
-def test_isoformat_is_okta_style():
+def test_isoformat_is_okta_style() -> None:
     assert isoformat(0) == "1970-01-01T00:00:00.000Z"
 
 
-def test_expired_transactions_are_invisible_at_once_and_freed_by_a_sweep(key):
-    engine = engine_with_user(key)
-    transaction = open_push(engine)
-    engine.clock.advance(engine.policy.transaction_lifetime + 1)
+async def test_a_second_replica_joins_the_org_with_its_key_and_authenticator_ids(store: OrgStore) -> None:
+    first = await engine_with_user(store)
+    second = await Engine.join(store)
+    assert second.jwks() == first.jwks() and second.authenticators == first.authenticators
+    assert [u.login for u in await second.users()] == [LOGIN]
+
+
+async def test_expired_transactions_are_invisible_at_once(store: OrgStore) -> None:
+    engine = await engine_with_user(store)
+    transaction = await open_push(engine)
+    await engine.advance_clock(engine.policy.transaction_lifetime + 1)
     with pytest.raises(IdxError) as refused:
-        engine.by_state_handle(transaction.state_handle)
+        await engine.by_state_handle(transaction.state_handle)
     assert refused.value.reason is Reason.SESSION_EXPIRED
-    engine.sweep()
-    assert len(engine.store) == 0 and len(engine.pushes) == 0
+    assert await engine.find_transaction(state_handle=transaction.state_handle) is None
 
 
-def test_settled_pushes_nobody_looks_at_again_are_freed(key):
-    engine = engine_with_user(key)
-    open_push(engine)
-    engine.approve_push("u@example.com")
-    engine.sweep()
-    assert len(engine.pushes) == 0 and len(engine.store) == 1
+async def test_each_step_is_written_back_so_another_replica_continues_the_sign_in(store: OrgStore) -> None:
+    first = await engine_with_user(store)
+    second = await Engine.join(store)
+    transaction = await open_push(first)
+    await second.approve_push(LOGIN)
+    resumed = await second.by_state_handle(transaction.state_handle)
+    assert resumed.step is Step.PUSH_WAITING
+    assert (await second.poll(resumed)).step is Step.SUCCESS
+    seen_by_first = await first.up_to_date(await first.by_state_handle(transaction.state_handle))
+    assert seen_by_first.step is Step.SUCCESS
+    assert seen_by_first.interaction_code == resumed.interaction_code is not None
 
 
-def test_approval_reaches_only_its_own_transaction(key):
-    engine = engine_with_user(key)
-    engine.put_user(User("v@example.com", "pw", okta_verify=OktaVerifyEnrollment()))
-    mine = open_push(engine)
-    other = engine.interact(Interaction("c", "http://x/cb", "openid", "x" * 43, "S256", "s", None, None))
-    engine.identify(other, "v@example.com", "pw")
-    engine.choose_authenticator(other, engine.authenticators.okta_verify_id, "push", SignInContext())
-    engine.approve_push("u@example.com")
-    assert engine.up_to_date(mine).step is Step.SUCCESS
-    assert engine.up_to_date(other).step is Step.PUSH_WAITING
+async def test_approval_reaches_only_its_own_transaction(store: OrgStore) -> None:
+    engine = await engine_with_user(store)
+    await engine.put_user(User("v@example.com", "pw", okta_verify=OktaVerifyEnrollment()))
+    mine = await open_push(engine)
+    other = await open_push(engine, "v@example.com")
+    await engine.approve_push(LOGIN)
+    assert (await engine.up_to_date(mine)).step is Step.SUCCESS
+    assert (await engine.up_to_date(other)).step is Step.PUSH_WAITING
 
 
-def test_reset_keeps_the_key_and_clock_but_forgets_everything_else(key):
-    engine = engine_with_user(key)
-    open_push(engine)
-    engine.clock.advance(10)
-    engine.reset()
-    assert len(engine.store) == 0 and len(engine.directory) == 0 and engine.clock.offset == 10
+async def test_an_answered_push_cannot_be_answered_again_and_leaves_the_phone(store: OrgStore) -> None:
+    engine = await engine_with_user(store)
+    await open_push(engine)
+    push = (await engine.pending_pushes(LOGIN))[0]
+    assert (await engine.deny_push(LOGIN)).state is PushState.DENIED
+    assert await engine.pending_pushes(LOGIN) == []
+    with pytest.raises(PushAlreadyAnswered):
+        await engine._answer(push, PushState.APPROVED)
+
+
+async def test_racing_taps_and_expiry_settle_a_push_exactly_once(store: OrgStore) -> None:
+    engine = await engine_with_user(store)
+    transaction = await open_push(engine)
+    assert transaction.push is not None
+    push = transaction.push
+    states = [PushState.APPROVED, PushState.DENIED, PushState.EXPIRED] * 17
+    results = await asyncio.gather(*(store.settle_push(push.id, state, 60) for state in states))
+    winners = [state for won, state in results if won]
+    assert len(winners) == 1 and {state for _, state in results} == set(winners)
+
+
+async def test_an_interaction_code_is_redeemed_once_even_when_presented_twenty_times_at_once(store: OrgStore) -> None:
+    engine = await engine_with_user(store, PushOutcome.APPROVE)
+    verifier = new_verifier()
+    challenge = pkce_challenge(verifier)
+    transaction = await open_push(engine, challenge=challenge)
+    transaction = await engine.poll(transaction)
+    assert transaction.step is Step.SUCCESS and transaction.interaction_code
+    exchange = CodeExchange("c", None, transaction.interaction_code, verifier, ORG)
+    replicas = [engine, await Engine.join(store)]
+    results = await asyncio.gather(
+        *(replicas[i % 2].exchange_interaction_code(exchange) for i in range(20)), return_exceptions=True
+    )
+    redeemed = [r for r in results if not isinstance(r, BaseException)]
+    refused = [r for r in results if isinstance(r, OAuthError)]
+    assert len(redeemed) == 1 and len(refused) == 19
+    assert all(r.error == "invalid_grant" for r in refused)
+
+
+async def test_a_refused_step_leaves_the_stored_transaction_as_it_was(store: OrgStore) -> None:
+    engine = await engine_with_user(store)
+    transaction = await engine.interact(Interaction("c", "http://x/cb", "openid", "x" * 43, "S256", "s", None, None))
+    with pytest.raises(IdxError):
+        await engine.identify(await engine.by_state_handle(transaction.state_handle), LOGIN, "wrong")
+    stored = await engine.by_state_handle(transaction.state_handle)
+    assert stored.step is Step.IDENTIFY and stored.user is None
+
+
+async def test_reset_keeps_the_key_and_clock_but_forgets_everything_else(store: OrgStore) -> None:
+    engine = await engine_with_user(store)
+    transaction = await open_push(engine)
+    await engine.advance_clock(10)
+    keys = engine.jwks()
+    await engine.reset()
+    assert await engine.users() == [] and await engine.clock_offset() == 10
+    assert await engine.find_transaction(state_handle=transaction.state_handle) is None
+    assert (await Engine.join(store)).jwks() == keys

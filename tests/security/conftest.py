@@ -2,6 +2,6 @@
 an app in the test's loop (``client``, from tests/support/fixtures.py); the CLI tests start real ``mock-idx serve``
 processes."""
 
-from tests.support.fixtures import client, settings
+from tests.support.fixtures import client, redis_server, settings, store_setting
 
-__all__ = ["client", "settings"]
+__all__ = ["client", "redis_server", "settings", "store_setting"]

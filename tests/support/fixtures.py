@@ -17,6 +17,9 @@ from aiohttp.test_utils import TestClient, TestServer
 from mock_idx.app import create_app
 from mock_idx.config import Settings
 from tests.support.idx import Flow
+from tests.support.stores import redis_server, store_setting
+
+__all__ = ["client", "flow", "new_flow", "redis_server", "settings", "store_setting"]
 
 TWO_CLIENTS_SCENARIO = """\
 settings:
@@ -46,8 +49,9 @@ async def app_in_loop(settings: Settings) -> AsyncIterator[TestClient[Any, Any]]
 
 
 @pytest.fixture
-def settings() -> Settings:
-    return Settings(poll_refresh_ms=100)
+def settings(store_setting: str) -> Settings:
+    """Fast polling, on each store in turn (:mod:`tests.support.stores`)."""
+    return Settings(poll_refresh_ms=100, store=store_setting)
 
 
 @pytest.fixture

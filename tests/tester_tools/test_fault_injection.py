@@ -13,8 +13,9 @@ from urllib.parse import urlparse
 import pytest
 
 from mock_idx.control_client import MockIdxError
-from mock_idx.model.faults import NO_FAULT, FaultPlan, FaultRule
+from mock_idx.model.faults import NO_FAULT, FaultDecision, FaultPlan, FaultRule
 from mock_idx.pytest_plugin import MockIdx
+from mock_idx.storage.memory import MemoryStore
 from tests.support.idx_app import IdxApp, SignInOutcome
 
 POLL = "/idp/idx/authenticators/poll"
@@ -32,41 +33,50 @@ def test_rule_matches_its_route_and_user_only() -> None:
     assert FaultRule(route="/oauth2/*/v1/token", status=500).matches("/oauth2/default/v1/token", None)
 
 
-def test_times_retires_the_rule_after_n_hits() -> None:
-    plan = FaultPlan([FaultRule(route=POLL, status=429, times=2)])
-    decisions = [plan.decide(POLL, None) for _ in range(3)]
-    assert [d.status for d in decisions] == [429, 429, None] and len(plan) == 0
+async def plan_of(*rules: FaultRule) -> FaultPlan:
+    plan = FaultPlan(MemoryStore())
+    for rule in rules:
+        await plan.add(rule)
+    return plan
 
 
-def test_fraction_is_reproducible_per_seed_and_unaffected_by_other_traffic() -> None:
-    def hits(seed: int, noise: bool) -> list[int]:
-        plan = FaultPlan([FaultRule(route=POLL, status=503, fraction=0.3, seed=seed)])
+async def decide(plan: FaultPlan, path: str) -> FaultDecision:
+    return await plan.decide(path, None, await plan.concerns(path))
+
+
+async def test_times_retires_the_rule_after_n_hits() -> None:
+    plan = await plan_of(FaultRule(route=POLL, status=429, times=2))
+    decisions = [await decide(plan, POLL) for _ in range(3)]
+    assert [d.status for d in decisions] == [429, 429, None] and await plan.rules() == []
+
+
+async def test_fraction_is_reproducible_per_seed_and_unaffected_by_other_traffic() -> None:
+    async def hits(seed: int, noise: bool) -> list[int]:
+        plan = await plan_of(FaultRule(route=POLL, status=503, fraction=0.3, seed=seed))
         chosen = []
         for index in range(200):
             if noise:
-                plan.decide("/idp/idx/challenge", None)
-            if plan.decide(POLL, None).fails:
+                await decide(plan, "/idp/idx/challenge")
+            if (await decide(plan, POLL)).fails:
                 chosen.append(index)
         return chosen
 
-    assert hits(7, noise=False) == hits(7, noise=True)
-    assert hits(7, noise=False) != hits(8, noise=False)
-    assert 30 < len(hits(7, noise=False)) < 90
+    assert await hits(7, noise=False) == await hits(7, noise=True)
+    assert await hits(7, noise=False) != await hits(8, noise=False)
+    assert 30 < len(await hits(7, noise=False)) < 90
 
 
-def test_delays_add_up_and_the_first_failing_rule_decides() -> None:
-    plan = FaultPlan(
-        [
-            FaultRule(route=POLL, delay_ms=100),
-            FaultRule(route=POLL, drop=True, delay_ms=50),
-            FaultRule(route=POLL, status=500),
-        ]
+async def test_delays_add_up_and_the_first_failing_rule_decides() -> None:
+    plan = await plan_of(
+        FaultRule(route=POLL, delay_ms=100),
+        FaultRule(route=POLL, drop=True, delay_ms=50),
+        FaultRule(route=POLL, status=500),
     )
-    decision = plan.decide(POLL, None)
+    decision = await decide(plan, POLL)
     assert (decision.delay_ms, decision.drop, decision.status) == (150, True, None)
     assert decision.rule_ids == ("flt1", "flt2", "flt3")
     assert decision.note() == "fault flt1, flt2, flt3: delayed 150 ms, connection dropped"
-    assert plan.decide("/elsewhere", None) is NO_FAULT
+    assert await decide(plan, "/elsewhere") is NO_FAULT
 
 
 # --- on the wire -------------------------------------------------------------------------------------------------
