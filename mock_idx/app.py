@@ -47,10 +47,11 @@ async def _org(app: web.Application, key: SigningKey | None) -> AsyncIterator[No
     """Opens the store and joins (or, first, starts) the org in it; closes the store when the app stops."""
     store = open_store(app[SETTINGS])
     try:
-        app[ENGINE] = await Engine.join(store, key)
+        app[ENGINE] = engine = await Engine.join(store, key)
+        engine.restore_org = lambda: apply_scenario(app, app[SCENARIO])
         app[JOURNAL] = Journal(store)
         app[FAULTS] = FaultPlan(store)
-        if not await app[ENGINE].is_configured():
+        if not await engine.is_configured():
             await apply_scenario(app, app[SCENARIO])
         yield
     finally:

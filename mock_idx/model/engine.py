@@ -13,6 +13,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -23,10 +25,12 @@ from .faults import FaultRule
 from .ids import okta_id, secret_token
 from .policy import DEFAULT_POLICY, OIDC_SCOPES, Client, Policy
 from .push import PushAlreadyAnswered, PushChallenge, PushState, SignInContext
-from .store import Handle, OrgIdentity, OrgStore
+from .store import Handle, OrgHeader, OrgIdentity, OrgStore
 from .tokens import AuthorizationServer, Grant, Lifetimes, SigningKey, TokenService, TokenSet, userinfo_claims
 from .totp import TotpCode, TotpVerifier, current_code
 from .transaction import PUSH_RESENDABLE, Interaction, Step, Transaction
+
+log = logging.getLogger("mock_idx")
 
 
 @dataclass(frozen=True)
@@ -74,10 +78,15 @@ class Redemption:
 class Engine:
     """One org, over its store. Make one with :meth:`join` (the store may already hold an org other replicas serve)."""
 
-    def __init__(self, store: OrgStore, key: SigningKey, authenticators: OrgAuthenticators) -> None:
+    def __init__(self, store: OrgStore, key: SigningKey, identity: OrgIdentity) -> None:
         self.store = store
         self.key = key
-        self.authenticators = authenticators
+        self.identity = identity
+        self.authenticators = OrgAuthenticators(identity.password_id, identity.okta_verify_id)
+        self.restore_org: Callable[[], Awaitable[None]] | None = None
+        """Puts this replica's starting org back in force (the app sets it): called when the store turns out to have
+        lost the org, say a Redis restarted without persistence."""
+        self._restoring = False
         self.tokens = TokenService(key, store)
         self.totp = TotpVerifier(store)
         self.sweep_interval = 5.0
@@ -104,7 +113,7 @@ class Engine:
             if identity.signing_key_pem is None:
                 raise ValueError("this org's replicas sign with a --key-file: give this one the same key file")
             key = SigningKey.from_pem(identity.signing_key_pem)
-        return cls(store, key, OrgAuthenticators(identity.password_id, identity.okta_verify_id))
+        return cls(store, key, identity)
 
     @property
     def policy(self) -> Policy:
@@ -431,11 +440,27 @@ class Engine:
     async def _instant(self) -> Instant:
         """Read the clock and, when another request changed it, the policy: what every method decides with."""
         header = await self.store.header()
+        if header.generation == 0 and self._policy_generation > 0 and not self._restoring:
+            header = await self._restore_lost_org()
         if header.generation != self._policy_generation:
             self._policy = await self.store.policy() or DEFAULT_POLICY
             self._policy_generation = header.generation
         self.clock_offset_seen = header.clock_offset
         return Instant.current(header.clock_offset)
+
+    async def _restore_lost_org(self) -> OrgHeader:
+        """The store forgot the org this replica served (generation 0 after it was configured): claim the identity
+        again, with this replica's key and ids, so tokens it signed keep verifying, and put the starting org back.
+        Two replicas noticing at once both restore the same scenario; the identity's first claim wins for both."""
+        self._restoring = True
+        try:
+            log.warning("the org's store lost its data (was Redis restarted without persistence?): restoring the org")
+            await self.store.claim_identity(self.identity)
+            if self.restore_org is not None:
+                await self.restore_org()
+        finally:
+            self._restoring = False
+        return await self.store.header()
 
     async def _open(self, interaction: Interaction, at: Instant, interaction_handle: str | None = None) -> Transaction:
         if at.now - self._last_sweep >= self.sweep_interval:
