@@ -1,8 +1,10 @@
 """``mock-idx serve | demo | validate``.
 
-Start-up problems a user can fix (a port in use or out of range, a host that does not resolve, an unusable key file
-or scenario) end the process with one line on stderr and exit code 2, never a traceback. SIGINT and SIGTERM stop it
-with exit code 0, promptly even when a client stalls or a fault delays a request (see :func:`_listening`).
+Start-up problems a user can fix (a port in use or out of range, a host that does not resolve, an unusable key file,
+scenario or store, ``--workers`` without a shared store) end the process with one line on stderr and exit code 2,
+never a traceback. SIGINT and SIGTERM stop it with exit code 0, promptly even when a client stalls or a fault delays a
+request (see :func:`_listening`). ``serve --workers N`` runs N processes on one port (:mod:`mock_idx.workers`); one
+that dies stops the others, and the command exits with code 1 and one line saying which.
 """
 
 from __future__ import annotations
@@ -27,9 +29,11 @@ from aiohttp import web
 
 from . import __version__, scenario
 from .app import create_app
-from .config import SHUTDOWN_GRACE_SECONDS, Settings
+from .config import MAX_WORKERS, SHUTDOWN_GRACE_SECONDS, Settings
 from .model.directory import User
+from .model.errors import StoreUnavailable
 from .web.app_keys import ENGINE
+from .workers import WorkerDied, WorkerFailed, WorkerGroup, WorkerLink, reserved_port
 
 T = TypeVar("T")
 
@@ -73,6 +77,14 @@ def port_number(text: str) -> int:
     return number
 
 
+def worker_count(text: str) -> int:
+    """``--workers``: a whole number (its range is :class:`~mock_idx.config.Settings`' to check, with its message)."""
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of worker processes") from None
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = OneLineParser(prog="mock-idx", description="An offline fake of Okta Identity Engine.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -80,6 +92,13 @@ def _parser() -> argparse.ArgumentParser:
 
     serve = commands.add_parser("serve", help="run the fake Okta org")
     _server_options(serve, port=8080)
+    serve.add_argument(
+        "--workers",
+        type=worker_count,
+        default=1,
+        metavar="N",
+        help=f"serve from N processes on one port (1 to {MAX_WORKERS}; more than 1 needs a shared --store)",
+    )
     serve.set_defaults(run=_serve)
 
     demo = commands.add_parser("demo", help="run the fake Okta org and the reference client side by side")
@@ -103,6 +122,13 @@ def _server_options(parser: argparse.ArgumentParser, port: int) -> None:
     parser.add_argument("--key-file", type=Path, help="PEM signing key, created if missing, kept across restarts")
     parser.add_argument("--control-token", help="require this bearer token on /_mock (control API and pages)")
     parser.add_argument("--poll-refresh-ms", type=int, help="override the scenario's poll interval")
+    parser.add_argument(
+        "--store",
+        default="memory",
+        metavar="URL",
+        help="where the org lives: memory (default, this process only) or redis://HOST:6379/0[?prefix=NAME], "
+        "shared by every process and host pointed at it",
+    )
     parser.add_argument(
         "--allowed-host",
         action="append",
@@ -130,6 +156,8 @@ def _settings(args: argparse.Namespace) -> Settings:
             control_token=args.control_token,
             poll_refresh_ms=args.poll_refresh_ms,
             widget_dist=args.widget_dist,
+            store=args.store,
+            workers=getattr(args, "workers", 1),  # serve only: the demo is one process
         )
     except ValueError as error:  # a value the server could not serve, e.g. --poll-refresh-ms 0
         raise CannotStart(_one_line(str(error))) from error
@@ -137,8 +165,59 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 def _serve(args: argparse.Namespace) -> int:
     settings = _settings(args)
+    if settings.workers > 1:
+        return _serve_from_workers(settings)
     asyncio.run(_serve_until_stopped(_app(settings), settings))
     return 0
+
+
+def _serve_from_workers(settings: Settings) -> int:
+    """``serve --workers N``: this process checks what one server would check (scenario, key file: a missing key file
+    is created here, once, rather than by N workers at the same moment), reserves the port, starts the workers, prints
+    the banner once they all listen, and watches them until a signal (exit 0) or a worker's death (exit 1)."""
+    _app(settings)
+    with WorkerGroup(settings.workers, _serve_as_worker) as group:
+        try:
+            with reserved_port(settings.host, settings.port) as port:
+                bound = replace(settings, port=port)
+                shown = group.start(bound)  # every worker listens before the port is let go
+        except OSError as error:
+            raise CannotStart(_listen_problem(error, settings.host, settings.port)) from error
+        except WorkerFailed as problem:
+            raise CannotStart(str(problem)) from problem
+        if shown is None:  # a signal came while the workers were starting
+            return 0
+        _banner(bound, shown[0])
+        try:
+            group.wait()
+        except WorkerDied as death:
+            print(f"mock-idx: {death}; stopped the others", file=sys.stderr, flush=True)
+            return 1
+    return 0
+
+
+def _serve_as_worker(link: WorkerLink, settings: Settings) -> None:
+    """One of ``serve --workers N``, in a process of its own: serves ``settings`` beside its siblings
+    (``SO_REUSEPORT``), tells the parent it listens (with the users for the banner) or why it cannot, and stops on
+    SIGTERM or when the parent is gone."""
+    try:
+        asyncio.run(_work_until_stopped(settings, link))
+    except CannotStart as problem:
+        link.failed(f"{problem}")
+        sys.exit(2)
+
+
+async def _work_until_stopped(settings: Settings, link: WorkerLink) -> None:
+    stop = _stop_on_signals((signal.SIGTERM,))  # SIGINT is the parent's to act on (mock_idx.workers)
+    loop = asyncio.get_running_loop()
+    loop.add_reader(link.fileno(), stop.set)  # readable only at end of file: the parent is gone
+    try:
+        app = _app(settings)
+        async with _listening(app, settings, reuse_port=True):
+            link.ready(await _users(app))
+            await stop.wait()
+    finally:
+        loop.remove_reader(link.fileno())
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -164,14 +243,43 @@ def _app(settings: Settings) -> web.Application:
     """The app, or :class:`CannotStart` saying which file could not be used and why."""
     try:
         return create_app(settings)
-    except OSError as error:  # a scenario file that cannot be read (the key file's problems are KeyFileErrors)
-        raise CannotStart(
-            f"cannot read {error.filename}: {error.strerror}" if error.filename else str(error)
-        ) from error
-    except UnicodeDecodeError as error:
-        raise CannotStart(f"scenario {settings.scenario} is not UTF-8 text") from error
-    except ValueError as error:  # an unknown or invalid scenario, an unusable key file: each message names its file
-        raise CannotStart(_one_line(str(error))) from error
+    except (OSError, ValueError) as error:
+        raise _start_problem(error, settings) from error
+
+
+def _start_problem(error: OSError | ValueError, settings: Settings) -> CannotStart:
+    """What a user can fix, in one line: an unreadable scenario (the key file's problems are KeyFileErrors, whose
+    messages name the file), an unknown or invalid scenario, a store that cannot be reached."""
+    if isinstance(error, UnicodeDecodeError):
+        return CannotStart(f"scenario {settings.scenario} is not UTF-8 text")
+    if isinstance(error, OSError) and error.filename:
+        return CannotStart(f"cannot read {error.filename}: {error.strerror}")
+    return CannotStart(_one_line(str(error) or type(error).__name__))
+
+
+async def _open_org(runner: web.AppRunner, settings: Settings) -> None:
+    """Starts the app, which opens its store and joins the org (:mod:`mock_idx.app`): a Redis that cannot be
+    reached, or refuses us, is one line naming the store (its password masked), not a traceback."""
+    try:
+        await runner.setup()
+    except (OSError, ValueError) as error:
+        raise _store_problem(error, settings) or _start_problem(error, settings) from error
+    except Exception as error:
+        problem = _store_problem(error, settings)
+        if problem is None:
+            raise
+        raise problem from error
+
+
+def _store_problem(error: Exception, settings: Settings) -> CannotStart | None:
+    if not settings.store_url.shared:
+        return None
+    from redis.exceptions import RedisError  # only a shared store can fail this way, and only it imports redis
+
+    if not isinstance(error, StoreUnavailable | RedisError | OSError):
+        return None
+    reason = _one_line(str(error) or type(error).__name__)
+    return CannotStart(f"cannot use --store {settings.store_url}: {reason}")
 
 
 def _one_line(message: str) -> str:
@@ -183,7 +291,7 @@ def _one_line(message: str) -> str:
 async def _serve_until_stopped(app: web.Application, settings: Settings) -> None:
     stop = _stop_on_signals()
     async with _listening(app, settings) as bound:
-        _banner(bound, app)
+        _banner(bound, await _users(app))
         await stop.wait()
 
 
@@ -192,32 +300,33 @@ async def _demo_until_stopped(app: web.Application, settings: Settings, client_p
     stop = _stop_on_signals()
     async with _listening(app, settings) as bound, _reference_client(bound, client_port, stop) as client_url:
         if client_url is not None:  # None: a signal came while the client was starting
-            _demo_banner(bound, app, client_url)
+            _demo_banner(bound, await _users(app), client_url)
             await stop.wait()
 
 
-def _stop_on_signals() -> asyncio.Event:
+def _stop_on_signals(signals: tuple[signal.Signals, ...] = (signal.SIGINT, signal.SIGTERM)) -> asyncio.Event:
     """An event that SIGINT and SIGTERM set: both mean "shut down cleanly". Installed before the socket is bound, so
     a signal sent as soon as the banner appears is never missed; the loop removes the handlers when it closes."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
+    for signum in signals:
         loop.add_signal_handler(signum, stop.set)
     return stop
 
 
 @contextlib.asynccontextmanager
-async def _listening(app: web.Application, settings: Settings) -> AsyncIterator[Settings]:
+async def _listening(app: web.Application, settings: Settings, reuse_port: bool = False) -> AsyncIterator[Settings]:
     """Serves ``app`` for the length of the block; yields ``settings`` with the port really bound (``--port 0``).
+    ``reuse_port``: beside the other workers of ``--workers N``, on the port they share.
 
     Leaving the block gives requests in flight :data:`SHUTDOWN_GRACE_SECONDS` to finish, then cancels them: a
     stalled client or a request a fault delays for 30 s cannot hold the process up.
     """
     runner = web.AppRunner(app, access_log=None, shutdown_timeout=SHUTDOWN_GRACE_SECONDS)
-    await runner.setup()
     try:
+        await _open_org(runner, settings)
         try:
-            await web.TCPSite(runner, settings.host, settings.port).start()
+            await web.TCPSite(runner, settings.host, settings.port, reuse_port=reuse_port).start()
         except OSError as error:
             raise CannotStart(_listen_problem(error, settings.host, settings.port)) from error
         yield replace(settings, port=runner.addresses[0][1])
@@ -314,7 +423,7 @@ async def _unless_stopped(stop: asyncio.Event, work: Coroutine[Any, Any, T]) -> 
     return working.result() if working.done() and not working.cancelled() else None
 
 
-def _banner(settings: Settings, app: web.Application) -> None:
+def _banner(settings: Settings, users: list[User]) -> None:
     base = _base_url(settings)
     _warn_if_exposed(settings)
     lines = [
@@ -325,17 +434,20 @@ def _banner(settings: Settings, app: web.Application) -> None:
         f"  journal:      {base}/_mock/journal",
         f"  widget page:  {base}/_mock/widget   (the real Okta Sign-In Widget, if installed)",
     ]
-    for user in _users(app):
+    if settings.store_url.shared or settings.workers > 1:
+        processes = f", served by {settings.workers} worker processes" if settings.workers > 1 else ""
+        lines.append(f"  store:        {settings.store_url}{processes}")
+    for user in users:
         lines.append(
             f"  user:         {user.login} / password {user.password}   (phone: {base}/_mock/device/{user.login})"
         )
     print("\n".join(lines), flush=True)
 
 
-def _demo_banner(settings: Settings, app: web.Application, client_url: str) -> None:
+def _demo_banner(settings: Settings, users: list[User], client_url: str) -> None:
     base = _base_url(settings)
     _warn_if_exposed(settings)
-    user = next(iter(_users(app)), None)
+    user = next(iter(users), None)
     print(
         "\n".join(
             [
@@ -351,8 +463,9 @@ def _demo_banner(settings: Settings, app: web.Application, client_url: str) -> N
     )
 
 
-def _users(app: web.Application) -> list[User]:
-    return app[ENGINE].users()[:5]
+async def _users(app: web.Application) -> list[User]:
+    """The first few users, for a banner: read from the org once the app has started (its store is open)."""
+    return (await app[ENGINE].users())[:5]
 
 
 def _base_url(settings: Settings) -> str:

@@ -8,7 +8,10 @@ from pathlib import Path
 
 from .idx.forms import ION_CONTENT_TYPE
 from .model.policy import MAX_LIFETIME, POLL_REFRESH_MS_RANGE
+from .storage.url import StoreUrl, parse_store_url
 
+MAX_WORKERS = 64
+"""More processes than this on one port would be a typo, not a plan: one worker serves hundreds of sign-ins a second."""
 SHUTDOWN_GRACE_SECONDS = 0.25
 """aiohttp's ``shutdown_timeout``: a stopping server gives requests in flight this long to finish, then as long again
 once their bodies are cut off, then cancels them. A stalled client or a request a fault delays must not hold up
@@ -44,6 +47,11 @@ class Settings:
     journal_capacity: int = 20_000
     journal_max_bytes: int = 16 * 1024 * 1024
     """The journal forgets its oldest entries past this size too (paths and notes can be long)."""
+    store: str = "memory"
+    """Where the org lives (:mod:`mock_idx.storage.url`): ``memory`` (this process only) or ``redis://HOST:6379/0``
+    (``?prefix=NAME`` to keep several orgs in one Redis), shared by every replica pointed at it."""
+    workers: int = 1
+    """Processes serving one port (``mock-idx serve --workers N``); more than one needs a shared :attr:`store`."""
 
     def __post_init__(self) -> None:
         """Refuse, at start-up, values the server could not serve (the CLI turns this into one line, exit 2)."""
@@ -54,3 +62,18 @@ class Settings:
             raise ValueError(f"the push lifetime must be more than 0 and at most {MAX_LIFETIME:.0f} seconds")
         if not 0 <= self.port <= 65535:
             raise ValueError(f"the port must be between 0 and 65535, not {self.port}")
+        store_url = parse_store_url(self.store)  # a ValueError of one line, naming what is wrong with the URL
+        if isinstance(self.workers, bool) or not isinstance(self.workers, int) or not 1 <= self.workers <= MAX_WORKERS:
+            raise ValueError(f"--workers must be a whole number from 1 to {MAX_WORKERS}, not {self.workers!r}")
+        if self.workers > 1 and not store_url.shared:
+            # one org in N processes needs one place for its state: with N in-memory stores every request would
+            # land on a process that may never have seen the sign-in it continues
+            raise ValueError(
+                f"--workers {self.workers} needs a shared store: add --store redis://HOST:6379/0 "
+                "(each worker would otherwise hold an org of its own)"
+            )
+
+    @property
+    def store_url(self) -> StoreUrl:
+        """:attr:`store`, parsed (it was checked when these settings were made)."""
+        return parse_store_url(self.store)

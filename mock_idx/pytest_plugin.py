@@ -10,10 +10,13 @@ API, and shuts it down afterwards. Options come from a marker or from indirect p
     @pytest.mark.parametrize("mock_idx", [{"scenario": "totp"}], indirect=True)
     def test_totp(mock_idx): ...
 
-Any :class:`~mock_idx.config.Settings` field is an option, except ``host`` and ``port``: the fixture always binds a
-free loopback port (so tests never collide or expose a fake IdP), and refuses them rather than ignore them; start a
-:class:`~mock_idx.testing.MockIdxServer` yourself to listen on another host. Polling defaults to every 100 ms (not
-Okta's 4 s) so tests do not wait; ``poll_refresh_ms=None`` keeps the scenario's own.
+Any :class:`~mock_idx.config.Settings` field is an option, except ``host``, ``port`` and ``workers``: the fixture
+always binds a free loopback port (so tests never collide or expose a fake IdP), and serves from this process, and it
+refuses them rather than ignore them; start a :class:`~mock_idx.testing.MockIdxServer` yourself to listen on another
+host, or ``mock-idx serve --workers N`` for several processes. ``store="redis://HOST:6379/0?prefix=NAME"`` keeps the
+org in Redis, shared with any replica pointed at it; the fixture's server then joins the org it finds under that
+prefix, as a replica would, so a test that wants a fresh org uses a prefix of its own or calls ``reset()``. Polling
+defaults to every 100 ms (not Okta's 4 s) so tests do not wait; ``poll_refresh_ms=None`` keeps the scenario's own.
 """
 
 from __future__ import annotations
@@ -34,6 +37,8 @@ MARKER = "mock_idx"
 DEFAULTS: dict[str, Any] = {"poll_refresh_ms": 100}
 REFUSED = ("host", "port")
 """Settings the fixture decides itself: a free port on loopback."""
+IN_PROCESS = ("workers",)
+"""Settings the fixture cannot honour: it serves in the test's own process, in a background thread."""
 
 
 class MockIdx(ControlClient):
@@ -80,12 +85,17 @@ def settings_for(request: pytest.FixtureRequest, key_file: Path) -> Settings:
     for marker in reversed(list(request.node.iter_markers(MARKER))):
         options.update(marker.kwargs)
     options.update(getattr(request, "param", None) or {})
-    known = {f.name for f in dataclasses.fields(Settings)} - set(REFUSED)
+    known = {f.name for f in dataclasses.fields(Settings)} - set(REFUSED) - set(IN_PROCESS)
     refused = sorted(set(options) & set(REFUSED))
     if refused:
         raise pytest.UsageError(
             f"mock_idx: the fixture always listens on a free loopback port, so it takes no {' or '.join(refused)}; "
             "start a mock_idx.MockIdxServer(settings, host=...) yourself to listen elsewhere"
+        )
+    if set(options) & set(IN_PROCESS):
+        raise pytest.UsageError(
+            "mock_idx: the fixture serves from the test's own process, so it takes no workers; run "
+            "mock-idx serve --workers N --store redis://... yourself and point a mock_idx.ControlClient at it"
         )
     unknown = sorted(set(options) - known)
     if unknown:
