@@ -11,7 +11,7 @@ from .model.policy import MAX_LIFETIME, POLL_REFRESH_MS_RANGE
 from .storage.url import StoreUrl, parse_store_url
 
 MAX_WORKERS = 64
-"""More processes than this on one port would be a typo, not a plan: one worker serves hundreds of sign-ins a second."""
+"""More processes than this on one port would be a typo, not a plan (the parent would start them all at once)."""
 SHUTDOWN_GRACE_SECONDS = 0.25
 """aiohttp's ``shutdown_timeout``: a stopping server gives requests in flight this long to finish, then as long again
 once their bodies are cut off, then cancels them. A stalled client or a request a fault delays must not hold up
