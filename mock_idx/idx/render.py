@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from ..model.clock import isoformat
 from ..model.directory import OktaVerifyEnrollment, OrgAuthenticators, VerifyMethod
@@ -210,6 +211,9 @@ def _totp_challenge(transaction: Transaction, context: DocumentContext) -> dict[
 
 def _success(transaction: Transaction, context: DocumentContext) -> dict[str, Any]:
     interaction = transaction.interaction
+    if interaction.hosted:  # Okta's hosted page: the browser goes on to the org, which redirects it to the app
+        href = f"{context.base_url}/login/token/redirect?{urlencode({'stateToken': transaction.state_handle})}"
+        return {"success": {"name": "success-redirect", "href": href}}
     issuer = context.base_url + (
         f"/oauth2/{interaction.authorization_server}" if interaction.authorization_server else "/oauth2"
     )

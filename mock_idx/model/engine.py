@@ -18,6 +18,17 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
+from .authorize import (
+    AuthorizationCode,
+    AuthorizeRequest,
+    ClientRedirect,
+    Prompt,
+    RedirectedError,
+    ResponseMode,
+    error_redirect,
+)
+from .authorize import check as check_authorize
+from .clients import AUTHENTICATION_FAILED, GrantType, PresentedCredentials, authenticate
 from .clock import Instant
 from .directory import OrgAuthenticators, User, VerifyMethod
 from .errors import IdxError, NotFound, OAuthError, Reason
@@ -25,12 +36,16 @@ from .faults import FaultRule
 from .ids import okta_id, secret_token
 from .policy import DEFAULT_POLICY, OIDC_SCOPES, Client, Policy
 from .push import PushAlreadyAnswered, PushChallenge, PushState, SignInContext
-from .store import Handle, OrgHeader, OrgIdentity, OrgStore
+from .sessions import Session
+from .store import Handle, OrgHeader, OrgIdentity, OrgStore, RecordKind
 from .tokens import AuthorizationServer, Grant, Lifetimes, SigningKey, TokenService, TokenSet, userinfo_claims
 from .totp import TotpCode, TotpVerifier, current_code
 from .transaction import PUSH_RESENDABLE, Interaction, Step, Transaction
 
 log = logging.getLogger("mock_idx")
+NOT_A_LOGOUT_REDIRECT = (
+    "The 'post_logout_redirect_uri' parameter must be a Logout redirect URI in the client app settings."
+)
 
 
 @dataclass(frozen=True)
@@ -57,6 +72,27 @@ class LogoutRequest:
     id_token_hint: str | None
     post_logout_redirect_uri: str | None
     server: AuthorizationServer
+    session_id: str | None = None
+    """The browser's ``sid`` cookie: the session sign-out ends."""
+
+
+@dataclass(frozen=True)
+class CodeRedemption:
+    """``grant_type=authorization_code``: the code, the redirect URI it was issued for, and the PKCE verifier."""
+
+    client: Client
+    code: str
+    redirect_uri: str | None
+    code_verifier: str | None
+    server: AuthorizationServer
+
+
+@dataclass(frozen=True)
+class HostedSignIn:
+    """A hosted sign-in that succeeded: where the browser goes back to the app, and the session it now has."""
+
+    redirect: ClientRedirect
+    session: Session
 
 
 @dataclass(frozen=True)
@@ -162,6 +198,8 @@ class Engine:
         if transaction.code_expires_at <= at.now or not transaction.is_alive(at.now):
             raise OAuthError("invalid_grant", "The interaction code is invalid or has expired.")
         interaction = transaction.interaction
+        if interaction.hosted:  # a hosted sign-in ends in an authorization code, never in an interaction code grant
+            raise OAuthError("invalid_grant", "The interaction code is invalid or has expired.")
         if interaction.client_id != exchange.client_id or interaction.authorization_server != exchange.server.id:
             raise OAuthError("invalid_grant", "The interaction code is invalid or has expired.")
         if exchange.redirect_uri is not None and interaction.redirect_uri != exchange.redirect_uri:
@@ -195,6 +233,219 @@ class Engine:
         if tokens is None:  # spent by a request that raced this one
             raise OAuthError("invalid_grant", "The refresh token is invalid or expired.")
         return tokens
+
+    # --- OAuth: the hosted sign-in (``/v1/authorize``), sessions, and the other grants -------------------------
+
+    async def authenticate_client(self, presented: PresentedCredentials, endpoint: str) -> Client:
+        """The registered client that presented these credentials at ``endpoint``, checked as Okta checks them
+        (:func:`~.clients.authenticate`); a ``private_key_jwt`` assertion is good once."""
+        at = await self._instant()
+        client = self.policy.find_client(presented.client_id)
+        if client is None:
+            raise OAuthError("invalid_client", AUTHENTICATION_FAILED)
+        assertion = authenticate(client, presented, endpoint, at.wall)
+        if assertion is not None:
+            key = f"{client.client_id} {assertion.jti}"
+            if not await self.store.claim_once(RecordKind.SPENT_ASSERTION, key, assertion.expires_at - at.wall):
+                raise OAuthError("invalid_client", "The client_assertion token has already been used.")
+        return client
+
+    async def authorize(
+        self, request: AuthorizeRequest, server: AuthorizationServer, session_id: str | None
+    ) -> Transaction | ClientRedirect:
+        """``/v1/authorize``: straight back to the app when the browser's session may sign it in (or when the request
+        is refused), else a hosted sign-in transaction for the sign-in page. Raises :class:`ErrorPage` when there is
+        no safe way back to the app."""
+        at = await self._instant()
+        try:
+            checked = check_authorize(request, self.policy)
+        except RedirectedError as refused:
+            return refused.redirect
+        interaction = Interaction(
+            client_id=checked.client.client_id,
+            redirect_uri=checked.redirect_uri,
+            scope=" ".join(checked.scopes),
+            code_challenge=checked.code_challenge,
+            code_challenge_method=checked.code_challenge_method,
+            state=checked.state,
+            nonce=checked.nonce,
+            authorization_server=server.id,
+            client_label=checked.client.label,
+            hosted=True,
+            response_type=" ".join(sorted(checked.response_types)),
+            response_mode=checked.response_mode.value,
+            login_hint=checked.login_hint,
+        )
+        session = await self._live_session(session_id, at)
+        user = await self.store.user(session.login) if session else None
+        too_old = session is not None and checked.max_age is not None and at.now - session.auth_time > checked.max_age
+        if session and user and checked.prompt is not Prompt.LOGIN and not too_old:
+            return await self._back_to_app(interaction, user, session.auth_time, session.amr, server, at)
+        if checked.prompt is Prompt.NONE:
+            return error_redirect(
+                checked.redirect_uri,
+                checked.response_mode,
+                checked.state,
+                "login_required",
+                "The client specified not to prompt, but the user is not logged in.",
+            )
+        return await self._open(interaction, at)
+
+    async def complete_hosted_sign_in(self, transaction: Transaction, server: AuthorizationServer) -> HostedSignIn:
+        """The hosted page's sign-in succeeded: end the transaction (once, however many tabs ask), start the
+        browser's session, and send it back to the app with a code or tokens."""
+        at = await self._instant()
+        if not transaction.interaction.hosted or transaction.step is not Step.SUCCESS:
+            raise IdxError(Reason.STEP_UNAVAILABLE, transaction)
+        code = transaction.interaction_code
+        if code is None or await self.store.take_interaction_code(code) is None:
+            raise IdxError(Reason.SESSION_EXPIRED)
+        await self.store.delete_transaction(transaction)
+        user = transaction.user
+        assert user is not None and transaction.auth_time is not None
+        session = Session.start(user.login, user.id, at.now, transaction.auth_time, transaction.amr)
+        await self.store.put_record(RecordKind.SESSION, session.id, session, self.policy.session_lifetime)
+        redirect = await self._back_to_app(
+            transaction.interaction, user, transaction.auth_time, transaction.amr, server, at
+        )
+        return HostedSignIn(redirect, session)
+
+    async def redeem_authorization_code(self, redemption: CodeRedemption) -> TokenSet:
+        """``grant_type=authorization_code``: a code is good once, for the client and redirect URI it was issued to,
+        with the PKCE verifier of its challenge (a code issued without a challenge takes no verifier)."""
+        at = await self._instant()
+        client = redemption.client
+        if not client.allows_grant(GrantType.AUTHORIZATION_CODE):
+            raise OAuthError("unauthorized_client", "The client is not authorized to use the provided grant type.")
+        record = await self.store.take_record(RecordKind.AUTHORIZATION_CODE, redemption.code)
+        invalid = OAuthError("invalid_grant", "The authorization code is invalid or has expired.")
+        if not isinstance(record, AuthorizationCode) or record.expires_at <= at.now:
+            raise invalid
+        if record.client_id != client.client_id or record.authorization_server != redemption.server.id:
+            raise invalid
+        if redemption.redirect_uri != record.redirect_uri:
+            raise OAuthError(
+                "invalid_grant",
+                "The 'redirect_uri' does not match the redirection URI used in the authorization request.",
+            )
+        if record.code_challenge:
+            if not redemption.code_verifier:
+                raise OAuthError("invalid_request", "PKCE verification failed: 'code_verifier' is required.")
+            if not _pkce_matches(redemption.code_verifier, record.code_challenge):
+                raise OAuthError("invalid_grant", "PKCE verification failed.")
+        elif redemption.code_verifier:
+            raise OAuthError(
+                "invalid_request", "A 'code_verifier' was sent but no 'code_challenge' was in the request."
+            )
+        user = await self.store.user(record.login)
+        if user is None:
+            raise invalid
+        scopes = record.scopes
+        if not client.allows_grant(GrantType.REFRESH_TOKEN):
+            scopes = tuple(s for s in scopes if s != "offline_access")
+        grant = Grant(redemption.server, client.client_id, user, scopes, record.auth_time, record.amr, record.nonce)
+        return await self.tokens.mint(grant, self._lifetimes(), at)
+
+    async def client_credentials(self, client: Client, scope: str | None, server: AuthorizationServer) -> TokenSet:
+        """``grant_type=client_credentials``: a service's own access token, for custom scopes only (Okta refuses the
+        OIDC ones here: there is no user to identify)."""
+        at = await self._instant()
+        if not client.allows_grant(GrantType.CLIENT_CREDENTIALS) or client.is_public:
+            raise OAuthError("unauthorized_client", "The client is not authorized to use the provided grant type.")
+        scopes = tuple((scope or "").split())
+        if not scopes:
+            raise OAuthError(
+                "invalid_scope",
+                "The authorization server resource does not have any configured default scopes, 'scope' must be "
+                "provided.",
+            )
+        if any(s in OIDC_SCOPES for s in scopes):
+            raise OAuthError(
+                "invalid_scope",
+                "The following scopes are not allowed for the client_credentials grant: "
+                + ", ".join(s for s in scopes if s in OIDC_SCOPES)
+                + ".",
+            )
+        if not all(self.policy.knows_scope(s) for s in scopes):
+            raise OAuthError(
+                "invalid_scope", "One or more scopes are not configured for the authorization server resource."
+            )
+        return await self.tokens.mint_for_client(
+            client.client_id, scopes, server, self.policy.access_token_lifetime, at
+        )
+
+    async def session(self, session_id: str | None) -> Session | None:
+        """The browser's live session (using it keeps it alive, up to the session lifetime)."""
+        return await self._live_session(session_id, await self._instant())
+
+    async def end_session(self, session_id: str | None) -> bool:
+        """Sign the browser out; whether it had a live session."""
+        at = await self._instant()
+        session = await self._live_session(session_id, at)
+        if session_id:
+            await self.store.delete_record(RecordKind.SESSION, session_id)
+        return session is not None
+
+    def session_expires_at(self, session: Session) -> float:
+        return session.expires_at(self.policy.session_lifetime, self.policy.session_idle_timeout)
+
+    async def _live_session(self, session_id: str | None, at: Instant) -> Session | None:
+        if not session_id:
+            return None
+        session = await self.store.record(RecordKind.SESSION, session_id)
+        if not isinstance(session, Session):
+            return None
+        policy = self.policy
+        if not session.is_alive(at.now, policy.session_lifetime, policy.session_idle_timeout):
+            await self.store.delete_record(RecordKind.SESSION, session_id)
+            return None
+        session = session.used(at.now)
+        keep_for = session.expires_at(policy.session_lifetime, policy.session_idle_timeout) - at.now
+        await self.store.put_record(RecordKind.SESSION, session_id, session, keep_for)
+        return session
+
+    async def _back_to_app(
+        self,
+        interaction: Interaction,
+        user: User,
+        auth_time: float,
+        amr: tuple[str, ...],
+        server: AuthorizationServer,
+        at: Instant,
+    ) -> ClientRedirect:
+        """A code (or, for the implicit grant, tokens) for the app, in its response mode, with its state."""
+        mode = ResponseMode(interaction.response_mode)
+        params: dict[str, str] = {}
+        types = set(interaction.response_type.split())
+        if "code" in types:
+            code = secret_token(32)
+            lifetime = self.policy.authorization_code_lifetime
+            record = AuthorizationCode(
+                client_id=interaction.client_id,
+                redirect_uri=interaction.redirect_uri,
+                scopes=interaction.scopes,
+                nonce=interaction.nonce,
+                code_challenge=interaction.code_challenge,
+                authorization_server=interaction.authorization_server,
+                login=user.login,
+                auth_time=auth_time,
+                amr=amr,
+                expires_at=at.now + lifetime,
+            )
+            await self.store.put_record(RecordKind.AUTHORIZATION_CODE, code, record, lifetime)
+            params["code"] = code
+        else:
+            scopes = tuple(s for s in interaction.scopes if s != "offline_access")
+            grant = Grant(server, interaction.client_id, user, scopes, auth_time, amr, interaction.nonce)
+            tokens = await self.tokens.mint(grant, self._lifetimes(), at)
+            params.update(token_type="Bearer", expires_in=str(tokens.expires_in), scope=tokens.scope)
+            if "token" in types:
+                params["access_token"] = tokens.access_token
+            if "id_token" in types and tokens.id_token:
+                params["id_token"] = tokens.id_token
+        if interaction.state:
+            params["state"] = interaction.state
+        return ClientRedirect(interaction.redirect_uri, mode, params)
 
     async def introspect(self, token: str, client_id: str, server: AuthorizationServer) -> dict[str, Any]:
         """RFC 7662's answer, as :meth:`TokenService.introspect` decides it for this client."""
@@ -230,18 +481,15 @@ class Engine:
                 raise OAuthError(
                     "invalid_request", "The 'id_token_hint' parameter is required with 'post_logout_redirect_uri'."
                 )
-            return None
-        claims = self.tokens.id_token_hint(request.id_token_hint, request.server)
-        if claims is None:
-            raise OAuthError("invalid_request", "The 'id_token_hint' parameter is not a valid ID token.")
-        if target is None:
-            return None
-        client = self.policy.find_client(claims["aud"])
-        if client is None or not client.allows_logout_redirect(target):
-            raise OAuthError(
-                "invalid_request",
-                "The 'post_logout_redirect_uri' parameter must be a Logout redirect URI in the client app settings.",
-            )
+        else:
+            claims = self.tokens.id_token_hint(request.id_token_hint, request.server)
+            if claims is None:
+                raise OAuthError("invalid_request", "The 'id_token_hint' parameter is not a valid ID token.")
+            client = self.policy.find_client(claims["aud"]) if target is not None else None
+            if target is not None and (client is None or not client.allows_logout_redirect(target)):
+                raise OAuthError("invalid_request", NOT_A_LOGOUT_REDIRECT)
+        if request.session_id:  # only a request that was not refused signs the browser out
+            await self.store.delete_record(RecordKind.SESSION, request.session_id)
         return target
 
     async def serves_authorization_server(self, server_id: str | None) -> bool:

@@ -60,6 +60,18 @@ class Handle(str, Enum):
     INTERACTION_CODE = "interaction_code"
 
 
+class RecordKind(str, Enum):
+    """Short-lived records kept by key (:meth:`OrgStore.put_record`), each kind of one type (the codec's
+    ``RECORD_TYPES``)."""
+
+    SESSION = "session"
+    """:class:`~.sessions.Session` by the ``sid`` cookie's value."""
+    AUTHORIZATION_CODE = "authorization-code"
+    """:class:`~.authorize.AuthorizationCode` by the code."""
+    SPENT_ASSERTION = "spent-assertion"
+    """A ``private_key_jwt`` assertion's client and ``jti``, once used (:meth:`OrgStore.claim_once` only)."""
+
+
 class OrgStore(Protocol):
     """All of one org's state. Every method is one round trip to the store (or less)."""
 
@@ -160,6 +172,20 @@ class OrgStore(Protocol):
 
     async def take_refresh_token(self, token: str) -> RefreshRecord | None:
         """Spend a refresh token: its record, to exactly one caller; ``None`` to every other."""
+
+    # --- short-lived records: sessions, authorization codes, spent assertions ----------------------------------
+
+    async def put_record(self, kind: RecordKind, key: str, record: object, keep_for: float) -> None: ...
+
+    async def record(self, kind: RecordKind, key: str) -> object | None: ...
+
+    async def take_record(self, kind: RecordKind, key: str) -> object | None:
+        """Spend a record (an authorization code): to exactly one caller; ``None`` to every other."""
+
+    async def delete_record(self, kind: RecordKind, key: str) -> None: ...
+
+    async def claim_once(self, kind: RecordKind, key: str, keep_for: float) -> bool:
+        """``True`` for the first caller naming ``key``, ``False`` for every later one (replay protection)."""
 
     # --- fault rules -------------------------------------------------------------------------------------------
 

@@ -221,13 +221,40 @@ class TokenService:
             refresh = RefreshRecord(grant, at.now + lifetimes.refresh)
         return await self._mint(grant, lifetimes, refresh, at)
 
+    async def mint_for_client(
+        self, client_id: str, scopes: tuple[str, ...], server: AuthorizationServer, lifetime: float, at: Instant
+    ) -> TokenSet:
+        """``client_credentials``: an access token about the client itself (``sub`` is its id, as at Okta), and
+        nothing else: no ID token, no refresh token."""
+        jti = okta_id("AT.")
+        claims: dict[str, Any] = {
+            "ver": 1,
+            "jti": jti,
+            "iss": server.issuer,
+            "aud": server.audience,
+            "iat": int(at.wall),
+            "exp": int(at.wall + lifetime),
+            "cid": client_id,
+            "scp": list(scopes),
+            "sub": client_id,
+        }
+        access_token = self.key.sign(claims)
+        await self._store.record_token(jti, at.now + lifetime, lifetime)
+        return TokenSet(access_token=access_token, expires_in=int(lifetime), scope=" ".join(scopes))
+
     async def rotate(
-        self, refresh_token: str, scopes: tuple[str, ...], lifetimes: Lifetimes, at: Instant
+        self, refresh_token: str, scopes: tuple[str, ...], lifetimes: Lifetimes, at: Instant, *, rotation: bool = True
     ) -> TokenSet | None:
         """Spend a refresh token (see :meth:`refresh_grant`): new access and ID tokens for ``scopes``, and a new
         refresh token for the same sign-in that dies when the spent one would have. The spent one is dead at once,
         as with Okta's refresh token rotation and a grace period of 0; of two requests racing with one token, one gets
         tokens and the other ``None``."""
+        if not rotation:  # the client keeps its refresh token: new access and ID tokens only
+            kept = await self._store.refresh_token(refresh_token)
+            if kept is None:
+                return None
+            tokens = await self._mint(replace(kept.grant, scopes=scopes), lifetimes, None, at)
+            return replace(tokens, refresh_token=refresh_token)
         record = await self._store.take_refresh_token(refresh_token)
         if record is None:
             return None

@@ -73,6 +73,12 @@ class Interaction:
     """The custom authorization server id, or ``None`` for the org authorization server."""
     client_label: str = DEFAULT_CLIENT_LABEL
     """The registered client's label, filled in by the engine once it has found the client."""
+    hosted: bool = False
+    """Opened by ``/v1/authorize`` for Okta's hosted sign-in page (not by an app's ``/v1/interact``): it ends in a
+    redirect to the app with an authorization code (or tokens), not in an interaction code."""
+    response_type: str = "code"
+    response_mode: str = "query"
+    login_hint: str | None = None
 
     @property
     def scopes(self) -> tuple[str, ...]:

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
+import jwt
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
+from ..model.clients import DEFAULT_AUTH_METHODS, DEFAULT_GRANTS, AuthMethod, Client, ClientType, GrantType
 from ..model.directory import (
     DEFAULT_DEVICE_NAME,
     ExpiredPushAnswer,
@@ -23,7 +25,7 @@ from ..model.directory import (
     VerifyMethod,
 )
 from ..model.faults import FaultRule
-from ..model.policy import DEFAULT_CLIENT_LABEL, MAX_LIFETIME, POLL_REFRESH_MS_RANGE, Client, Policy
+from ..model.policy import DEFAULT_CLIENT_LABEL, MAX_LIFETIME, POLL_REFRESH_MS_RANGE, Policy
 from .generation import Fakers, is_known_locale, made_up_people
 
 # Bounds: whatever the schema accepts, the server must be able to serve, and no scenario may stall it.
@@ -162,21 +164,70 @@ class UserSpec(UserBody):
 
 
 class ClientSpec(_Strict):
+    """An OAuth client as an Okta admin registers it (Applications > Create App Integration)."""
+
     client_id: str = Field(min_length=1, max_length=MAX_TEXT)
+    type: Literal["spa", "web", "native", "service"] = Field(
+        "spa", description="spa and native are public clients; web and service authenticate with a secret or key"
+    )
+    client_secret: str | None = Field(None, min_length=1, max_length=MAX_TEXT)
+    token_endpoint_auth_method: (
+        Literal["none", "client_secret_basic", "client_secret_post", "private_key_jwt"] | None
+    ) = Field(None, description="Default: none for spa and native, client_secret_basic for web and service")
+    jwks: dict[str, Any] | None = Field(None, description="The public keys (a JWKS) of a private_key_jwt client")
+    grant_types: (
+        list[Literal["authorization_code", "refresh_token", "interaction_code", "client_credentials", "implicit"]]
+        | None
+    ) = Field(
+        None,
+        description="Default: authorization_code, refresh_token and interaction_code; client_credentials for service",
+    )
+    refresh_token_rotation: bool = True
     redirect_uris: list[Uri] = Field(default_factory=list, max_length=MAX_LIST)
     label: Text = DEFAULT_CLIENT_LABEL
     post_logout_redirect_uris: list[Uri] = Field(
         max_length=MAX_LIST,
         default_factory=list,
-        description="Where /v1/logout may send the browser after sign-out; a client with no URIs at all accepts any",
+        description="Where /v1/logout may send the browser after sign-out",
     )
 
+    @model_validator(mode="after")
+    def _consistent(self) -> ClientSpec:
+        method = self._auth_method()
+        if method in (AuthMethod.CLIENT_SECRET_BASIC, AuthMethod.CLIENT_SECRET_POST) and not self.client_secret:
+            raise ValueError(f"a client authenticating with {method.value} needs a client_secret")
+        if method is AuthMethod.PRIVATE_KEY_JWT:
+            try:
+                keys = jwt.PyJWKSet.from_dict(self.jwks or {}).keys
+            except (jwt.PyJWTError, ValueError, TypeError, KeyError):
+                keys = []
+            if not keys:
+                raise ValueError("a private_key_jwt client needs jwks: a JWKS with at least one public key")
+        if method is AuthMethod.NONE and self.type in ("web", "service"):
+            raise ValueError(f"a {self.type} client is confidential: give it a client_secret or private_key_jwt")
+        if method is not AuthMethod.NONE and "implicit" in (self.grant_types or ()):
+            raise ValueError("the implicit grant is for public clients (spa)")
+        return self
+
+    def _auth_method(self) -> AuthMethod:
+        if self.token_endpoint_auth_method is not None:
+            return AuthMethod(self.token_endpoint_auth_method)
+        return DEFAULT_AUTH_METHODS[ClientType(self.type)]
+
     def to_client(self) -> Client:
+        kind = ClientType(self.type)
+        grants = tuple(GrantType(g) for g in self.grant_types) if self.grant_types else DEFAULT_GRANTS[kind]
         return Client(
             client_id=self.client_id,
             redirect_uris=tuple(self.redirect_uris),
             label=self.label,
+            client_secret=self.client_secret,
             post_logout_redirect_uris=tuple(self.post_logout_redirect_uris),
+            type=kind,
+            token_endpoint_auth_method=self._auth_method(),
+            grant_types=grants,
+            jwks=self.jwks,
+            refresh_token_rotation=self.refresh_token_rotation,
         )
 
 
@@ -191,13 +242,26 @@ class SettingsSpec(_Strict):
     authorization_servers: list[Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]{1,100}$")]] = Field(
         default_factory=list, max_length=MAX_LIST
     )
+    authorization_code_lifetime: Lifetime = 60
+    session_lifetime: Lifetime = Field(2 * 3600, description="An Okta session (sid cookie) lasts at most this long")
+    session_idle_timeout: Lifetime = Field(2 * 3600, description="...and ends after this long unused")
+    custom_scopes: list[Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.:/-]{1,100}$")]] = Field(
+        default_factory=list, max_length=MAX_LIST, description="Scopes besides the OIDC ones (for client_credentials)"
+    )
+    trusted_hosts: list[Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9.-]{1,253}$")]] = Field(
+        default_factory=list,
+        max_length=MAX_LIST,
+        description="Hosts besides loopback that apps may be redirected to when no clients are registered",
+    )
     clients: list[ClientSpec] = Field(default_factory=list, max_length=MAX_LIST)
 
     def to_policy(self) -> Policy:
-        values = self.model_dump(exclude={"clients", "authorization_servers"})
+        values = self.model_dump(exclude={"clients", "authorization_servers", "custom_scopes", "trusted_hosts"})
         return Policy(
             **values,
             authorization_servers=tuple(self.authorization_servers),
+            custom_scopes=tuple(self.custom_scopes),
+            trusted_hosts=tuple(self.trusted_hosts),
             clients=tuple(c.to_client() for c in self.clients),
         )
 

@@ -11,12 +11,14 @@ from typing import Any, TypeVar
 
 from pydantic import TypeAdapter
 
+from ..model.authorize import AuthorizationCode
 from ..model.directory import User
 from ..model.faults import FaultRule
 from ..model.journal import JournalEntry
 from ..model.policy import Policy
 from ..model.push import PushChallenge
-from ..model.store import OrgIdentity
+from ..model.sessions import Session
+from ..model.store import OrgIdentity, RecordKind
 from ..model.tokens import RefreshRecord
 from ..model.transaction import Transaction
 
@@ -29,7 +31,18 @@ class Codec:
     def __init__(self) -> None:
         self._adapters: dict[type[Any], TypeAdapter[Any]] = {
             kind: TypeAdapter(kind)
-            for kind in (User, FaultRule, JournalEntry, Policy, PushChallenge, OrgIdentity, RefreshRecord, Transaction)
+            for kind in (
+                User,
+                FaultRule,
+                JournalEntry,
+                Policy,
+                PushChallenge,
+                OrgIdentity,
+                RefreshRecord,
+                Transaction,
+                Session,
+                AuthorizationCode,
+            )
         }
 
     def encode(self, record: Any) -> bytes:
@@ -39,6 +52,12 @@ class Codec:
         value: T = self._adapters[kind].validate_json(data)
         return value
 
+
+RECORD_TYPES: dict[RecordKind, type[Any]] = {
+    RecordKind.SESSION: Session,
+    RecordKind.AUTHORIZATION_CODE: AuthorizationCode,
+}
+"""The type of each kind of short-lived record (spent assertions hold no record)."""
 
 CODEC = Codec()
 """Immutable once built, so one instance serves every store in the process."""

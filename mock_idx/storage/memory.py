@@ -17,10 +17,10 @@ from ..model.faults import FaultRule
 from ..model.journal import JournalBuffer, JournalEntry, JournalRecord
 from ..model.policy import Policy
 from ..model.push import PushChallenge, PushState
-from ..model.store import Handle, OrgHeader, OrgIdentity
+from ..model.store import Handle, OrgHeader, OrgIdentity, RecordKind
 from ..model.tokens import RefreshRecord
 from ..model.transaction import Transaction
-from .codec import CODEC
+from .codec import CODEC, RECORD_TYPES
 
 GRACE_SECONDS = 300.0
 """How long past its ``keep_for`` a record is kept (as in the Redis store)."""
@@ -71,6 +71,7 @@ class _OrgState:
     totp_steps: _Records = field(default_factory=_Records)
     tokens: _Records = field(default_factory=_Records)
     refresh: _Records = field(default_factory=_Records)
+    records: dict[RecordKind, _Records] = field(default_factory=lambda: {kind: _Records() for kind in RecordKind})
     faults: dict[str, bytes] = field(default_factory=dict)
     fault_ids: int = 0
     fault_matches: dict[str, int] = field(default_factory=dict)
@@ -86,6 +87,7 @@ class _OrgState:
             self.totp_steps,
             self.tokens,
             self.refresh,
+            *self.records.values(),
         ]
 
 
@@ -246,6 +248,28 @@ class MemoryStore:
     async def take_refresh_token(self, token: str) -> RefreshRecord | None:
         data = self._org.refresh.pop(token)
         return CODEC.decode(RefreshRecord, data) if data is not None else None
+
+    # --- short-lived records ---------------------------------------------------------------------------------
+
+    async def put_record(self, kind: RecordKind, key: str, record: object, keep_for: float) -> None:
+        self._org.records[kind].put(key, CODEC.encode(record), keep_for)
+
+    async def record(self, kind: RecordKind, key: str) -> object | None:
+        data = self._org.records[kind].get(key)
+        return CODEC.decode(RECORD_TYPES[kind], data) if data is not None else None
+
+    async def take_record(self, kind: RecordKind, key: str) -> object | None:
+        data = self._org.records[kind].pop(key)
+        return CODEC.decode(RECORD_TYPES[kind], data) if data is not None else None
+
+    async def delete_record(self, kind: RecordKind, key: str) -> None:
+        self._org.records[kind].pop(key)
+
+    async def claim_once(self, kind: RecordKind, key: str, keep_for: float) -> bool:
+        if self._org.records[kind].get(key) is not None:
+            return False
+        self._org.records[kind].put(key, b"1", keep_for)
+        return True
 
     # --- fault rules -------------------------------------------------------------------------------------------
 

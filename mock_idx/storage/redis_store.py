@@ -40,10 +40,10 @@ from ..model.faults import FaultRule
 from ..model.journal import JournalEntry, JournalRecord
 from ..model.policy import Policy
 from ..model.push import PushChallenge, PushState
-from ..model.store import Handle, OrgHeader, OrgIdentity
+from ..model.store import Handle, OrgHeader, OrgIdentity, RecordKind
 from ..model.tokens import RefreshRecord
 from ..model.transaction import Transaction
-from .codec import CODEC
+from .codec import CODEC, RECORD_TYPES
 
 GRACE_SECONDS = 300.0
 """How long past its ``keep_for`` a record stays (as in the in-memory store): real and virtual time may drift apart
@@ -441,6 +441,30 @@ class RedisStore:
     async def take_refresh_token(self, token: str) -> RefreshRecord | None:
         data = await self._client.getdel(self.key("refresh", _digest(token)))
         return CODEC.decode(RefreshRecord, data) if data is not None else None
+
+    # --- short-lived records (keys hashed: a session id or a code is a bearer secret) ----------------------------
+
+    @_reaching_redis
+    async def put_record(self, kind: RecordKind, key: str, record: object, keep_for: float) -> None:
+        await self._client.set(self.key(kind.value, _digest(key)), CODEC.encode(record), ex=_ttl(keep_for))
+
+    @_reaching_redis
+    async def record(self, kind: RecordKind, key: str) -> object | None:
+        data = await self._client.get(self.key(kind.value, _digest(key)))
+        return CODEC.decode(RECORD_TYPES[kind], data) if data is not None else None
+
+    @_reaching_redis
+    async def take_record(self, kind: RecordKind, key: str) -> object | None:
+        data = await self._client.getdel(self.key(kind.value, _digest(key)))
+        return CODEC.decode(RECORD_TYPES[kind], data) if data is not None else None
+
+    @_reaching_redis
+    async def delete_record(self, kind: RecordKind, key: str) -> None:
+        await self._client.delete(self.key(kind.value, _digest(key)))
+
+    @_reaching_redis
+    async def claim_once(self, kind: RecordKind, key: str, keep_for: float) -> bool:
+        return bool(await self._client.set(self.key(kind.value, _digest(key)), b"1", nx=True, ex=_ttl(keep_for)))
 
     # --- fault rules -------------------------------------------------------------------------------------------
 

@@ -1,7 +1,8 @@
 """Every route the server answers, in one place: each path to its handler in a ``*_routes`` module.
 
-Handler modules are named for the area they serve (``idx_routes``, ``oauth_routes``, ``control_routes``,
-``page_routes``, ``widget_routes``); everything else in this package is a helper they share."""
+Handler modules are named for the area they serve (``idx_routes``, ``oauth_routes``, ``authorize_routes``,
+``hosted_routes``, ``session_routes``, ``control_routes``, ``page_routes``, ``widget_routes``); everything else in
+this package is a helper they share."""
 
 from __future__ import annotations
 
@@ -9,7 +10,16 @@ from pathlib import Path
 
 from aiohttp import web
 
-from . import control_routes, idx_routes, oauth_routes, page_routes, widget_routes
+from . import (
+    authorize_routes,
+    control_routes,
+    hosted_routes,
+    idx_routes,
+    oauth_routes,
+    page_routes,
+    session_routes,
+    widget_routes,
+)
 from .static_files import serve_from
 
 STATIC_DIR = Path(__file__).parent.parent / "static"
@@ -19,6 +29,7 @@ OAUTH_PREFIXES = ("/oauth2/{server_id}", "/oauth2")
 
 def add_routes(app: web.Application) -> None:
     _add_oauth(app)
+    _add_hosted(app)
     _add_idx(app)
     _add_control(app)
     _add_pages(app)
@@ -33,6 +44,8 @@ def _add_oauth(app: web.Application) -> None:
     router.add_get("/oauth2/{server_id}/.well-known/oauth-authorization-server", oauth_routes.openid_configuration)
     for prefix in OAUTH_PREFIXES:
         router.add_get(f"{prefix}/v1/keys", oauth_routes.jwks)
+        router.add_route("GET", f"{prefix}/v1/authorize", authorize_routes.authorize)
+        router.add_route("POST", f"{prefix}/v1/authorize", authorize_routes.authorize)
         router.add_post(f"{prefix}/v1/interact", oauth_routes.interact)
         router.add_post(f"{prefix}/v1/token", oauth_routes.token)
         router.add_route("GET", f"{prefix}/v1/userinfo", oauth_routes.userinfo)
@@ -40,6 +53,16 @@ def _add_oauth(app: web.Application) -> None:
         router.add_post(f"{prefix}/v1/introspect", oauth_routes.introspect)
         router.add_post(f"{prefix}/v1/revoke", oauth_routes.revoke)
         router.add_get(f"{prefix}/v1/logout", oauth_routes.logout)
+
+
+def _add_hosted(app: web.Application) -> None:
+    """Okta's hosted sign-in page (where ``/v1/authorize`` sends a browser) and the browser's session."""
+    router = app.router
+    router.add_get("/signin", hosted_routes.signin_page)
+    router.add_post("/signin", hosted_routes.signin_step)
+    router.add_get("/login/token/redirect", hosted_routes.token_redirect)
+    router.add_get("/api/v1/sessions/me", session_routes.current_session)
+    router.add_delete("/api/v1/sessions/me", session_routes.end_current_session)
 
 
 def _add_idx(app: web.Application) -> None:
