@@ -33,6 +33,7 @@ from .config import MAX_WORKERS, SHUTDOWN_GRACE_SECONDS, Settings
 from .model.directory import User
 from .model.errors import StoreUnavailable
 from .web.app_keys import ENGINE
+from .web.widget_dist import describe_widget
 from .workers import WorkerDied, WorkerFailed, WorkerGroup, WorkerLink, reserved_port
 
 T = TypeVar("T")
@@ -432,7 +433,7 @@ def _banner(settings: Settings, users: list[User]) -> None:
         f"  org issuer:   {base}",
         f"  control API:  {base}/_mock/v1",
         f"  journal:      {base}/_mock/journal",
-        f"  widget page:  {base}/_mock/widget   (the real Okta Sign-In Widget, if installed)",
+        f"  widget:       {describe_widget(settings, base_url=base)}",
     ]
     if settings.store_url.shared or settings.workers > 1:
         processes = f", served by {settings.workers} worker processes" if settings.workers > 1 else ""
