@@ -50,7 +50,9 @@ NOT_A_LOGOUT_REDIRECT = (
 
 @dataclass(frozen=True)
 class CodeExchange:
-    client_id: str
+    """``grant_type=interaction_code``, from a client the token endpoint has authenticated."""
+
+    client: Client
     redirect_uri: str | None
     """Optional, as at Okta: the interaction-code grant needs none (Okta's Java IDX SDK sends none); if sent, it
     must match the one given at /v1/interact."""
@@ -61,7 +63,9 @@ class CodeExchange:
 
 @dataclass(frozen=True)
 class RefreshRequest:
-    client_id: str
+    """``grant_type=refresh_token``, from a client the token endpoint has authenticated."""
+
+    client: Client
     refresh_token: str
     scope: str | None
     server: AuthorizationServer
@@ -189,7 +193,6 @@ class Engine:
         """Single use: the transaction is gone once its code has been presented, right or wrong; of two requests
         presenting one code at once (on two replicas, say), exactly one gets tokens."""
         at = await self._instant()
-        self._registered_client(exchange.client_id)
         code = exchange.interaction_code
         transaction = await self.store.transaction(Handle.INTERACTION_CODE, code)
         if transaction is None or await self.store.take_interaction_code(code) is None:
@@ -200,7 +203,7 @@ class Engine:
         interaction = transaction.interaction
         if interaction.hosted:  # a hosted sign-in ends in an authorization code, never in an interaction code grant
             raise OAuthError("invalid_grant", "The interaction code is invalid or has expired.")
-        if interaction.client_id != exchange.client_id or interaction.authorization_server != exchange.server.id:
+        if interaction.client_id != exchange.client.client_id or interaction.authorization_server != exchange.server.id:
             raise OAuthError("invalid_grant", "The interaction code is invalid or has expired.")
         if exchange.redirect_uri is not None and interaction.redirect_uri != exchange.redirect_uri:
             raise OAuthError("invalid_grant", "The redirect URI does not match the one used in the authorize request.")
@@ -219,18 +222,21 @@ class Engine:
         return Redemption(transaction, await self.tokens.mint(grant, self._lifetimes(), at))
 
     async def refresh_tokens(self, request: RefreshRequest) -> TokenSet:
-        """Rotates on every use: the presented refresh token is spent and a new one comes back (refused requests
-        spend nothing). A token of another client or another authorization server is as good as unknown."""
+        """With the client's refresh token rotation on (Okta's default), the presented refresh token is spent and a
+        new one comes back; off, it stays good and comes back as it was. Refused requests spend nothing. A token of
+        another client or another authorization server is as good as unknown."""
         at = await self._instant()
-        self._registered_client(request.client_id)
-        grant = await self.tokens.refresh_grant(request.refresh_token, request.client_id, request.server, at)
+        client = request.client
+        grant = await self.tokens.refresh_grant(request.refresh_token, client.client_id, request.server, at)
         if grant is None:
             raise OAuthError("invalid_grant", "The refresh token is invalid or expired.")
         scopes = tuple(request.scope.split()) if request.scope else grant.scopes
         if not scopes or not set(scopes) <= set(grant.scopes):
             raise OAuthError("invalid_scope", "The requested scope is invalid, unknown, or malformed.")
-        tokens = await self.tokens.rotate(request.refresh_token, scopes, self._lifetimes(), at)
-        if tokens is None:  # spent by a request that raced this one
+        tokens = await self.tokens.rotate(
+            request.refresh_token, scopes, self._lifetimes(), at, rotation=client.refresh_token_rotation
+        )
+        if tokens is None:  # spent by a request that raced this one (or revoked meanwhile)
             raise OAuthError("invalid_grant", "The refresh token is invalid or expired.")
         return tokens
 
@@ -447,17 +453,16 @@ class Engine:
             params["state"] = interaction.state
         return ClientRedirect(interaction.redirect_uri, mode, params)
 
-    async def introspect(self, token: str, client_id: str, server: AuthorizationServer) -> dict[str, Any]:
-        """RFC 7662's answer, as :meth:`TokenService.introspect` decides it for this client."""
+    async def introspect(self, token: str, client: Client, server: AuthorizationServer) -> dict[str, Any]:
+        """RFC 7662's answer, as :meth:`TokenService.introspect` decides it for this (authenticated) client."""
         at = await self._instant()
-        self._registered_client(client_id)
-        return await self.tokens.introspect(token, client_id, server, at)
+        return await self.tokens.introspect(token, client.client_id, server, at)
 
-    async def revoke(self, token: str, client_id: str, server: AuthorizationServer) -> str | None:
-        """Revoke a token of this client's (anything else is silently kept); the login it belonged to, if any."""
+    async def revoke(self, token: str, client: Client, server: AuthorizationServer) -> str | None:
+        """Revoke a token of this (authenticated) client's, anything else is silently kept; the login it belonged
+        to, if any."""
         at = await self._instant()
-        self._registered_client(client_id)
-        return await self.tokens.revoke(token, client_id, server, at)
+        return await self.tokens.revoke(token, client.client_id, server, at)
 
     async def userinfo(self, access_token: str | None, server: AuthorizationServer) -> UserInfo:
         """The claims a live access token from this server releases about a user who still exists."""
@@ -499,15 +504,6 @@ class Engine:
     def jwks(self) -> dict[str, Any]:
         """The public signing keys, as ``/v1/keys`` publishes them."""
         return {"keys": [self.key.public_jwk()]}
-
-    def _registered_client(self, client_id: str) -> Client:
-        client = self.policy.find_client(client_id)
-        if client is None:
-            raise OAuthError(
-                "invalid_client",
-                "Client authentication failed. Either the client or the client credentials are invalid.",
-            )
-        return client
 
     # --- IDX: moving a sign-in along ---------------------------------------------------------------------------
 

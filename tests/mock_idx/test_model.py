@@ -7,6 +7,7 @@ import asyncio
 
 import pytest
 
+from mock_idx.model.clients import ad_hoc_client
 from mock_idx.model.clock import isoformat
 from mock_idx.model.directory import OktaVerifyEnrollment, PushBehaviour, PushOutcome, User
 from mock_idx.model.engine import CodeExchange, Engine
@@ -121,7 +122,7 @@ async def test_an_interaction_code_is_redeemed_once_even_when_presented_twenty_t
     transaction = await open_push(engine, challenge=challenge)
     transaction = await engine.poll(transaction)
     assert transaction.step is Step.SUCCESS and transaction.interaction_code
-    exchange = CodeExchange("c", None, transaction.interaction_code, verifier, ORG)
+    exchange = CodeExchange(ad_hoc_client("c"), None, transaction.interaction_code, verifier, ORG)
     replicas = [engine, await Engine.join(store)]
     results = await asyncio.gather(
         *(replicas[i % 2].exchange_interaction_code(exchange) for i in range(20)), return_exceptions=True
