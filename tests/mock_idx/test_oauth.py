@@ -214,10 +214,10 @@ async def test_logout_redirects_with_state(client, flow: Flow):
     _, tokens = await signed_in(client, LOGIN, flow)
     response = await client.get(
         "/oauth2/default/v1/logout",
-        params={"id_token_hint": tokens["id_token"], "post_logout_redirect_uri": "http://app.test/bye", "state": "s1"},
+        params={"id_token_hint": tokens["id_token"], "post_logout_redirect_uri": "http://localhost:7777/bye", "state": "s1"},
         allow_redirects=False,
     )
-    assert response.status == 302 and response.headers["Location"] == "http://app.test/bye?state=s1"
+    assert response.status == 302 and response.headers["Location"] == "http://localhost:7777/bye?state=s1"
 
 
 async def test_logout_without_a_redirect_just_signs_out(client):
@@ -392,8 +392,8 @@ async def test_logout_accepts_an_expired_id_token_hint(client, flow: Flow):
     """Okta's /v1/logout takes an expired ID token as id_token_hint: apps sign out long after the token's hour."""
     _, tokens = await signed_in(client, LOGIN, flow)
     await control(client, "POST", "/clock/advance", json={"seconds": 7200})
-    response = await logout(client, id_token_hint=tokens["id_token"], post_logout_redirect_uri="http://app.test/")
-    assert response.status == 302 and response.headers["Location"] == "http://app.test/"
+    response = await logout(client, id_token_hint=tokens["id_token"], post_logout_redirect_uri="http://localhost:7777/")
+    assert response.status == 302 and response.headers["Location"] == "http://localhost:7777/"
 
 
 async def test_logout_refuses_hints_this_server_did_not_sign_as_an_id_token(client, flow: Flow):
@@ -403,9 +403,9 @@ async def test_logout_refuses_hints_this_server_did_not_sign_as_an_id_token(clie
     kid = jwt.get_unverified_header(tokens["id_token"])["kid"]
     forged = jwt.encode(claims, rsa.generate_private_key(65537, 2048), "RS256", headers={"kid": kid})
     for hint in (forged, tokens["access_token"], "garbage", tokens["id_token"] + "x"):
-        response = await logout(client, id_token_hint=hint, post_logout_redirect_uri="http://app.test/")
+        response = await logout(client, id_token_hint=hint, post_logout_redirect_uri="http://localhost:7777/")
         assert response.status == 400 and (await response.json())["error"] == "invalid_request"
     foreign = await logout(client, "/oauth2/other", id_token_hint=tokens["id_token"])
     assert foreign.status == 400
-    unhinted = await logout(client, post_logout_redirect_uri="http://app.test/")
+    unhinted = await logout(client, post_logout_redirect_uri="http://localhost:7777/")
     assert unhinted.status == 400 and "Location" not in unhinted.headers
