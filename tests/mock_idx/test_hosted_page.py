@@ -1,0 +1,646 @@
+"""The built-in hosted sign-in page (``/signin``) and its last hop (``/login/token/redirect``), over plain HTTP: every
+step a person takes, read off the page the way a browser without scripts would see it (forms, buttons, alerts), and
+what the app finally receives. The browser itself is in e2e/test_hosted_page.py.
+
+A hosted sign-in is opened with the engine's ``authorize`` (what ``/v1/authorize`` calls), then walked through the
+page's own forms only.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from http.cookies import SimpleCookie
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from aiohttp import ClientResponse, FormData
+from aiohttp.test_utils import TestClient
+
+from mock_idx.config import Settings
+from mock_idx.model.authorize import AuthorizeRequest
+from mock_idx.model.engine import CodeRedemption
+from mock_idx.model.tokens import AuthorizationServer
+from mock_idx.model.transaction import Interaction, Transaction
+from mock_idx.web.app_keys import ENGINE
+from tests.support import pkce
+from tests.support.fixtures import app_in_loop
+from tests.support.idx import PASSWORD, REDIRECT_URI, Flow, advance, control, put_user
+
+LOGIN = "hosted.user@example.com"
+CLIENT_ID = "hosted-app"
+STATE = "app-state-1"
+APP_ORIGIN = "http://localhost:7777"
+
+
+# --- reading a page as a browser without scripts does -----------------------------------------------------------------
+
+
+@dataclass
+class Form:
+    action: str
+    hidden: dict[str, str] = field(default_factory=dict)
+    inputs: dict[str, str] = field(default_factory=dict)
+    """Visible fields, with the value the page fills in."""
+    buttons: list[tuple[str, str, str]] = field(default_factory=list)
+    """Each submit button: its text, and the name and value it sends."""
+
+
+@dataclass
+class Page:
+    status: int
+    url: str
+    headers: Any
+    html: str
+    heading: str = ""
+    alerts: list[str] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)
+    forms: list[Form] = field(default_factory=list)
+    poll: dict[str, str] = field(default_factory=dict)
+    meta_refresh: str = ""
+    nonces: list[str] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return " ".join(" ".join(self.texts).split())
+
+    @property
+    def buttons(self) -> list[str]:
+        return [label for form in self.forms for label, _, _ in form.buttons]
+
+    def form_with(self, button: str) -> tuple[Form, dict[str, str]]:
+        for form in self.forms:
+            for label, name, value in form.buttons:
+                if label == button or label.startswith(f"{button} "):
+                    return form, ({name: value} if name else {})
+        raise AssertionError(f"no button {button!r} on the page; it has {self.buttons}")
+
+
+class _Reader(HTMLParser):
+    def __init__(self, page: Page) -> None:
+        super().__init__()
+        self.page = page
+        self.open: list[str] = []
+        self.form: Form | None = None
+        self.button: list[Any] | None = None
+        self.alert: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name: value or "" for name, value in attrs}
+        if tag == "form":
+            self.form = Form(values.get("action", ""))
+            self.page.forms.append(self.form)
+        elif tag == "input" and self.form is not None:
+            target = self.form.hidden if values.get("type") == "hidden" else self.form.inputs
+            target[values.get("name", "")] = values.get("value", "")
+        elif tag == "button":
+            self.button = [[], values.get("name", ""), values.get("value", "")]
+        elif tag == "meta" and values.get("http-equiv") == "refresh":
+            self.page.meta_refresh = values.get("content", "")
+        elif tag in ("script", "style"):
+            self.page.nonces.append(values.get("nonce", ""))
+        if values.get("role") == "alert":
+            self.alert = []
+        if values.get("id") == "push-poll":
+            self.page.poll = {"url": values["data-poll-url"], "ms": values["data-poll-ms"]}
+        self.open.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self.form = None
+        elif tag == "button" and self.button is not None and self.form is not None:
+            self.form.buttons.append((" ".join("".join(self.button[0]).split()), self.button[1], self.button[2]))
+            self.button = None
+        elif self.alert is not None and tag in ("p", "div"):
+            self.page.alerts.append(" ".join("".join(self.alert).split()))
+            self.alert = None
+        if self.open and self.open[-1] == tag:
+            self.open.pop()
+
+    def handle_data(self, data: str) -> None:
+        inside = self.open[-1] if self.open else ""
+        if inside in ("script", "style", "title"):
+            return
+        if inside == "h1":
+            self.page.heading += data.strip()
+        if self.button is not None:
+            self.button[0].append(data)
+        if self.alert is not None:
+            self.alert.append(data)
+        self.page.texts.append(data)
+
+
+async def read(response: ClientResponse) -> Page:
+    html = await response.text()
+    page = Page(response.status, str(response.url), response.headers, html)
+    _Reader(page).feed(html)
+    return page
+
+
+# --- walking the page -------------------------------------------------------------------------------------------------
+
+
+def path_of(url: str) -> str:
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+async def open_page(client: TestClient[Any, Any], url: str) -> Page:
+    """GET a page of the sign-in, following the page's own redirects (to the next step) but not the one to the app."""
+    response = await client.get(path_of(url), allow_redirects=False)
+    while response.status in (302, 303) and _is_ours(response.headers["Location"]):
+        response = await client.get(path_of(response.headers["Location"]), allow_redirects=False)
+    return await read(response)
+
+
+def _is_ours(location: str) -> bool:
+    return urlsplit(location).path in ("/signin", "/login/token/redirect")
+
+
+async def press(client: TestClient[Any, Any], page: Page, button: str, **fields: str) -> ClientResponse:
+    """Submit the form holding ``button``, with ``fields`` typed into it; the raw answer (a 303, or the page again)."""
+    form, pressed = page.form_with(button)
+    data = {**form.hidden, **form.inputs, **fields, **pressed}
+    return await client.post(path_of(form.action), data=data, allow_redirects=False)
+
+
+async def step(client: TestClient[Any, Any], page: Page, button: str, **fields: str) -> Page:
+    """Press ``button`` and land on the page it leads to (post/redirect/get)."""
+    response = await press(client, page, button, **fields)
+    assert response.status == 303, await response.text()
+    return await open_page(client, response.headers["Location"])
+
+
+@dataclass
+class HostedSignIn:
+    """One hosted sign-in as an app starts it: its PKCE verifier and its first page's URL."""
+
+    transaction: Transaction
+    verifier: str
+    server: AuthorizationServer
+
+    @property
+    def url(self) -> str:
+        return f"/signin?stateToken={self.transaction.state_handle}"
+
+
+def server_of(client: TestClient[Any, Any]) -> AuthorizationServer:
+    base = str(client.make_url("")).rstrip("/")
+    return AuthorizationServer(id="default", issuer=f"{base}/oauth2/default", audience="api://default")
+
+
+async def start(client: TestClient[Any, Any], **overrides: Any) -> HostedSignIn:
+    verifier = pkce.new_verifier()
+    params: dict[str, Any] = {
+        "client_id": CLIENT_ID,
+        "redirect_uri": REDIRECT_URI,
+        "response_type": "code",
+        "scope": "openid profile email",
+        "state": STATE,
+        "nonce": "nonce-1",
+        "code_challenge": pkce.challenge(verifier),
+        "code_challenge_method": "S256",
+        "authorization_server": "default",
+        **overrides,
+    }
+    server = server_of(client)
+    opened = await client.app[ENGINE].authorize(AuthorizeRequest(**params), server, None)
+    assert isinstance(opened, Transaction), opened
+    return HostedSignIn(opened, verifier, server)
+
+
+async def signed_in_to_push(client: TestClient[Any, Any], login: str = LOGIN, **push: Any) -> Page:
+    """A fresh user's hosted sign-in, up to the push sent."""
+    await put_user(client, login, **push)
+    page = await open_page(client, (await start(client)).url)
+    page = await step(client, page, "Sign in", identifier=login, password=PASSWORD)
+    return await step(client, page, "Get a push notification")
+
+
+async def poll(client: TestClient[Any, Any], page: Page) -> Page:
+    """What the waiting page's reload asks for (its script and its meta refresh alike)."""
+    return await open_page(client, page.poll["url"])
+
+
+def landing(response: ClientResponse) -> dict[str, str]:
+    """The parameters the app receives on a ``query`` redirect, checked to be its redirect URI."""
+    assert response.status == 302, response.status
+    location = response.headers["Location"]
+    assert location.startswith(f"{REDIRECT_URI}?"), location
+    return {key: values[0] for key, values in parse_qs(urlsplit(location).query).items()}
+
+
+async def to_app(client: TestClient[Any, Any], page: Page, button: str, **fields: str) -> ClientResponse:
+    """The last step: press ``button``, follow the page to ``/login/token/redirect``, and return its answer."""
+    response = await press(client, page, button, **fields)
+    assert response.status == 303, await response.text()
+    return await finish(client, response.headers["Location"])
+
+
+async def finish(client: TestClient[Any, Any], location: str) -> ClientResponse:
+    assert urlsplit(location).path == "/login/token/redirect", location
+    return await client.get(path_of(location), allow_redirects=False)
+
+
+def session_cookie(response: ClientResponse) -> Any:
+    cookies = SimpleCookie()
+    for header in response.headers.getall("Set-Cookie", []):
+        cookies.load(header)
+    return cookies["sid"]
+
+
+async def redeem(client: TestClient[Any, Any], code: str, verifier: str) -> Any:
+    engine = client.app[ENGINE]
+    app = engine.policy.find_client(CLIENT_ID)
+    assert app is not None
+    return await engine.redeem_authorization_code(CodeRedemption(app, code, REDIRECT_URI, verifier, server_of(client)))
+
+
+# --- the flows --------------------------------------------------------------------------------------------------------
+
+
+async def test_push_sign_in_from_the_first_page_to_tokens(client):
+    await put_user(client, LOGIN)
+    hosted = await start(client, login_hint=LOGIN)
+
+    page = await open_page(client, hosted.url)
+    assert page.status == 200 and page.heading == "Sign In"
+    assert hosted.transaction.interaction.client_label in page.text  # the app's label heads every page
+    form, _ = page.form_with("Sign in")
+    assert form.inputs["identifier"] == LOGIN  # login_hint fills the username in
+    assert page.buttons == ["Sign in"]  # nothing to cancel yet
+
+    page = await step(client, page, "Sign in", password=PASSWORD)
+    assert page.heading == "Verify it's you with a security method"
+    assert page.buttons == ["Enter a code Okta Verify", "Get a push notification Okta Verify", "Back to sign in"]
+
+    page = await step(client, page, "Get a push notification")
+    assert page.heading == "Get a push notification"
+    assert "Push notification sent" in page.text and "Respond on your mobile device to continue." in page.text
+    assert page.buttons == ["Verify with something else", "Back to sign in"]
+
+    status, _ = await control(client, "POST", f"/users/{LOGIN}/push/approve")
+    assert status == 200
+    response = await client.get(path_of(page.poll["url"]), allow_redirects=False)
+    assert response.status == 303
+    answer = await finish(client, response.headers["Location"])
+
+    params = landing(answer)
+    assert params["state"] == STATE and set(params) == {"code", "state"}
+    sid = session_cookie(answer)
+    assert sid["httponly"] and sid["path"] == "/" and sid["samesite"] == "Lax" and not sid["secure"]
+    assert (await client.app[ENGINE].session(sid.value)) is not None
+    tokens = await redeem(client, params["code"], hosted.verifier)
+    assert tokens.id_token and tokens.access_token
+
+
+async def test_the_waiting_page_reloads_itself_and_each_reload_is_one_poll(client):
+    """A phone scripted to approve "at the second poll" approves at the page's second reload, as it does for an
+    embedded app: showing the waiting page is no poll, each reload is one."""
+    page = await signed_in_to_push(client, outcome="approve", after_polls=1)
+    assert page.poll["ms"] == "100"  # the policy's interval (the test settings' 100 ms)
+    assert page.meta_refresh == f"1;url={page.poll['url']}"  # without scripts: whole seconds only
+    assert parse_qs(urlsplit(page.poll["url"]).query)["poll"] == ["1"]
+
+    again = await open_page(client, page.url)  # a plain reload polls nothing
+    assert again.heading == "Get a push notification" and again.poll
+    first = await poll(client, page)
+    assert first.poll, "approved at the first poll"
+    response = await client.get(path_of(first.poll["url"]), allow_redirects=False)
+    assert response.status == 303 and urlsplit(response.headers["Location"]).path == "/login/token/redirect"
+
+
+async def test_rejected_push_then_resent(client):
+    page = await signed_in_to_push(client)
+    await control(client, "POST", f"/users/{LOGIN}/push/deny")
+
+    page = await poll(client, page)
+    assert page.alerts == ["You have chosen to reject this login."]
+    assert page.buttons == ["Resend push notification", "Verify with something else", "Back to sign in"]
+    assert not page.poll and not page.meta_refresh
+
+    page = await step(client, page, "Resend push notification")
+    assert "Push notification sent" in page.text and page.poll
+    await control(client, "POST", f"/users/{LOGIN}/push/approve")
+    response = await client.get(path_of(page.poll["url"]), allow_redirects=False)
+    assert landing(await finish(client, response.headers["Location"]))["state"] == STATE
+
+
+async def test_expired_push_offers_a_resend(client):
+    page = await signed_in_to_push(client)
+    await advance(client, client.app[ENGINE].policy.push_lifetime + 1)
+
+    page = await poll(client, page)
+    assert page.alerts == ["Your push notification has expired."]
+    assert page.buttons == ["Resend push notification", "Verify with something else", "Back to sign in"]
+    page = await step(client, page, "Resend push notification")
+    assert page.poll
+
+
+async def test_terminal_timeout_only_lets_the_user_start_again(client):
+    page = await signed_in_to_push(client, outcome="manual", when_expired="terminal")
+    await advance(client, client.app[ENGINE].policy.push_lifetime + 1)
+
+    page = await open_page(client, page.url)  # shown without a poll too
+    assert page.alerts == ["Verification timed out. Please try again"]
+    assert page.buttons == ["Back to sign in"]
+
+    refused = await read(await client.post("/signin", data={**page.forms[0].hidden, "action": "resend"}))
+    assert refused.status == 400 and refused.alerts == ["Verification timed out. Please try again"]
+
+    page = await step(client, page, "Back to sign in")
+    assert page.heading == "Sign In"
+
+
+async def test_number_challenge_shows_the_number_to_tap(client):
+    page = await signed_in_to_push(client, number_challenge=True)
+    _, pending = await control(client, "GET", f"/users/{LOGIN}/pushes")
+    [push] = pending["pushes"]
+    shown = re.search(r"then tap (\d+) in Okta Verify to continue", page.text)
+    assert shown, page.text
+
+    wrong = next(n for n in push["options"] if str(n) != shown.group(1))
+    await control(client, "POST", f"/users/{LOGIN}/push/approve", json={"answer": wrong})
+    page = await poll(client, page)
+    assert page.alerts == ["You have chosen to reject this login."]  # a wrong number is a denial
+
+    page = await step(client, page, "Resend push notification")
+    shown = re.search(r"then tap (\d+) in Okta Verify", page.text)
+    assert shown
+    await control(client, "POST", f"/users/{LOGIN}/push/approve", json={"answer": int(shown.group(1))})
+    response = await client.get(path_of(page.poll["url"]), allow_redirects=False)
+    assert landing(await finish(client, response.headers["Location"]))["state"] == STATE
+
+
+async def test_code_sign_in_with_a_wrong_code_first(client):
+    await put_user(client, LOGIN)
+    hosted = await start(client)
+    page = await open_page(client, hosted.url)
+    page = await step(client, page, "Sign in", identifier=LOGIN, password=PASSWORD)
+    page = await step(client, page, "Enter a code")
+    assert page.heading == "Enter a code" and "Enter code from Okta Verify app" in page.text
+    assert page.buttons == ["Verify", "Verify with something else", "Back to sign in"]
+
+    _, totp = await control(client, "GET", f"/users/{LOGIN}/totp")
+    wrong = f"{(int(totp['code']) + 500_000) % 1_000_000:06d}"
+    refused = await read(await press(client, page, "Verify", code=wrong))
+    assert refused.status == 400 and refused.alerts == ["Invalid code. Try again."]
+    assert refused.heading == "Enter a code"
+
+    blank = await read(await press(client, refused, "Verify", code=" "))
+    assert blank.status == 400 and blank.alerts == ["This field cannot be left blank"]
+
+    params = landing(await to_app(client, blank, "Verify", code=totp["code"]))
+    tokens = await redeem(client, params["code"], hosted.verifier)
+    assert tokens.access_token
+
+
+async def test_verify_with_something_else_goes_back_to_the_methods(client):
+    page = await signed_in_to_push(client)
+    page = await step(client, page, "Verify with something else")
+    assert page.heading == "Verify it's you with a security method"
+    _, pending = await control(client, "GET", f"/users/{LOGIN}/pushes")
+    assert pending["pushes"] == []  # the push on the phone was withdrawn
+
+
+async def test_wrong_password_keeps_the_username(client):
+    await put_user(client, LOGIN)
+    page = await open_page(client, (await start(client)).url)
+
+    refused = await read(await press(client, page, "Sign in", identifier=LOGIN, password="not-it"))
+    assert refused.status == 400 and refused.heading == "Sign In"
+    assert refused.alerts == ["Authentication failed"]
+    assert refused.forms[0].inputs["identifier"] == LOGIN
+
+    unknown = await read(await press(client, page, "Sign in", identifier="nobody@example.com", password="x"))
+    assert unknown.alerts == ["Authentication failed"]  # no user enumeration
+
+    blank = await read(await press(client, page, "Sign in", identifier="", password=""))
+    assert blank.status == 400 and blank.alerts == ["This field cannot be left blank"] * 2
+
+
+async def test_cancel_starts_a_fresh_sign_in_and_ends_the_old_one(client):
+    page = await signed_in_to_push(client)
+    old_url = page.url
+
+    page = await step(client, page, "Back to sign in")
+    assert page.heading == "Sign In" and page.forms[0].inputs["identifier"] == ""
+    assert page.forms[0].hidden["stateToken"] not in old_url
+    _, pending = await control(client, "GET", f"/users/{LOGIN}/pushes")
+    assert pending["pushes"] == []
+
+    gone = await open_page(client, old_url)
+    assert gone.status == 404 and gone.alerts == ["The session has expired."]
+
+
+async def test_a_user_without_okta_verify_goes_straight_back_to_the_app(client):
+    response = await client.put(f"/_mock/v1/users/{LOGIN}", json={"password": PASSWORD, "authenticators": {}})
+    assert response.status == 200
+    page = await open_page(client, (await start(client)).url)
+    assert landing(await to_app(client, page, "Sign in", identifier=LOGIN, password=PASSWORD))["state"] == STATE
+
+
+async def test_the_redirect_to_the_app_happens_once(client):
+    await put_user(client, LOGIN)
+    hosted = await start(client)
+    page = await open_page(client, hosted.url)
+    page = await step(client, page, "Sign in", identifier=LOGIN, password=PASSWORD)
+    early = await client.get(
+        f"/login/token/redirect?stateToken={hosted.transaction.state_handle}", allow_redirects=False
+    )
+    assert early.status == 303 and urlsplit(early.headers["Location"]).path == "/signin"  # not signed in yet
+
+    page = await step(client, page, "Enter a code")
+    _, totp = await control(client, "GET", f"/users/{LOGIN}/totp")
+    response = await press(client, page, "Verify", code=totp["code"])
+    first = await finish(client, response.headers["Location"])
+    assert first.status == 302
+    again = await read(await finish(client, response.headers["Location"]))
+    assert again.status == 404 and again.alerts == ["The session has expired."]
+
+
+async def test_a_new_sign_in_replaces_the_browsers_older_session(client):
+    await put_user(client, LOGIN, outcome="approve")
+    engine = client.app[ENGINE]
+    sessions = []
+    for _ in range(2):
+        page = await open_page(client, (await start(client, prompt="login")).url)
+        page = await step(client, page, "Sign in", identifier=LOGIN, password=PASSWORD)
+        page = await step(client, page, "Get a push notification")
+        response = await client.get(path_of(page.poll["url"]), allow_redirects=False)
+        sessions.append(session_cookie(await finish(client, response.headers["Location"])).value)
+    assert await engine.session(sessions[0]) is None
+    assert await engine.session(sessions[1]) is not None
+
+
+@pytest.mark.parametrize("mode", ["fragment", "form_post", "okta_post_message"])
+async def test_every_response_mode_reaches_the_app(client, mode):
+    response = await client.put(f"/_mock/v1/users/{LOGIN}", json={"password": PASSWORD, "authenticators": {}})
+    assert response.status == 200
+    page = await open_page(client, (await start(client, response_mode=mode)).url)
+    answer = await to_app(client, page, "Sign in", identifier=LOGIN, password=PASSWORD)
+    assert answer.headers["Cache-Control"] == "no-cache, no-store"
+    assert answer.headers["Referrer-Policy"] == "no-referrer"
+    assert session_cookie(answer).value
+    if mode == "fragment":
+        location = answer.headers["Location"]
+        assert answer.status == 302 and location.startswith(f"{REDIRECT_URI}#")
+        params = parse_qs(urlsplit(location).fragment)
+    elif mode == "form_post":
+        sent = await read(answer)
+        [form] = sent.forms
+        assert sent.status == 200 and form.action == REDIRECT_URI
+        params = {key: [value] for key, value in form.hidden.items()}
+        assert sent.buttons == ["Continue"]  # for a browser without scripts
+    else:
+        sent = await read(answer)
+        found = re.search(r"var answer = (\{.*?\});\s*var app = window\.opener \|\| window\.parent;", sent.html, re.S)
+        assert found, sent.html
+        params = {key: [value] for key, value in json.loads(found.group(1)).items()}
+        assert f'app.postMessage(answer, "{APP_ORIGIN}");' in sent.html  # the app's origin only, never "*"
+        assert f"frame-ancestors {APP_ORIGIN}" in answer.headers["Content-Security-Policy"]
+    assert params["state"] == [STATE] and len(params["code"][0]) > 20
+    if mode != "fragment":
+        [nonce] = set((await read(answer)).nonces)
+        policy = answer.headers["Content-Security-Policy"]
+        assert f"script-src 'nonce-{nonce}'" in policy and "default-src 'none'" in policy
+
+
+async def test_the_session_cookie_is_secure_and_cross_site_behind_https(tmp_path):
+    settings = Settings(public_url="https://login.example.test", poll_refresh_ms=100)
+    async with app_in_loop(settings) as client:
+        response = await client.put(f"/_mock/v1/users/{LOGIN}", json={"password": PASSWORD, "authenticators": {}})
+        assert response.status == 200
+        page = await open_page(client, (await start(client)).url)
+        assert page.forms[0].action == "https://login.example.test/signin"
+        answer = await to_app(client, page, "Sign in", identifier=LOGIN, password=PASSWORD)
+        sid = session_cookie(answer)
+        assert sid["secure"] and sid["httponly"] and sid["samesite"] == "None"
+
+
+async def test_every_page_is_private_and_runs_only_its_own_script(client):
+    page = await signed_in_to_push(client)
+    policy = page.headers["Content-Security-Policy"]
+    [nonce] = set(page.nonces)
+    assert len(page.nonces) == 2 and len(nonce) >= 22
+    assert f"script-src 'nonce-{nonce}'" in policy and "frame-ancestors 'none'" in policy
+    assert "default-src 'none'" in policy and "form-action" not in policy  # the way to the app is a redirect
+    assert page.headers["X-Frame-Options"] == "DENY"
+    assert page.headers["Cache-Control"] == "no-cache, no-store"
+    assert page.headers["Referrer-Policy"] == "no-referrer"
+    assert page.headers["Content-Type"] == "text/html; charset=utf-8"
+    again = await open_page(client, page.url)
+    assert set(again.nonces) != {nonce}  # a fresh nonce every time
+
+
+async def test_the_journal_names_the_user_of_each_page(client):
+    page = await signed_in_to_push(client)
+    await poll(client, page)
+    _, journal = await control(client, "GET", "/journal", params={"user": LOGIN})
+    seen = [(e["method"], e["path"], e["status"]) for e in journal["entries"]]
+    assert ("POST", "/signin", 303) in seen and ("GET", "/signin", 200) in seen
+
+
+# --- what no page sends -----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["", "?stateToken=", f"?stateToken={'a' * 300}", "?stateToken=%ff%fe", "?stateToken=02<script>", "?x=1&stateToken"],
+)
+@pytest.mark.parametrize("path", ["/signin", "/login/token/redirect"])
+async def test_a_malformed_state_token_is_a_400_page(client, path, query):
+    page = await read(await client.get(f"{path}{query}", allow_redirects=False))
+    assert page.status == 400 and page.headers["Content-Type"] == "text/html; charset=utf-8"
+    assert page.alerts == ["This sign-in link is not valid."]
+
+
+@pytest.mark.parametrize("path", ["/signin", "/login/token/redirect"])
+async def test_an_unknown_or_embedded_state_token_is_the_expired_page(client, path):
+    flow = Flow(client)
+    await flow.start()  # an embedded app's transaction: not the hosted page's to show
+    for token in ("02" + "x" * 40, flow.state_handle):
+        page = await read(await client.get(f"{path}?stateToken={token}", allow_redirects=False))
+        assert page.status == 404 and page.alerts == ["The session has expired."]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"action": "identify"},
+        {"stateToken": "", "action": "identify"},
+        {"stateToken": "02" + "x" * 40, "action": "identify"},
+    ],
+)
+async def test_posts_without_a_live_state_token_are_refused(client, body):
+    page = await read(await client.post("/signin", data=body, allow_redirects=False))
+    assert page.status in (400, 404) and page.alerts
+
+
+async def test_posts_no_page_sends_are_4xx_pages_and_keep_the_sign_in(client):
+    await put_user(client, LOGIN)
+    hosted = await start(client)
+    token = hosted.transaction.state_handle
+    repeated = [("stateToken", token), ("stateToken", token), ("action", "cancel")]
+    upload = FormData({"stateToken": token, "action": "identify"})
+    upload.add_field("identifier", b"x", filename="x.txt")
+    attempts: list[dict[str, Any]] = [
+        {"data": {"stateToken": token, "action": "steal"}},
+        {"data": {"stateToken": token, "action": "choose", "method": "push"}},  # out of place
+        {"data": {"stateToken": token, "action": "answer", "code": "123456"}},
+        {"data": {"stateToken": token}},
+        {"data": {"stateToken": token, "action": "identify", "identifier": "x" * 5000, "password": "p"}},
+        {"data": repeated},
+        {"data": upload},
+        {"json": {"stateToken": token, "action": "cancel"}},
+        {"data": b"\xff\xfe", "headers": {"Content-Type": "application/x-www-form-urlencoded; charset=klingon"}},
+        {"data": b"stateToken=%ff", "headers": {"Content-Type": "application/x-www-form-urlencoded"}},
+    ]
+    for attempt in attempts:
+        response = await client.post("/signin", allow_redirects=False, **attempt)
+        assert 400 <= response.status < 500, (attempt, response.status)
+        assert response.headers["Content-Type"] == "text/html; charset=utf-8", attempt
+        await response.read()
+    page = await open_page(client, hosted.url)
+    assert page.status == 200 and page.heading == "Sign In"  # still there, still at the start
+
+
+async def test_methods_the_user_has_not_enrolled_are_refused(client):
+    await put_user(client, LOGIN, methods=("totp",))
+    page = await open_page(client, (await start(client)).url)
+    page = await step(client, page, "Sign in", identifier=LOGIN, password=PASSWORD)
+    assert page.buttons == ["Enter a code Okta Verify", "Back to sign in"]
+    form, _ = page.form_with("Enter a code")
+    for method in ("push", "sms", ""):
+        refused = await read(await client.post("/signin", data={**form.hidden, "method": method}))
+        assert refused.status == 400 and refused.alerts == ["Api validation failed: authenticator"]
+
+
+async def test_other_methods_on_the_page_are_405(client):
+    for method in ("PUT", "DELETE", "PATCH"):
+        response = await client.request(method, "/signin")
+        assert response.status == 405
+        await response.read()
+
+
+async def test_the_hosted_page_is_only_for_hosted_sign_ins(client):
+    """An embedded app's transaction (``/v1/interact``) is not for the hosted page to finish."""
+    engine = client.app[ENGINE]
+    interaction = Interaction(
+        client_id=CLIENT_ID,
+        redirect_uri=REDIRECT_URI,
+        scope="openid",
+        code_challenge=pkce.challenge(pkce.new_verifier()),
+        code_challenge_method="S256",
+        state="s",
+        nonce=None,
+        authorization_server="default",
+    )
+    transaction = await engine.interact(interaction)
+    page = await read(await client.post("/signin", data={"stateToken": transaction.state_handle, "action": "cancel"}))
+    assert page.status == 404
+    assert (await engine.by_state_handle(transaction.state_handle)).state_handle == transaction.state_handle
