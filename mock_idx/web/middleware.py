@@ -6,9 +6,11 @@
 1. :func:`last_resort`: whatever escapes everything below, even a bug in rendering an error, ends as Okta's
    ``E0000009`` document, logged once with its traceback. aiohttp's bare 500 page never reaches a client.
 2. :func:`record_in_journal`: every answered request, and the clients that hung up mid-request (499).
-3. :func:`allow_cross_origin`: CORS for the Okta APIs (SPAs and the widget call them from their own origin); none
-   for ``/_mock``, which only its own pages and non-browser clients may drive.
-4. :func:`shape_errors`: model errors and HTTP errors become each area's error body (:mod:`.responses`).
+3. :func:`allow_cross_origin`: CORS for the Okta APIs (SPAs and the widget call them from their own origin, and
+   okta-auth-js reads ``/api/v1/sessions/me`` with the browser's cookies); none for ``/_mock``, which only its own
+   pages and non-browser clients may drive, nor for the pages a browser navigates to (authorize, logout, sign-in).
+4. :func:`shape_errors`: model errors and HTTP errors become each area's error body (:mod:`.responses`); an
+   authorize or logout request with no safe way back to the app becomes Okta's HTML error page.
 5. :func:`guard_headers`: a foreign ``Host`` (DNS rebinding) and header values that are not UTF-8 are refused before
    anything reads them; the issuer never follows a foreign host.
 6. :func:`guard_control_plane`: ``/_mock`` needs the control token when one is set, refuses cross-site writes and
@@ -27,10 +29,12 @@ import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from urllib.parse import urlsplit
 
+import aiohttp_jinja2
 from aiohttp import web
 from aiohttp.typedefs import Middleware
 
 from ..idx.render import reply_error
+from ..model.authorize import ErrorPage
 from ..model.errors import (
     ControlError,
     IdxError,
@@ -80,6 +84,13 @@ NEVER_FRAMED = {"X-Frame-Options": "DENY"}
 NOT_CACHED = {"Cache-Control": "no-cache, no-store", "Pragma": "no-cache", "Expires": "0"}
 """What Okta sends with every API answer (tokens and state handles must never sit in a cache)."""
 FRAME_ANCESTORS = "frame-ancestors 'none'"
+ERROR_PAGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
+"""The error page runs nothing and loads nothing: whatever a request put in it stays text."""
+BROWSER_PAGES = ("/v1/authorize", "/v1/logout")
+HOSTED_PAGES = frozenset({"/signin", "/login/token/redirect"})
+"""Where a browser goes by navigation, never by ``fetch``: Okta grants these no CORS. A page of another origin that
+could read them with the user's cookies would read the sign-in page's state token, or the code an
+``okta_post_message`` answer carries."""
 
 
 def chain() -> list[Middleware]:
@@ -174,9 +185,11 @@ async def record_in_journal(request: web.Request, handler: Handler) -> web.Strea
 @web.middleware
 async def allow_cross_origin(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Any origin may call the Okta APIs, with credentials: its origin is echoed (never ``*``, which forbids
-    cookies). ``/_mock`` gets no grant at all, so no other page can script the control plane."""
+    cookies), so okta-auth-js's ``session.exists()``, ``session.get()`` and ``closeSession()`` work from an app's own
+    origin. ``/_mock`` and the browser pages get no grant at all, so no other page can script the control plane or
+    read a page's state token or code."""
     origin = request.headers.get("Origin")
-    if not origin or request.path.startswith(CONTROL_PATHS):
+    if not origin or request.path.startswith(CONTROL_PATHS) or _is_browser_page(request.path):
         return await handler(request)
     response: web.StreamResponse
     if request.method == "OPTIONS" and "Access-Control-Request-Method" in request.headers:
@@ -194,6 +207,10 @@ async def allow_cross_origin(request: web.Request, handler: Handler) -> web.Stre
     return response
 
 
+def _is_browser_page(path: str) -> bool:
+    return path.endswith(BROWSER_PAGES) or path in HOSTED_PAGES
+
+
 @web.middleware
 async def shape_errors(request: web.Request, handler: Handler) -> web.StreamResponse:
     try:
@@ -209,6 +226,8 @@ async def shape_errors(request: web.Request, handler: Handler) -> web.StreamResp
             challenge = f'Bearer error="invalid_token", error_description="{error.description}"'
             return oauth_json(401, error.error, error.description, headers={"WWW-Authenticate": challenge})
         return oauth_json(400, error.error, error.description)
+    except ErrorPage as error:
+        return error_page(request, error)
     except UnknownAuthorizationServer as error:
         return classic_error(404, "E0000007", str(error))
     except NotFound as error:
@@ -225,6 +244,15 @@ async def shape_errors(request: web.Request, handler: Handler) -> web.StreamResp
         if error.status < 400:
             raise
         return http_error(request, error)
+
+
+def error_page(request: web.Request, error: ErrorPage) -> web.Response:
+    """Okta's error page on the org: an authorize or logout request with no safe way back to the app is shown here,
+    never redirected (the redirect URI, or the token naming it, is what is wrong)."""
+    context = {"error": error.error, "description": error.description}
+    response = aiohttp_jinja2.render_template("oauth_error.html", request, context, status=400)
+    response.headers["Content-Security-Policy"] = ERROR_PAGE_POLICY
+    return response
 
 
 def http_error(request: web.Request, error: web.HTTPException) -> web.Response:

@@ -1,6 +1,7 @@
 """OAuth 2.0 / OIDC endpoints, for the org authorization server (``/oauth2/v1/...``, issuer = base URL) and any custom
 one (``/oauth2/{server_id}/v1/...``). Every answer is plain JSON; errors are ``{error, error_description}``, but an
-unknown authorization server is Okta's classic ``E0000007``. Okta's no-cache headers go on every answer but the keys'
+unknown authorization server is Okta's classic ``E0000007``, and a logout that may not be followed is Okta's HTML
+error page (a browser is looking at it). Okta's no-cache headers go on every answer but the keys'
 (:func:`mock_idx.web.middleware.okta_headers`).
 
 Handlers only read the request and write the answer: whether a token is active, whose it is, what it releases and
@@ -8,10 +9,11 @@ where a signed-out browser may go are the engine's decisions (:mod:`mock_idx.mod
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+from urllib.parse import quote
 
 from aiohttp import web
 
+from ..model.authorize import PKCE_METHODS, ErrorPage, ResponseMode
 from ..model.clients import Client
 from ..model.engine import LogoutRequest
 from ..model.errors import OAuthError, UnknownAuthorizationServer
@@ -19,7 +21,9 @@ from ..model.tokens import AuthorizationServer
 from ..model.transaction import Interaction
 from .app_keys import ENGINE, USER
 from .client_auth import NO_CLIENT_ID, MultipleCredentials, basic_credentials, endpoint_url, presented_credentials
+from .client_redirects import URI_SAFE, with_query
 from .request_parsing import base_url, oauth_form, oauth_query, remember, required_param
+from .session_routes import SESSION_COOKIE, forget_session_cookie, session_id
 
 
 async def server_id(request: web.Request) -> str | None:
@@ -43,8 +47,45 @@ def _endpoints(request: web.Request, server: str | None) -> str:
     return base_url(request) + (f"/oauth2/{server}" if server else "/oauth2")
 
 
+RESPONSE_TYPES = ["code", "id_token", "token", "id_token token"]
+"""What ``/v1/authorize`` answers: a code, or (implicit, for the SPA clients allowed it) tokens."""
+RESPONSE_MODES = [mode.value for mode in ResponseMode]
+GRANT_TYPES = ["authorization_code", "refresh_token", "client_credentials", "implicit", "interaction_code"]
+CLIENT_AUTH_METHODS = ["client_secret_basic", "client_secret_post", "private_key_jwt", "none"]
+"""How a client authenticates at the token, introspection and revocation endpoints (no ``client_secret_jwt``)."""
+STANDARD_SCOPES = ["openid", "profile", "email", "address", "phone", "offline_access", "device_sso"]
+"""The scopes every Okta authorization server has, in the order Okta lists them."""
+CLAIMS = [
+    "iss",
+    "ver",
+    "sub",
+    "aud",
+    "iat",
+    "exp",
+    "jti",
+    "auth_time",
+    "amr",
+    "idp",
+    "nonce",
+    "name",
+    "preferred_username",
+    "given_name",
+    "family_name",
+    "email",
+    "email_verified",
+    "zoneinfo",
+    "locale",
+    "at_hash",
+]
+"""The claims the ID token and userinfo carry: Okta's list less the profile claims no user here has."""
+
+
 async def openid_configuration(request: web.Request) -> web.Response:
+    """The discovery document, as Okta's lists it, of exactly what is served: every endpoint, response type, mode,
+    grant and client authentication method named here answers, and nothing served is left out."""
     server = await authorization_server(request)
+    engine = request.app[ENGINE]
+    await engine.now()  # the policy in force (custom scopes), as any request reads it
     endpoints = _endpoints(request, server.id)
     return web.json_response(
         {
@@ -53,34 +94,20 @@ async def openid_configuration(request: web.Request) -> web.Response:
             "token_endpoint": f"{endpoints}/v1/token",
             "userinfo_endpoint": f"{endpoints}/v1/userinfo",
             "jwks_uri": f"{endpoints}/v1/keys",
-            "introspection_endpoint": f"{endpoints}/v1/introspect",
-            "revocation_endpoint": f"{endpoints}/v1/revoke",
-            "end_session_endpoint": f"{endpoints}/v1/logout",
-            "response_types_supported": ["code"],
-            "response_modes_supported": ["query", "fragment", "form_post"],
-            "grant_types_supported": ["authorization_code", "refresh_token", "interaction_code"],
+            "response_types_supported": RESPONSE_TYPES,
+            "response_modes_supported": RESPONSE_MODES,
+            "grant_types_supported": GRANT_TYPES,
             "subject_types_supported": ["public"],
             "id_token_signing_alg_values_supported": ["RS256"],
-            "scopes_supported": ["openid", "profile", "email", "offline_access"],
-            "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
-            "claims_supported": [
-                "iss",
-                "sub",
-                "aud",
-                "iat",
-                "exp",
-                "auth_time",
-                "amr",
-                "nonce",
-                "at_hash",
-                "name",
-                "preferred_username",
-                "given_name",
-                "family_name",
-                "email",
-                "email_verified",
-            ],
-            "code_challenge_methods_supported": ["S256"],
+            "scopes_supported": [*STANDARD_SCOPES, *engine.policy.custom_scopes],
+            "token_endpoint_auth_methods_supported": CLIENT_AUTH_METHODS,
+            "claims_supported": CLAIMS,
+            "code_challenge_methods_supported": list(PKCE_METHODS),
+            "introspection_endpoint": f"{endpoints}/v1/introspect",
+            "introspection_endpoint_auth_methods_supported": CLIENT_AUTH_METHODS,
+            "revocation_endpoint": f"{endpoints}/v1/revoke",
+            "revocation_endpoint_auth_methods_supported": CLIENT_AUTH_METHODS,
+            "end_session_endpoint": f"{endpoints}/v1/logout",
             "request_parameter_supported": False,
         }
     )
@@ -153,19 +180,32 @@ async def revoke(request: web.Request) -> web.Response:
 
 
 async def logout(request: web.Request) -> web.Response:
-    """RP-initiated logout: there is no browser session to end, so it only sends the user where they may go."""
-    params = oauth_query(request)
-    target = await request.app[ENGINE].logout(
-        LogoutRequest(
-            id_token_hint=params.get("id_token_hint"),
-            post_logout_redirect_uri=params.get("post_logout_redirect_uri"),
-            server=await authorization_server(request),
+    """RP-initiated logout: ends the browser's session (the ``sid`` cookie) and sends it where the app may be sent
+    (back with its ``state``), or shows that it is signed out. A hint this server did not sign, or a redirect the
+    client did not register, is Okta's error page: never followed, and the session is kept."""
+    server = await authorization_server(request)
+    try:
+        params = oauth_query(request)
+        target = await request.app[ENGINE].logout(
+            LogoutRequest(
+                id_token_hint=params.get("id_token_hint"),
+                post_logout_redirect_uri=params.get("post_logout_redirect_uri"),
+                server=server,
+                session_id=session_id(request),
+            )
         )
-    )
+    except OAuthError as error:
+        raise ErrorPage(error.error, error.description) from None
+    response: web.Response
     if target is None:
-        return web.Response(text="Signed out.", content_type="text/plain")
-    state = params.get("state")
-    raise web.HTTPFound(target + (("&" if "?" in target else "?") + urlencode({"state": state}) if state else ""))
+        response = web.Response(text="Signed out.", content_type="text/plain")
+    else:
+        state = params.get("state")
+        location = with_query(target, {"state": state}) if state else target
+        response = web.Response(status=302, headers={"Location": quote(location, safe=URI_SAFE)})
+    if SESSION_COOKIE in request.cookies:
+        forget_session_cookie(request, response)
+    return response
 
 
 def _client_id(request: web.Request, params: dict[str, str]) -> str:

@@ -1,13 +1,112 @@
-"""``/api/v1/sessions/me``: the browser's Okta session (placeholder: being written)."""
+"""``/api/v1/sessions/me``: the browser's Okta session, as okta-auth-js reads and ends it.
+
+The browser names its session only by the ``sid`` cookie, which the hosted sign-in page set on the org's origin; an
+app on another origin calls these with ``credentials: include`` (``session.exists()``, ``session.get()``,
+``closeSession()``), which the CORS middleware allows. No session, or a dead one, is Okta's classic ``E0000007``: what
+okta-auth-js's ``closeSession()`` reads as "already signed out".
+"""
 
 from __future__ import annotations
 
+import hashlib
+import string
+from typing import Any
+
 from aiohttp import web
 
+from ..model.clock import isoformat
+from ..model.directory import User
+from ..model.engine import Engine
+from ..model.sessions import Session
+from .app_keys import ENGINE, USER
+from .request_parsing import base_url
+from .responses import classic_error
 
-async def current_session(request: web.Request) -> web.StreamResponse:
-    raise web.HTTPNotImplemented()
+SESSION_COOKIE = "sid"
+"""Okta's session cookie: HttpOnly, on the org's origin."""
+MAX_SESSION_ID = 128
+"""Far longer than any session id the engine makes (43 characters): a longer cookie is not worth a store lookup."""
+NO_SESSION = "Not found: Resource not found: me (Session)"
+ME = "/api/v1/sessions/me"
+ID_ALPHABET = string.ascii_letters + string.digits
 
 
-async def end_current_session(request: web.Request) -> web.StreamResponse:
-    raise web.HTTPNotImplemented()
+def session_id(request: web.Request) -> str | None:
+    """The ``sid`` cookie, when there is one that could name a session."""
+    value = request.cookies.get(SESSION_COOKIE)
+    return value if value and len(value) <= MAX_SESSION_ID else None
+
+
+async def current_session(request: web.Request) -> web.Response:
+    """``GET``: the live session as Okta's Sessions API shows it (using it keeps it alive, as at Okta)."""
+    engine = request.app[ENGINE]
+    session = await engine.session(session_id(request))
+    if session is None:
+        return no_session()
+    request[USER] = session.login
+    user = await engine.find_user(session.login)
+    return web.json_response(session_document(request, engine, session, user))
+
+
+async def end_current_session(request: web.Request) -> web.Response:
+    """``DELETE``: sign the browser out (okta-auth-js ``closeSession()``); 204, or 404 when it had no session."""
+    engine = request.app[ENGINE]
+    sid = session_id(request)
+    session = await engine.session(sid)
+    if session is None or not await engine.end_session(sid):
+        return no_session()
+    request[USER] = session.login
+    response = web.Response(status=204)
+    forget_session_cookie(request, response)
+    return response
+
+
+def forget_session_cookie(request: web.Request, response: web.StreamResponse) -> None:
+    """Expire the ``sid`` cookie with the attributes it was set with: over https it is ``SameSite=None; Secure``, and a
+    browser drops a cross-site answer's cookie (``closeSession()`` from the app's origin) that is not."""
+    secure = base_url(request).startswith("https://")
+    response.del_cookie(SESSION_COOKIE, path="/", httponly=True, secure=secure, samesite="None" if secure else "Lax")
+
+
+def no_session() -> web.Response:
+    return classic_error(404, "E0000007", NO_SESSION)
+
+
+def session_document(request: web.Request, engine: Engine, session: Session, user: User | None) -> dict[str, Any]:
+    """Okta's Session object (Sessions API, "Retrieve the current Session"), its times on the org's clock."""
+    base = base_url(request)
+    mfa = "mfa" in session.amr
+    return {
+        "id": session.okta_id,
+        "userId": session.user_id,
+        "login": session.login,
+        "createdAt": isoformat(session.created_at),
+        "expiresAt": isoformat(engine.session_expires_at(session)),
+        "status": "ACTIVE",
+        "lastPasswordVerification": isoformat(session.auth_time),
+        "lastFactorVerification": isoformat(session.auth_time) if mfa else None,
+        "amr": list(session.amr),
+        "idp": {"id": org_idp_id(engine), "type": "OKTA"},
+        "mfaActive": user is not None and user.okta_verify is not None,
+        "_links": {
+            "self": {"href": f"{base}{ME}", "hints": {"allow": ["GET", "DELETE"]}},
+            "refresh": {"href": f"{base}{ME}/lifecycle/refresh", "hints": {"allow": ["POST"]}},
+            "user": {
+                "name": user.display_name if user else session.login,
+                "href": f"{base}/api/v1/users/me",
+                "hints": {"allow": ["GET"]},
+            },
+        },
+    }
+
+
+def org_idp_id(engine: Engine) -> str:
+    """The org's own identity provider (type ``OKTA``): an ``00o…`` id, the same on every replica and every call,
+    since it is made from the org's identity rather than drawn at random."""
+    seed = f"{engine.identity.password_id}:{engine.identity.okta_verify_id}".encode()
+    digest = int.from_bytes(hashlib.sha256(seed).digest(), "big")
+    characters = []
+    for _ in range(17):
+        digest, index = divmod(digest, len(ID_ALPHABET))
+        characters.append(ID_ALPHABET[index])
+    return "00o" + "".join(characters)
