@@ -1,4 +1,5 @@
-"""`create_app(config)`: the reference web app that signs in through IDX the way Okta's ASP.NET guide does."""
+"""`create_app(config)`: the reference web app that signs in through IDX the way Okta's ASP.NET guide does, or
+through the org's hosted page (the redirect button)."""
 
 from __future__ import annotations
 
@@ -11,17 +12,16 @@ import jinja2
 from aiohttp import web
 from aiohttp_session import setup as setup_session
 
-from .config import AppConfig
+from .config import CONFIG_KEY, AppConfig
 from .errors import error_page_middleware
 from .flow import CLIENT_KEY
 from .idx import IdxClient
 from .security import csrf_middleware, security_headers_middleware
 from .session_store import MemorySessionStorage
-from .views import account, authenticators, okta_verify
+from .views import account, authenticators, okta_verify, redirect
 
 HERE = Path(__file__).parent
 SESSION_COOKIE = "reference_client_session"
-CONFIG_KEY = web.AppKey("config", AppConfig)
 SESSIONS_KEY = web.AppKey("sessions", MemorySessionStorage)
 
 
@@ -41,7 +41,7 @@ def create_app(config: AppConfig) -> web.Application:
         app, loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True, undefined=jinja2.StrictUndefined
     )
     app.cleanup_ctx.append(_idx_client)
-    for module in (account, authenticators, okta_verify):
+    for module in (account, authenticators, okta_verify, redirect):
         app.router.add_routes(module.routes)
     app.router.add_static("/static", HERE / "static", name="static")
     return app

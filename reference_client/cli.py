@@ -79,7 +79,15 @@ def build_parser(environ: Mapping[str, str]) -> argparse.ArgumentParser:
     parser.add_argument(
         "--client-secret",
         default=env("CLIENT_SECRET"),
-        help="only for confidential clients [REFERENCE_CLIENT_CLIENT_SECRET]",
+        help="a confidential (web) app's secret: the redirect sign-in then authenticates with client_secret_basic; "
+        "without one it signs in as a public client with PKCE, as mock-idx's demo client may "
+        "[REFERENCE_CLIENT_CLIENT_SECRET]",
+    )
+    parser.add_argument(
+        "--callback-uri",
+        default=env("CALLBACK_URI"),
+        help="where the hosted sign-in page sends the browser back, registered for the client (default: "
+        "/authorization-code/callback on the address the browser used) [REFERENCE_CLIENT_CALLBACK_URI]",
     )
     parser.add_argument(
         "--scopes",
@@ -102,6 +110,7 @@ def build_parser(environ: Mapping[str, str]) -> argparse.ArgumentParser:
 def config_from_args(args: argparse.Namespace, environ: Mapping[str, str]) -> AppConfig:
     """The app's settings from the flags (each defaulting to its environment variable, see `build_parser`)."""
     redirect_uri = args.redirect_uri or f"http://{args.host}:{args.port}/login/callback"
+    callback_uri = args.callback_uri or ""
     idx = IdxClientConfig(
         issuer=args.issuer,
         client_id=args.client_id,
@@ -111,7 +120,8 @@ def config_from_args(args: argparse.Namespace, environ: Mapping[str, str]) -> Ap
     )
     return AppConfig(
         idx=idx,
-        secure_cookies=args.secure_cookies or redirect_uri.startswith("https://"),
+        secure_cookies=args.secure_cookies or any(uri.startswith("https://") for uri in (redirect_uri, callback_uri)),
+        callback_uri=callback_uri or None,
     )
 
 

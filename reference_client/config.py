@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from aiohttp import web
+
 from .idx import IdxClientConfig
 
 
@@ -16,6 +18,11 @@ class AppConfig:
     that memory (least recently used and idle sessions go first). `secure_cookies` adds the Secure flag (turn it on
     whenever the app is served over https). `max_form_bytes` caps a posted form: the app's forms are a few hundred
     bytes, so anything much larger is refused with 413 before it is read.
+
+    `callback_uri` is where the org's hosted page sends the browser back after a redirect sign-in (it must be
+    registered for the client). None: this app's `/authorization-code/callback` at whatever address the browser
+    used to reach it, which suits a loopback app (mock-idx allows any loopback redirect for an unregistered client,
+    and the address holds the real port when the app was started on port 0).
     """
 
     idx: IdxClientConfig
@@ -24,3 +31,8 @@ class AppConfig:
     max_sessions: int = 10_000
     session_idle_seconds: float = 2 * 3600.0
     max_form_bytes: int = 64 * 1024
+    callback_uri: str | None = None
+
+
+CONFIG_KEY = web.AppKey("config", AppConfig)
+"""Where `create_app` keeps the settings on the app, for handlers that need one."""

@@ -6,6 +6,8 @@ from .idx import AuthenticationStatus as Status
 
 HOME = "/"
 LOGIN = "/login"
+LOGIN_REDIRECT = "/login/redirect"
+AUTHORIZATION_CODE_CALLBACK = "/authorization-code/callback"
 SELECT_AUTHENTICATOR = "/select-authenticator"
 SELECT_METHOD = "/okta-verify/select-method"
 PUSH_SENT = "/okta-verify/push-sent"

@@ -1,23 +1,29 @@
 """What the app keeps in the (server-side, see `session_store`) session, behind small named helpers.
 
-Keys: the IDX context of a sign-in in progress, the signed-in user (verified claims + tokens to revoke), one-shot
-notices for the next page, where to go after sign-in, and the CSRF token (see `security`).
+Keys: the IDX context of a sign-in in progress, the redirect sign-ins sent to the org's hosted page and not back yet,
+the signed-in user (verified claims + tokens to revoke), one-shot notices for the next page, where to go after
+sign-in, and the CSRF token (see `security`).
 """
 
 from __future__ import annotations
 
+import hmac
 from typing import Any
 
 from aiohttp import web
 from aiohttp_session import Session, get_session, new_session
 
-from .idx import IdxContext, TokenSet
+from .idx import IdxContext, RedirectSignIn, TokenSet
 from .security import rotate_csrf_token, safe_local_path
 
 IDX_KEY = "idx"
 USER_KEY = "user"
 NOTICES_KEY = "notices"
 RETURN_TO_KEY = "return_to"
+REDIRECTS_KEY = "redirect_sign_ins"
+MAX_REDIRECT_SIGN_INS = 3
+"""Redirect sign-ins kept at once: a visitor may start one in a second tab before the first comes back, but
+someone triggering the start page over and over must not grow the session without bound (oldest go first)."""
 
 
 def idx_context(session: Session) -> IdxContext | None:
@@ -81,3 +87,29 @@ def add_notices(session: Session, texts: list[str]) -> None:
 
 def take_notices(session: Session) -> list[str]:
     return list(session.pop(NOTICES_KEY, []))
+
+
+def remember_redirect_sign_in(session: Session, sign_in: RedirectSignIn) -> None:
+    """Keep a redirect sign-in until the browser comes back with its `state`."""
+    kept = [kept.to_dict() for kept in _redirect_sign_ins(session)]
+    session[REDIRECTS_KEY] = [*kept, sign_in.to_dict()][-MAX_REDIRECT_SIGN_INS:]
+
+
+def take_redirect_sign_in(session: Session, state: str) -> RedirectSignIn | None:
+    """The redirect sign-in this session started with `state`, forgotten now (a state is good for one return);
+    None if it started none such: a callback from someone else's sign-in, a replay, or a session that expired."""
+    pending = _redirect_sign_ins(session)
+    found = next((s for s in pending if hmac.compare_digest(s.state.encode(), state.encode())), None)
+    if found is not None:
+        rest = [s.to_dict() for s in pending if s is not found]
+        if rest:
+            session[REDIRECTS_KEY] = rest
+        else:
+            session.pop(REDIRECTS_KEY, None)
+    return found
+
+
+def _redirect_sign_ins(session: Session) -> list[RedirectSignIn]:
+    kept = session.get(REDIRECTS_KEY)
+    found = map(RedirectSignIn.from_dict, kept if isinstance(kept, list) else [])
+    return [sign_in for sign_in in found if sign_in is not None]

@@ -1,7 +1,8 @@
 """A small async IDX client (aiohttp) for Okta Identity Engine and mock-idx.
 
 Layers: `transport` (HTTP + JSON), `document` (the IDX format), `interpret` (status and choices), `client` (the
-flow), with `oauth` and `tokens` for PKCE, the code exchange and id_token checks.
+flow), with `oauth` and `tokens` for PKCE, the code exchanges and id_token checks, and `redirect` for signing in
+through the org's hosted page instead (the authorization-code flow).
 """
 
 from .client import IdxClient
@@ -17,6 +18,7 @@ from .errors import (
     OAuthError,
     TokenValidationError,
 )
+from .redirect import RedirectSignIn
 from .results import (
     AuthenticationStatus,
     AuthenticatorOption,
@@ -41,6 +43,7 @@ __all__ = [
     "Message",
     "MethodOption",
     "OAuthError",
+    "RedirectSignIn",
     "TokenSet",
     "TokenValidationError",
 ]

@@ -27,6 +27,7 @@ from .interpret import (
     status_of,
 )
 from .oauth import OAuthClient
+from .redirect import RedirectSignIn, authorize_url
 from .results import DEFAULT_POLL_REFRESH_MS, AuthResponse, TokenSet
 from .results import AuthenticationStatus as Status
 from .tokens import IdTokenVerifier
@@ -174,6 +175,27 @@ class IdxClient:
             await self._submit(doc.cancel, {})
         return AuthResponse(status=Status.Canceled, context=None)
 
+    # -- the redirect flow (the org's hosted sign-in page) ----------------------------------------------------------
+
+    @_untrusted_answers
+    async def begin_redirect_sign_in(self, redirect_uri: str) -> tuple[RedirectSignIn, str]:
+        """A new redirect sign-in returning to `redirect_uri`, and the `/v1/authorize` URL to send the browser to.
+
+        Keep the `RedirectSignIn` with the visitor's session: `finish_redirect_sign_in` needs it when they return.
+        """
+        sign_in, challenge = RedirectSignIn.create(redirect_uri)
+        return sign_in, authorize_url(await self._oauth.authorization_endpoint(), self.config, sign_in, challenge)
+
+    @_untrusted_answers
+    async def finish_redirect_sign_in(self, sign_in: RedirectSignIn, code: str) -> TokenSet:
+        """Redeem the code the callback received and check the id_token as the embedded flow does (nonce included).
+
+        The caller has already matched the callback's `state` to `sign_in`. A refusal at the token endpoint (a wrong
+        client secret, a spent code) is an `OAuthError` carrying Okta's error and description.
+        """
+        tokens = await self._oauth.redeem_code(code, sign_in.code_verifier, sign_in.redirect_uri)
+        return await self._verifier.token_set(tokens, nonce=sign_in.nonce)
+
     # -- tokens -------------------------------------------------------------------------------------------------
 
     @_untrusted_answers
@@ -220,25 +242,8 @@ class IdxClient:
         if status_of(doc) is not Status.Success or doc.success is None:
             return describe(doc, context)
         tokens = await self._oauth.exchange(doc.success, context.code_verifier)
-        return AuthResponse(
-            status=Status.Success, context=None, messages=doc.messages, tokens=await self._token_set(tokens, context)
-        )
-
-    async def _token_set(self, tokens: Mapping[str, Any], context: IdxContext) -> TokenSet:
-        access_token, id_token = tokens.get("access_token"), tokens.get("id_token")
-        if not isinstance(access_token, str) or not isinstance(id_token, str):
-            raise IdxProtocolError("token response lacks access_token or id_token")
-        claims = await self._verifier.verify(id_token, nonce=context.nonce, access_token=access_token)
-        expires_in = tokens.get("expires_in")
-        return TokenSet(
-            access_token=access_token,
-            id_token=id_token,
-            claims=claims,
-            token_type=str(tokens.get("token_type", "Bearer")),
-            expires_in=int(expires_in) if isinstance(expires_in, (int, float)) else None,
-            scope=tokens.get("scope"),
-            refresh_token=tokens.get("refresh_token"),
-        )
+        token_set = await self._verifier.token_set(tokens, nonce=context.nonce)
+        return AuthResponse(status=Status.Success, context=None, messages=doc.messages, tokens=token_set)
 
     @staticmethod
     def _require(doc: IdxDocument, name: str) -> Remediation:

@@ -1,4 +1,5 @@
-"""The OAuth half of an IDX sign-in: PKCE, `/v1/interact`, the interaction-code exchange and revocation."""
+"""The OAuth side of sign-in: PKCE, `/v1/interact` and the interaction-code exchange (embedded flow), the
+authorization-code exchange (redirect flow), and revocation."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote_plus
 
 from .config import IdxClientConfig
 from .document import Remediation
@@ -79,17 +81,57 @@ class OAuthClient:
         url = success.href or (await self.discovery())["token_endpoint"]
         return dict(_oauth_body(await self._transport.post_form(url, fields)))
 
+    async def authorization_endpoint(self) -> str:
+        """Where the browser starts a redirect sign-in: the discovery document's, else `{issuer}/v1/authorize`."""
+        endpoint = (await self.discovery()).get("authorization_endpoint")
+        return endpoint if isinstance(endpoint, str) and endpoint else f"{self._config.oauth_base}/v1/authorize"
+
+    async def redeem_code(self, code: str, code_verifier: str, redirect_uri: str) -> dict[str, Any]:
+        """Exchange an authorization code at the token endpoint.
+
+        With a client secret the app authenticates as a confidential web app with `client_secret_basic` (Okta's
+        default for web apps); without one it is a public client that names itself and proves the code with PKCE
+        alone. PKCE is sent either way, as Okta recommends for web apps too.
+        """
+        endpoint = (await self.discovery()).get("token_endpoint") or f"{self._config.oauth_base}/v1/token"
+        fields = {
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": redirect_uri,
+            "code_verifier": code_verifier,
+        }
+        client_fields, headers = self._client_authentication()
+        reply = await self._transport.post_form(str(endpoint), fields | client_fields, headers=headers)
+        return dict(_oauth_body(reply))
+
     async def revoke(self, token: str, token_type_hint: str) -> None:
         """Revoke an access or refresh token (RFC 7009)."""
         endpoint = (await self.discovery()).get("revocation_endpoint") or f"{self._config.oauth_base}/v1/revoke"
-        fields = self._client_fields() | {"token": token, "token_type_hint": token_type_hint}
-        _oauth_body(await self._transport.post_form(endpoint, fields))
+        fields, headers = self._client_authentication()
+        fields |= {"token": token, "token_type_hint": token_type_hint}
+        _oauth_body(await self._transport.post_form(endpoint, fields, headers=headers))
+
+    def _client_authentication(self) -> tuple[dict[str, str], dict[str, str]]:
+        """Form fields and headers that name (and, with a secret, authenticate) the app at the token and revocation
+        endpoints: `client_secret_basic` with a secret, as a web app registered with Okta's default method does, so
+        sign-out revokes with the same credentials the redirect sign-in redeemed its code with."""
+        if self._config.client_secret:
+            return {}, {"Authorization": basic_authorization(self._config.client_id, self._config.client_secret)}
+        return {"client_id": self._config.client_id}, {}
 
     def _client_fields(self) -> dict[str, str]:
+        """How the embedded flow presents the app at `/v1/interact` and the interaction-code exchange: the secret, if
+        any, in the body (that flow's requests are unchanged by the redirect flow's arrival)."""
         fields = {"client_id": self._config.client_id}
         if self._config.client_secret:
             fields["client_secret"] = self._config.client_secret
         return fields
+
+
+def basic_authorization(client_id: str, client_secret: str) -> str:
+    """RFC 6749 2.3.1: HTTP Basic with the id and secret each form-urlencoded first (so a `:` in either survives)."""
+    pair = f"{quote_plus(client_id)}:{quote_plus(client_secret)}"
+    return "Basic " + base64.b64encode(pair.encode("utf-8")).decode("ascii")
 
 
 def _oauth_body(reply: Reply) -> Mapping[str, Any]:

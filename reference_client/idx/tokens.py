@@ -5,13 +5,15 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+from collections.abc import Mapping
 from typing import Any
 
 import jwt
 
 from .config import IdxClientConfig
-from .errors import TokenValidationError
+from .errors import IdxProtocolError, TokenValidationError
 from .oauth import OAuthClient
+from .results import TokenSet
 from .transport import Transport
 
 REQUIRED_CLAIMS = ["iss", "aud", "exp", "iat", "sub"]
@@ -52,6 +54,26 @@ class IdTokenVerifier:
         _check_nonce(claims, nonce)
         _check_at_hash(claims, access_token)
         return claims
+
+    async def token_set(self, tokens: Mapping[str, Any], *, nonce: str) -> TokenSet:
+        """A token endpoint's answer as a `TokenSet`, once its id_token passes every check above.
+
+        Both flows end here, so a redirect sign-in's tokens are held to exactly the embedded flow's checks.
+        """
+        access_token, id_token = tokens.get("access_token"), tokens.get("id_token")
+        if not isinstance(access_token, str) or not isinstance(id_token, str):
+            raise IdxProtocolError("token response lacks access_token or id_token")
+        claims = await self.verify(id_token, nonce=nonce, access_token=access_token)
+        expires_in = tokens.get("expires_in")
+        return TokenSet(
+            access_token=access_token,
+            id_token=id_token,
+            claims=claims,
+            token_type=str(tokens.get("token_type", "Bearer")),
+            expires_in=int(expires_in) if isinstance(expires_in, (int, float)) else None,
+            scope=tokens.get("scope"),
+            refresh_token=tokens.get("refresh_token"),
+        )
 
     async def _key(self, kid: str) -> jwt.PyJWK:
         if kid not in self._keys:

@@ -58,9 +58,10 @@ class Transport:
         headers = {"Accept": accept, "Content-Type": content_type}
         return await self._send(method, url, headers=headers, data=json.dumps(body))
 
-    async def post_form(self, url: str, fields: Mapping[str, str]) -> Reply:
-        """Call an OAuth endpoint (interact, token, revoke) with a form-encoded body."""
-        return await self._send("POST", url, headers={"Accept": "application/json"}, data=dict(fields))
+    async def post_form(self, url: str, fields: Mapping[str, str], headers: Mapping[str, str] | None = None) -> Reply:
+        """Call an OAuth endpoint (interact, token, revoke) with a form-encoded body (`headers`: e.g. Basic auth)."""
+        sent = {"Accept": "application/json", **(headers or {})}
+        return await self._send("POST", url, headers=sent, data=dict(fields))
 
     async def get_json(self, url: str) -> Reply:
         """Fetch a JSON resource (discovery document, JWKS)."""
