@@ -149,6 +149,7 @@ def _select_method(transaction: Transaction, context: DocumentContext) -> dict[s
                 [
                     fixed("id", context.authenticators.okta_verify_id),
                     field("methodType", type="string", required=True, options=_method_options(enrollment)),
+                    *_auto_challenge(enrollment),
                 ],
                 label=OKTA_VERIFY,
             ),
@@ -166,6 +167,7 @@ def _push_waiting(transaction: Transaction, context: DocumentContext) -> dict[st
         "challenge-poll",
         context.idx("authenticators/poll"),
         transaction.state_handle,
+        _auto_challenge(_enrollment(transaction)),
         relates_to=CURRENT,
         refresh=context.poll_refresh_ms,
     )
@@ -396,6 +398,23 @@ def _resend_form(transaction: Transaction, context: DocumentContext) -> dict[str
             },
         ],
     )
+
+
+def _auto_challenge(enrollment: OktaVerifyEnrollment) -> list[dict[str, Any]]:
+    """Okta's "Send push automatically" box (captures ``verify-ov-select-method``, ``verify-ov-send-push``): on the
+    method page and the waiting page of a user who can get pushes, ticked when they ticked it before."""
+    if not enrollment.supports(VerifyMethod.PUSH):
+        return []
+    return [
+        field(
+            "autoChallenge",
+            type="boolean",
+            label="Send push automatically",
+            required=False,
+            value=enrollment.auto_challenge,
+            mutable=True,
+        )
+    ]
 
 
 def _method_options(enrollment: OktaVerifyEnrollment) -> list[dict[str, Any]]:

@@ -69,6 +69,9 @@ class OktaVerifyEnrollment:
     totp_secret: str = field(default_factory=pyotp.random_base32)
     device_name: str = DEFAULT_DEVICE_NAME
     """The phone's name, as Okta shows it in the enrollment's ``profile.deviceName``."""
+    auto_challenge: bool = False
+    """Okta's "Send push automatically": once the user ticks it with a push, choosing Okta Verify sends the push
+    straight away on later sign-ins, without asking for the method."""
     enrollment_id: str = field(default_factory=lambda: okta_id("pfd"))
 
     def supports(self, method: VerifyMethod) -> bool:

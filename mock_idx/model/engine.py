@@ -546,19 +546,40 @@ class Engine:
         return await self._commit(transaction, at)
 
     async def choose_authenticator(
-        self, transaction: Transaction, authenticator_id: str, method: str | None, sign_in: SignInContext
+        self,
+        transaction: Transaction,
+        authenticator_id: str,
+        method: str | None,
+        sign_in: SignInContext,
+        auto_challenge: bool | None = None,
     ) -> Transaction:
+        """Okta Verify chosen, with a method or not; ``auto_challenge`` is the "Send push automatically" box, sent
+        with a push (remembered for the user's next sign-ins when ticked, forgotten when not)."""
         at = await self._instant()
         if authenticator_id != self.authenticators.okta_verify_id:  # Okta takes the aut... id, never an enrollment's
             raise IdxError(Reason.INVALID_AUTHENTICATOR, transaction, "unknown authenticator")
         verify_method = _parse_method(method, transaction)
         previous = transaction.push
-        transaction.choose_okta_verify(verify_method)
+        verify_method = transaction.choose_okta_verify(verify_method)
         if previous is not None:
             await self.store.discard_push(previous)
         if verify_method is VerifyMethod.PUSH:
+            await self._remember_auto_challenge(transaction, auto_challenge)
             await self._send_push(transaction, sign_in, at)
         return await self._commit(transaction, at)
+
+    async def _remember_auto_challenge(self, transaction: Transaction, auto_challenge: bool | None) -> None:
+        """The user's "Send push automatically" choice, kept on their enrollment (in the directory and on this
+        sign-in), as Okta keeps it per user."""
+        user = transaction.user
+        if auto_challenge is None or user is None or user.okta_verify is None:
+            return
+        if user.okta_verify.auto_challenge != auto_challenge:
+            user.okta_verify.auto_challenge = auto_challenge
+            stored = await self.store.user(user.login)
+            if stored is not None and stored.okta_verify is not None:
+                stored.okta_verify.auto_challenge = auto_challenge
+                await self.store.put_user(stored)
 
     async def resend_push(self, transaction: Transaction, sign_in: SignInContext) -> Transaction:
         at = await self._instant()
@@ -573,12 +594,14 @@ class Engine:
         transaction.send_code()
         return await self._commit(transaction, at)
 
-    async def poll(self, transaction: Transaction) -> Transaction:
-        """The app asks whether the phone has answered (a scripted phone may answer at this poll)."""
+    async def poll(self, transaction: Transaction, auto_challenge: bool | None = None) -> Transaction:
+        """The app asks whether the phone has answered (a scripted phone may answer at this poll); the waiting page's
+        "Send push automatically" box comes with it."""
         at = await self._instant()
         transaction.require(Step.PUSH_WAITING)
         if transaction.push is None:  # never so: a waiting step always has its push
             raise IdxError(Reason.STEP_UNAVAILABLE, transaction)
+        await self._remember_auto_challenge(transaction, auto_challenge)
         transaction.push.polls += 1
         await self._catch_up_push(transaction, at.now)
         return await self._commit(transaction, at)

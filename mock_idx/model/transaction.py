@@ -128,17 +128,21 @@ class Transaction:
         else:
             self.step = Step.SELECT_AUTHENTICATOR
 
-    def choose_okta_verify(self, method: VerifyMethod | None) -> None:
-        """Okta Verify picked from the list; without a method the user is asked to pick one next."""
+    def choose_okta_verify(self, method: VerifyMethod | None) -> VerifyMethod | None:
+        """Okta Verify picked from the list; without a method the user is asked to pick one next, unless they ticked
+        "Send push automatically" before (then it is a push). The method it comes to."""
         self.require(*CHOOSING_AGAIN_ALLOWED)
         enrollment = self._okta_verify()
         if method is not None and not enrollment.supports(method):
             raise IdxError(Reason.INVALID_AUTHENTICATOR, self, f"method {method.value} is not enrolled")
         self.push = None
+        if method is None and enrollment.auto_challenge and enrollment.supports(VerifyMethod.PUSH):
+            method = VerifyMethod.PUSH
         if method is None:
             self.step = Step.SELECT_METHOD
         elif method is VerifyMethod.TOTP:
             self.step = Step.TOTP_CHALLENGE
+        return method
 
     def send_code(self) -> None:
         """Okta Verify's ``send`` on the code page: the code is on the phone already, so there is nothing to send and

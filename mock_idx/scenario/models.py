@@ -103,6 +103,10 @@ class OktaVerifySpec(_Strict):
     device_name: Annotated[str, StringConstraints(min_length=1, max_length=100)] = Field(
         DEFAULT_DEVICE_NAME, description="The phone's name, shown as the enrollment's profile.deviceName"
     )
+    auto_challenge: bool = Field(
+        False,
+        description='Okta\'s "Send push automatically", already ticked: choosing Okta Verify sends the push at once',
+    )
 
     def to_model(self, totp_secret: str | None = None) -> OktaVerifyEnrollment:
         """``totp_secret`` is the fallback when the spec names none (generated users get reproducible ones)."""
@@ -111,6 +115,7 @@ class OktaVerifySpec(_Strict):
             methods=tuple(VerifyMethod(m) for m in self.methods),
             push=self.push.to_model(),
             device_name=self.device_name,
+            auto_challenge=self.auto_challenge,
             **({"totp_secret": secret} if secret else {}),
         )
 
@@ -121,6 +126,7 @@ class OktaVerifySpec(_Strict):
             push=PushSpec.from_model(enrollment.push),
             totp=TotpSpec.model_construct(secret=enrollment.totp_secret),
             device_name=enrollment.device_name,
+            auto_challenge=enrollment.auto_challenge,
         )
 
 

@@ -51,15 +51,18 @@ async def challenge(request: web.Request) -> web.Response:
     authenticator = authenticator_fields(body, transaction)
     (authenticator_id,) = required_fields({"authenticator": authenticator}, transaction, ("authenticator", "id"))
     method = text(authenticator, "methodType", required=False)
+    auto_challenge = _auto_challenge(authenticator, transaction)
     engine = request.app[ENGINE]
-    return idx_response(
-        request, await engine.choose_authenticator(transaction, authenticator_id, method, sign_in_context(request))
+    chosen = await engine.choose_authenticator(
+        transaction, authenticator_id, method, sign_in_context(request), auto_challenge
     )
+    return idx_response(request, chosen)
 
 
 async def poll(request: web.Request) -> web.Response:
-    _, transaction = await _step(request)
-    return idx_response(request, await request.app[ENGINE].poll(transaction))
+    body, transaction = await _step(request)
+    auto_challenge = _auto_challenge(body, transaction)
+    return idx_response(request, await request.app[ENGINE].poll(transaction, auto_challenge))
 
 
 async def answer(request: web.Request) -> web.Response:
@@ -88,6 +91,14 @@ async def cancel(request: web.Request) -> web.Response:
     _, transaction = await _step(request)
     fresh = await request.app[ENGINE].cancel(transaction)
     return idx_response(request, fresh)
+
+
+def _auto_challenge(fields: dict[str, Any], transaction: Transaction) -> bool | None:
+    """The "Send push automatically" box, when the form sent it: a JSON boolean, as its field's type says."""
+    value = fields.get("autoChallenge")
+    if value is None or isinstance(value, bool):
+        return value
+    raise IdxError(Reason.MALFORMED_REQUEST, transaction, "autoChallenge must be true or false")
 
 
 async def _step(request: web.Request) -> tuple[dict[str, Any], Transaction]:
