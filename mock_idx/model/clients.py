@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hmac
 import ipaddress
+import math
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
@@ -28,6 +29,8 @@ CLIENT_ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 ASSERTION_ALGORITHMS = ["RS256", "RS384", "RS512", "ES256", "ES384", "ES512"]
 """What Okta takes for ``private_key_jwt`` (never ``none`` or an HMAC, which would need no private key)."""
 MAX_ASSERTION_LIFETIME = 3600
+MAX_JTI = 512
+"""A longer ``jti`` is no identifier but a way to fill the store's replay memory."""
 """Okta refuses a client assertion whose ``exp`` is more than an hour after its ``iat``."""
 LOOPBACK_NAMES = frozenset({"localhost"})
 
@@ -228,7 +231,10 @@ def _checked_claims(client: Client, claims: dict[str, Any], now: float) -> Asser
     if claims.get("sub") != client.client_id:
         raise OAuthError("invalid_client", "The client_assertion token's 'sub' must be the client_id.")
     exp, iat, jti = claims.get("exp"), claims.get("iat", now), claims.get("jti")
-    if not isinstance(exp, (int, float)) or not isinstance(iat, (int, float)) or not isinstance(jti, str) or not jti:
+    numbers = (exp, iat)
+    if not all(isinstance(n, (int, float)) and not isinstance(n, bool) and math.isfinite(n) for n in numbers):
+        raise OAuthError("invalid_client", "The client_assertion token is invalid.")  # NaN, Infinity, "soon"...
+    if not isinstance(jti, str) or not jti or len(jti) > MAX_JTI:
         raise OAuthError("invalid_client", "The client_assertion token is invalid.")
     if exp <= now:
         raise OAuthError("invalid_client", "The client_assertion token is expired.")

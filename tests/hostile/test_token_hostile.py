@@ -348,13 +348,9 @@ async def test_hostile_client_authentication_is_refused_in_okta_shape_and_spends
     assert (await client.post(f"{home}/v1/token", data=spare)).status == 401
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="model/clients.py _checked_claims takes a NaN exp (PyJWT reads JSON's NaN): NaN compares False both ways, "
-    "so it passes the expiry checks; the memory store then issues a token (200), Redis fails on the NaN lifetime "
-    "(500). Fix in the model: refuse an exp or iat that is not a finite number",
-)
 async def test_an_assertion_with_a_nan_expiry_is_refused(client: TestClient[Any, Any], private_key: rsa.RSAPrivateKey):
+    """PyJWT reads JSON's NaN; NaN compares False both ways, so it once passed the expiry checks (200 in memory, a
+    500 on Redis's NaN lifetime). An ``exp`` or ``iat`` that is not a finite number is refused."""
     token_url = str(client.make_url("/oauth2/default/v1/token"))
     nan = signed(Target("/oauth2/default", token_url, private_key, ""), exp=float("nan"))
     response = await client.post(
