@@ -19,12 +19,13 @@ LEAKS = ("Traceback", 'File "', "Exception", "Error:", "/site-packages/", "mock_
 
 
 def assert_sound(response: requests.Response, json_body: bool = True) -> None:
-    """No 5xx, no traceback, and every error and non-empty success is JSON (logout's plain "Signed out." aside)."""
+    """No 5xx, no traceback, and every error and non-empty success is JSON; ``json_body=False`` for a page a browser
+    is sent to (logout: "Signed out.", or Okta's HTML error page)."""
     text = response.text
     where = f"{response.status_code} {response.request.method} {response.url}: {text[:500]}"
     assert response.status_code < 500, where
     assert not any(leak in text for leak in LEAKS), where
-    if response.status_code >= 400 or (json_body and response.content and response.status_code < 300):
+    if (response.status_code >= 400 and json_body) or (json_body and response.content and response.status_code < 300):
         try:
             response.json()
         except ValueError:

@@ -381,11 +381,9 @@ async def test_logout_redirects_only_to_a_logout_uri_of_the_tokens_client(regist
     for target in ("https://b.test/bye", "https://evil.test/", "https://a.test/bye/", "javascript:alert(1)"):
         refused = await logout(registered, id_token_hint=hint, post_logout_redirect_uri=target)
         assert refused.status == 400 and "Location" not in refused.headers, target
-        assert await refused.json() == {
-            "error": "invalid_request",
-            "error_description": "The 'post_logout_redirect_uri' parameter must be a Logout redirect URI in the client "
-            "app settings.",
-        }
+        page = await refused.text()  # Okta's error page: the browser stays on the org
+        assert refused.content_type == "text/html" and "invalid_request" in page
+        assert "The &#39;post_logout_redirect_uri&#39; parameter must be a Logout redirect URI" in page, page
 
 
 async def test_logout_accepts_an_expired_id_token_hint(client, flow: Flow):
@@ -404,7 +402,7 @@ async def test_logout_refuses_hints_this_server_did_not_sign_as_an_id_token(clie
     forged = jwt.encode(claims, rsa.generate_private_key(65537, 2048), "RS256", headers={"kid": kid})
     for hint in (forged, tokens["access_token"], "garbage", tokens["id_token"] + "x"):
         response = await logout(client, id_token_hint=hint, post_logout_redirect_uri="http://localhost:7777/")
-        assert response.status == 400 and (await response.json())["error"] == "invalid_request"
+        assert response.status == 400 and "invalid_request" in await response.text()
     foreign = await logout(client, "/oauth2/other", id_token_hint=tokens["id_token"])
     assert foreign.status == 400
     unhinted = await logout(client, post_logout_redirect_uri="http://localhost:7777/")
