@@ -33,14 +33,16 @@ from ..idx.messages import ERRORS, PUSH_REJECTED, Placement
 from ..idx.render import METHOD_LABELS, OKTA_VERIFY
 from ..model.errors import IdxError, Reason
 from ..model.tokens import AuthorizationServer
-from ..model.transaction import Step, Transaction
+from ..model.transaction import CHOOSING_AGAIN_ALLOWED, Step, Transaction
 from .app_keys import ENGINE, USER
-from .client_redirects import to_app
+from .client_redirects import origin_of, to_app
 from .request_parsing import MalformedBody, base_url, form_fields, remember, sign_in_context
 
 SIGNIN_PATH = "/signin"
 TOKEN_REDIRECT_PATH = "/login/token/redirect"
 SESSION_COOKIE = "sid"
+JSON = "application/json"
+METHODS_VIEW = "methods"
 STATE_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
 """What a state handle can look like (``02`` and URL-safe base64); anything else is refused before any lookup."""
 MAX_FIELD_CHARS = 4096
@@ -73,7 +75,13 @@ class BadForm(Exception):
 
 
 async def signin_page(request: web.Request) -> web.StreamResponse:
-    """The current step of the hosted sign-in; with ``poll=1`` (the waiting page's own reload) a poll first."""
+    """The current step of the hosted sign-in; with ``poll=1`` (the waiting page's poll) a poll first. The page's
+    script asks for that poll as JSON (``{"next": null}`` while the push waits, else the URL to go to), so the page
+    stays put, and a click on it is never lost to a reload; without scripts the meta refresh reloads the page.
+
+    ``view=methods`` ("Verify with something else") shows the choice of method from any step that allows choosing
+    again, changing nothing: the push or code in progress is withdrawn only once another method is chosen. (Asking
+    the engine for the choice itself would send a push at once to a user who ticked "Send push automatically".)"""
     token = _state_token(request.query.get("stateToken"))
     if token is None:
         return _error_page(request, 400, BAD_REQUEST_TEXT)
@@ -88,8 +96,12 @@ async def signin_page(request: web.Request) -> web.StreamResponse:
             transaction = await engine.up_to_date(transaction)
     except IdxError as error:  # the transaction vanished between reading and writing it
         return await _refused(request, error, transaction, {})
+    if request.query.get("poll") == "1" and JSON in request.headers.get("Accept", ""):
+        return _poll_answer(request, transaction)
     if transaction.step is Step.SUCCESS:
         raise _see_other(_token_redirect_url(request, transaction))
+    if request.query.get("view") == METHODS_VIEW and transaction.step in CHOOSING_AGAIN_ALLOWED:
+        return _step_page(request, transaction, methods=True)
     return _step_page(request, transaction)
 
 
@@ -172,13 +184,6 @@ async def _choose(request: web.Request, transaction: Transaction, fields: Fields
     return await engine.choose_authenticator(transaction, okta_verify, method, sign_in_context(request))
 
 
-async def _switch(request: web.Request, transaction: Transaction, fields: Fields) -> Transaction:
-    """ "Verify with something else": back to the choice of method."""
-    engine = request.app[ENGINE]
-    okta_verify = engine.authenticators.okta_verify_id
-    return await engine.choose_authenticator(transaction, okta_verify, None, sign_in_context(request))
-
-
 async def _resend(request: web.Request, transaction: Transaction, fields: Fields) -> Transaction:
     return await request.app[ENGINE].resend_push(transaction, sign_in_context(request))
 
@@ -202,7 +207,6 @@ async def _unknown_action(request: web.Request, transaction: Transaction, fields
 ACTIONS: dict[str, Action] = {
     "identify": _identify,
     "choose": _choose,
-    "switch": _switch,
     "resend": _resend,
     "answer": _answer,
     "cancel": _cancel,
@@ -288,6 +292,7 @@ def _step_page(
     request: web.Request,
     transaction: Transaction,
     *,
+    methods: bool = False,
     status: int = 200,
     message: str | None = None,
     errors: dict[str, str] | None = None,
@@ -301,11 +306,12 @@ def _step_page(
         "action_url": f"{base_url(request)}{SIGNIN_PATH}",
         "message": message,
         "errors": errors or {},
+        "methods_url": _signin_url(request, transaction, view=METHODS_VIEW),
     }
     if step is Step.IDENTIFY:
         template, heading = "signin_identify.html", "Sign In"
         context["identifier"] = identifier if identifier is not None else interaction.login_hint or ""
-    elif step in METHOD_PAGE_STEPS:
+    elif step in METHOD_PAGE_STEPS or methods:
         template, heading = "signin_methods.html", "Verify it's you with a security method"
         context["methods"] = _methods(transaction)
     elif step in PUSH_PAGE_STEPS:
@@ -347,10 +353,22 @@ def _push_view(request: web.Request, transaction: Transaction) -> dict[str, Any]
         refresh_ms = request.app[ENGINE].policy.poll_refresh_ms
         view["poll"] = {
             "url": _signin_url(request, transaction, poll="1"),
+            "page_url": _signin_url(request, transaction),
             "ms": refresh_ms,
             "seconds": max(1, math.ceil(refresh_ms / 1000)),  # a meta refresh counts whole seconds only
         }
     return view
+
+
+def _poll_answer(request: web.Request, transaction: Transaction) -> web.Response:
+    """For the waiting page's script: where to go now (``None``: stay, the push still waits)."""
+    step = transaction.step
+    next_url = None
+    if step is Step.SUCCESS:
+        next_url = _token_redirect_url(request, transaction)
+    elif step is not Step.PUSH_WAITING:
+        next_url = _signin_url(request, transaction)
+    return web.json_response({"next": next_url}, headers=PRIVATE_HEADERS)
 
 
 def _expired_page(request: web.Request) -> web.Response:
@@ -372,7 +390,7 @@ def _render(request: web.Request, template: str, context: dict[str, Any], status
         {
             "Content-Security-Policy": (
                 f"default-src 'none'; script-src 'nonce-{nonce}'; style-src 'nonce-{nonce}'; img-src data:; "
-                "base-uri 'none'; frame-ancestors 'none'"
+                f"connect-src 'self' {origin_of(base_url(request))}; base-uri 'none'; frame-ancestors 'none'"
             ),
             "X-Frame-Options": "DENY",
             "X-Content-Type-Options": "nosniff",

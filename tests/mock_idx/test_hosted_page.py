@@ -59,6 +59,8 @@ class Page:
     alerts: list[str] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)
     forms: list[Form] = field(default_factory=list)
+    links: dict[str, str] = field(default_factory=dict)
+    """Each link's text, and where it goes."""
     poll: dict[str, str] = field(default_factory=dict)
     meta_refresh: str = ""
     nonces: list[str] = field(default_factory=list)
@@ -87,6 +89,7 @@ class _Reader(HTMLParser):
         self.form: Form | None = None
         self.button: list[Any] | None = None
         self.alert: list[str] | None = None
+        self.link: list[Any] | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {name: value or "" for name, value in attrs}
@@ -98,6 +101,8 @@ class _Reader(HTMLParser):
             target[values.get("name", "")] = values.get("value", "")
         elif tag == "button":
             self.button = [[], values.get("name", ""), values.get("value", "")]
+        elif tag == "a":
+            self.link = [[], values.get("href", "")]
         elif tag == "meta" and values.get("http-equiv") == "refresh":
             self.page.meta_refresh = values.get("content", "")
         elif tag in ("script", "style"):
@@ -114,6 +119,9 @@ class _Reader(HTMLParser):
         elif tag == "button" and self.button is not None and self.form is not None:
             self.form.buttons.append((" ".join("".join(self.button[0]).split()), self.button[1], self.button[2]))
             self.button = None
+        elif tag == "a" and self.link is not None:
+            self.page.links[" ".join("".join(self.link[0]).split())] = self.link[1]
+            self.link = None
         elif self.alert is not None and tag in ("p", "div"):
             self.page.alerts.append(" ".join("".join(self.alert).split()))
             self.alert = None
@@ -130,6 +138,8 @@ class _Reader(HTMLParser):
             self.button[0].append(data)
         if self.alert is not None:
             self.alert.append(data)
+        if self.link is not None:
+            self.link[0].append(data)
         self.page.texts.append(data)
 
 
@@ -280,7 +290,7 @@ async def test_push_sign_in_from_the_first_page_to_tokens(client):
     page = await step(client, page, "Get a push notification")
     assert page.heading == "Get a push notification"
     assert "Push notification sent" in page.text and "Respond on your mobile device to continue." in page.text
-    assert page.buttons == ["Verify with something else", "Back to sign in"]
+    assert page.buttons == ["Back to sign in"] and list(page.links) == ["Verify with something else"]
 
     status, _ = await control(client, "POST", f"/users/{LOGIN}/push/approve")
     assert status == 200
@@ -313,13 +323,34 @@ async def test_the_waiting_page_reloads_itself_and_each_reload_is_one_poll(clien
     assert response.status == 303 and urlsplit(response.headers["Location"]).path == "/login/token/redirect"
 
 
+async def poll_as_the_script_does(client: TestClient[Any, Any], page: Page) -> dict[str, Any]:
+    response = await client.get(path_of(page.poll["url"]), headers={"Accept": "application/json"})
+    assert response.status == 200 and response.headers["Cache-Control"] == "no-cache, no-store"
+    answer: dict[str, Any] = await response.json()
+    return answer
+
+
+async def test_the_pages_script_polls_in_the_background_and_learns_where_to_go(client):
+    page = await signed_in_to_push(client, outcome="approve", after_polls=1)
+    assert await poll_as_the_script_does(client, page) == {"next": None}  # the first poll: still waiting
+    answer = await poll_as_the_script_does(client, page)  # the second: approved
+    assert urlsplit(answer["next"]).path == "/login/token/redirect"
+    assert landing(await finish(client, answer["next"]))["state"] == STATE
+
+    page = await signed_in_to_push(client, "denied@example.com", outcome="deny")
+    answer = await poll_as_the_script_does(client, page)
+    assert answer["next"] == page.url  # the page again, which now shows the rejection
+    assert (await open_page(client, answer["next"])).alerts == ["You have chosen to reject this login."]
+
+
 async def test_rejected_push_then_resent(client):
     page = await signed_in_to_push(client)
     await control(client, "POST", f"/users/{LOGIN}/push/deny")
 
     page = await poll(client, page)
     assert page.alerts == ["You have chosen to reject this login."]
-    assert page.buttons == ["Resend push notification", "Verify with something else", "Back to sign in"]
+    assert page.buttons == ["Resend push notification", "Back to sign in"]
+    assert list(page.links) == ["Verify with something else"]
     assert not page.poll and not page.meta_refresh
 
     page = await step(client, page, "Resend push notification")
@@ -335,7 +366,8 @@ async def test_expired_push_offers_a_resend(client):
 
     page = await poll(client, page)
     assert page.alerts == ["Your push notification has expired."]
-    assert page.buttons == ["Resend push notification", "Verify with something else", "Back to sign in"]
+    assert page.buttons == ["Resend push notification", "Back to sign in"]
+    assert list(page.links) == ["Verify with something else"]
     page = await step(client, page, "Resend push notification")
     assert page.poll
 
@@ -382,7 +414,7 @@ async def test_code_sign_in_with_a_wrong_code_first(client):
     page = await step(client, page, "Sign in", identifier=LOGIN, password=PASSWORD)
     page = await step(client, page, "Enter a code")
     assert page.heading == "Enter a code" and "Enter code from Okta Verify app" in page.text
-    assert page.buttons == ["Verify", "Verify with something else", "Back to sign in"]
+    assert page.buttons == ["Verify", "Back to sign in"] and list(page.links) == ["Verify with something else"]
 
     _, totp = await control(client, "GET", f"/users/{LOGIN}/totp")
     wrong = f"{(int(totp['code']) + 500_000) % 1_000_000:06d}"
@@ -400,10 +432,37 @@ async def test_code_sign_in_with_a_wrong_code_first(client):
 
 async def test_verify_with_something_else_goes_back_to_the_methods(client):
     page = await signed_in_to_push(client)
-    page = await step(client, page, "Verify with something else")
-    assert page.heading == "Verify it's you with a security method"
+    methods = await open_page(client, page.links["Verify with something else"])
+    assert methods.heading == "Verify it's you with a security method" and not methods.poll
     _, pending = await control(client, "GET", f"/users/{LOGIN}/pushes")
-    assert pending["pushes"] == []  # the push on the phone was withdrawn
+    assert len(pending["pushes"]) == 1  # only looking: the push is withdrawn once another method is chosen
+
+    page = await step(client, methods, "Enter a code")
+    assert page.heading == "Enter a code"
+    _, pending = await control(client, "GET", f"/users/{LOGIN}/pushes")
+    assert pending["pushes"] == []
+    page = await open_page(client, page.links["Verify with something else"])
+    page = await step(client, page, "Get a push notification")
+    assert page.poll
+
+
+async def test_send_push_automatically_does_not_trap_the_user_in_pushes(client):
+    """A user who ticked "Send push automatically" (elsewhere) can still choose a code here."""
+    body = {"password": PASSWORD, "authenticators": {"okta_verify": {"auto_challenge": True}}}
+    assert (await client.put(f"/_mock/v1/users/{LOGIN}", json=body)).status == 200
+    page = await open_page(client, (await start(client)).url)
+    page = await step(client, page, "Sign in", identifier=LOGIN, password=PASSWORD)
+    page = await step(client, page, "Get a push notification")
+    page = await open_page(client, page.links["Verify with something else"])
+    page = await step(client, page, "Enter a code")
+    assert page.heading == "Enter a code"
+
+
+async def test_the_methods_view_only_shows_where_choosing_again_is_allowed(client):
+    await put_user(client, LOGIN)
+    hosted = await start(client)
+    page = await open_page(client, f"{hosted.url}&view=methods")
+    assert page.heading == "Sign In"  # nothing to choose before the password
 
 
 async def test_wrong_password_keeps_the_username(client):
@@ -528,6 +587,7 @@ async def test_every_page_is_private_and_runs_only_its_own_script(client):
     assert len(page.nonces) == 2 and len(nonce) >= 22
     assert f"script-src 'nonce-{nonce}'" in policy and "frame-ancestors 'none'" in policy
     assert "default-src 'none'" in policy and "form-action" not in policy  # the way to the app is a redirect
+    assert "connect-src 'self' http://127.0.0.1:" in policy  # the script's polls, and nothing else
     assert page.headers["X-Frame-Options"] == "DENY"
     assert page.headers["Cache-Control"] == "no-cache, no-store"
     assert page.headers["Referrer-Policy"] == "no-referrer"
