@@ -230,9 +230,8 @@ def _check_assertion(client: Client, assertion: str, endpoint: str, now: float) 
 def _checked_claims(client: Client, claims: dict[str, Any], now: float) -> AssertionCheck:
     if claims.get("sub") != client.client_id:
         raise OAuthError("invalid_client", "The client_assertion token's 'sub' must be the client_id.")
-    exp, iat, jti = claims.get("exp"), claims.get("iat", now), claims.get("jti")
-    numbers = (exp, iat)
-    if not all(isinstance(n, (int, float)) and not isinstance(n, bool) and math.isfinite(n) for n in numbers):
+    exp, iat, jti = _finite(claims.get("exp")), _finite(claims.get("iat", now)), claims.get("jti")
+    if exp is None or iat is None:
         raise OAuthError("invalid_client", "The client_assertion token is invalid.")  # NaN, Infinity, "soon"...
     if not isinstance(jti, str) or not jti or len(jti) > MAX_JTI:
         raise OAuthError("invalid_client", "The client_assertion token is invalid.")
@@ -240,4 +239,11 @@ def _checked_claims(client: Client, claims: dict[str, Any], now: float) -> Asser
         raise OAuthError("invalid_client", "The client_assertion token is expired.")
     if exp - iat > MAX_ASSERTION_LIFETIME:
         raise OAuthError("invalid_client", "The client_assertion token has an expiration too far in the future.")
-    return AssertionCheck(jti=jti, expires_at=float(exp))
+    return AssertionCheck(jti=jti, expires_at=exp)
+
+
+def _finite(value: Any) -> float | None:
+    """A JSON number that is a real moment: not a boolean, not NaN or infinite (PyJWT reads JSON's NaN)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        return None
+    return float(value)

@@ -33,7 +33,7 @@ from .clock import Instant
 from .directory import OrgAuthenticators, User, VerifyMethod
 from .errors import IdxError, NotFound, OAuthError, Reason
 from .faults import FaultRule
-from .ids import okta_id, secret_token
+from .ids import okta_id, secret_token, stable_id
 from .policy import DEFAULT_POLICY, OIDC_SCOPES, Client, Policy
 from .push import PushAlreadyAnswered, PushChallenge, PushState, SignInContext
 from .sessions import Session
@@ -127,7 +127,9 @@ class Engine:
         """Puts this replica's starting org back in force (the app sets it): called when the store turns out to have
         lost the org, say a Redis restarted without persistence."""
         self._restoring = False
-        self.tokens = TokenService(key, store)
+        self.idp_id = stable_id("00o", f"{identity.password_id}:{identity.okta_verify_id}")
+        """The org's own identity provider (``00o…``): ID tokens' ``idp`` and the session's, alike on every replica."""
+        self.tokens = TokenService(key, store, self.idp_id)
         self.totp = TotpVerifier(store)
         self.sweep_interval = 5.0
         """Expired state is invisible at once; the store frees it at most this often (virtual seconds)."""
@@ -443,7 +445,7 @@ class Engine:
         else:
             scopes = tuple(s for s in interaction.scopes if s != "offline_access")
             grant = Grant(server, interaction.client_id, user, scopes, auth_time, amr, interaction.nonce)
-            tokens = await self.tokens.mint(grant, self._lifetimes(), at)
+            tokens = await self.tokens.mint(grant, self._lifetimes(), at, id_token_only="token" not in types)
             params.update(token_type="Bearer", expires_in=str(tokens.expires_in), scope=tokens.scope)
             if "token" in types:
                 params["access_token"] = tokens.access_token

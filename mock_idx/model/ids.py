@@ -6,6 +6,7 @@ at least 128 bits of entropy. Object ids imitate Okta's 20-character ids (``00uâ
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 import string
 
@@ -28,3 +29,14 @@ def okta_id(prefix: str) -> str:
     while len(characters) < length:
         characters += [_ALPHANUMERIC[b % 62] for b in secrets.token_bytes(2 * length) if b < 248]
     return prefix + "".join(characters[:length])
+
+
+def stable_id(prefix: str, seed: str) -> str:
+    """An id shaped like :func:`okta_id`, the same for the same seed (on every replica, after every restart): for
+    things an org has exactly one of, such as its own identity provider."""
+    number = int.from_bytes(hashlib.sha256(seed.encode()).digest(), "big")
+    characters = []
+    for _ in range(20 - len(prefix)):
+        number, index = divmod(number, len(_ALPHANUMERIC))
+        characters.append(_ALPHANUMERIC[index])
+    return prefix + "".join(characters)

@@ -209,17 +209,21 @@ class TokenService:
     that does not exist.
     """
 
-    def __init__(self, key: SigningKey, store: OrgStore) -> None:
+    def __init__(self, key: SigningKey, store: OrgStore, idp_id: str) -> None:
         self.key = key
         self._store = store
+        self._idp_id = idp_id
+        """The org's own identity provider (``00o…``), in every ID token's ``idp``: one per org, as at Okta."""
         self._started = time.time()
 
-    async def mint(self, grant: Grant, lifetimes: Lifetimes, at: Instant) -> TokenSet:
-        """Tokens for a fresh sign-in; a refresh token only when ``offline_access`` was granted."""
+    async def mint(self, grant: Grant, lifetimes: Lifetimes, at: Instant, *, id_token_only: bool = False) -> TokenSet:
+        """Tokens for a fresh sign-in; a refresh token only when ``offline_access`` was granted. ``id_token_only``:
+        the implicit ``response_type=id_token``, whose ID token carries every claim its scopes release (there is no
+        access token to call userinfo with) and no ``at_hash``."""
         refresh = None
-        if "offline_access" in grant.scopes:
+        if "offline_access" in grant.scopes and not id_token_only:
             refresh = RefreshRecord(grant, at.now + lifetimes.refresh)
-        return await self._mint(grant, lifetimes, refresh, at)
+        return await self._mint(grant, lifetimes, refresh, at, id_token_only=id_token_only)
 
     async def mint_for_client(
         self, client_id: str, scopes: tuple[str, ...], server: AuthorizationServer, lifetime: float, at: Instant
@@ -260,14 +264,24 @@ class TokenService:
             return None
         return await self._mint(replace(record.grant, scopes=scopes), lifetimes, record, at)
 
-    async def _mint(self, grant: Grant, lifetimes: Lifetimes, refresh: RefreshRecord | None, at: Instant) -> TokenSet:
+    async def _mint(
+        self,
+        grant: Grant,
+        lifetimes: Lifetimes,
+        refresh: RefreshRecord | None,
+        at: Instant,
+        *,
+        id_token_only: bool = False,
+    ) -> TokenSet:
         auth_time = min(grant.auth_time - at.offset, at.wall)
         access_claims = _access_claims(grant, lifetimes.access, at.wall, auth_time)
         access_token = self.key.sign(access_claims)
         await self._store.record_token(access_claims["jti"], at.now + lifetimes.access, lifetimes.access)
         id_token = None
         if "openid" in grant.scopes:
-            id_claims = _id_claims(grant, lifetimes.id, at.wall, auth_time, access_token)
+            id_claims = _id_claims(
+                grant, lifetimes.id, at.wall, auth_time, self._idp_id, None if id_token_only else access_token
+            )
             id_token = self.key.sign(id_claims)
             await self._store.record_token(id_claims["jti"], at.now + lifetimes.id, lifetimes.id)
         refresh_token = None
@@ -422,8 +436,12 @@ def _access_claims(grant: Grant, lifetime: float, now: float, auth_time: float) 
     }
 
 
-def _id_claims(grant: Grant, lifetime: float, now: float, auth_time: float, access_token: str) -> dict[str, Any]:
-    profile = grant.user.profile
+def _id_claims(
+    grant: Grant, lifetime: float, now: float, auth_time: float, idp_id: str, access_token: str | None
+) -> dict[str, Any]:
+    """Okta's ID token. Issued with an access token it is Okta's "thin" token: of the profile only ``name`` and
+    ``preferred_username`` (``profile`` scope) and ``email`` (``email`` scope), the rest is for ``/v1/userinfo``;
+    issued alone (``access_token`` is ``None``) it carries every claim its scopes release."""
     claims: dict[str, Any] = {
         "sub": grant.user.id,
         "ver": 1,
@@ -433,18 +451,22 @@ def _id_claims(grant: Grant, lifetime: float, now: float, auth_time: float, acce
         "exp": int(now + lifetime),
         "jti": okta_id("ID."),
         "amr": list(grant.amr),
-        "idp": okta_id("00o"),
+        "idp": idp_id,
         "auth_time": int(auth_time),
-        "at_hash": at_hash(access_token),
     }
+    if access_token is not None:
+        claims["at_hash"] = at_hash(access_token)
     if grant.nonce:
         claims["nonce"] = grant.nonce
-    claims.update(profile_claims(grant.user, grant.scopes))
-    # The identity a test asserts on is always in the id_token, whatever scopes the app asked for.
-    claims.setdefault("name", grant.user.display_name)
-    claims.setdefault("preferred_username", grant.user.login)
-    claims.setdefault("email", profile.get("email"))
+    released = profile_claims(grant.user, grant.scopes)
+    if access_token is not None:
+        released = {name: value for name, value in released.items() if name in THIN_ID_TOKEN_CLAIMS}
+    claims.update(released)
     return claims
+
+
+THIN_ID_TOKEN_CLAIMS = frozenset({"name", "preferred_username", "email"})
+"""What of the user's profile Okta puts in an ID token issued with an access token."""
 
 
 def profile_claims(user: User, scopes: tuple[str, ...]) -> dict[str, Any]:

@@ -139,14 +139,6 @@ async def interact(request: web.Request) -> web.Response:
     return web.json_response({"interaction_handle": transaction.interaction_handle})
 
 
-async def token(request: web.Request) -> web.Response:
-    """``/v1/token`` lives in :mod:`.token_routes` (every grant, client authentication); this name stays until the
-    route table points there. Imported here, not at the top: token_routes reads :func:`authorization_server`."""
-    from . import token_routes
-
-    return await token_routes.token(request)
-
-
 async def userinfo(request: web.Request) -> web.Response:
     header = request.headers.get("Authorization", "")
     bearer = header[7:] if header.startswith("Bearer ") else None

@@ -8,7 +8,6 @@ okta-auth-js's ``closeSession()`` reads as "already signed out".
 
 from __future__ import annotations
 
-import hashlib
 import string
 from typing import Any
 
@@ -86,7 +85,7 @@ def session_document(request: web.Request, engine: Engine, session: Session, use
         "lastPasswordVerification": isoformat(session.auth_time),
         "lastFactorVerification": isoformat(session.auth_time) if mfa else None,
         "amr": list(session.amr),
-        "idp": {"id": org_idp_id(engine), "type": "OKTA"},
+        "idp": {"id": engine.idp_id, "type": "OKTA"},
         "mfaActive": user is not None and user.okta_verify is not None,
         "_links": {
             "self": {"href": f"{base}{ME}", "hints": {"allow": ["GET", "DELETE"]}},
@@ -98,15 +97,3 @@ def session_document(request: web.Request, engine: Engine, session: Session, use
             },
         },
     }
-
-
-def org_idp_id(engine: Engine) -> str:
-    """The org's own identity provider (type ``OKTA``): an ``00o…`` id, the same on every replica and every call,
-    since it is made from the org's identity rather than drawn at random."""
-    seed = f"{engine.identity.password_id}:{engine.identity.okta_verify_id}".encode()
-    digest = int.from_bytes(hashlib.sha256(seed).digest(), "big")
-    characters = []
-    for _ in range(17):
-        digest, index = divmod(digest, len(ID_ALPHABET))
-        characters.append(ID_ALPHABET[index])
-    return "00o" + "".join(characters)

@@ -1,8 +1,8 @@
 """Every route the server answers, in one place: each path to its handler in a ``*_routes`` module.
 
-Handler modules are named for the area they serve (``idx_routes``, ``oauth_routes``, ``authorize_routes``,
-``hosted_routes``, ``session_routes``, ``control_routes``, ``page_routes``, ``widget_routes``); everything else in
-this package is a helper they share."""
+Handler modules are named for the area they serve (``idx_routes``, ``oauth_routes``, ``token_routes``,
+``authorize_routes``, ``hosted_routes``, ``session_routes``, ``control_routes``, ``page_routes``,
+``widget_routes``); everything else in this package is a helper they share."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from . import (
     oauth_routes,
     page_routes,
     session_routes,
+    token_routes,
     widget_routes,
 )
 from .static_files import serve_from
@@ -47,7 +48,7 @@ def _add_oauth(app: web.Application) -> None:
         router.add_route("GET", f"{prefix}/v1/authorize", authorize_routes.authorize)
         router.add_route("POST", f"{prefix}/v1/authorize", authorize_routes.authorize)
         router.add_post(f"{prefix}/v1/interact", oauth_routes.interact)
-        router.add_post(f"{prefix}/v1/token", oauth_routes.token)
+        router.add_post(f"{prefix}/v1/token", token_routes.token)
         router.add_route("GET", f"{prefix}/v1/userinfo", oauth_routes.userinfo)
         router.add_route("POST", f"{prefix}/v1/userinfo", oauth_routes.userinfo)
         router.add_post(f"{prefix}/v1/introspect", oauth_routes.introspect)
