@@ -64,6 +64,8 @@ class AuthorizeRequest:
     login_hint: str | None = None
     session_token: str | None = None
     idp: str | None = None
+    request_object: str | None = None
+    """The ``request`` parameter (a request object JWT), which the fake does not take."""
     authorization_server: str | None = None
 
 
@@ -159,6 +161,8 @@ def check(request: AuthorizeRequest, policy: Policy) -> CheckedAuthorize:
             "invalid_request",
             "PKCE code challenge is required when the token endpoint authentication method is 'NONE'.",
         )
+    if request.request_object is not None:
+        raise back("request_not_supported", "The 'request' parameter is not supported.")  # OIDC Core 6.1
     prompt = _prompt(request.prompt, back)
     if request.idp:
         raise back("invalid_request", f"The 'idp' parameter is not a valid identity provider: {request.idp[:100]}.")

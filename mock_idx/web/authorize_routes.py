@@ -64,5 +64,6 @@ def _authorize_request(params: dict[str, str], server: AuthorizationServer) -> A
         login_hint=params.get("login_hint"),
         session_token=params.get("sessionToken"),
         idp=params.get("idp"),
+        request_object=params.get("request"),
         authorization_server=server.id,
     )

@@ -313,6 +313,7 @@ async def test_the_error_page_shows_what_it_was_given_as_text_only(registered):
         ({"max_age": "soon"}, "invalid_request", "The 'max_age' parameter must be a non-negative integer."),
         ({"sessionToken": "20111abc"}, "invalid_request", "The session token is invalid."),
         ({"state": "s" * 2049}, "invalid_request", "The 'state' parameter may be at most 2048 characters long."),
+        ({"request": "eyJhbGciOiJub25lIn0.e30."}, "request_not_supported", "The 'request' parameter is not supported."),
     ],
 )
 async def test_refusals_go_back_to_the_app_with_the_state(client, overrides, error, description):
