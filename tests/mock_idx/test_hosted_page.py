@@ -16,6 +16,7 @@ from http.cookies import SimpleCookie
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+import jwt
 import pytest
 from aiohttp import ClientResponse, FormData
 from aiohttp.test_utils import TestClient
@@ -305,6 +306,53 @@ async def test_push_sign_in_from_the_first_page_to_tokens(client):
     assert (await client.app[ENGINE].session(sid.value)) is not None
     tokens = await redeem(client, params["code"], hosted.verifier)
     assert tokens.id_token and tokens.access_token
+
+
+async def test_from_the_authorize_endpoint_to_the_token_endpoint(client):
+    """The whole hosted flow as an app drives it: ``/v1/authorize`` → the page → the app → ``/v1/token``; then the
+    browser's session signs the app in again without a page."""
+    await put_user(client, LOGIN, outcome="approve")
+    verifier = pkce.new_verifier()
+    query = {
+        "client_id": CLIENT_ID,
+        "response_type": "code",
+        "scope": "openid profile email",
+        "redirect_uri": REDIRECT_URI,
+        "state": STATE,
+        "nonce": "nonce-2",
+        "code_challenge": pkce.challenge(verifier),
+        "code_challenge_method": "S256",
+        "login_hint": LOGIN,
+    }
+    response = await client.get("/oauth2/default/v1/authorize", params=query, allow_redirects=False)
+    assert response.status == 302 and urlsplit(response.headers["Location"]).path == "/signin"
+    page = await open_page(client, response.headers["Location"])
+    assert page.forms[0].inputs["identifier"] == LOGIN
+    page = await step(client, page, "Sign in", password=PASSWORD)
+    page = await step(client, page, "Get a push notification")
+    response = await client.get(path_of(page.poll["url"]), allow_redirects=False)  # the phone approves now
+    params = landing(await finish(client, response.headers["Location"]))
+
+    form = {
+        "grant_type": "authorization_code",
+        "code": params["code"],
+        "redirect_uri": REDIRECT_URI,
+        "code_verifier": verifier,
+        "client_id": CLIENT_ID,
+    }
+    response = await client.post("/oauth2/default/v1/token", data=form)
+    tokens = await response.json()
+    assert response.status == 200, tokens
+    keys = await (await client.get("/oauth2/default/v1/keys")).json()
+    key = jwt.PyJWKSet.from_dict(keys)[jwt.get_unverified_header(tokens["id_token"])["kid"]]
+    claims = jwt.decode(
+        tokens["id_token"], key=key, algorithms=["RS256"], audience=CLIENT_ID, issuer=server_of(client).issuer
+    )
+    assert claims["nonce"] == "nonce-2" and claims["preferred_username"] == LOGIN
+    assert set(claims["amr"]) == {"pwd", "swk", "mfa"}
+
+    again = await client.get("/oauth2/default/v1/authorize", params={**query, "state": "2"}, allow_redirects=False)
+    assert landing(again)["state"] == "2"  # single sign-on: the sid cookie signs the app in without a page
 
 
 async def test_the_waiting_page_reloads_itself_and_each_reload_is_one_poll(client):
