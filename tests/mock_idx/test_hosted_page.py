@@ -717,6 +717,15 @@ async def test_posts_no_page_sends_are_4xx_pages_and_keep_the_sign_in(client):
     assert page.status == 200 and page.heading == "Sign In"  # still there, still at the start
 
 
+async def test_junk_beside_a_live_state_token_changes_nothing(client):
+    page = await signed_in_to_push(client)
+    for junk in ("poll=2", "view=../admin", "poll=1&poll=1", "action=cancel", "x=%ff", f"s={'y' * 3000}"):
+        shown = await open_page(client, f"{page.url}&{junk}")
+        assert shown.status == 200 and shown.heading == "Get a push notification", junk
+    _, pending = await control(client, "GET", f"/users/{LOGIN}/pushes")
+    assert len(pending["pushes"]) == 1  # no GET cancelled or replaced the push
+
+
 async def test_methods_the_user_has_not_enrolled_are_refused(client):
     await put_user(client, LOGIN, methods=("totp",))
     page = await open_page(client, (await start(client)).url)
