@@ -78,15 +78,17 @@ def presented_credentials(request: web.Request, params: dict[str, str]) -> Prese
     return PresentedCredentials(client_id, AuthMethod.NONE)
 
 
-def basic_credentials(header: str) -> tuple[str, str]:
+def basic_credentials(header: str) -> tuple[str, str | None]:
     """``client_id`` and secret from the value of a Basic ``Authorization`` header (after ``Basic``): base64 of
-    ``id:secret``, each form-urlencoded (RFC 6749 2.3.1). Anything else fails authentication."""
+    ``id:secret``, each form-urlencoded (RFC 6749 2.3.1). With no colon at all it names a client and no secret: that
+    is how okta-auth-js identifies a public client at ``/v1/revoke`` (a confidential one then fails authentication,
+    having no secret). Anything that is not base64 of UTF-8 fails authentication."""
     try:
         decoded = base64.b64decode(header.strip(), validate=True).decode("utf-8")
-        raw_id, raw_secret = decoded.split(":", 1)
+        raw_id, colon, raw_secret = decoded.partition(":")
         client_id = unquote_plus(raw_id, errors="strict")
-        secret = unquote_plus(raw_secret, errors="strict")
-    except (binascii.Error, ValueError):  # not base64, not UTF-8 (UnicodeDecodeError is a ValueError), no colon
+        secret = unquote_plus(raw_secret, errors="strict") if colon else None
+    except (binascii.Error, ValueError):  # not base64, not UTF-8 (UnicodeDecodeError is a ValueError)
         raise OAuthError("invalid_client", AUTHENTICATION_FAILED) from None
     return _client_id(client_id), secret
 

@@ -641,3 +641,22 @@ async def test_introspect_and_revoke_authenticate_the_client(client):
     response = await client.post(REVOKE, data=access, headers=basic("web-app", SECRET))
     assert response.status == 200
     assert (await post(client, INTROSPECT, access, basic("web-app", SECRET)))[1] == {"active": False}
+
+
+async def test_a_public_client_named_alone_in_basic_revokes_its_token_as_okta_auth_js_does(client):
+    """okta-auth-js's ``revokeToken`` sends a public client's id alone, with no colon, as Basic credentials:
+    ``Authorization: Basic base64(client_id)``. That names the client; a confidential one still needs its secret."""
+    code = await hosted_code(client, "spa-app")
+    status, tokens, _ = await post(client, TOKEN, code_form(code, client_id="spa-app"))
+    assert status == 200
+    alone = {"Authorization": "Basic " + base64.b64encode(b"spa-app").decode()}
+    revoke = "/oauth2/default/v1/revoke"
+    status, _, _ = await post(client, revoke, {"token": tokens["access_token"]}, alone)
+    assert status == 200
+    status, answer, _ = await post(
+        client, "/oauth2/default/v1/introspect", {"token": tokens["access_token"], "client_id": "spa-app"}
+    )
+    assert status == 200 and answer == {"active": False}
+    confidential = {"Authorization": "Basic " + base64.b64encode(b"web-app").decode()}
+    status, body, _ = await post(client, revoke, {"token": tokens["access_token"]}, confidential)
+    assert status == 401 and body["error"] == "invalid_client"
