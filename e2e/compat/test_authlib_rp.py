@@ -33,14 +33,14 @@ import requests
 import yaml
 
 # Authlib ships no type information: its objects are Any here.
-from authlib.integrations.base_client import (  # type: ignore[import-untyped]
+from authlib.integrations.base_client import (
     BaseApp,
     FrameworkIntegration,
     OAuth2Mixin,
     OpenIDMixin,
 )
-from authlib.integrations.base_client.errors import OAuthError  # type: ignore[import-untyped]
-from authlib.integrations.requests_client import OAuth2Session  # type: ignore[import-untyped]
+from authlib.integrations.base_client.errors import OAuthError
+from authlib.integrations.requests_client import OAuth2Session
 
 from mock_idx.config import Settings
 from mock_idx.pytest_plugin import MockIdx, running
