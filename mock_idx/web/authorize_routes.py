@@ -20,7 +20,7 @@ from . import client_redirects
 from .app_keys import ENGINE
 from .oauth_routes import authorization_server
 from .request_parsing import MalformedBody, base_url, form_fields, remember, single_values
-from .session_routes import session_id
+from .session_cookie import session_id
 
 SIGN_IN_PAGE = "/signin"
 

@@ -37,10 +37,10 @@ from ..model.transaction import CHOOSING_AGAIN_ALLOWED, Step, Transaction
 from .app_keys import ENGINE, USER
 from .client_redirects import origin_of, to_app
 from .request_parsing import MalformedBody, base_url, form_fields, remember, sign_in_context
+from .session_cookie import session_id, set_session_cookie
 
 SIGNIN_PATH = "/signin"
 TOKEN_REDIRECT_PATH = "/login/token/redirect"
-SESSION_COOKIE = "sid"
 JSON = "application/json"
 METHODS_VIEW = "methods"
 STATE_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
@@ -144,20 +144,11 @@ async def token_redirect(request: web.Request) -> web.StreamResponse:
         hosted = await engine.complete_hosted_sign_in(transaction, _server_of(request, transaction))
     except IdxError:  # another tab finished it first
         return _expired_page(request)
-    previous = request.cookies.get(SESSION_COOKIE)
+    previous = session_id(request)
     if previous and previous != hosted.session.id:  # a fresh sign-in (prompt=login, max_age) replaces the session
         await engine.end_session(previous)
     response = to_app(request, hosted.redirect)
-    secure = base_url(request).startswith("https://")
-    response.set_cookie(
-        SESSION_COOKIE,
-        hosted.session.id,
-        path="/",
-        httponly=True,
-        secure=secure,
-        # over https the hidden-iframe renewal (prompt=none) is a cross-site request that must carry the cookie
-        samesite="None" if secure else "Lax",
-    )
+    set_session_cookie(request, response, hosted.session.id)
     return response
 
 

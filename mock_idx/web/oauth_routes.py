@@ -23,7 +23,7 @@ from .app_keys import ENGINE, USER
 from .client_auth import NO_CLIENT_ID, MultipleCredentials, basic_credentials, endpoint_url, presented_credentials
 from .client_redirects import URI_SAFE, with_query
 from .request_parsing import base_url, oauth_form, oauth_query, remember, required_param
-from .session_routes import SESSION_COOKIE, forget_session_cookie, session_id
+from .session_cookie import SESSION_COOKIE, forget_session_cookie, session_id
 
 
 async def server_id(request: web.Request) -> str | None:

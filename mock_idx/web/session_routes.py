@@ -8,7 +8,6 @@ okta-auth-js's ``closeSession()`` reads as "already signed out".
 
 from __future__ import annotations
 
-import string
 from typing import Any
 
 from aiohttp import web
@@ -20,20 +19,10 @@ from ..model.sessions import Session
 from .app_keys import ENGINE, USER
 from .request_parsing import base_url
 from .responses import classic_error
+from .session_cookie import forget_session_cookie, session_id
 
-SESSION_COOKIE = "sid"
-"""Okta's session cookie: HttpOnly, on the org's origin."""
-MAX_SESSION_ID = 128
-"""Far longer than any session id the engine makes (43 characters): a longer cookie is not worth a store lookup."""
 NO_SESSION = "Not found: Resource not found: me (Session)"
 ME = "/api/v1/sessions/me"
-ID_ALPHABET = string.ascii_letters + string.digits
-
-
-def session_id(request: web.Request) -> str | None:
-    """The ``sid`` cookie, when there is one that could name a session."""
-    value = request.cookies.get(SESSION_COOKIE)
-    return value if value and len(value) <= MAX_SESSION_ID else None
 
 
 async def current_session(request: web.Request) -> web.Response:
@@ -58,13 +47,6 @@ async def end_current_session(request: web.Request) -> web.Response:
     response = web.Response(status=204)
     forget_session_cookie(request, response)
     return response
-
-
-def forget_session_cookie(request: web.Request, response: web.StreamResponse) -> None:
-    """Expire the ``sid`` cookie with the attributes it was set with: over https it is ``SameSite=None; Secure``, and a
-    browser drops a cross-site answer's cookie (``closeSession()`` from the app's origin) that is not."""
-    secure = base_url(request).startswith("https://")
-    response.del_cookie(SESSION_COOKIE, path="/", httponly=True, secure=secure, samesite="None" if secure else "Lax")
 
 
 def no_session() -> web.Response:
