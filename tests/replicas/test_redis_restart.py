@@ -33,7 +33,7 @@ from tests.replicas.support import (
     verified_claims,
 )
 from tests.support.idx import Flow, control
-from tests.support.redis_server import MISSING_MESSAGE, RedisServer, RedisServerMissing
+from tests.support.redis_server import RedisServer, running_redis
 
 LOGIN = "demo@example.com"
 PASSWORD = "demo1234"
@@ -43,16 +43,8 @@ PASSWORD = "demo1234"
 @pytest.fixture
 def redis() -> Iterator[RedisServer]:
     """A Redis of this test's own: it is stopped and started again, which the session's shared one must never be."""
-    server = RedisServer()
-    try:
-        server.start()
-    except RedisServerMissing:
-        server.close()
-        pytest.fail(MISSING_MESSAGE, pytrace=False)
-    try:
+    with running_redis() as server:
         yield server
-    finally:
-        server.close()
 
 
 async def test_replicas_answer_503_while_redis_is_down_and_carry_on_with_the_org_restored_once_it_is_back(redis):

@@ -15,6 +15,7 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 
@@ -119,9 +120,9 @@ def redis_url(server: RedisServer, prefix: str) -> str:
     return f"{server.url}?prefix={prefix}"
 
 
-@pytest.fixture(scope="session")
-def redis_server() -> Iterator[RedisServer]:
-    """One Redis for the whole test session; each test keeps to its own key prefix."""
+@contextmanager
+def running_redis() -> Iterator[RedisServer]:
+    """A started Redis, closed afterwards; without ``redis-server`` installed, the test fails saying how to get it."""
     server = RedisServer()
     try:
         server.start()
@@ -132,6 +133,13 @@ def redis_server() -> Iterator[RedisServer]:
         yield server
     finally:
         server.close()
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[RedisServer]:
+    """One Redis for the whole test session; each test keeps to its own key prefix."""
+    with running_redis() as server:
+        yield server
 
 
 def _answers_ping(port: int) -> bool:
