@@ -82,12 +82,9 @@ async def signin_page(request: web.Request) -> web.StreamResponse:
     ``view=methods`` ("Verify with something else") shows the choice of method from any step that allows choosing
     again, changing nothing: the push or code in progress is withdrawn only once another method is chosen. (Asking
     the engine for the choice itself would send a push at once to a user who ticked "Send push automatically".)"""
-    token = _state_token(request.query.get("stateToken"))
-    if token is None:
-        return _error_page(request, 400, BAD_REQUEST_TEXT)
-    transaction = await _hosted_transaction(request, token)
-    if transaction is None:
-        return _expired_page(request)
+    transaction = await _transaction_in_query(request)
+    if isinstance(transaction, web.Response):
+        return transaction
     engine = request.app[ENGINE]
     try:
         if request.query.get("poll") == "1" and transaction.step is Step.PUSH_WAITING:
@@ -130,12 +127,9 @@ async def signin_step(request: web.Request) -> web.StreamResponse:
 
 async def token_redirect(request: web.Request) -> web.StreamResponse:
     """The sign-in succeeded: end it (once), start the browser's session and send the browser back to the app."""
-    token = _state_token(request.query.get("stateToken"))
-    if token is None:
-        return _error_page(request, 400, BAD_REQUEST_TEXT)
-    transaction = await _hosted_transaction(request, token)
-    if transaction is None:
-        return _expired_page(request)
+    transaction = await _transaction_in_query(request)
+    if isinstance(transaction, web.Response):
+        return transaction
     engine = request.app[ENGINE]
     try:
         transaction = await engine.up_to_date(transaction)
@@ -223,6 +217,15 @@ async def _form(request: web.Request) -> Fields:
             raise BadForm()
         fields[key] = values[0]
     return fields
+
+
+async def _transaction_in_query(request: web.Request) -> Transaction | web.Response:
+    """The hosted sign-in the query's ``stateToken`` names, or the page that says why there is none."""
+    token = _state_token(request.query.get("stateToken"))
+    if token is None:
+        return _error_page(request, 400, BAD_REQUEST_TEXT)
+    transaction = await _hosted_transaction(request, token)
+    return transaction if transaction is not None else _expired_page(request)
 
 
 async def _hosted_transaction(request: web.Request, token: str) -> Transaction | None:
