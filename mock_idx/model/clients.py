@@ -98,6 +98,8 @@ class Client:
     ad_hoc: bool = False
     trusted_hosts: tuple[str, ...] = ()
     """For an ad-hoc client: hosts besides loopback it may be sent to (the scenario's ``trusted_hosts``)."""
+    trusted_origins: tuple[str, ...] = ()
+    """...and origins (the scenario's ``trusted_origins``)."""
 
     @property
     def is_public(self) -> bool:
@@ -122,15 +124,17 @@ class Client:
         if not is_safe_redirect(uri):
             return False
         host = (urlsplit(uri).hostname or "").lower()
-        return is_loopback(host) or host in {h.lower() for h in self.trusted_hosts}
+        trusted = host in {h.lower() for h in self.trusted_hosts} or origin_of(uri) in self.trusted_origins
+        return is_loopback(host) or trusted
 
 
-def ad_hoc_client(client_id: str, trusted_hosts: tuple[str, ...] = ()) -> Client:
+def ad_hoc_client(client_id: str, trusted_hosts: tuple[str, ...] = (), trusted_origins: tuple[str, ...] = ()) -> Client:
     """What any client id is when the scenario registers none: a public client of every user-facing grant."""
     return Client(
         client_id=client_id,
         ad_hoc=True,
         trusted_hosts=trusted_hosts,
+        trusted_origins=trusted_origins,
         grant_types=(*USER_GRANTS, GrantType.IMPLICIT),
     )
 
@@ -144,6 +148,22 @@ def is_safe_redirect(uri: str) -> bool:
     except ValueError:
         return False
     return bool(parts.scheme) and parts.scheme.lower() not in UNSAFE_REDIRECT_SCHEMES and not parts.fragment
+
+
+def origin_of(uri: str) -> str:
+    """``scheme://host[:port]`` of a URI or origin, lower-cased, without a default port: how origins compare."""
+    try:
+        parts = urlsplit(uri.strip())
+        port = parts.port
+    except ValueError:
+        return ""
+    scheme, host = parts.scheme.lower(), (parts.hostname or "").lower()
+    if not scheme or not host:
+        return ""
+    if ":" in host:
+        host = f"[{host}]"
+    default = {"http": 80, "https": 443}.get(scheme)
+    return f"{scheme}://{host}" + (f":{port}" if port is not None and port != default else "")
 
 
 def is_loopback(host: str) -> bool:

@@ -499,6 +499,11 @@ class Engine:
             await self.store.delete_record(RecordKind.SESSION, request.session_id)
         return target
 
+    async def trusts_origin(self, origin: str) -> bool:
+        """Whether the org grants CORS to a page on ``origin`` (its Trusted Origins; all, when none are listed)."""
+        await self._instant()
+        return self.policy.trusts_origin(origin)
+
     async def serves_authorization_server(self, server_id: str | None) -> bool:
         await self._instant()
         return self.policy.serves_authorization_server(server_id)

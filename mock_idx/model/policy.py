@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .clients import DEFAULT_CLIENT_LABEL, Client, ad_hoc_client, is_safe_redirect
+from .clients import DEFAULT_CLIENT_LABEL, Client, ad_hoc_client, is_safe_redirect, origin_of
 
 __all__ = [
     "DEFAULT_CLIENT_LABEL",
@@ -52,12 +52,19 @@ class Policy:
     for with ``client_credentials``."""
     trusted_hosts: tuple[str, ...] = ()
     """Hosts besides loopback that ad-hoc clients may be redirected to."""
+    trusted_origins: tuple[str, ...] = ()
+    """Okta's Trusted Origins (``scheme://host[:port]``): the only origins granted CORS once any are listed, and
+    origins ad-hoc clients may be redirected to. None listed: every origin is granted CORS (quick starts work)."""
 
     def find_client(self, client_id: str) -> Client | None:
         """The client with this id; when none are registered, any id is accepted as an ad-hoc public client."""
         if not self.clients:
-            return ad_hoc_client(client_id, self.trusted_hosts)
+            return ad_hoc_client(client_id, self.trusted_hosts, self.trusted_origins)
         return next((c for c in self.clients if c.client_id == client_id), None)
+
+    def trusts_origin(self, origin: str) -> bool:
+        """Whether a page on ``origin`` may call the org's APIs from a browser (CORS), as Okta's Trusted Origins say."""
+        return not self.trusted_origins or origin_of(origin) in self.trusted_origins
 
     def knows_scope(self, scope: str) -> bool:
         return scope in OIDC_SCOPES or scope in self.custom_scopes

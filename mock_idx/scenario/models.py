@@ -13,7 +13,15 @@ from typing import Annotated, Any, Literal
 import jwt
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
-from ..model.clients import DEFAULT_AUTH_METHODS, DEFAULT_GRANTS, AuthMethod, Client, ClientType, GrantType
+from ..model.clients import (
+    DEFAULT_AUTH_METHODS,
+    DEFAULT_GRANTS,
+    AuthMethod,
+    Client,
+    ClientType,
+    GrantType,
+    origin_of,
+)
 from ..model.directory import (
     DEFAULT_DEVICE_NAME,
     ExpiredPushAnswer,
@@ -259,15 +267,31 @@ class SettingsSpec(_Strict):
         max_length=MAX_LIST,
         description="Hosts besides loopback that apps may be redirected to when no clients are registered",
     )
+    trusted_origins: list[Annotated[str, StringConstraints(pattern=r"^https?://[A-Za-z0-9.\-\[\]:]{1,260}$")]] = Field(
+        default_factory=list,
+        max_length=MAX_LIST,
+        description="Okta's Trusted Origins (scheme://host[:port]): once any are listed, only they get CORS",
+    )
     clients: list[ClientSpec] = Field(default_factory=list, max_length=MAX_LIST)
 
+    @field_validator("trusted_origins")
+    @classmethod
+    def _origins(cls, origins: list[str]) -> list[str]:
+        normalised = [origin_of(origin) for origin in origins]
+        if not all(normalised):
+            raise ValueError("each trusted origin is scheme://host[:port], like http://localhost:3000")
+        return normalised
+
     def to_policy(self) -> Policy:
-        values = self.model_dump(exclude={"clients", "authorization_servers", "custom_scopes", "trusted_hosts"})
+        values = self.model_dump(
+            exclude={"clients", "authorization_servers", "custom_scopes", "trusted_hosts", "trusted_origins"}
+        )
         return Policy(
             **values,
             authorization_servers=tuple(self.authorization_servers),
             custom_scopes=tuple(self.custom_scopes),
             trusted_hosts=tuple(self.trusted_hosts),
+            trusted_origins=tuple(self.trusted_origins),
             clients=tuple(c.to_client() for c in self.clients),
         )
 

@@ -184,12 +184,18 @@ async def record_in_journal(request: web.Request, handler: Handler) -> web.Strea
 
 @web.middleware
 async def allow_cross_origin(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Any origin may call the Okta APIs, with credentials: its origin is echoed (never ``*``, which forbids
-    cookies), so okta-auth-js's ``session.exists()``, ``session.get()`` and ``closeSession()`` work from an app's own
-    origin. ``/_mock`` and the browser pages get no grant at all, so no other page can script the control plane or
-    read a page's state token or code."""
+    """The org's Trusted Origins (any origin, when the scenario lists none) may call the Okta APIs, with credentials:
+    the origin is echoed (never ``*``, which forbids cookies), so okta-auth-js's ``session.exists()``,
+    ``session.get()`` and ``closeSession()`` work from an app's own origin. ``/_mock`` and the browser pages get no
+    grant at all, so no other page can script the control plane or read a page's state token or code."""
     origin = request.headers.get("Origin")
     if not origin or request.path.startswith(CONTROL_PATHS) or _is_browser_page(request.path):
+        return await handler(request)
+    try:
+        trusted = await request.app[ENGINE].trusts_origin(origin)
+    except StoreUnavailable:
+        trusted = False  # the handler answers the 503; no grant meanwhile
+    if not trusted:  # not one of the org's Trusted Origins: no grant, as a real org answers (the browser blocks it)
         return await handler(request)
     response: web.StreamResponse
     if request.method == "OPTIONS" and "Access-Control-Request-Method" in request.headers:
