@@ -461,7 +461,9 @@ async def test_a_confidential_web_app_redeems_its_code_with_pkce_and_its_secret(
     assert status == 200, body
     assert set(body) == {"token_type", "expires_in", "access_token", "scope", "id_token", "refresh_token"}
     id_claims = await published_claims(client, body["id_token"])
-    assert id_claims["aud"] == "web-app" and id_claims["nonce"] == "nonce-1" and id_claims["email"] == LOGIN
+    assert (
+        id_claims["aud"] == "web-app" and id_claims["nonce"] == "nonce-1" and id_claims["preferred_username"] == LOGIN
+    )
     access = await published_claims(client, body["access_token"])
     assert access["cid"] == "web-app" and access["sub"] == LOGIN and access["aud"] == "api://default"
 
