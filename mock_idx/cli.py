@@ -29,7 +29,7 @@ from aiohttp import web
 
 from . import __version__, scenario
 from .app import create_app
-from .config import MAX_WORKERS, SHUTDOWN_GRACE_SECONDS, Settings
+from .config import BUILTIN_PAGE, HOSTED_PAGES, MAX_WORKERS, SHUTDOWN_GRACE_SECONDS, Settings
 from .model.directory import User
 from .model.errors import StoreUnavailable
 from .web.app_keys import ENGINE
@@ -143,6 +143,14 @@ def _server_options(parser: argparse.ArgumentParser, port: int) -> None:
         type=Path,
         help="the Okta Sign-In Widget's dist/ folder for /_mock/widget (default: found in node_modules)",
     )
+    parser.add_argument(
+        "--hosted-page",
+        choices=HOSTED_PAGES,
+        default=BUILTIN_PAGE,
+        help="the sign-in page /v1/authorize sends browsers to: builtin (default, server-rendered, needs nothing "
+        "more) or widget (the real Okta Sign-In Widget, bootstrapped from the sign-in's stateToken as on Okta's own "
+        "hosted page; needs the widget installed, see --widget-dist)",
+    )
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -157,6 +165,7 @@ def _settings(args: argparse.Namespace) -> Settings:
             control_token=args.control_token,
             poll_refresh_ms=args.poll_refresh_ms,
             widget_dist=args.widget_dist,
+            hosted_page=args.hosted_page,
             store=args.store,
             workers=getattr(args, "workers", 1),  # serve only: the demo is one process
         )

@@ -12,6 +12,11 @@ from .storage.url import StoreUrl, parse_store_url
 
 MAX_WORKERS = 64
 """More processes than this on one port would be a typo, not a plan (the parent would start them all at once)."""
+BUILTIN_PAGE = "builtin"
+WIDGET_PAGE = "widget"
+HOSTED_PAGES = (BUILTIN_PAGE, WIDGET_PAGE)
+"""What ``/signin`` shows: the built-in server-rendered page, or the real Sign-In Widget bootstrapped from the sign-in's
+``stateToken`` as Okta's own hosted page does (which needs an installed widget, found as ``/_mock/widget`` finds it)."""
 SHUTDOWN_GRACE_SECONDS = 0.25
 """aiohttp's ``shutdown_timeout``: a stopping server gives requests in flight this long to finish, then as long again
 once their bodies are cut off, then cancels them. A stalled client or a request a fault delays must not hold up
@@ -44,6 +49,9 @@ class Settings:
     widget_dist: Path | None = None
     """The Sign-In Widget's ``dist/`` folder for ``/_mock/widget``; when unset, ``$MOCK_IDX_WIDGET_DIST``, then
     ``node_modules`` in the working directory (:mod:`mock_idx.web.widget_dist`)."""
+    hosted_page: str = BUILTIN_PAGE
+    """The hosted sign-in page at ``/signin`` (:data:`HOSTED_PAGES`): ``builtin`` needs nothing beyond the package;
+    ``widget`` serves the Sign-In Widget found by :attr:`widget_dist`'s lookup, and refuses to start without one."""
     journal_capacity: int = 20_000
     journal_max_bytes: int = 16 * 1024 * 1024
     """The journal forgets its oldest entries past this size too (paths and notes can be long)."""
@@ -62,6 +70,7 @@ class Settings:
             raise ValueError(f"the push lifetime must be more than 0 and at most {MAX_LIFETIME:.0f} seconds")
         if not 0 <= self.port <= 65535:
             raise ValueError(f"the port must be between 0 and 65535, not {self.port}")
+        self._check_hosted_page()
         store_url = parse_store_url(self.store)  # a ValueError of one line, naming what is wrong with the URL
         if isinstance(self.workers, bool) or not isinstance(self.workers, int) or not 1 <= self.workers <= MAX_WORKERS:
             raise ValueError(f"--workers must be a whole number from 1 to {MAX_WORKERS}, not {self.workers!r}")
@@ -72,6 +81,25 @@ class Settings:
                 f"--workers {self.workers} needs a shared store: add --store redis://HOST:6379/0 "
                 "(each worker would otherwise hold an org of its own)"
             )
+
+    def _check_hosted_page(self) -> None:
+        """A widget page with no widget to serve would greet every user of every app with an error page, so it is
+        refused here, with the line that says where the widget was looked for and how to get it; so is one whose
+        widget files the control token would lock away."""
+        if self.hosted_page not in HOSTED_PAGES:
+            raise ValueError(f"--hosted-page must be {' or '.join(HOSTED_PAGES)}, not {self.hosted_page!r}")
+        if self.hosted_page != WIDGET_PAGE:
+            return
+        if self.control_token:  # the page would load, and the widget's own files would not
+            raise ValueError(
+                "--hosted-page widget does not work with --control-token: the widget's files are served from "
+                "/_mock/widget/static, which the token closes to the people signing in (use the built-in page)"
+            )
+        # imported here: widget_dist reads these settings, so it cannot be imported while this module loads
+        from .web.widget_dist import describe_widget, find_widget
+
+        if find_widget(self.widget_dist) is None:
+            raise ValueError(f"--hosted-page widget: {describe_widget(self)}")
 
     @property
     def store_url(self) -> StoreUrl:

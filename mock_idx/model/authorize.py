@@ -13,6 +13,7 @@ from enum import Enum
 from .clients import Client, GrantType
 from .errors import OAuthError
 from .policy import Policy
+from .servers import POLICY_FAILED
 
 PKCE_METHODS = ("S256",)
 MAX_STATE = 2048
@@ -140,8 +141,11 @@ def check(request: AuthorizeRequest, policy: Policy) -> CheckedAuthorize:
             "invalid_scope",
             "The authorization server resource does not have any configured default scopes, 'scope' must be provided.",
         )
-    if not all(policy.knows_scope(s) for s in scopes):
+    config = policy.server_config(request.authorization_server)
+    if not all(config.knows(s) for s in scopes):
         raise back("invalid_scope", "One or more scopes are not configured for the authorization server resource.")
+    if config.policy_for(client.client_id) is None:
+        raise back("access_denied", POLICY_FAILED)
     if "openid" not in scopes and "id_token" in response_types:
         raise back("invalid_scope", "The 'openid' scope is required for an 'id_token' response type.")
     if implicit and "id_token" in response_types and not request.nonce:

@@ -85,6 +85,8 @@ class User:
     profile: dict[str, str] = field(default_factory=dict)
     okta_verify: OktaVerifyEnrollment | None = None
     id: str = field(default_factory=lambda: okta_id("00u"))
+    groups: tuple[str, ...] = ()
+    """The names of the groups the user belongs to (what groups claims and access policy rules look at)."""
 
     def __post_init__(self) -> None:
         profile = {**_default_profile(self.login), **self.profile}

@@ -36,9 +36,19 @@ from .faults import FaultRule
 from .ids import okta_id, secret_token, stable_id
 from .policy import DEFAULT_POLICY, OIDC_SCOPES, Client, Policy
 from .push import PushAlreadyAnswered, PushChallenge, PushState, SignInContext
+from .servers import POLICY_FAILED, TokenKind, claims_for
 from .sessions import Session
 from .store import Handle, OrgHeader, OrgIdentity, OrgStore, RecordKind
-from .tokens import AuthorizationServer, Grant, Lifetimes, SigningKey, TokenService, TokenSet, userinfo_claims
+from .tokens import (
+    AuthorizationServer,
+    Grant,
+    Lifetimes,
+    SigningKey,
+    TokenPlan,
+    TokenService,
+    TokenSet,
+    userinfo_claims,
+)
 from .totp import TotpCode, TotpVerifier, current_code
 from .transaction import PUSH_RESENDABLE, Interaction, Step, Transaction
 
@@ -185,10 +195,13 @@ class Engine:
             )
         if request.code_challenge_method != "S256":
             raise OAuthError("invalid_request", "'code_challenge_method' must be 'S256'.")
-        if not set(request.scopes) <= OIDC_SCOPES:
+        config = self.policy.server_config(request.authorization_server)
+        if not all(config.knows(scope) for scope in request.scopes):
             raise OAuthError(
                 "invalid_scope", "One or more scopes are not configured for the authorization server resource."
             )
+        if config.policy_for(client.client_id) is None:
+            raise OAuthError("access_denied", POLICY_FAILED)
         return await self._open(replace(request, client_label=client.label), at)
 
     async def exchange_interaction_code(self, exchange: CodeExchange) -> Redemption:
@@ -211,17 +224,21 @@ class Engine:
             raise OAuthError("invalid_grant", "The redirect URI does not match the one used in the authorize request.")
         if not _pkce_matches(exchange.code_verifier, interaction.code_challenge):
             raise OAuthError("invalid_grant", "PKCE verification failed.")
-        assert transaction.user is not None and transaction.auth_time is not None
+        assert transaction.auth_time is not None
+        user = await self._current(transaction.user)
+        plan, server = self._plan(
+            exchange.server, interaction.client_id, GrantType.INTERACTION_CODE, user, interaction.scopes
+        )
         grant = Grant(
-            server=exchange.server,
+            server=server,
             client_id=interaction.client_id,
-            user=transaction.user,
+            user=user,
             scopes=interaction.scopes,
             auth_time=transaction.auth_time,
             amr=transaction.amr,
             nonce=interaction.nonce,
         )
-        return Redemption(transaction, await self.tokens.mint(grant, self._lifetimes(), at))
+        return Redemption(transaction, await self.tokens.mint(grant, plan, at))
 
     async def refresh_tokens(self, request: RefreshRequest) -> TokenSet:
         """With the client's refresh token rotation on (Okta's default), the presented refresh token is spent and a
@@ -235,8 +252,12 @@ class Engine:
         scopes = tuple(request.scope.split()) if request.scope else grant.scopes
         if not scopes or not set(scopes) <= set(grant.scopes):
             raise OAuthError("invalid_scope", "The requested scope is invalid, unknown, or malformed.")
+        user = await self.store.user(grant.user.login)
+        if user is None:  # the user is gone: so is what the refresh token stood for
+            raise OAuthError("invalid_grant", "The refresh token is invalid or expired.")
+        plan, _ = self._plan(request.server, client.client_id, GrantType.REFRESH_TOKEN, user, scopes)
         tokens = await self.tokens.rotate(
-            request.refresh_token, scopes, self._lifetimes(), at, rotation=client.refresh_token_rotation
+            request.refresh_token, scopes, plan, at, rotation=client.refresh_token_rotation
         )
         if tokens is None:  # spent by a request that raced this one (or revoked meanwhile)
             raise OAuthError("invalid_grant", "The refresh token is invalid or expired.")
@@ -351,8 +372,9 @@ class Engine:
         scopes = record.scopes
         if not client.allows_grant(GrantType.REFRESH_TOKEN):
             scopes = tuple(s for s in scopes if s != "offline_access")
-        grant = Grant(redemption.server, client.client_id, user, scopes, record.auth_time, record.amr, record.nonce)
-        return await self.tokens.mint(grant, self._lifetimes(), at)
+        plan, server = self._plan(redemption.server, client.client_id, GrantType.AUTHORIZATION_CODE, user, scopes)
+        grant = Grant(server, client.client_id, user, scopes, record.auth_time, record.amr, record.nonce)
+        return await self.tokens.mint(grant, plan, at)
 
     async def client_credentials(self, client: Client, scope: str | None, server: AuthorizationServer) -> TokenSet:
         """``grant_type=client_credentials``: a service's own access token, for custom scopes only (Okta refuses the
@@ -360,7 +382,8 @@ class Engine:
         at = await self._instant()
         if not client.allows_grant(GrantType.CLIENT_CREDENTIALS) or client.is_public:
             raise OAuthError("unauthorized_client", "The client is not authorized to use the provided grant type.")
-        scopes = tuple((scope or "").split())
+        config = self.policy.server_config(server.id)
+        scopes = tuple((scope or "").split()) or config.default_scopes
         if not scopes:
             raise OAuthError(
                 "invalid_scope",
@@ -374,13 +397,12 @@ class Engine:
                 + ", ".join(s for s in scopes if s in OIDC_SCOPES)
                 + ".",
             )
-        if not all(self.policy.knows_scope(s) for s in scopes):
+        if not all(config.knows(s) for s in scopes):
             raise OAuthError(
                 "invalid_scope", "One or more scopes are not configured for the authorization server resource."
             )
-        return await self.tokens.mint_for_client(
-            client.client_id, scopes, server, self.policy.access_token_lifetime, at
-        )
+        plan, server = self._plan(server, client.client_id, GrantType.CLIENT_CREDENTIALS, None, scopes)
+        return await self.tokens.mint_for_client(client.client_id, scopes, server, plan, at)
 
     async def session(self, session_id: str | None) -> Session | None:
         """The browser's live session (using it keeps it alive, up to the session lifetime)."""
@@ -425,6 +447,11 @@ class Engine:
         mode = ResponseMode(interaction.response_mode)
         params: dict[str, str] = {}
         types = set(interaction.response_type.split())
+        grant_type = GrantType.AUTHORIZATION_CODE if "code" in types else GrantType.IMPLICIT
+        config = self.policy.server_config(server.id)
+        if config.rule_for(interaction.client_id, grant_type, user, interaction.scopes) is None:
+            state = interaction.state
+            return error_redirect(interaction.redirect_uri, mode, state, "access_denied", POLICY_FAILED)
         if "code" in types:
             code = secret_token(32)
             lifetime = self.policy.authorization_code_lifetime
@@ -444,8 +471,9 @@ class Engine:
             params["code"] = code
         else:
             scopes = tuple(s for s in interaction.scopes if s != "offline_access")
-            grant = Grant(server, interaction.client_id, user, scopes, auth_time, amr, interaction.nonce)
-            tokens = await self.tokens.mint(grant, self._lifetimes(), at, id_token_only="token" not in types)
+            plan, minting = self._plan(server, interaction.client_id, GrantType.IMPLICIT, user, scopes)
+            grant = Grant(minting, interaction.client_id, user, scopes, auth_time, amr, interaction.nonce)
+            tokens = await self.tokens.mint(grant, plan, at, id_token_only="token" not in types)
             params.update(token_type="Bearer", expires_in=str(tokens.expires_in), scope=tokens.scope)
             if "token" in types:
                 params["access_token"] = tokens.access_token
@@ -473,7 +501,9 @@ class Engine:
         user = await self.store.user(claims["sub"]) if claims else None
         if claims is None or user is None:
             raise OAuthError("invalid_token", "The access token is invalid.")
-        return UserInfo(user.login, userinfo_claims(user, tuple(claims.get("scp", ()))))
+        scopes = tuple(claims.get("scp", ()))
+        custom = claims_for(self.policy.server_config(server.id), user, scopes, TokenKind.ID)
+        return UserInfo(user.login, {**custom, **userinfo_claims(user, scopes)})
 
     async def logout(self, request: LogoutRequest) -> str | None:
         """Where to send a signed-out browser (``None``: nowhere, show the signed-out page).
@@ -816,12 +846,42 @@ class Engine:
             raise NotFound(f"no pending push for {login!r}")
         return pending[-1]
 
-    def _lifetimes(self) -> Lifetimes:
-        return Lifetimes(
-            access=self.policy.access_token_lifetime,
-            id=self.policy.id_token_lifetime,
-            refresh=self.policy.refresh_token_lifetime,
+    def _plan(
+        self,
+        server: AuthorizationServer,
+        client_id: str,
+        grant_type: GrantType,
+        user: User | None,
+        scopes: tuple[str, ...],
+    ) -> tuple[TokenPlan, AuthorizationServer]:
+        """What the server's access policy lets this issuance have (``access_denied`` when no rule does, as Okta
+        answers it) and the claims its tokens carry; and the server as the tokens name it (its audience)."""
+        config = self.policy.server_config(server.id)
+        rule = config.rule_for(client_id, grant_type, user, scopes)
+        if rule is None:
+            raise OAuthError("access_denied", POLICY_FAILED)
+        policy = self.policy
+        lifetimes = Lifetimes(
+            access=rule.access_token_lifetime or policy.access_token_lifetime,
+            id=policy.id_token_lifetime,
+            refresh=rule.refresh_token_lifetime or policy.refresh_token_lifetime,
+            refresh_allowed=rule.allows_refresh,
         )
+        if user is None:
+            plan = TokenPlan(lifetimes)
+        else:
+            plan = TokenPlan(
+                lifetimes,
+                access_claims=claims_for(config, user, scopes, TokenKind.ACCESS),
+                id_claims=claims_for(config, user, scopes, TokenKind.ID, in_thin_id_token=True),
+                id_claims_alone=claims_for(config, user, scopes, TokenKind.ID),
+            )
+        return plan, replace(server, audience=config.audience) if config.audience else server
+
+    async def _current(self, user: User | None) -> User:
+        """The user as the directory has them now (groups and profile may have changed since the sign-in began)."""
+        assert user is not None
+        return await self.store.user(user.login) or user
 
 
 def _parse_method(method: str | None, transaction: Transaction) -> VerifyMethod | None:

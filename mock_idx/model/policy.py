@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .clients import DEFAULT_CLIENT_LABEL, Client, ad_hoc_client, is_safe_redirect, origin_of
+from .servers import OIDC_SCOPES, ServerConfig
 
 __all__ = [
     "DEFAULT_CLIENT_LABEL",
@@ -24,10 +25,6 @@ MAX_LIFETIME = 10 * 365 * 86400.0
 """Ten years, the longest any lifetime may be: longer ones overflow dates, and no test needs them."""
 POLL_REFRESH_MS_RANGE = (50, 3_600_000)
 """How often clients are told to poll: faster would make the fake a busy loop, slower than an hour is a hang."""
-
-OIDC_SCOPES = frozenset({"openid", "profile", "email", "address", "phone", "offline_access", "device_sso"})
-"""The scopes an Okta authorization server has out of the box; it refuses any other it was not given
-(``invalid_scope``), and so does the fake, so a typo in an app's scopes fails here as it would in production."""
 
 
 @dataclass(frozen=True)
@@ -47,6 +44,9 @@ class Policy:
     clients: tuple[Client, ...] = ()
     authorization_servers: tuple[str, ...] = ()
     """Custom authorization server ids; empty means any id (``default`` included) is served."""
+    servers: tuple[ServerConfig, ...] = ()
+    """Authorization servers configured in the scenario (the org server has id ``None``); the others are as Okta
+    ships a new one (:meth:`server_config`)."""
     custom_scopes: tuple[str, ...] = ()
     """Scopes besides the OIDC ones that the authorization servers grant (``orders:read``): what service clients ask
     for with ``client_credentials``."""
@@ -66,12 +66,17 @@ class Policy:
         """Whether a page on ``origin`` may call the org's APIs from a browser (CORS), as Okta's Trusted Origins say."""
         return not self.trusted_origins or origin_of(origin) in self.trusted_origins
 
-    def knows_scope(self, scope: str) -> bool:
-        return scope in OIDC_SCOPES or scope in self.custom_scopes
+    def server_config(self, server_id: str | None) -> ServerConfig:
+        """The server's configuration from the scenario, or what an unconfigured Okta server has (the OIDC scopes and
+        the scenario's ``custom_scopes``, no custom claims, one policy letting everything through)."""
+        configured = next((server for server in self.servers if server.id == server_id), None)
+        return configured or ServerConfig(id=server_id, scopes=self.custom_scopes)
 
     def serves_authorization_server(self, server_id: str | None) -> bool:
         """``None`` is the org authorization server, which always exists."""
-        return server_id is None or not self.authorization_servers or server_id in self.authorization_servers
+        if server_id is None or server_id in {server.id for server in self.servers}:
+            return True
+        return not self.authorization_servers or server_id in self.authorization_servers
 
 
 DEFAULT_POLICY = Policy()

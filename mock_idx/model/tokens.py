@@ -10,7 +10,7 @@ import base64
 import hashlib
 import json
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -160,6 +160,20 @@ class Lifetimes:
     access: float
     id: float
     refresh: float
+    refresh_allowed: bool = True
+    """Whether the access policy rule lets a refresh token be issued (it includes the ``refresh_token`` grant)."""
+
+
+@dataclass(frozen=True)
+class TokenPlan:
+    """What the server's access policy and claims decided for one issuance: lifetimes and the custom claims."""
+
+    lifetimes: Lifetimes
+    access_claims: dict[str, Any] = field(default_factory=dict)
+    id_claims: dict[str, Any] = field(default_factory=dict)
+    """For an ID token issued with an access token (Okta's thin ID token)."""
+    id_claims_alone: dict[str, Any] = field(default_factory=dict)
+    """For an ID token issued alone (implicit ``id_token``)."""
 
 
 @dataclass(frozen=True)
@@ -216,22 +230,24 @@ class TokenService:
         """The org's own identity provider (``00o…``), in every ID token's ``idp``: one per org, as at Okta."""
         self._started = time.time()
 
-    async def mint(self, grant: Grant, lifetimes: Lifetimes, at: Instant, *, id_token_only: bool = False) -> TokenSet:
+    async def mint(self, grant: Grant, plan: TokenPlan, at: Instant, *, id_token_only: bool = False) -> TokenSet:
         """Tokens for a fresh sign-in; a refresh token only when ``offline_access`` was granted. ``id_token_only``:
         the implicit ``response_type=id_token``, whose ID token carries every claim its scopes release (there is no
         access token to call userinfo with) and no ``at_hash``."""
         refresh = None
-        if "offline_access" in grant.scopes and not id_token_only:
-            refresh = RefreshRecord(grant, at.now + lifetimes.refresh)
-        return await self._mint(grant, lifetimes, refresh, at, id_token_only=id_token_only)
+        if "offline_access" in grant.scopes and plan.lifetimes.refresh_allowed and not id_token_only:
+            refresh = RefreshRecord(grant, at.now + plan.lifetimes.refresh)
+        return await self._mint(grant, plan, refresh, at, id_token_only=id_token_only)
 
     async def mint_for_client(
-        self, client_id: str, scopes: tuple[str, ...], server: AuthorizationServer, lifetime: float, at: Instant
+        self, client_id: str, scopes: tuple[str, ...], server: AuthorizationServer, plan: TokenPlan, at: Instant
     ) -> TokenSet:
         """``client_credentials``: an access token about the client itself (``sub`` is its id, as at Okta), and
         nothing else: no ID token, no refresh token."""
         jti = okta_id("AT.")
+        lifetime = plan.lifetimes.access
         claims: dict[str, Any] = {
+            **plan.access_claims,
             "ver": 1,
             "jti": jti,
             "iss": server.issuer,
@@ -247,7 +263,7 @@ class TokenService:
         return TokenSet(access_token=access_token, expires_in=int(lifetime), scope=" ".join(scopes))
 
     async def rotate(
-        self, refresh_token: str, scopes: tuple[str, ...], lifetimes: Lifetimes, at: Instant, *, rotation: bool = True
+        self, refresh_token: str, scopes: tuple[str, ...], plan: TokenPlan, at: Instant, *, rotation: bool = True
     ) -> TokenSet | None:
         """Spend a refresh token (see :meth:`refresh_grant`): new access and ID tokens for ``scopes``, and a new
         refresh token for the same sign-in that dies when the spent one would have. The spent one is dead at once,
@@ -257,24 +273,19 @@ class TokenService:
             kept = await self._store.refresh_token(refresh_token)
             if kept is None:
                 return None
-            tokens = await self._mint(replace(kept.grant, scopes=scopes), lifetimes, None, at)
+            tokens = await self._mint(replace(kept.grant, scopes=scopes), plan, None, at)
             return replace(tokens, refresh_token=refresh_token)
         record = await self._store.take_refresh_token(refresh_token)
         if record is None:
             return None
-        return await self._mint(replace(record.grant, scopes=scopes), lifetimes, record, at)
+        return await self._mint(replace(record.grant, scopes=scopes), plan, record, at)
 
     async def _mint(
-        self,
-        grant: Grant,
-        lifetimes: Lifetimes,
-        refresh: RefreshRecord | None,
-        at: Instant,
-        *,
-        id_token_only: bool = False,
+        self, grant: Grant, plan: TokenPlan, refresh: RefreshRecord | None, at: Instant, *, id_token_only: bool = False
     ) -> TokenSet:
+        lifetimes = plan.lifetimes
         auth_time = min(grant.auth_time - at.offset, at.wall)
-        access_claims = _access_claims(grant, lifetimes.access, at.wall, auth_time)
+        access_claims = {**plan.access_claims, **_access_claims(grant, lifetimes.access, at.wall, auth_time)}
         access_token = self.key.sign(access_claims)
         await self._store.record_token(access_claims["jti"], at.now + lifetimes.access, lifetimes.access)
         id_token = None
@@ -282,7 +293,8 @@ class TokenService:
             id_claims = _id_claims(
                 grant, lifetimes.id, at.wall, auth_time, self._idp_id, None if id_token_only else access_token
             )
-            id_token = self.key.sign(id_claims)
+            custom = plan.id_claims_alone if id_token_only else plan.id_claims
+            id_token = self.key.sign({**custom, **id_claims})
             await self._store.record_token(id_claims["jti"], at.now + lifetimes.id, lifetimes.id)
         refresh_token = None
         if refresh is not None:

@@ -35,6 +35,7 @@ from ..model.directory import (
 from ..model.faults import FaultRule
 from ..model.policy import DEFAULT_CLIENT_LABEL, MAX_LIFETIME, POLL_REFRESH_MS_RANGE, Policy
 from .generation import Fakers, is_known_locale, made_up_people
+from .server_specs import OrgServerSpec, ServerId, ServerSpec
 
 # Bounds: whatever the schema accepts, the server must be able to serve, and no scenario may stall it.
 MAX_USERS = 10_000
@@ -44,11 +45,13 @@ MAX_LOGIN = 100
 MAX_TEXT = 1024
 MAX_URI = 2048
 MAX_LIST = 1000
+MAX_GROUPS_PER_USER = 1000
 
 Login = Annotated[str, StringConstraints(min_length=1, max_length=MAX_LOGIN)]
 Text = Annotated[str, StringConstraints(max_length=MAX_TEXT)]
 Uri = Annotated[str, StringConstraints(min_length=1, max_length=MAX_URI)]
 Lifetime = Annotated[float, Field(gt=0, le=MAX_LIFETIME)]
+GroupName = Annotated[str, StringConstraints(min_length=1, max_length=255)]
 
 
 class _Strict(BaseModel):
@@ -147,7 +150,10 @@ class UserBody(_Strict):
 
     password: str = Field(min_length=1, max_length=MAX_TEXT)
     profile: dict[Annotated[str, StringConstraints(min_length=1, max_length=100)], Text] = Field(
-        default_factory=dict, max_length=100
+        default_factory=dict, max_length=100, description="Okta's profile attributes, custom ones included"
+    )
+    groups: list[GroupName] = Field(
+        default_factory=list, max_length=MAX_GROUPS_PER_USER, description="The names of the user's groups"
     )
     authenticators: AuthenticatorsSpec = Field(default_factory=lambda: AuthenticatorsSpec(okta_verify=OktaVerifySpec()))
 
@@ -158,13 +164,20 @@ class UserBody(_Strict):
             password=self.password,
             profile=dict(self.profile),
             okta_verify=okta_verify.to_model() if okta_verify else None,
+            groups=tuple(dict.fromkeys(self.groups)),
         )
 
 
 def user_json(user: User) -> dict[str, Any]:
     """A user as the control API shows it: :class:`UserBody`'s fields without the password, plus the ids the server
     gave. The TOTP secret is here (and only here) so tests can compute codes."""
-    body: dict[str, Any] = {"id": user.id, "login": user.login, "profile": user.profile, "authenticators": {}}
+    body: dict[str, Any] = {
+        "id": user.id,
+        "login": user.login,
+        "profile": user.profile,
+        "groups": list(user.groups),
+        "authenticators": {},
+    }
     if user.okta_verify is not None:
         body["authenticators"]["okta_verify"] = {
             "enrollment_id": user.okta_verify.enrollment_id,
@@ -253,8 +266,14 @@ class SettingsSpec(_Strict):
     access_token_lifetime: Lifetime = 3600
     id_token_lifetime: Lifetime = 3600
     refresh_token_lifetime: Lifetime = 30 * 24 * 3600
-    authorization_servers: list[Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]{1,100}$")]] = Field(
-        default_factory=list, max_length=MAX_LIST
+    authorization_servers: list[ServerId | ServerSpec] = Field(
+        default_factory=list,
+        max_length=MAX_LIST,
+        description="Custom authorization servers: an id (as Okta ships a new server), or its scopes, claims and "
+        "access policies; none listed: every id after /oauth2/ is served",
+    )
+    org_authorization_server: OrgServerSpec | None = Field(
+        None, description="The org authorization server's scopes, claims and access policies"
     )
     authorization_code_lifetime: Lifetime = 60
     session_lifetime: Lifetime = Field(2 * 3600, description="An Okta session (sid cookie) lasts at most this long")
@@ -282,13 +301,32 @@ class SettingsSpec(_Strict):
             raise ValueError("each trusted origin is scheme://host[:port], like http://localhost:3000")
         return normalised
 
+    @model_validator(mode="after")
+    def _servers_once(self) -> SettingsSpec:
+        ids = [server if isinstance(server, str) else server.id for server in self.authorization_servers]
+        if repeated := sorted({server_id for server_id in ids if ids.count(server_id) > 1}):
+            raise ValueError(f"authorization servers listed twice: {repeated}")
+        return self
+
     def to_policy(self) -> Policy:
         values = self.model_dump(
-            exclude={"clients", "authorization_servers", "custom_scopes", "trusted_hosts", "trusted_origins"}
+            exclude={
+                "clients",
+                "authorization_servers",
+                "org_authorization_server",
+                "custom_scopes",
+                "trusted_hosts",
+                "trusted_origins",
+            }
         )
+        configured = [server for server in self.authorization_servers if isinstance(server, ServerSpec)]
+        servers = [server.to_config(server.id) for server in configured]
+        if self.org_authorization_server is not None:
+            servers.append(self.org_authorization_server.to_config(None))
         return Policy(
             **values,
-            authorization_servers=tuple(self.authorization_servers),
+            authorization_servers=tuple(s if isinstance(s, str) else s.id for s in self.authorization_servers),
+            servers=tuple(servers),
             custom_scopes=tuple(self.custom_scopes),
             trusted_hosts=tuple(self.trusted_hosts),
             trusted_origins=tuple(self.trusted_origins),
@@ -307,6 +345,9 @@ class GenerateSpec(_Strict):
     locale: str = Field("en_US", description="Faker locale for the names")
     methods: Methods = Field(default_factory=_both_methods, min_length=1, description="Okta Verify methods")
     push: PushSpec = Field(default_factory=PushSpec)
+    groups: list[GroupName] = Field(
+        default_factory=list, max_length=MAX_GROUPS_PER_USER, description="Every one's groups"
+    )
 
     @field_validator("locale")
     @classmethod
@@ -324,6 +365,7 @@ class GenerateSpec(_Strict):
                 password=self.password,
                 profile=person.profile,
                 okta_verify=okta_verify.to_model(totp_secret=person.totp_secret),
+                groups=tuple(dict.fromkeys(self.groups)),
             )
             for person in made_up_people(self.count, self.seed, self.locale, self.domain, taken, fakers)
         ]

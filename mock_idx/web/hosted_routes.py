@@ -29,12 +29,14 @@ import aiohttp_jinja2
 from aiohttp import web
 from markupsafe import Markup
 
+from ..config import WIDGET_PAGE
 from ..idx.messages import ERRORS, PUSH_REJECTED, Placement
 from ..idx.render import METHOD_LABELS, OKTA_VERIFY
 from ..model.errors import IdxError, Reason
 from ..model.tokens import AuthorizationServer
 from ..model.transaction import CHOOSING_AGAIN_ALLOWED, Step, Transaction
-from .app_keys import ENGINE, USER
+from . import hosted_widget
+from .app_keys import ENGINE, SETTINGS, USER
 from .client_redirects import origin_of, to_app
 from .request_parsing import MalformedBody, base_url, form_fields, remember, sign_in_context
 from .session_cookie import session_id, set_session_cookie
@@ -85,6 +87,8 @@ async def signin_page(request: web.Request) -> web.StreamResponse:
     transaction = await _transaction_in_query(request)
     if isinstance(transaction, web.Response):
         return transaction
+    if request.app[SETTINGS].hosted_page == WIDGET_PAGE:  # the real widget walks the sign-in itself, over IDX
+        return hosted_widget.signin_page(request, transaction)
     engine = request.app[ENGINE]
     try:
         if request.query.get("poll") == "1" and transaction.step is Step.PUSH_WAITING:

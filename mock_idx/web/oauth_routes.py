@@ -86,6 +86,7 @@ async def openid_configuration(request: web.Request) -> web.Response:
     server = await authorization_server(request)
     engine = request.app[ENGINE]
     await engine.now()  # the policy in force (custom scopes), as any request reads it
+    config = engine.policy.server_config(server.id)
     endpoints = _endpoints(request, server.id)
     return web.json_response(
         {
@@ -99,9 +100,9 @@ async def openid_configuration(request: web.Request) -> web.Response:
             "grant_types_supported": GRANT_TYPES,
             "subject_types_supported": ["public"],
             "id_token_signing_alg_values_supported": ["RS256"],
-            "scopes_supported": [*STANDARD_SCOPES, *engine.policy.custom_scopes],
+            "scopes_supported": [*STANDARD_SCOPES, *config.scopes],
             "token_endpoint_auth_methods_supported": CLIENT_AUTH_METHODS,
-            "claims_supported": CLAIMS,
+            "claims_supported": [*CLAIMS, *(c.name for c in config.claims if c.name not in CLAIMS)],
             "code_challenge_methods_supported": list(PKCE_METHODS),
             "introspection_endpoint": f"{endpoints}/v1/introspect",
             "introspection_endpoint_auth_methods_supported": CLIENT_AUTH_METHODS,
