@@ -7,9 +7,9 @@ expression outside the modelled subset, a regex that does not compile) and maps 
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Literal
 
+import regex
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from ..model.clients import GrantType
@@ -68,8 +68,8 @@ class GroupFilterSpec(_Strict):
             raise ValueError("a group filter is exactly one of starts_with, equals, contains, regex")
         if self.regex is not None:
             try:
-                re.compile(self.regex)
-            except re.error as error:
+                regex.compile(self.regex)
+            except regex.error as error:
                 raise ValueError(f"the regex does not compile: {error}") from None
         return self
 
