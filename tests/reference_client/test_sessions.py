@@ -109,9 +109,25 @@ def session_id_of(page) -> str | None:
     return cookies[SESSION_COOKIE].value if SESSION_COOKIE in cookies else None
 
 
-async def test_large_claims_stay_on_the_server_and_sign_in_renews_the_session_id(visitor, mock_idx):
-    # mock_idx caps each profile text at 1024 characters: five of them make an id_token of over 8 KB
-    big = {field: field + "-" + "x" * 1000 for field in ("firstName", "lastName", "locale", "timeZone")}
+BIG_CLAIMS = """\
+settings:
+  authorization_servers:
+    - id: default
+      claims:
+        - {name: bio1, token: id, value: user.bio1}
+        - {name: bio2, token: id, value: user.bio2}
+        - {name: bio3, token: id, value: user.bio3}
+        - {name: locale, token: id, value: user.locale}
+"""
+
+
+async def test_large_claims_stay_on_the_server_and_sign_in_renews_the_session_id(visitor, mock_idx, tmp_path):
+    # mock_idx caps each profile text at 1024 characters: five of them in ID-token claims (a server whose claims
+    # carry profile attributes) make an id_token of over 8 KB
+    scenario = tmp_path / "big-claims.yaml"
+    scenario.write_text(BIG_CLAIMS, encoding="utf-8")
+    mock_idx.load_scenario(str(scenario))
+    big = {field: field + "-" + "x" * 1000 for field in ("bio1", "bio2", "bio3", "locale")}
     user = mock_idx.add_user(profile={"name": "Alice " + "x" * 1000, **big})
     await visitor.get("/login")
     before = visitor.client.session.cookie_jar.filter_cookies(visitor.client.make_url("/"))[SESSION_COOKIE].value
