@@ -397,7 +397,7 @@ async def test_spa_on_another_origin_still_calls_the_okta_apis(
             {
                 "client_id": "spa",
                 "scope": "openid",
-                "redirect_uri": f"{other_origin}/callback",
+                "redirect_uri": "http://localhost:7777/callback",  # ad-hoc clients go to loopback hosts only
                 "code_challenge": "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
                 "code_challenge_method": "S256",
                 "state": "s",

@@ -68,6 +68,6 @@ def assert_tokens_for(result: dict[str, Any], *, user: MockUser, issuer: str, cl
     """The widget resolved with tokens (its auth-js verified the id_token's RS256 signature) for this user."""
     assert result["status"] == "SUCCESS", result
     claims = result["idToken"]["claims"]
-    assert (claims["iss"], claims["aud"], claims["preferred_username"]) == (issuer, client_id, user.login)
+    assert (claims["iss"], claims["aud"], claims["email"]) == (issuer, client_id, user.login)
     assert result["accessToken"]["raw"]
     assert {"openid", "email"} <= set(result["accessToken"]["scopes"])
