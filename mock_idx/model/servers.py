@@ -15,6 +15,7 @@ Claim values are Okta's expression language, in a documented subset (:func:`pars
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
@@ -30,6 +31,11 @@ MAX_GROUPS = 100
 """Okta's cap on the groups one claim carries."""
 REGEX_TIMEOUT_SECONDS = 0.05
 """How long one group filter regex may take on one group name: far more than any sane pattern needs."""
+REGEX_BUDGET_SECONDS = 0.1
+"""How long the group filter regexes of one token's claims may take together, however many groups the user has and
+however many claims filter them. A pattern that backtracks catastrophically times out on every group, and a user may
+have a thousand: a thousand timeouts, on the event loop, would stall the server for minutes. A sane pattern takes
+microseconds a group, so only such a pattern ever meets this bound."""
 POLICY_FAILED = "Policy evaluation failed for this request, please check the policy configurations."
 
 
@@ -54,7 +60,8 @@ class GroupFilter:
     match: GroupMatch
     value: str
 
-    def keeps(self, group: str) -> bool:
+    def keeps(self, group: str, timeout: float = REGEX_TIMEOUT_SECONDS) -> bool:
+        """Whether the filter keeps ``group`` (a regex gets ``timeout`` seconds to say, and keeps nothing after)."""
         if self.match is GroupMatch.STARTS_WITH:
             return group.startswith(self.value)
         if self.match is GroupMatch.EQUALS:
@@ -62,7 +69,7 @@ class GroupFilter:
         if self.match is GroupMatch.CONTAINS:
             return self.value in group
         try:  # the regex module, with a timeout: a scenario's regex must never stall the server
-            return regex.fullmatch(self.value, group, timeout=REGEX_TIMEOUT_SECONDS) is not None
+            return regex.fullmatch(self.value, group, timeout=timeout) is not None
         except TimeoutError:
             return False
 
@@ -167,23 +174,46 @@ def claims_for(
     """The custom claims a token of ``kind`` carries for ``user`` with ``scopes`` granted (``in_thin_id_token``: an
     ID token issued with an access token, which leaves out claims marked for userinfo only)."""
     claims: dict[str, Any] = {}
+    deadline = time.monotonic() + REGEX_BUDGET_SECONDS  # shared by every claim's group filter regex
     for claim in config.claims:
         if claim.token is not kind or (claim.scopes and not set(claim.scopes) & set(scopes)):
             continue
         if in_thin_id_token and not claim.always_in_id_token:
             continue
-        value = claim_value(claim, user)
+        value = claim_value(claim, user, deadline)
         if value is not None:
             claims[claim.name] = value
     return claims
 
 
-def claim_value(claim: Claim, user: User) -> Any:
+def claim_value(claim: Claim, user: User, deadline: float | None = None) -> Any:
+    """The claim's value for ``user``; a group filter regex stops at ``deadline`` (``time.monotonic()``; ``None``:
+    :data:`REGEX_BUDGET_SECONDS` from now)."""
     if claim.groups is not None:
-        return [group for group in user.groups if claim.groups.keeps(group)][:MAX_GROUPS]
+        if deadline is None:
+            deadline = time.monotonic() + REGEX_BUDGET_SECONDS
+        return kept_groups(claim.groups, user.groups, deadline)
     if claim.expression is not None:
         return parse_expression(claim.expression).evaluate(user)
     return None
+
+
+def kept_groups(group_filter: GroupFilter, groups: tuple[str, ...], deadline: float) -> list[str]:
+    """The groups the filter keeps, in the user's order, at most :data:`MAX_GROUPS`. A regex filter that runs out of
+    time (``deadline``) keeps none of the groups it has not looked at yet, as a regex that times out on a group keeps
+    that group out: a hostile pattern costs a bounded moment, never a stalled server."""
+    kept: list[str] = []
+    for group in groups:
+        if len(kept) == MAX_GROUPS:
+            break
+        timeout = REGEX_TIMEOUT_SECONDS
+        if group_filter.match is GroupMatch.REGEX:
+            timeout = min(timeout, deadline - time.monotonic())
+            if timeout <= 0:
+                break
+        if group_filter.keeps(group, timeout):
+            kept.append(group)
+    return kept
 
 
 # --- the expression subset ------------------------------------------------------------------------------------------

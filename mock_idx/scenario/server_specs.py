@@ -28,6 +28,11 @@ from ..model.servers import (
 )
 
 MAX_ITEMS = 200
+MAX_REGEX_SIZE = 1000
+"""How large a group filter regex may grow once its counted repeats (``{m,n}``) are unrolled, as compiling unrolls
+them (:func:`unrolled_size`). ``a{10000000}``, 13 characters, takes the regex module 15 seconds and 2.7 GB to
+compile, ``a{1000000000}`` would take all the server's memory, and nested capturing groups cost more still; a group
+name has at most 255 characters, so no useful pattern comes near the bound."""
 ServerId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]{1,100}$")]
 ScopeName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.:/-]{1,100}$")]
 ClaimName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_.:-]{0,99}$")]
@@ -67,6 +72,10 @@ class GroupFilterSpec(_Strict):
         if len(given) != 1:
             raise ValueError("a group filter is exactly one of starts_with, equals, contains, regex")
         if self.regex is not None:
+            if (size := unrolled_size(self.regex)) > MAX_REGEX_SIZE:
+                raise ValueError(
+                    f"the regex is too large once its repeats are unrolled ({size} nodes, at most {MAX_REGEX_SIZE})"
+                )
             try:
                 regex.compile(self.regex)
             except regex.error as error:
@@ -79,6 +88,57 @@ class GroupFilterSpec(_Strict):
             if value is not None:
                 return GroupFilter(match, value)
         raise AssertionError("checked: exactly one is set")
+
+
+_COUNTED_REPEAT = regex.compile(r"\{(\d*)(?:,(\d*))?\}")
+
+
+def unrolled_size(pattern: str) -> int:
+    """About how many nodes ``pattern`` compiles to: its atoms and groups, with counted repeats unrolled (nested ones
+    multiplying). It errs high, never low: a set is read as ending at its first ``]`` (a nested set of the regex
+    module's version 1 ends later), and braces after an escape (``\\x{41}``) count as a repeat."""
+    sizes = [0]  # the size so far of each group open here, the outermost (the whole pattern) first
+    last = 0  # the size of the last atom or group: what a quantifier repeats
+    at = 0
+    while at < len(pattern):
+        repeat = _COUNTED_REPEAT.match(pattern, at)
+        if repeat and (repeat[1] or repeat[2]):
+            count = max(int(repeat[1] or 0), int(repeat[2] or 0))
+            sizes[-1] += last * (count - 1)
+            last *= count
+            at = repeat.end()
+            continue
+        char = pattern[at]
+        if char == "(":
+            sizes.append(0)
+            at += 1
+            continue
+        if char == ")" and len(sizes) > 1:
+            last = sizes.pop() + 1  # the group's own node, and what it holds
+            sizes[-1] += last
+            at += 1
+            continue
+        if char == "\\":
+            at += 2
+        elif char == "[":
+            at = _set_end(pattern, at)
+        else:
+            at += 1
+        last = 1
+        sizes[-1] += 1
+    return sum(sizes)
+
+
+def _set_end(pattern: str, at: int) -> int:
+    """Just past the ``]`` closing the set that opens at ``at`` (``[]…]`` and ``[^]…]`` hold a literal ``]``)."""
+    at += 1
+    if pattern.startswith("^", at):
+        at += 1
+    if pattern.startswith("]", at):
+        at += 1
+    while at < len(pattern) and pattern[at] != "]":
+        at += 2 if pattern[at] == "\\" else 1
+    return at + 1
 
 
 class ClaimSpec(_Strict):
