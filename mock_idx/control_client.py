@@ -11,6 +11,7 @@ import json
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -55,6 +56,8 @@ class MockUser:
     profile: dict[str, str]
     totp_secret: str | None
     raw: dict[str, Any] = field(repr=False, default_factory=dict)
+    groups: tuple[str, ...] = ()
+    """The names of the user's groups, as the server stored them (what groups claims and access rules look at)."""
 
 
 class ControlClient:
@@ -83,6 +86,7 @@ class ControlClient:
         password: str | None = None,
         *,
         profile: dict[str, str] | None = None,
+        groups: Iterable[str] = (),
         push: str | dict[str, Any] = "manual",
         methods: tuple[str, ...] = ("push", "totp"),
         number_challenge: bool = False,
@@ -93,7 +97,8 @@ class ControlClient:
 
         ``push`` is an outcome (``"manual"``, ``"approve"``, ``"deny"``, ``"timeout"``) or the full push behaviour
         (``{"outcome": "approve", "after_polls": 2, "number_answer": "wrong"}``). ``okta_verify=False`` makes a
-        password-only user.
+        password-only user. ``profile`` adds or overrides profile attributes (custom ones too, for claims such as
+        ``user.department``); ``groups`` names the user's groups.
         """
         fake = self._fake()
         made_up: dict[str, str] = {}
@@ -104,6 +109,7 @@ class ControlClient:
         body: dict[str, Any] = {
             "password": password or fake.password(length=DEFAULT_PASSWORD_LENGTH),
             "profile": {**made_up, **(profile or {})},
+            "groups": _group_list(groups),
             "authenticators": {
                 "okta_verify": _okta_verify(push, methods, number_challenge, totp_secret) if okta_verify else None
             },
@@ -117,7 +123,13 @@ class ControlClient:
             profile=answer["profile"],
             totp_secret=enrollment["totp"]["secret"] if enrollment else None,
             raw=answer,
+            groups=tuple(answer["groups"]),
         )
+
+    def set_groups(self, login: str, groups: Iterable[str]) -> dict[str, Any]:
+        """Replace the user's groups (``[]``: none) and nothing else: the user as stored now. Tokens issued from then
+        on carry the new groups."""
+        return self._call("PUT", f"/users/{quote(login)}/groups", {"groups": _group_list(groups)})
 
     def users(self) -> list[dict[str, Any]]:
         """Every user of the org (generated ones included), with their TOTP secrets."""
@@ -240,6 +252,13 @@ def _okta_verify(
     if number_challenge:
         behaviour["number_challenge"] = True
     return {"methods": list(methods), "push": behaviour, "totp": {"secret": totp_secret}}
+
+
+def _group_list(groups: Iterable[str]) -> list[str]:
+    """A list of names; one name alone is refused rather than sent as its letters."""
+    if isinstance(groups, str):
+        raise TypeError(f"groups is a list of group names, not one name: use [{groups!r}]")
+    return list(groups)
 
 
 def _json_or_text(payload: bytes) -> Any:

@@ -9,13 +9,15 @@ are ``*_routes`` (this one was ``control``): see :mod:`.urls`.
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from typing import Any, TypeVar
 
 from aiohttp import web
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .. import scenario
 from ..model.errors import ControlError, NotFound
+from ..scenario.models import MAX_GROUPS_PER_USER, GroupName
 from .app_keys import ENGINE, FAULTS, JOURNAL, SCENARIO, USER
 from .control_json import clock_json, push_json, totp_json
 from .openapi import OPENAPI_FILE
@@ -74,6 +76,29 @@ async def put_user(request: web.Request) -> web.Response:
 
 async def get_user(request: web.Request) -> web.Response:
     return web.json_response(scenario.user_json(await request.app[ENGINE].user(_login(request))))
+
+
+class GroupsBody(BaseModel):
+    """``PUT /_mock/v1/users/{login}/groups``: the user's groups, all of them (the same field as in a user body)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    groups: list[GroupName] = Field(max_length=MAX_GROUPS_PER_USER, description="The names of the user's groups")
+
+
+async def put_groups(request: web.Request) -> web.Response:
+    """Replace a user's groups and nothing else, as an admin moving someone between groups: their password, phone
+    and ids stay, and the next token they get carries the new groups. The body is checked before the user is looked
+    up, so a refused request changes nothing."""
+    login = _login(request)
+    body = await _model(request, GroupsBody)
+    engine = request.app[ENGINE]
+    user = await engine.user(login)
+    regrouped = replace(user, groups=tuple(dict.fromkeys(body.groups)))
+    # Straight to the store, not ``engine.put_user``: that one is for a new enrollment and forgets the TOTP codes
+    # already used, which must stay spent when only the groups change.
+    await engine.store.put_user(regrouped)
+    return web.json_response(scenario.user_json(regrouped))
 
 
 async def pending_pushes(request: web.Request) -> web.Response:

@@ -87,6 +87,7 @@ def _add_control(app: web.Application) -> None:
     router.add_get(f"{api}/users", control_routes.list_users)
     router.add_put(f"{api}/users/{{login}}", control_routes.put_user)
     router.add_get(f"{api}/users/{{login}}", control_routes.get_user)
+    router.add_put(f"{api}/users/{{login}}/groups", control_routes.put_groups)
     router.add_get(f"{api}/users/{{login}}/pushes", control_routes.pending_pushes)
     router.add_post(f"{api}/users/{{login}}/push/approve", control_routes.approve_push)
     router.add_post(f"{api}/users/{{login}}/push/deny", control_routes.deny_push)

@@ -1,7 +1,8 @@
-"""The pytest example in docs/pytest-example.md runs as written, so it cannot rot. (The README's own example is run
+"""The pytest examples in docs/pytest-example.md run as written, so they cannot rot. (The README's own example is run
 by tests/docs/test_readme.py.)
 
-Its ``myapp`` is the suite's small IDX app (tests/support/idx_app.py), standing in for the reader's own code.
+Their ``myapp`` is the suite's small IDX app (tests/support/idx_app.py), standing in for the reader's own code, and
+the page's one YAML block is the ``orders.yaml`` scenario its groups example loads.
 """
 
 from __future__ import annotations
@@ -15,15 +16,20 @@ pytest_plugins = ["pytester"]
 EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "pytest-example.md"
 
 
-def python_blocks(markdown: str) -> list[str]:
-    return re.findall(r"```python\n(.*?)```", markdown, flags=re.DOTALL)
+def code_blocks(markdown: str, language: str) -> list[str]:
+    return re.findall(rf"```{language}\n(.*?)```", markdown, flags=re.DOTALL)
 
 
-def test_the_documented_example_passes(pytester: pytest.Pytester) -> None:
-    blocks = python_blocks(EXAMPLE.read_text(encoding="utf-8"))
-    assert len(blocks) == 1 and blocks[0].count("\ndef test_") == 2
+def test_the_documented_examples_pass(pytester: pytest.Pytester) -> None:
+    markdown = EXAMPLE.read_text(encoding="utf-8")
+    blocks = code_blocks(markdown, "python")
+    assert len(blocks) == 2 and [block.count("\ndef test_") for block in blocks] == [2, 1]
+    (scenario,) = code_blocks(markdown, "yaml")
     pytester.makeini("[pytest]\nasyncio_default_fixture_loop_scope = function\n")
-    pytester.makepyfile(myapp="from tests.support.idx_app import sign_in\n", test_example=blocks[0])
+    pytester.makefile(".yaml", orders=scenario)
+    pytester.makepyfile(
+        myapp="from tests.support.idx_app import sign_in\n", test_example=blocks[0], test_groups_example=blocks[1]
+    )
     pytester.syspathinsert()
     result = pytester.runpytest_inprocess("-p", "no:cacheprovider")
-    result.assert_outcomes(passed=2)
+    result.assert_outcomes(passed=3)

@@ -167,9 +167,17 @@ def test_control_api_takes_yaml_json_and_builtin_names(mock_idx: MockIdx) -> Non
     assert [u["login"] for u in mock_idx.users()] == ["totp@example.com"]
 
 
-def test_documented_format_example_is_a_valid_scenario() -> None:
+def test_documented_examples_are_valid_scenarios() -> None:
+    """The format example (every field) and the authorization servers example."""
     docs = Path(__file__).resolve().parents[2] / "docs" / "scenarios.md"
-    (example,) = re.findall(r"```yaml\n(.*?)```", docs.read_text(encoding="utf-8"), flags=re.DOTALL)
-    assert scenario.validate_text(example) == []
+    example, servers = re.findall(r"```yaml\n(.*?)```", docs.read_text(encoding="utf-8"), flags=re.DOTALL)
+    assert scenario.validate_text(example) == [] and scenario.validate_text(servers) == []
     loaded = scenario.parse(example)
     assert len(loaded.to_users()) == 21 and len(loaded.to_fault_rules()) == 1
+    assert {user.groups for user in loaded.to_users()} == {("Everyone", "Sales"), ("Everyone",)}
+    policy = scenario.parse(servers).settings.to_policy()
+    assert policy.authorization_servers == ("default", "orders")
+    orders = policy.server_config("orders")
+    assert orders.audience == "api://orders" and orders.default_scopes == ("orders:read",)
+    assert [claim.name for claim in orders.claims] == ["groups", "tenant", "is_admin", "region"]
+    assert [claim.name for claim in policy.server_config(None).claims] == ["groups"]
