@@ -661,9 +661,21 @@ class Engine:
     # --- the phone and the admin (control API, device page) ----------------------------------------------------
 
     async def put_user(self, user: User) -> User:
+        """Add or replace a user. A new TOTP secret starts with no used codes; the same secret keeps them spent."""
         previous = await self.store.user(user.login)
         if previous and previous.okta_verify:
-            await self.totp.forget(previous.okta_verify.totp_secret)
+            same_secret = (
+                user.okta_verify is not None and user.okta_verify.totp_secret == previous.okta_verify.totp_secret
+            )
+            if not same_secret:
+                await self.totp.forget(previous.okta_verify.totp_secret)
+        await self.store.put_user(user)
+        return user
+
+    async def set_groups(self, login: str, groups: list[str] | tuple[str, ...]) -> User:
+        """Move a user between groups, as an admin does: password, phone and ids stay; the next token they get
+        carries the new groups."""
+        user = replace(await self.user(login), groups=tuple(dict.fromkeys(groups)))
         await self.store.put_user(user)
         return user
 

@@ -9,7 +9,6 @@ are ``*_routes`` (this one was ``control``): see :mod:`.urls`.
 from __future__ import annotations
 
 import asyncio
-from dataclasses import replace
 from typing import Any, TypeVar
 
 from aiohttp import web
@@ -92,12 +91,7 @@ async def put_groups(request: web.Request) -> web.Response:
     up, so a refused request changes nothing."""
     login = _login(request)
     body = await _model(request, GroupsBody)
-    engine = request.app[ENGINE]
-    user = await engine.user(login)
-    regrouped = replace(user, groups=tuple(dict.fromkeys(body.groups)))
-    # Straight to the store, not ``engine.put_user``: that one is for a new enrollment and forgets the TOTP codes
-    # already used, which must stay spent when only the groups change.
-    await engine.store.put_user(regrouped)
+    regrouped = await request.app[ENGINE].set_groups(login, body.groups)
     return web.json_response(scenario.user_json(regrouped))
 
 
