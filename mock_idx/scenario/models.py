@@ -11,7 +11,16 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 import jwt
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    StringConstraints,
+    Tag,
+    field_validator,
+    model_validator,
+)
 
 from ..model.clients import (
     DEFAULT_AUTH_METHODS,
@@ -52,6 +61,12 @@ Text = Annotated[str, StringConstraints(max_length=MAX_TEXT)]
 Uri = Annotated[str, StringConstraints(min_length=1, max_length=MAX_URI)]
 Lifetime = Annotated[float, Field(gt=0, le=MAX_LIFETIME)]
 GroupName = Annotated[str, StringConstraints(min_length=1, max_length=255)]
+ServerEntry = Annotated[
+    Annotated[ServerId, Tag("id")] | Annotated[ServerSpec, Tag("server")],
+    Discriminator(lambda value: "id" if isinstance(value, str) else "server"),
+]
+"""An authorization server as an id (a string) or configured (an object): told apart by type, so a broken object is
+reported as that object's problems, not also as "should be a valid string"."""
 
 
 class _Strict(BaseModel):
@@ -266,7 +281,7 @@ class SettingsSpec(_Strict):
     access_token_lifetime: Lifetime = 3600
     id_token_lifetime: Lifetime = 3600
     refresh_token_lifetime: Lifetime = 30 * 24 * 3600
-    authorization_servers: list[ServerId | ServerSpec] = Field(
+    authorization_servers: list[ServerEntry] = Field(
         default_factory=list,
         max_length=MAX_LIST,
         description="Custom authorization servers: an id (as Okta ships a new server), or its scopes, claims and "
