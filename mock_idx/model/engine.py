@@ -36,7 +36,7 @@ from .faults import FaultRule
 from .ids import okta_id, secret_token, stable_id
 from .policy import DEFAULT_POLICY, OIDC_SCOPES, Client, Policy
 from .push import PushAlreadyAnswered, PushChallenge, PushState, SignInContext
-from .servers import POLICY_FAILED, TokenKind, claims_for
+from .servers import POLICY_FAILED, TokenKind, claims_for, client_claims
 from .sessions import Session
 from .store import Handle, OrgHeader, OrgIdentity, OrgStore, RecordKind
 from .tokens import (
@@ -879,8 +879,8 @@ class Engine:
             refresh=rule.refresh_token_lifetime or policy.refresh_token_lifetime,
             refresh_allowed=rule.allows_refresh,
         )
-        if user is None:
-            plan = TokenPlan(lifetimes)
+        if user is None:  # client_credentials: a service's own token
+            plan = TokenPlan(lifetimes, access_claims=client_claims(config, scopes))
         else:
             plan = TokenPlan(
                 lifetimes,

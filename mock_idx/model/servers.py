@@ -186,6 +186,21 @@ def claims_for(
     return claims
 
 
+def client_claims(config: ServerConfig, scopes: tuple[str, ...]) -> dict[str, Any]:
+    """The access-token claims of a ``client_credentials`` token: those whose value needs no user (constants), as
+    Okta puts them in a service's token; user attributes and groups have nobody to come from."""
+    claims: dict[str, Any] = {}
+    for claim in config.claims:
+        if claim.token is not TokenKind.ACCESS or claim.expression is None:
+            continue
+        if claim.scopes and not set(claim.scopes) & set(scopes):
+            continue
+        expression = parse_expression(claim.expression)
+        if expression.form == "constant":
+            claims[claim.name] = expression.argument
+    return claims
+
+
 def claim_value(claim: Claim, user: User, deadline: float | None = None) -> Any:
     """The claim's value for ``user``; a group filter regex stops at ``deadline`` (``time.monotonic()``; ``None``:
     :data:`REGEX_BUDGET_SECONDS` from now)."""

@@ -513,6 +513,8 @@ async def test_a_policy_for_named_clients_applies_to_them_alone(client):
         ["orders:read"],
     )
     assert "tenant" not in claims, "a service's token carries no user's claims"
+    assert claims["plan"] == "gold", "but the claims that need no user (constants), as Okta puts them"
+    assert "audit" not in claims, "only with their scopes"
 
 
 async def test_a_policy_with_no_clients_listed_covers_every_client(client):
