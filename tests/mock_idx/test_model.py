@@ -35,7 +35,9 @@ async def engine_with_user(store: OrgStore, outcome: PushOutcome = PushOutcome.M
 
 
 async def open_push(engine: Engine, login: str = LOGIN, challenge: str = "x" * 43) -> Transaction:
-    transaction = await engine.interact(Interaction("c", "http://localhost/cb", "openid", challenge, "S256", "s", None, None))
+    transaction = await engine.interact(
+        Interaction("c", "http://localhost/cb", "openid", challenge, "S256", "s", None, None)
+    )
     transaction = await engine.identify(transaction, login, "pw")
     return await engine.choose_authenticator(transaction, engine.authenticators.okta_verify_id, "push", SignInContext())
 
@@ -135,7 +137,9 @@ async def test_an_interaction_code_is_redeemed_once_even_when_presented_twenty_t
 
 async def test_a_refused_step_leaves_the_stored_transaction_as_it_was(store: OrgStore) -> None:
     engine = await engine_with_user(store)
-    transaction = await engine.interact(Interaction("c", "http://localhost/cb", "openid", "x" * 43, "S256", "s", None, None))
+    transaction = await engine.interact(
+        Interaction("c", "http://localhost/cb", "openid", "x" * 43, "S256", "s", None, None)
+    )
     with pytest.raises(IdxError):
         await engine.identify(await engine.by_state_handle(transaction.state_handle), LOGIN, "wrong")
     stored = await engine.by_state_handle(transaction.state_handle)

@@ -214,7 +214,11 @@ async def test_logout_redirects_with_state(client, flow: Flow):
     _, tokens = await signed_in(client, LOGIN, flow)
     response = await client.get(
         "/oauth2/default/v1/logout",
-        params={"id_token_hint": tokens["id_token"], "post_logout_redirect_uri": "http://localhost:7777/bye", "state": "s1"},
+        params={
+            "id_token_hint": tokens["id_token"],
+            "post_logout_redirect_uri": "http://localhost:7777/bye",
+            "state": "s1",
+        },
         allow_redirects=False,
     )
     assert response.status == 302 and response.headers["Location"] == "http://localhost:7777/bye?state=s1"
