@@ -104,4 +104,4 @@ async def test_a_box_that_is_not_a_boolean_is_refused_and_changes_nothing(flow: 
     _, user = await control(client, "GET", "/users/strict@example.com")
     assert user["authenticators"]["okta_verify"]["auto_challenge"] is False
     status, pushes = await control(client, "GET", "/users/strict@example.com/pushes")
-    assert pushes["pushes"] == []
+    assert status == 200 and pushes["pushes"] == []
