@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass
 from itertools import count
 
-from . import memory, report, signins, startup, steps
+from . import memory, replicas, report, signins, startup, steps
 from .process import Target
 
 CONCURRENCY = (1, 10, 100)
@@ -28,6 +28,7 @@ class Plan:
     startup_repeats: int
     memory_levels: tuple[int, ...]
     totp_users: int
+    replicas: replicas.Plan
 
 
 FULL = Plan(
@@ -36,6 +37,7 @@ FULL = Plan(
     startup_repeats=3,
     memory_levels=MEMORY_LEVELS,
     totp_users=5000,
+    replicas=replicas.Plan(rounds=3, seconds=2.0, warm_up_rounds=1),
 )
 QUICK = Plan(
     steps.Budget(rounds=1, seconds=0.5, prepared={"identify": 600, "token": 300}),
@@ -43,12 +45,19 @@ QUICK = Plan(
     startup_repeats=2,
     memory_levels=(1_000, 2_000),
     totp_users=2000,
+    replicas=replicas.Plan(rounds=2, seconds=1.0, warm_up_rounds=0),
 )
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="fewer and shorter rounds (about a minute)")
+    parser.add_argument("--quick", action="store_true", help="fewer and shorter rounds (about 1.5 minutes)")
+    parser.add_argument(
+        "--only",
+        action="append",
+        choices=list(SECTIONS),
+        help="measure only this part (repeatable; default: all, in the order listed)",
+    )
     args = parser.parse_args(argv)
     plan = QUICK if args.quick else FULL
     began = time.perf_counter()
@@ -58,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
         f"load average {os.getloadavg()[0]:.1f} at start",
         flush=True,
     )
-    sections = [_steps(plan), _sign_ins(plan), _startup(plan), _memory(plan)]
+    sections = [measure(plan) for name, measure in SECTIONS.items() if not args.only or name in args.only]
     print()
     for section in sections:
         print("\n".join(section), end="\n\n")
@@ -102,6 +111,14 @@ def _memory(plan: Plan) -> list[str]:
         with Target("mock", "--users", "0", *options) as mock:
             measured.append(asyncio.run(memory.measure(mock.url, plan.memory_levels)))
     return report.memory_table(memory.combine(*measured))
+
+
+def _replicas(plan: Plan) -> list[str]:
+    _progress("push sign-ins on Redis with 1 and 2 workers, and in memory")
+    return report.replicas_table(replicas.measure(plan.replicas, SIGN_IN_USERS))
+
+
+SECTIONS = {"steps": _steps, "sign-ins": _sign_ins, "ready": _startup, "memory": _memory, "replicas": _replicas}
 
 
 def _progress(what: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .memory import Sample
+from .replicas import MEMORY, REDIS_ONE, Row, Section
 from .signins import KINDS, SignInResult
 from .startup import Startup
 from .steps import StepResult
@@ -82,4 +83,54 @@ def _memory_row(sample: Sample, first: Sample, growth: int) -> str:
     return (
         f"{sample.label:<30}{sample.transactions:>10,}{sample.journal:>8,}{sample.rss_kib / 1024:>9.1f}"
         f"{extra / 1024:>7.1f}{heap / 1024:>8.1f}{per}  {target}"
+    )
+
+
+def replicas_table(section: Section) -> list[str]:
+    """Push sign-ins by store and worker count, each against (a) in the same run, then what Redis costs a sign-in.
+    Per sign-in, from the counted rounds: CPU ms of the server's processes, of redis-server and of the load process,
+    and Redis commands; and the share of the machine's CPU other processes took meanwhile."""
+    header = (
+        f"{'push sign-ins':<23}{'users':>6}{'/s':>6}{'p50 ms':>8}{'p99 ms':>8}{'vs (a)':>7}"
+        f"{'srv ms':>7}{'redis ms':>9}{'load ms':>8}{'cmds':>5}{'other':>6}"
+    )
+    lines = [header, RULE]
+    levels = list(dict.fromkeys(row.users for row in section.rows))
+    for users in levels:
+        level = {row.setup: row for row in section.rows if row.users == users}
+        lines += [_replica_row(row, level[MEMORY]) for row in level.values()]
+    for users in levels:
+        lines.append(_redis_cost(users, *(row for row in section.rows if row.users == users)))
+    return lines + section.notes
+
+
+def _replica_row(row: Row, baseline: Row) -> str:
+    start = f"{row.setup.label:<23}{row.users:>6}"
+    if row.not_measured:
+        return f"{start}  not measured ({row.not_measured})"
+    if not row.usable:
+        return f"{start}  FAILED: {row.failure or 'no round finished'}"
+    measured = row.measured
+    ratio = f"{row.rate / baseline.rate:>7.0%}" if baseline.usable else f"{'-':>7}"
+    redis_cpu = f"{row.per_sign_in(row.redis_cpu) * 1000:>9.1f}" if row.setup.shared else f"{'-':>9}"
+    commands = f"{row.per_sign_in(row.redis_commands):>5.0f}" if row.setup.shared else f"{'-':>5}"
+    return (
+        f"{start}{row.rate:>6.0f}{measured.percentile(0.5) * 1000:>8.1f}{measured.percentile(0.99) * 1000:>8.1f}"
+        f"{ratio}{row.per_sign_in(row.server_cpu) * 1000:>7.1f}{redis_cpu}"
+        f"{row.per_sign_in(row.load_cpu) * 1000:>8.1f}{commands}{row.other_share():>6.0%}"
+    )
+
+
+def _redis_cost(users: int, *rows: Row) -> str:
+    """1/rate(b) - 1/rate(a): the time a sign-in costs more with the org in Redis; and where the CPU went."""
+    found = {row.setup: row for row in rows}
+    memory, redis = found.get(MEMORY), found.get(REDIS_ONE)
+    start = f"Redis cost per sign-in at {users} user{'s' if users > 1 else ''}: "
+    if memory is None or redis is None or not (memory.usable and redis.usable):
+        return start + "not measured"
+    extra = (1 / redis.rate - 1 / memory.rate) * 1000
+    server = (redis.per_sign_in(redis.server_cpu) - memory.per_sign_in(memory.server_cpu)) * 1000
+    return (
+        f"{start}1/rate(b) - 1/rate(a) = {extra:.2f} ms "
+        f"(CPU: server {server:+.2f} ms, redis-server +{redis.per_sign_in(redis.redis_cpu) * 1000:.2f} ms)"
     )
