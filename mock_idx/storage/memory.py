@@ -22,15 +22,18 @@ from ..model.tokens import RefreshRecord
 from ..model.transaction import Transaction
 from .codec import CODEC, RECORD_TYPES
 
-GRACE_SECONDS = 300.0
-"""How long past its ``keep_for`` a record is kept (as in the Redis store)."""
+GRACE_SECONDS = 1.0
+"""How long past its ``keep_for`` a record is kept. Redis keeps records 300 s longer, since its TTLs run on real time
+while expiry runs on the shared virtual clock; here one process keeps both, and advancing the clock brings every
+deadline forward (:meth:`_Records.advance`), so expired state is freed by the next sweep, as before the store."""
 
 
 @dataclass
 class _Kept:
     data: bytes
     until: float | None
-    """Real (monotonic) time after which the record may be collected; ``None``: kept until the org is replaced."""
+    """Monotonic time after which the record may be collected (moved earlier as the virtual clock advances);
+    ``None``: kept until the org is replaced."""
 
 
 @dataclass
@@ -53,6 +56,12 @@ class _Records:
 
     def collect(self, now: float) -> None:
         self.items = {k: v for k, v in self.items.items() if v.until is None or v.until > now}
+
+    def advance(self, seconds: float) -> None:
+        """The virtual clock moved ``seconds`` ahead: every deadline comes that much closer."""
+        for kept in self.items.values():
+            if kept.until is not None:
+                kept.until -= seconds
 
 
 @dataclass
@@ -116,6 +125,8 @@ class MemoryStore:
 
     async def advance_clock(self, seconds: float) -> float:
         self._clock_offset += seconds
+        for records in self._org.expiring():
+            records.advance(seconds)
         return self._clock_offset
 
     async def policy(self) -> Policy | None:

@@ -17,6 +17,7 @@ from mock_idx.model.push import PushAlreadyAnswered, PushState, SignInContext
 from mock_idx.model.store import OrgStore
 from mock_idx.model.tokens import AuthorizationServer
 from mock_idx.model.transaction import Interaction, Step, Transaction
+from mock_idx.storage.memory import MemoryStore
 from tests.support.pkce import challenge as pkce_challenge
 from tests.support.pkce import new_verifier
 from tests.support.stores import redis_server, store
@@ -155,3 +156,14 @@ async def test_reset_keeps_the_key_and_clock_but_forgets_everything_else(store: 
     assert await engine.users() == [] and await engine.clock_offset() == 10
     assert await engine.find_transaction(state_handle=transaction.state_handle) is None
     assert (await Engine.join(store)).jwks() == keys
+
+
+async def test_advancing_the_clock_past_a_sign_ins_lifetime_frees_it_from_memory() -> None:
+    """The in-memory store runs its collection on the same virtual clock as expiry: a sweep after the clock moved
+    past a transaction's lifetime frees it (a load test that advances the clock does not grow without bound)."""
+    store = MemoryStore()
+    engine = await engine_with_user(store)
+    await open_push(engine)
+    assert len(store._org.transactions.items) == 1
+    await engine.advance_clock(engine.policy.transaction_lifetime + 2)
+    assert store._org.transactions.items == {} and store._org.pushes.items == {}
