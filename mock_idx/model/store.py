@@ -9,7 +9,8 @@ missing write-back fails the tests on the default store too, not only on Redis.
 Where Okta lets exactly one of two racing requests win, the store offers one atomic operation and the engine uses it:
 :meth:`~OrgStore.take_interaction_code` (single-use codes), :meth:`~OrgStore.claim_interaction_code` (one code per
 sign-in), :meth:`~OrgStore.settle_push` (approve vs deny vs timeout), :meth:`~OrgStore.accept_totp_step` (a code is
-good once), :meth:`~OrgStore.take_refresh_token` (rotation), :meth:`~OrgStore.advance_clock`. Everything else is a
+good once), :meth:`~OrgStore.take_refresh_token` (rotation), :meth:`~OrgStore.take_record` (authorization codes),
+:meth:`~OrgStore.claim_once` (a client assertion is good once), :meth:`~OrgStore.advance_clock`. Everything else is a
 plain read or a last-writer-wins write of a record only one sign-in touches.
 
 Time: every expiry is decided by the engine on the virtual clock. ``keep_for`` arguments are how long (in seconds of
