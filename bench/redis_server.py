@@ -7,7 +7,6 @@ and the load process should not import pytest; what it needs is a dozen lines.
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
@@ -15,7 +14,7 @@ from pathlib import Path
 
 import redis
 
-from tests.support.net import free_port
+from tests.support.net import free_port, redis_answers_ping
 
 from .process import stop
 
@@ -60,7 +59,7 @@ class RedisServer:
             stderr=subprocess.DEVNULL,
         )
         deadline = time.monotonic() + READY_WITHIN
-        while not _answers_ping(self.port):
+        while not redis_answers_ping(self.port):
             if self.process.poll() is not None or time.monotonic() > deadline:
                 self.__exit__()
                 raise RuntimeError(f"redis-server on port {self.port} did not start")
@@ -80,12 +79,3 @@ class RedisServer:
         if self._folder is not None:
             shutil.rmtree(self._folder, ignore_errors=True)
             self._folder = None
-
-
-def _answers_ping(port: int) -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=1) as connection:
-            connection.sendall(b"PING\r\n")
-            return connection.recv(64).startswith(b"+PONG")
-    except OSError:
-        return False

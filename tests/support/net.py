@@ -1,5 +1,5 @@
-"""Ports for servers a test starts as separate processes (in-process servers bind port 0 themselves), and the status
-of a plain request to one."""
+"""Ports for servers a test starts as separate processes (in-process servers bind port 0 themselves), the status of a
+plain request to one, and whether a Redis there answers (the tests' and the bench's throwaway Redis both wait on it)."""
 
 from __future__ import annotations
 
@@ -26,3 +26,13 @@ def http_status(url: str, headers: dict[str, str] | None = None) -> int:
     except urllib.error.HTTPError as error:
         with error:
             return error.code
+
+
+def redis_answers_ping(port: int) -> bool:
+    """Whether a Redis on this loopback port answers ``PING`` (plain RESP, no client library needed)."""
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1) as connection:
+            connection.sendall(b"PING\r\n")
+            return connection.recv(64).startswith(b"+PONG")
+    except OSError:
+        return False

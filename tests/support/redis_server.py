@@ -10,7 +10,6 @@ saying how to install it: a skipped shared-store suite would look green while te
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
@@ -21,7 +20,7 @@ from types import TracebackType
 
 import pytest
 
-from tests.support.net import free_port
+from tests.support.net import free_port, redis_answers_ping
 
 MISSING_MESSAGE = "install redis-server: apt-get install redis-server; scripts/test does this"
 READY_WITHIN = 15.0
@@ -107,7 +106,7 @@ class RedisServer:
         while time.monotonic() < deadline:
             if not self.running:
                 raise RuntimeError(f"redis-server on port {self.port} exited at start: {_tail(log)}")
-            if _answers_ping(self.port):
+            if redis_answers_ping(self.port):
                 return
             time.sleep(0.02)
         raise RuntimeError(
@@ -140,15 +139,6 @@ def redis_server() -> Iterator[RedisServer]:
     """One Redis for the whole test session; each test keeps to its own key prefix."""
     with running_redis() as server:
         yield server
-
-
-def _answers_ping(port: int) -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=1) as connection:
-            connection.sendall(b"PING\r\n")
-            return connection.recv(64).startswith(b"+PONG")
-    except OSError:
-        return False
 
 
 def _tail(log: Path) -> str:
