@@ -4,8 +4,8 @@ Handlers call these methods and render what comes back; the control API and the 
 phone or an admin would use. The org's state lives in its store (:mod:`.store`), shared by every replica: each method
 reads what it needs, decides with the model's classes, and writes back what changed, so no request relies on what a
 previous one left in this process. The services inside (store, TOTP, tokens, key) are the engine's own business: the
-web layer reads only its plain values (``policy``, ``authenticators``) and asks everything else through a method
-here. Nothing here knows about requests, status codes or JSON documents.
+web layer reads only its plain values (``policy``, ``authenticators``, ``idp_id``, ``clock_offset_seen``) and asks
+everything else through a method here. Nothing here knows about requests, status codes or JSON documents.
 """
 
 from __future__ import annotations

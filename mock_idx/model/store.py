@@ -74,7 +74,7 @@ class RecordKind(str, Enum):
 
 
 class OrgStore(Protocol):
-    """All of one org's state. Every method is one round trip to the store (or less)."""
+    """All of one org's state. Every method is one round trip to the store or less, but for :meth:`replace_org`."""
 
     async def close(self) -> None:
         """Release connections; the state stays (in Redis) or goes (in memory)."""
