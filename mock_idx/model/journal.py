@@ -8,7 +8,7 @@ a shared store by entries.
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -34,31 +34,21 @@ class JournalRecord:
     note: str = ""
 
     def bounded(self) -> JournalRecord:
-        return JournalRecord(
-            time=self.time,
+        """The record with its texts cut to :data:`MAX_TEXT` characters."""
+        return replace(
+            self,
             method=self.method[:MAX_TEXT],
             path=self.path[:MAX_TEXT],
-            status=self.status,
-            transaction=self.transaction,
             user=self.user[:MAX_TEXT] if self.user else self.user,
-            duration_ms=self.duration_ms,
             note=self.note[:MAX_TEXT],
         )
 
 
 @dataclass(frozen=True)
-class JournalEntry:
+class JournalEntry(JournalRecord):
     """A record with its place in the journal (``seq`` counts from 1, across replicas)."""
 
-    seq: int
-    time: float
-    method: str
-    path: str
-    status: int
-    transaction: str | None
-    user: str | None
-    duration_ms: float
-    note: str = ""
+    seq: int = field(kw_only=True)
 
     @classmethod
     def numbered(cls, seq: int, record: JournalRecord) -> JournalEntry:
