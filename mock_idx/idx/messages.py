@@ -22,6 +22,7 @@ class Placement(str, Enum):
 
 
 TOTP_FIELD = ("credentials", "totp")
+PASSCODE_FIELD = ("credentials", "passcode")
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,22 @@ ERRORS: dict[Reason, ErrorSpec] = {
     # enroll-profile-error-response.json; the key is the one the Sign-In Widget translates for a blank field.
     Reason.FIELD_REQUIRED: ErrorSpec(
         400, "model.validation.field.blank", "This field cannot be left blank", Placement.FIELD
+    ),
+    # The widget's error-authenticator-verify-password fixture: a global message, the password form kept.
+    Reason.PASSWORD_INVALID: ErrorSpec(401, "incorrectPassword", "Password is incorrect", Placement.GLOBAL),
+    Reason.SOFT_TOKEN_INVALID: ErrorSpec(
+        401,
+        "authfactor.challenge.soft_token.invalid_passcode",
+        "API error: Your code doesn't match our records. Please try again.",
+        Placement.FIELD,
+        field=PASSCODE_FIELD,
+    ),
+    Reason.ANSWER_INVALID: ErrorSpec(
+        401,
+        "authfactor.challenge.question_factor.answer_invalid",
+        "Your answer doesn't match our records. Please try again.",
+        Placement.FIELD,
+        field=("credentials", "answer"),
     ),
 }
 

@@ -12,10 +12,12 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
+from ..model.authenticators import AuthenticatorIds, AuthenticatorKey
 from ..model.clock import isoformat
-from ..model.directory import OktaVerifyEnrollment, OrgAuthenticators, VerifyMethod
+from ..model.directory import OktaVerifyEnrollment, VerifyMethod
 from ..model.errors import Reason
 from ..model.transaction import Step, Transaction
+from . import authenticator_documents
 from .forms import as_array, as_object, field, fixed, form, nested, option
 from .messages import ERRORS, PUSH_REJECTED, Placement, message, messages
 
@@ -36,8 +38,10 @@ class DocumentContext:
     neither.)"""
 
     base_url: str
-    authenticators: OrgAuthenticators
+    authenticators: AuthenticatorIds
     poll_refresh_ms: int
+    identifier_first: bool = False
+    """The org asks for the username alone, then the password (``identify`` has no credentials)."""
 
     def idx(self, path: str) -> str:
         return f"{self.base_url}/idp/idx/{path}"
@@ -119,6 +123,8 @@ def render_messages_only(key: str, text: str) -> dict[str, Any]:
 
 
 def _identify(transaction: Transaction, context: DocumentContext) -> dict[str, Any]:
+    if context.identifier_first:
+        return authenticator_documents.identify_first(transaction, context)
     sh = transaction.state_handle
     identify = form(
         "identify",
@@ -134,6 +140,8 @@ def _identify(transaction: Transaction, context: DocumentContext) -> dict[str, A
 
 
 def _select_authenticator(transaction: Transaction, context: DocumentContext) -> dict[str, Any]:
+    if transaction.choices != (AuthenticatorKey.OKTA_VERIFY,):
+        return authenticator_documents.verification_list(transaction, context)
     return _with_selection(transaction, context)
 
 
@@ -255,6 +263,7 @@ _STEP_RENDERERS = {
     Step.PUSH_EXPIRED: _push_no_longer_pending,
     Step.TOTP_CHALLENGE: _totp_challenge,
     Step.SUCCESS: _success,
+    **authenticator_documents.STEP_DOCUMENTS,
 }
 
 

@@ -14,6 +14,7 @@ from enum import Enum
 
 import pyotp
 
+from .authenticators import AuthenticatorKey
 from .ids import okta_id
 
 
@@ -79,6 +80,35 @@ class OktaVerifyEnrollment:
 
 
 @dataclass
+class EmailEnrollment:
+    """The user's email address as an authenticator (the address is the profile's ``email``)."""
+
+    enrollment_id: str = field(default_factory=lambda: okta_id("eae"))
+
+
+@dataclass
+class PhoneEnrollment:
+    number: str
+    """E.164 (``+15551234567``), as Okta keeps it."""
+    enrollment_id: str = field(default_factory=lambda: okta_id("sms"))
+
+
+@dataclass
+class GoogleAuthenticatorEnrollment:
+    secret: str = field(default_factory=pyotp.random_base32)
+    enrollment_id: str = field(default_factory=lambda: okta_id("gaf"))
+
+
+@dataclass
+class SecurityQuestionEnrollment:
+    question_key: str
+    """One of Okta's predefined question keys, or ``custom``."""
+    question: str
+    answer: str
+    enrollment_id: str = field(default_factory=lambda: okta_id("qae"))
+
+
+@dataclass
 class User:
     login: str
     password: str
@@ -87,6 +117,12 @@ class User:
     id: str = field(default_factory=lambda: okta_id("00u"))
     groups: tuple[str, ...] = ()
     """The names of the groups the user belongs to (what groups claims and access policy rules look at)."""
+    email: EmailEnrollment | None = None
+    phone: PhoneEnrollment | None = None
+    google: GoogleAuthenticatorEnrollment | None = None
+    security_question: SecurityQuestionEnrollment | None = None
+    password_history: tuple[str, ...] = ()
+    """Earlier passwords, newest first (what the password policy's history rule compares a new one with)."""
 
     def __post_init__(self) -> None:
         profile = {**_default_profile(self.login), **self.profile}
@@ -95,6 +131,22 @@ class User:
 
     def check_password(self, candidate: str) -> bool:
         return hmac.compare_digest(self.password.encode(), candidate.encode())
+
+    def enrolled(self) -> frozenset[AuthenticatorKey]:
+        """The authenticators this user has (a password always)."""
+        have = {
+            AuthenticatorKey.PASSWORD: True,
+            AuthenticatorKey.OKTA_VERIFY: self.okta_verify is not None,
+            AuthenticatorKey.EMAIL: self.email is not None,
+            AuthenticatorKey.PHONE: self.phone is not None,
+            AuthenticatorKey.GOOGLE: self.google is not None,
+            AuthenticatorKey.SECURITY_QUESTION: self.security_question is not None,
+        }
+        return frozenset(key for key, has in have.items() if has)
+
+    @property
+    def email_address(self) -> str:
+        return self.profile["email"]
 
     @property
     def display_name(self) -> str:
@@ -112,14 +164,6 @@ def _default_profile(login: str) -> dict[str, str]:
         "locale": "en_US",
         "timeZone": "UTC",
     }
-
-
-@dataclass(frozen=True)
-class OrgAuthenticators:
-    """The org-wide authenticator ids that appear in IDX documents (``aut…``), fixed for the server's lifetime."""
-
-    password_id: str = field(default_factory=lambda: okta_id("aut"))
-    okta_verify_id: str = field(default_factory=lambda: okta_id("aut"))
 
 
 class Directory:

@@ -18,6 +18,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
+from .activation import Activations
+from .authenticator_steps import AuthenticatorSteps, Delivery, EmailLink
+from .authenticators import AuthenticatorIds, AuthenticatorKey
 from .authorize import (
     AuthorizationCode,
     AuthorizeRequest,
@@ -30,10 +33,11 @@ from .authorize import (
 from .authorize import check as check_authorize
 from .clients import AUTHENTICATION_FAILED, GrantType, PresentedCredentials, authenticate
 from .clock import Instant
-from .directory import OrgAuthenticators, User, VerifyMethod
+from .directory import User, VerifyMethod
 from .errors import IdxError, NotFound, OAuthError, Reason
 from .faults import FaultRule
 from .ids import okta_id, secret_token, stable_id
+from .outbox import Outbox
 from .policy import DEFAULT_POLICY, OIDC_SCOPES, Client, Policy
 from .push import PushAlreadyAnswered, PushChallenge, PushState, SignInContext
 from .servers import POLICY_FAILED, TokenKind, claims_for, client_claims
@@ -132,7 +136,7 @@ class Engine:
         self.store = store
         self.key = key
         self.identity = identity
-        self.authenticators = OrgAuthenticators(identity.password_id, identity.okta_verify_id)
+        self.authenticators = AuthenticatorIds.derive(identity.password_id, identity.okta_verify_id)
         self.restore_org: Callable[[], Awaitable[None]] | None = None
         """Puts this replica's starting org back in force (the app sets it): called when the store turns out to have
         lost the org, say a Redis restarted without persistence."""
@@ -141,6 +145,9 @@ class Engine:
         """The org's own identity provider (``00o…``): ID tokens' ``idp`` and the session's, alike on every replica."""
         self.tokens = TokenService(key, store, self.idp_id)
         self.totp = TotpVerifier(store)
+        self.outbox = Outbox(store)
+        self.activations = Activations(store)
+        self.steps = AuthenticatorSteps(store, self.totp, self.outbox, self.activations)
         self.sweep_interval = 5.0
         """Expired state is invisible at once; the store frees it at most this often (virtual seconds)."""
         self._policy = DEFAULT_POLICY
@@ -577,9 +584,17 @@ class Engine:
                 return transaction if transaction and transaction.is_alive(await self.now()) else None
         return None
 
-    async def identify(self, transaction: Transaction, identifier: str, password: str) -> Transaction:
+    async def identify(self, transaction: Transaction, identifier: str, password: str | None) -> Transaction:
+        """The identify form: with the password (one form), or without it in an identifier-first org, where the
+        password challenge comes next whoever the username names."""
         at = await self._instant()
-        transaction.identify(await self.store.user(identifier), password, at.now)
+        policy = self.policy.authenticators
+        if password is None and not policy.identifier_first:
+            raise IdxError(Reason.FIELD_REQUIRED, transaction, fields=(("credentials", "passcode"),))
+        user = await self.store.user(identifier)
+        transaction.identify(user, password, at.now, policy)
+        if password is None:
+            transaction.name_identifier(identifier)
         return await self._commit(transaction, at)
 
     async def choose_authenticator(
@@ -588,13 +603,20 @@ class Engine:
         authenticator_id: str,
         method: str | None,
         sign_in: SignInContext,
+        delivery: Delivery,
         auto_challenge: bool | None = None,
     ) -> Transaction:
-        """Okta Verify chosen, with a method or not; ``auto_challenge`` is the "Send push automatically" box, sent
-        with a push (remembered for the user's next sign-ins when ticked, forgotten when not)."""
+        """An authenticator chosen to verify with, with a method or not (Okta takes the ``aut…`` id, never an
+        enrollment's). For Okta Verify, ``auto_challenge`` is the "Send push automatically" box, sent with a push
+        (remembered for the user's next sign-ins when ticked, forgotten when not); email and phone get their code."""
         at = await self._instant()
-        if authenticator_id != self.authenticators.okta_verify_id:  # Okta takes the aut... id, never an enrollment's
+        key = self.authenticators.key_of(authenticator_id)
+        if key is None:
             raise IdxError(Reason.INVALID_AUTHENTICATOR, transaction, "unknown authenticator")
+        if key is not AuthenticatorKey.OKTA_VERIFY:
+            transaction.choose(key, method)
+            await self.steps.challenge_started(transaction, at.now, self.policy.authenticators, delivery)
+            return await self._commit(transaction, at)
         verify_method = _parse_method(method, transaction)
         previous = transaction.push
         verify_method = transaction.choose_okta_verify(verify_method)
@@ -604,6 +626,78 @@ class Engine:
             await self._remember_auto_challenge(transaction, auto_challenge)
             await self._send_push(transaction, sign_in, at)
         return await self._commit(transaction, at)
+
+    async def answer(self, transaction: Transaction, credentials: dict[str, Any]) -> Transaction:
+        """``/idp/idx/challenge/answer`` on any step but Okta Verify's code page (:meth:`answer_totp`): a password,
+        a code sent by email or phone, a Google Authenticator code, a security question's answer, or the proof of a
+        new enrollment."""
+        at = await self._instant()
+        policy = self.policy.authenticators
+        if transaction.step is Step.CHALLENGE and transaction.current is AuthenticatorKey.PASSWORD:
+            password = credentials.get("passcode")
+            if not isinstance(password, str) or not password:
+                raise IdxError(Reason.FIELD_REQUIRED, transaction, fields=(("credentials", "passcode"),))
+            user = await self.store.user(transaction.identifier) if transaction.identifier else None
+            transaction.answer_password(user, password, at.now, policy)
+        else:
+            await self.steps.answer(transaction, credentials, at.now, policy)
+        return await self._commit(transaction, at)
+
+    async def enroll(self, transaction: Transaction, fields: dict[str, Any], delivery: Delivery) -> Transaction:
+        """``/idp/idx/credential/enroll``: an authenticator chosen to set up (``authenticator.id``), the phone number
+        to enroll (``authenticator.phoneNumber`` with ``methodType``), Okta Verify's activation channel
+        (``authenticator.channel``), or the address or number its link goes to (``email`` / ``phoneNumber``)."""
+        at = await self._instant()
+        policy = self.policy.authenticators
+        authenticator = fields.get("authenticator")
+        if transaction.step is Step.OV_ENROLL_CHANNEL_DATA and authenticator is None:
+            target = fields.get("email", fields.get("phoneNumber"))
+            if not isinstance(target, str) or not target.strip():
+                raise IdxError(Reason.FIELD_REQUIRED, transaction, fields=(("email",),))
+            await self.steps.activation_channel_target(transaction, target.strip(), at.now, policy, delivery)
+            return await self._commit(transaction, at)
+        if not isinstance(authenticator, dict):
+            raise IdxError(Reason.FIELD_REQUIRED, transaction, fields=(("authenticator",),))
+        key = self.authenticators.key_of(str(authenticator.get("id", "")))
+        if key is None:
+            raise IdxError(Reason.INVALID_AUTHENTICATOR, transaction, "unknown authenticator")
+        channel = authenticator.get("channel")
+        if (
+            transaction.step is Step.ENROLLMENT_DATA
+            and key is AuthenticatorKey.PHONE
+            and "phoneNumber" in authenticator
+        ):
+            method = authenticator.get("methodType")
+            number = authenticator.get("phoneNumber")
+            if not isinstance(number, str) or not number.strip():
+                raise IdxError(Reason.FIELD_REQUIRED, transaction, fields=(("authenticator", "phoneNumber"),))
+            method_text = method if isinstance(method, str) else None
+            await self.steps.phone_number(transaction, number, method_text, at.now, policy, delivery)
+        elif isinstance(channel, str) and key is AuthenticatorKey.OKTA_VERIFY and transaction.current is key:
+            transaction.choose_channel(channel)
+            if channel == "qrcode":
+                await self.steps.enrollment_started(transaction, at.now, policy, delivery)
+        else:
+            transaction.choose_enrollment(key)
+            await self.steps.enrollment_started(transaction, at.now, policy, delivery)
+        return await self._commit(transaction, at)
+
+    async def skip(self, transaction: Transaction) -> Transaction:
+        """ "Set up later": optional authenticators are left for another sign-in."""
+        at = await self._instant()
+        transaction.skip(self.policy.authenticators)
+        return await self._commit(transaction, at)
+
+    async def email_link(self, token: str) -> EmailLink | None:
+        """The live magic link a token names (which sign-in it is for, and the code its email carries)."""
+        at = await self._instant()
+        return await self.steps.email_link(token, at.now)
+
+    async def open_email_link(self, token: str) -> bool:
+        """An email's magic link opened in the browser of the sign-in it is for: whether it was good. The tab that
+        waits for it moves on at its next poll."""
+        at = await self._instant()
+        return await self.steps.open_email_link(token, at.now) is not None
 
     async def _remember_auto_challenge(self, transaction: Transaction, auto_challenge: bool | None) -> None:
         """The user's "Send push automatically" choice, kept on their enrollment (in the directory and on this
@@ -618,11 +712,14 @@ class Engine:
                 stored.okta_verify.auto_challenge = auto_challenge
                 await self.store.put_user(stored)
 
-    async def resend_push(self, transaction: Transaction, sign_in: SignInContext) -> Transaction:
+    async def resend(self, transaction: Transaction, sign_in: SignInContext, delivery: Delivery) -> Transaction:
+        """ "Send again": Okta Verify's push, the email or phone code, or Okta Verify's activation link."""
         at = await self._instant()
-        transaction.require(*PUSH_RESENDABLE)
-        await self._discard_push(transaction)
-        await self._send_push(transaction, sign_in, at)
+        if transaction.step in PUSH_RESENDABLE:
+            await self._discard_push(transaction)
+            await self._send_push(transaction, sign_in, at)
+        else:
+            await self.steps.resend(transaction, at.now, self.policy.authenticators, delivery)
         return await self._commit(transaction, at)
 
     async def send_code(self, transaction: Transaction) -> Transaction:
@@ -635,6 +732,9 @@ class Engine:
         """The app asks whether the phone has answered (a scripted phone may answer at this poll); the waiting page's
         "Send push automatically" box comes with it."""
         at = await self._instant()
+        if transaction.step is not Step.PUSH_WAITING:  # Okta Verify's activation, an email's magic link
+            await self.steps.poll(transaction, at.now, self.policy.authenticators)
+            return await self._commit(transaction, at)
         transaction.require(Step.PUSH_WAITING)
         if transaction.push is None:  # never so: a waiting step always has its push
             raise IdxError(Reason.STEP_UNAVAILABLE, transaction)

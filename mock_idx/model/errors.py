@@ -24,6 +24,12 @@ class Reason(str, Enum):
     STEP_UNAVAILABLE = "step_unavailable"
     FIELD_REQUIRED = "field_required"
     """A required field of the form was missing or blank: the form again, the message on each such field."""
+    PASSWORD_INVALID = "password_invalid"
+    """The password challenge of an identifier-first sign-in was answered wrong."""
+    SOFT_TOKEN_INVALID = "soft_token_invalid"
+    """A Google Authenticator code that does not match."""
+    ANSWER_INVALID = "answer_invalid"
+    """A security question answered wrong."""
 
 
 class IdxError(Exception):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .authenticators import DEFAULT_AUTHENTICATOR_POLICY, AuthenticatorPolicy
 from .clients import DEFAULT_CLIENT_LABEL, Client, ad_hoc_client, is_safe_redirect, origin_of
 from .servers import OIDC_SCOPES, ServerConfig
 
@@ -55,6 +56,8 @@ class Policy:
     trusted_origins: tuple[str, ...] = ()
     """Okta's Trusted Origins (``scheme://host[:port]``): the only origins granted CORS once any are listed, and
     origins ad-hoc clients may be redirected to. None listed: every origin is granted CORS (quick starts work)."""
+    authenticators: AuthenticatorPolicy = DEFAULT_AUTHENTICATOR_POLICY
+    """The org's authenticators, which ones users must or may enroll, and what a sign-in needs."""
 
     def find_client(self, client_id: str) -> Client | None:
         """The client with this id; when none are registered, any id is accepted as an ad-hoc public client."""

@@ -71,6 +71,8 @@ class RecordKind(str, Enum):
     """:class:`~.authorize.AuthorizationCode` by the code."""
     SPENT_ASSERTION = "spent-assertion"
     """A ``private_key_jwt`` assertion's client and ``jti``, once used (:meth:`OrgStore.claim_once` only)."""
+    EMAIL_LINK = "email-link"
+    """:class:`~.authenticator_steps.EmailLink` by the magic link's token."""
 
 
 class OrgStore(Protocol):

@@ -1,6 +1,10 @@
 """The sign-in state machine: one :class:`Transaction` per ``/v1/interact``, moved along by IDX steps.
 
-Steps follow Okta's password + Okta Verify policy:
+After the first factor (the password, on the identify form or, identifier-first, as a challenge of its own) the org's
+authenticator policy (:func:`.authenticators.next_need`) says what comes next: enrolling an authenticator the user
+lacks (``SELECT_ENROLL`` and the enrollment steps), verifying one they have (``SELECT_AUTHENTICATOR``), or success.
+Email, phone, Google Authenticator, security question and password share one challenge step and one enrollment step
+(``CHALLENGE``, ``ENROLL``), told apart by :attr:`Transaction.current`. Okta Verify keeps its own steps:
 
     IDENTIFY --password--> SELECT_AUTHENTICATOR --{id}--> SELECT_METHOD --push--> PUSH_WAITING --approve--> SUCCESS
                                  |                           |                     |--deny--> PUSH_REJECTED
@@ -13,14 +17,18 @@ Steps follow Okta's password + Okta Verify policy:
 "Verify with something else" (choosing an authenticator again) is allowed from every step after the password.
 An expired push leads to ``PUSH_EXPIRED`` (Okta's "push no longer pending": resend or choose again) unless the
 user's phone script asks for the terminal ``TIMED_OUT``, where nothing but cancel goes on.
-A user with no Okta Verify enrollment succeeds straight after the password.
+Okta Verify enrollment: SELECT_ENROLL --okta_verify--> OV_ENROLL_POLL (QR code) --channel email or sms-->
+OV_ENROLL_CHANNEL_DATA (the address or number the link goes to) --> OV_ENROLL_POLL; activated on the phone, the poll
+moves on.
 """
 
 from __future__ import annotations
 
+import hmac
 from dataclasses import dataclass, field
 from enum import Enum
 
+from .authenticators import AuthenticatorKey, AuthenticatorPolicy, NeedKind, next_need
 from .directory import ExpiredPushAnswer, OktaVerifyEnrollment, User, VerifyMethod
 from .errors import IdxError, Reason
 from .ids import okta_id, secret_token
@@ -39,6 +47,22 @@ class Step(str, Enum):
     """The push went unanswered until it expired; the user may send another or choose again."""
     TOTP_CHALLENGE = "totp-challenge"
     """Waiting for the six-digit code from Okta Verify (named for what it waits for, like ``PUSH_WAITING``)."""
+    CHALLENGE = "challenge"
+    """Waiting for the answer to :attr:`Transaction.current`'s challenge: a password, a code sent by email, SMS or
+    voice (or the email's magic link), a Google Authenticator code, a security question's answer."""
+    VERIFICATION_DATA = "verification-data"
+    """The phone chosen without a method: SMS or voice?"""
+    SELECT_ENROLL = "select-enroll"
+    """Which authenticator to set up (:attr:`Transaction.choices`; ``skip`` when :attr:`Transaction.optional`)."""
+    ENROLLMENT_DATA = "enrollment-data"
+    """The phone number (and SMS or voice) to enroll."""
+    ENROLL = "enroll"
+    """Proving the new authenticator: the code sent to it, Google Authenticator's first code, a question and its
+    answer, a new password."""
+    OV_ENROLL_POLL = "ov-enroll-poll"
+    """Waiting for Okta Verify to be activated with the QR code or the link sent by email or SMS."""
+    OV_ENROLL_CHANNEL_DATA = "ov-enroll-channel-data"
+    """The address or number the activation link goes to."""
     SUCCESS = "success"
     TIMED_OUT = "timed-out"
 
@@ -50,7 +74,18 @@ CHOOSING_AGAIN_ALLOWED = {
     Step.PUSH_REJECTED,
     Step.PUSH_EXPIRED,
     Step.TOTP_CHALLENGE,
+    Step.CHALLENGE,
+    Step.VERIFICATION_DATA,
 }
+"""Steps from which "Verify with something else" goes back to the list (not the first factor's challenge)."""
+ENROLLING_AGAIN_ALLOWED = {
+    Step.SELECT_ENROLL,
+    Step.ENROLLMENT_DATA,
+    Step.ENROLL,
+    Step.OV_ENROLL_POLL,
+    Step.OV_ENROLL_CHANNEL_DATA,
+}
+"""Steps from which "Set up something else" goes back to the enrollment list."""
 PUSH_RESENDABLE = (Step.PUSH_WAITING, Step.PUSH_REJECTED, Step.PUSH_EXPIRED)
 """Steps whose push may be sent again: waiting for it, or after it was denied or expired."""
 
@@ -87,6 +122,35 @@ class Interaction:
 
 
 @dataclass
+class SentCode:
+    """A one-time code this sign-in sent by email, SMS or voice (the message itself is in the user's outbox)."""
+
+    code: str
+    expires_at: float
+    sent_at: tuple[float, ...]
+    """Every time it was sent (resends included), oldest first: what the resend limit looks at."""
+    link_token: str | None = None
+    """The email's magic link, which verifies this sign-in from another tab (see :attr:`link_used`)."""
+    link_used: bool = False
+
+
+@dataclass
+class PendingEnrollment:
+    """What an enrollment in progress has chosen so far."""
+
+    phone_number: str | None = None
+    """E.164, for a phone being enrolled."""
+    phone_method: str = "sms"
+    google_secret: str | None = None
+    activation_token: str | None = None
+    """Okta Verify's activation, waiting for the phone."""
+    channel: str = "qrcode"
+    """How the Okta Verify activation reaches the phone: ``qrcode``, ``email`` or ``sms``."""
+    channel_target: str | None = None
+    """The address or number the activation link went to."""
+
+
+@dataclass
 class Transaction:
     interaction: Interaction
     created_at: float
@@ -101,6 +165,23 @@ class Transaction:
     id: str = field(default_factory=lambda: okta_id("txn"))
     interaction_handle: str = field(default_factory=secret_token)
     state_handle: str = field(default_factory=lambda: "02" + secret_token())
+    identifier: str | None = None
+    """The username an identifier-first ``identify`` gave (the user is only known once the password is right, so an
+    unknown username is not revealed)."""
+    current: AuthenticatorKey | None = None
+    """The authenticator the step is about (challenge, verification data, enrollment)."""
+    method: str | None = None
+    """Its method, once chosen (``sms``, ``voice``, ``email``, ``otp``, ...)."""
+    choices: tuple[AuthenticatorKey, ...] = ()
+    """What ``SELECT_AUTHENTICATOR`` or ``SELECT_ENROLL`` offers."""
+    optional: bool = False
+    """``SELECT_ENROLL`` offers only optional authenticators, so ``skip`` is allowed."""
+    verified: tuple[AuthenticatorKey, ...] = ()
+    """Every authenticator this sign-in has verified (or enrolled, which verifies it), in order."""
+    enrolled_here: tuple[AuthenticatorKey, ...] = ()
+    skipped_optional: bool = False
+    sent_code: SentCode | None = None
+    pending: PendingEnrollment | None = None
 
     def is_alive(self, now: float) -> bool:
         return now < self.expires_at
@@ -115,24 +196,159 @@ class Transaction:
 
     # --- steps -------------------------------------------------------------------------------------------------
 
-    def identify(self, user: User | None, password: str, now: float) -> None:
-        """Identifier and password in one step. Unknown user and wrong password fail alike (no user enumeration)."""
+    def identify(self, user: User | None, password: str | None, now: float, policy: AuthenticatorPolicy) -> None:
+        """The identify form. With a password (username and password on one form) both are checked at once; without
+        one (identifier-first) the password comes next as a challenge, whoever the username names. Unknown user and
+        wrong password fail alike (no user enumeration)."""
         self.require(Step.IDENTIFY)
+        if password is None:
+            self.identifier = user.login if user else self.identifier
+            self.current = AuthenticatorKey.PASSWORD
+            self.step = Step.CHALLENGE
+            return
         if user is None or not user.check_password(password):
             raise IdxError(Reason.AUTHENTICATION_FAILED, self)
-        self.user = user
-        self.amr = ("pwd",)
-        self.auth_time = now
-        if user.okta_verify is None:
+        self._first_factor(user, now, policy)
+
+    def name_identifier(self, identifier: str) -> None:
+        """The username an identifier-first ``identify`` gave, kept until the password shows whose it is."""
+        self.identifier = identifier
+
+    def answer_password(self, user: User | None, password: str, now: float, policy: AuthenticatorPolicy) -> None:
+        """The password challenge of an identifier-first sign-in."""
+        self.require_current(Step.CHALLENGE, AuthenticatorKey.PASSWORD)
+        if user is None or not user.check_password(password):
+            raise IdxError(Reason.PASSWORD_INVALID, self, fields=(("credentials", "passcode"),))
+        self._first_factor(user, now, policy)
+
+    def advance(self, policy: AuthenticatorPolicy) -> None:
+        """On to what the org's policy asks next (:func:`.authenticators.next_need`)."""
+        assert self.user is not None
+        need = next_need(policy, self.user.enrolled(), self.verified, self.enrolled_here, self.skipped_optional)
+        self.current = None
+        self.method = None
+        self.sent_code = None
+        self.pending = None
+        if need.kind is NeedKind.DONE:
+            if len(self.verified) >= 2 and "mfa" not in self.amr:
+                self.amr = (*self.amr, "mfa")
             self.step = Step.SUCCESS
-        else:
+        elif need.kind is NeedKind.VERIFY:
+            self.choices, self.optional = need.choices, False
             self.step = Step.SELECT_AUTHENTICATOR
+        else:
+            self.choices, self.optional = need.choices, need.optional
+            self.step = Step.SELECT_ENROLL
+
+    def choose(self, key: AuthenticatorKey, method: str | None) -> None:
+        """An authenticator other than Okta Verify chosen to verify with (Okta Verify: :meth:`choose_okta_verify`):
+        what it needs next. Sending the code (email, phone) is the engine's part."""
+        self._require_choice(key)
+        self.push = None
+        self.current, self.method, self.sent_code = key, None, None
+        if key is AuthenticatorKey.PHONE and method is None:
+            self.step = Step.VERIFICATION_DATA
+            return
+        if key is AuthenticatorKey.PHONE and method not in ("sms", "voice"):
+            raise IdxError(Reason.INVALID_AUTHENTICATOR, self, f"method {method} is not enrolled")
+        self.method = method or _DEFAULT_METHODS[key]
+        self.step = Step.CHALLENGE
+
+    def code_sent(self, code: SentCode) -> None:
+        """The engine sent (or sent again) the code the current step waits for."""
+        self.sent_code = code
+
+    def check_code(self, code: str, now: float) -> None:
+        """A code sent by email, SMS or voice, on the challenge or the enrollment step: right and in time, or
+        refused with the form kept (an expired code is an invalid one, as Okta says)."""
+        self.require(Step.CHALLENGE, Step.ENROLL)
+        sent = self.sent_code
+        if sent is None or sent.expires_at <= now or not _same(sent.code, code.strip()):
+            raise IdxError(Reason.PASSCODE_INVALID, self, fields=(("credentials", "passcode"),))
+
+    def verified_by_link(self) -> bool:
+        """Whether the email's magic link was opened for the code this step waits for."""
+        return self.sent_code is not None and self.sent_code.link_used
+
+    def answer_question(self, answer: str) -> None:
+        """The security question's answer: Okta compares it ignoring case and surrounding spaces."""
+        self.require_current(Step.CHALLENGE, AuthenticatorKey.SECURITY_QUESTION)
+        assert self.user is not None and self.user.security_question is not None
+        expected = self.user.security_question.answer
+        if not _same(expected.strip().casefold(), answer.strip().casefold()):
+            raise IdxError(Reason.ANSWER_INVALID, self, fields=(("credentials", "answer"),))
+
+    def factor_verified(self, key: AuthenticatorKey, amr: str, policy: AuthenticatorPolicy) -> None:
+        """The current challenge was met: count the factor and go on."""
+        self.verified = (*self.verified, key)
+        if amr not in self.amr:
+            self.amr = (*self.amr, amr)
+        self.advance(policy)
+
+    # --- enrollment ------------------------------------------------------------------------------------------
+
+    def choose_enrollment(self, key: AuthenticatorKey) -> None:
+        """An authenticator picked from the enrollment list: what setting it up asks first. Starting an Okta Verify
+        activation, making a Google Authenticator secret, sending an email code are the engine's part."""
+        self.require(*ENROLLING_AGAIN_ALLOWED)
+        if key not in self.choices:
+            raise IdxError(Reason.INVALID_AUTHENTICATOR, self, "not an authenticator to set up here")
+        self.current, self.method, self.sent_code = key, _DEFAULT_METHODS.get(key), None
+        self.pending = PendingEnrollment()
+        self.step = {
+            AuthenticatorKey.OKTA_VERIFY: Step.OV_ENROLL_POLL,
+            AuthenticatorKey.PHONE: Step.ENROLLMENT_DATA,
+        }.get(key, Step.ENROLL)
+
+    def enrollment_data(self, phone_number: str, method: str) -> None:
+        """The phone number to enroll (E.164) and how the code goes to it."""
+        self.require_current(Step.ENROLLMENT_DATA, AuthenticatorKey.PHONE)
+        assert self.pending is not None
+        self.pending.phone_number, self.pending.phone_method = phone_number, method
+        self.method = method
+        self.step = Step.ENROLL
+
+    def choose_channel(self, channel: str) -> None:
+        """Okta Verify's activation by QR code, or by a link sent by email or SMS."""
+        self.require_current((Step.OV_ENROLL_POLL, Step.OV_ENROLL_CHANNEL_DATA), AuthenticatorKey.OKTA_VERIFY)
+        assert self.pending is not None
+        if channel == "qrcode":
+            self.pending.channel, self.pending.channel_target = channel, None
+            self.step = Step.OV_ENROLL_POLL
+        elif channel in ("email", "sms"):
+            self.pending.channel = channel
+            self.step = Step.OV_ENROLL_CHANNEL_DATA
+        else:
+            raise IdxError(Reason.INVALID_AUTHENTICATOR, self, f"unknown channel {channel!r}")
+
+    def channel_target(self, target: str) -> None:
+        """Where the activation link went (an address or an E.164 number): the page waits for the phone again."""
+        self.require_current(Step.OV_ENROLL_CHANNEL_DATA, AuthenticatorKey.OKTA_VERIFY)
+        assert self.pending is not None
+        self.pending.channel_target = target
+        self.step = Step.OV_ENROLL_POLL
+
+    def enrolled(self, user: User, key: AuthenticatorKey, amr: str, policy: AuthenticatorPolicy) -> None:
+        """The new authenticator is set up (``user`` has it now): enrolling it verified it."""
+        self.require_current(_ENROLLMENT_STEPS, key)
+        self.user = user
+        self.enrolled_here = (*self.enrolled_here, key)
+        self.factor_verified(key, amr, policy)
+
+    def skip(self, policy: AuthenticatorPolicy) -> None:
+        """ "Set up later" on the optional authenticators' list."""
+        self.require(Step.SELECT_ENROLL)
+        if not self.optional:
+            raise IdxError(Reason.STEP_UNAVAILABLE, self)
+        self.skipped_optional = True
+        self.advance(policy)
 
     def choose_okta_verify(self, method: VerifyMethod | None) -> VerifyMethod | None:
         """Okta Verify picked from the list; without a method the user is asked to pick one next, unless they ticked
         "Send push automatically" before (then it is a push). The method it comes to."""
-        self.require(*CHOOSING_AGAIN_ALLOWED)
+        self._require_choice(AuthenticatorKey.OKTA_VERIFY)
         enrollment = self._okta_verify()
+        self.current, self.sent_code = AuthenticatorKey.OKTA_VERIFY, None
         if method is not None and not enrollment.supports(method):
             raise IdxError(Reason.INVALID_AUTHENTICATOR, self, f"method {method.value} is not enrolled")
         self.push = None
@@ -191,8 +407,37 @@ class Transaction:
     # --- internals ---------------------------------------------------------------------------------------------
 
     def _complete_mfa(self, factor_amr: str) -> None:
-        self.amr = ("pwd", factor_amr, "mfa")
+        """Okta Verify answered (push approved or code right). The policy is the one :meth:`advance` last used: a
+        push may be approved on a poll that has no policy at hand, and Okta Verify always meets the second factor."""
+        self.verified = (*self.verified, AuthenticatorKey.OKTA_VERIFY)
+        if factor_amr not in self.amr:
+            self.amr = (*self.amr, factor_amr)
+        if "mfa" not in self.amr:
+            self.amr = (*self.amr, "mfa")
+        self.current = None
         self.step = Step.SUCCESS
+
+    def _first_factor(self, user: User, now: float, policy: AuthenticatorPolicy) -> None:
+        self.user = user
+        self.identifier = user.login
+        self.verified = (AuthenticatorKey.PASSWORD,)
+        self.amr = ("pwd",)
+        self.auth_time = now
+        self.advance(policy)
+
+    def _require_choice(self, key: AuthenticatorKey) -> None:
+        """Choosing an authenticator to verify with: from the verification list or a step of one of its entries."""
+        self.require(*CHOOSING_AGAIN_ALLOWED)
+        if AuthenticatorKey.PASSWORD not in self.verified:  # the first factor's own challenge has no list
+            raise IdxError(Reason.STEP_UNAVAILABLE, self)
+        if key not in self.choices:
+            raise IdxError(Reason.INVALID_AUTHENTICATOR, self, "not an authenticator to verify with here")
+
+    def require_current(self, steps: Step | tuple[Step, ...], key: AuthenticatorKey) -> None:
+        """Refuse a request that this step, or the authenticator it is about, does not take."""
+        self.require(*((steps,) if isinstance(steps, Step) else steps))
+        if self.current is not key:
+            raise IdxError(Reason.STEP_UNAVAILABLE, self)
 
     def _okta_verify(self) -> OktaVerifyEnrollment:
         if self.user is None or self.user.okta_verify is None:
@@ -200,9 +445,24 @@ class Transaction:
         return self.user.okta_verify
 
     def require(self, *steps: Step) -> None:
-        """Refuse a request that this step does not take. Once the push has timed out nothing but cancel goes on:
-        every step answers the same terminal "verification timed out" that the poll did."""
+        """Refuse a request that this step does not take (with no steps: refuse it whatever the step is). Once the push
+        has timed out nothing but cancel goes on: every step answers the same terminal "verification timed out" that
+        the poll did."""
         if self.step is Step.TIMED_OUT:
             raise IdxError(Reason.VERIFICATION_TIMED_OUT, self)
         if self.step not in steps:
             raise IdxError(Reason.STEP_UNAVAILABLE, self)
+
+
+_DEFAULT_METHODS = {
+    AuthenticatorKey.EMAIL: "email",
+    AuthenticatorKey.GOOGLE: "otp",
+    AuthenticatorKey.SECURITY_QUESTION: "security_question",
+    AuthenticatorKey.PASSWORD: "password",
+    AuthenticatorKey.PHONE: "sms",
+}
+_ENROLLMENT_STEPS = (Step.ENROLL, Step.OV_ENROLL_POLL)
+
+
+def _same(expected: str, given: str) -> bool:
+    return hmac.compare_digest(expected.encode(), given.encode())

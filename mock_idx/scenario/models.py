@@ -43,6 +43,13 @@ from ..model.directory import (
 )
 from ..model.faults import FaultRule
 from ..model.policy import DEFAULT_CLIENT_LABEL, MAX_LIFETIME, POLL_REFRESH_MS_RANGE, Policy
+from .authenticator_specs import (
+    AuthenticatorPolicySpec,
+    EmailSpec,
+    GoogleAuthenticatorSpec,
+    PhoneSpec,
+    SecurityQuestionSpec,
+)
 from .generation import Fakers, is_known_locale, made_up_people
 from .server_specs import OrgServerSpec, ServerId, ServerSpec
 
@@ -157,7 +164,13 @@ class OktaVerifySpec(_Strict):
 
 
 class AuthenticatorsSpec(_Strict):
+    """What the user has enrolled (the password aside): each one present is enrolled."""
+
     okta_verify: OktaVerifySpec | None = None
+    email: EmailSpec | None = Field(None, description="The profile's email as an authenticator: {} to enroll it")
+    phone: PhoneSpec | None = None
+    google_authenticator: GoogleAuthenticatorSpec | None = None
+    security_question: SecurityQuestionSpec | None = None
 
 
 class UserBody(_Strict):
@@ -173,13 +186,17 @@ class UserBody(_Strict):
     authenticators: AuthenticatorsSpec = Field(default_factory=lambda: AuthenticatorsSpec(okta_verify=OktaVerifySpec()))
 
     def to_model(self, login: str) -> User:
-        okta_verify = self.authenticators.okta_verify
+        enrolled = self.authenticators
         return User(
             login=login,
             password=self.password,
             profile=dict(self.profile),
-            okta_verify=okta_verify.to_model() if okta_verify else None,
+            okta_verify=enrolled.okta_verify.to_model() if enrolled.okta_verify else None,
             groups=tuple(dict.fromkeys(self.groups)),
+            email=enrolled.email.to_model() if enrolled.email else None,
+            phone=enrolled.phone.to_model() if enrolled.phone else None,
+            google=enrolled.google_authenticator.to_model() if enrolled.google_authenticator else None,
+            security_question=enrolled.security_question.to_model() if enrolled.security_question else None,
         )
 
 
@@ -193,10 +210,24 @@ def user_json(user: User) -> dict[str, Any]:
         "groups": list(user.groups),
         "authenticators": {},
     }
+    enrolled = body["authenticators"]
     if user.okta_verify is not None:
-        body["authenticators"]["okta_verify"] = {
+        enrolled["okta_verify"] = {
             "enrollment_id": user.okta_verify.enrollment_id,
             **OktaVerifySpec.from_model(user.okta_verify).model_dump(),
+        }
+    if user.email is not None:
+        enrolled["email"] = {"enrollment_id": user.email.enrollment_id, "address": user.email_address}
+    if user.phone is not None:
+        enrolled["phone"] = {"enrollment_id": user.phone.enrollment_id, "number": user.phone.number}
+    if user.google is not None:  # the secret is here so tests can compute codes, as Okta Verify's
+        enrolled["google_authenticator"] = {"enrollment_id": user.google.enrollment_id, "secret": user.google.secret}
+    if user.security_question is not None:
+        question = user.security_question
+        enrolled["security_question"] = {
+            "enrollment_id": question.enrollment_id,
+            "question_key": question.question_key,
+            "question": question.question,
         }
     return body
 
@@ -307,6 +338,10 @@ class SettingsSpec(_Strict):
         description="Okta's Trusted Origins (scheme://host[:port]): once any are listed, only they get CORS",
     )
     clients: list[ClientSpec] = Field(default_factory=list, max_length=MAX_LIST)
+    authenticators: AuthenticatorPolicySpec = Field(
+        default_factory=AuthenticatorPolicySpec,
+        description="The org's authenticators, which ones users enroll, and what a sign-in needs",
+    )
 
     @field_validator("trusted_origins")
     @classmethod
@@ -332,6 +367,7 @@ class SettingsSpec(_Strict):
                 "custom_scopes",
                 "trusted_hosts",
                 "trusted_origins",
+                "authenticators",
             }
         )
         configured = [server for server in self.authorization_servers if isinstance(server, ServerSpec)]
@@ -346,6 +382,7 @@ class SettingsSpec(_Strict):
             trusted_hosts=tuple(self.trusted_hosts),
             trusted_origins=tuple(self.trusted_origins),
             clients=tuple(c.to_client() for c in self.clients),
+            authenticators=self.authenticators.to_model(),
         )
 
 

@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 from pydantic import TypeAdapter
 
+from ..model.authenticator_steps import EmailLink
 from ..model.authorize import AuthorizationCode
 from ..model.directory import User
 from ..model.faults import FaultRule
@@ -42,6 +43,7 @@ class Codec:
                 Transaction,
                 Session,
                 AuthorizationCode,
+                EmailLink,
             )
         }
 
@@ -56,6 +58,7 @@ class Codec:
 RECORD_TYPES: dict[RecordKind, type[Any]] = {
     RecordKind.SESSION: Session,
     RecordKind.AUTHORIZATION_CODE: AuthorizationCode,
+    RecordKind.EMAIL_LINK: EmailLink,
 }
 """The type of each kind of short-lived record (spent assertions hold no record)."""
 

@@ -38,7 +38,7 @@ from ..model.transaction import CHOOSING_AGAIN_ALLOWED, Step, Transaction
 from . import hosted_widget
 from .app_keys import ENGINE, SETTINGS, USER
 from .client_redirects import origin_of, to_app
-from .request_parsing import MalformedBody, base_url, form_fields, remember, sign_in_context
+from .request_parsing import MalformedBody, base_url, delivery, form_fields, remember, sign_in_context
 from .session_cookie import session_id, set_session_cookie
 
 SIGNIN_PATH = "/signin"
@@ -170,11 +170,13 @@ async def _choose(request: web.Request, transaction: Transaction, fields: Fields
         raise IdxError(Reason.INVALID_AUTHENTICATOR, transaction, "no method chosen")
     engine = request.app[ENGINE]
     okta_verify = engine.authenticators.okta_verify_id
-    return await engine.choose_authenticator(transaction, okta_verify, method, sign_in_context(request))
+    return await engine.choose_authenticator(
+        transaction, okta_verify, method, sign_in_context(request), delivery(request)
+    )
 
 
 async def _resend(request: web.Request, transaction: Transaction, fields: Fields) -> Transaction:
-    return await request.app[ENGINE].resend_push(transaction, sign_in_context(request))
+    return await request.app[ENGINE].resend(transaction, sign_in_context(request), delivery(request))
 
 
 async def _answer(request: web.Request, transaction: Transaction, fields: Fields) -> Transaction:
@@ -322,7 +324,7 @@ def _step_page(
         template, heading = "signin_timed_out.html", OKTA_VERIFY
         context["message"] = message or ERRORS[Reason.VERIFICATION_TIMED_OUT].text
     context["heading"] = heading
-    return _render(request, template, context, status)
+    return render_page(request, template, context, status)
 
 
 def _methods(transaction: Transaction) -> list[dict[str, str]]:
@@ -376,10 +378,11 @@ def _expired_page(request: web.Request) -> web.Response:
 def _error_page(request: web.Request, status: int, message: str) -> web.Response:
     """A page with no sign-in to go on with (no app is known to send the user back to)."""
     context = {"heading": "Sign In", "message": message, "app_label": None}
-    return _render(request, "signin_error.html", context, status)
+    return render_page(request, "signin_error.html", context, status)
 
 
-def _render(request: web.Request, template: str, context: dict[str, Any], status: int) -> web.Response:
+def render_page(request: web.Request, template: str, context: dict[str, Any], status: int) -> web.Response:
+    """A page of the org's own (sign-in, email link): nonce-locked scripts and styles, never framed or cached."""
     nonce = secrets.token_urlsafe(18)
     context.update(nonce=nonce, style=PAGE_STYLE, script=PAGE_SCRIPT)
     response = aiohttp_jinja2.render_template(template, request, context, status=status)

@@ -8,10 +8,12 @@ from aiohttp import web
 
 from ..idx.render import reply
 from ..model.errors import IdxError, Reason
-from ..model.transaction import Transaction
+from ..model.transaction import Step, Transaction
 from .app_keys import ENGINE, SETTINGS, USER
+from .email_link_routes import remember_email_sign_in
 from .request_parsing import (
     authenticator_fields,
+    delivery,
     document_context,
     json_object,
     remember,
@@ -38,10 +40,16 @@ async def introspect(request: web.Request) -> web.Response:
 
 
 async def identify(request: web.Request) -> web.Response:
+    """Username and password on one form, or (identifier-first orgs) the username alone."""
     body, transaction = await _step(request)
-    identifier, password = required_fields(body, transaction, ("identifier",), ("credentials", "passcode"))
+    engine = request.app[ENGINE]
+    if engine.policy.authenticators.identifier_first and "credentials" not in body:
+        (identifier,) = required_fields(body, transaction, ("identifier",))
+        password = None
+    else:
+        identifier, password = required_fields(body, transaction, ("identifier",), ("credentials", "passcode"))
     request[USER] = identifier
-    return idx_response(request, await request.app[ENGINE].identify(transaction, identifier, password))
+    return idx_response(request, await engine.identify(transaction, identifier, password))
 
 
 async def challenge(request: web.Request) -> web.Response:
@@ -54,7 +62,7 @@ async def challenge(request: web.Request) -> web.Response:
     auto_challenge = _auto_challenge(authenticator, transaction)
     engine = request.app[ENGINE]
     chosen = await engine.choose_authenticator(
-        transaction, authenticator_id, method, sign_in_context(request), auto_challenge
+        transaction, authenticator_id, method, sign_in_context(request), delivery(request), auto_challenge
     )
     return idx_response(request, chosen)
 
@@ -66,24 +74,48 @@ async def poll(request: web.Request) -> web.Response:
 
 
 async def answer(request: web.Request) -> web.Response:
-    """The code goes in ``credentials.totp``, as the form asks; ``credentials.passcode`` is still taken when it comes
-    alone, as the one way Okta's Java IDX SDK 2.0.0 sends a code (a README "deliberate difference")."""
+    """Okta Verify's code goes in ``credentials.totp``, as its form asks; ``credentials.passcode`` is still taken
+    when it comes alone, as the one way Okta's Java IDX SDK 2.0.0 sends a code (a README "deliberate difference").
+    Every other challenge and enrollment answers in ``credentials`` as its own form says."""
     body, transaction = await _step(request)
     credentials = body.get("credentials")
+    if transaction.step is not Step.TOTP_CHALLENGE:
+        if not isinstance(credentials, dict):
+            raise IdxError(Reason.FIELD_REQUIRED, transaction, fields=(("credentials",),))
+        return idx_response(request, await request.app[ENGINE].answer(transaction, credentials))
     sent_as_passcode = isinstance(credentials, dict) and "totp" not in credentials and "passcode" in credentials
     (code,) = required_fields(body, transaction, ("credentials", "passcode" if sent_as_passcode else "totp"))
     return idx_response(request, await request.app[ENGINE].answer_totp(transaction, code))
 
 
 async def resend(request: web.Request) -> web.Response:
+    """Okta Verify's push, an email or phone code, or Okta Verify's activation link, sent again."""
     _, transaction = await _step(request)
-    return idx_response(request, await request.app[ENGINE].resend_push(transaction, sign_in_context(request)))
+    engine = request.app[ENGINE]
+    return idx_response(request, await engine.resend(transaction, sign_in_context(request), delivery(request)))
+
+
+async def enroll(request: web.Request) -> web.Response:
+    """``/idp/idx/credential/enroll``: every enrollment form posts here (which one, by what it sends)."""
+    body, transaction = await _step(request)
+    return idx_response(request, await request.app[ENGINE].enroll(transaction, body, delivery(request)))
+
+
+async def skip(request: web.Request) -> web.Response:
+    """ "Set up later" on the optional authenticators' list."""
+    _, transaction = await _step(request)
+    return idx_response(request, await request.app[ENGINE].skip(transaction))
 
 
 async def send(request: web.Request) -> web.Response:
-    """``currentAuthenticator.send`` on the Okta Verify code page: the same page again, as there is nothing to send."""
-    _, transaction = await _step(request)
-    return idx_response(request, await request.app[ENGINE].send_code(transaction))
+    """``/idp/idx/challenge/send``: where Okta Verify's activation link goes (``email`` or ``phoneNumber``, from the
+    ``enrollment-channel-data`` form); or ``currentAuthenticator.send`` on Okta Verify's code page, which answers the
+    same page again, as there is nothing to send."""
+    body, transaction = await _step(request)
+    engine = request.app[ENGINE]
+    if transaction.step is Step.OV_ENROLL_CHANNEL_DATA:
+        return idx_response(request, await engine.enroll(transaction, body, delivery(request)))
+    return idx_response(request, await engine.send_code(transaction))
 
 
 async def cancel(request: web.Request) -> web.Response:
@@ -108,4 +140,7 @@ async def _step(request: web.Request) -> tuple[dict[str, Any], Transaction]:
 
 
 def idx_response(request: web.Request, transaction: Transaction) -> web.Response:
-    return idx_json(request, reply(transaction, document_context(request), request.app[SETTINGS].push_rejected_status))
+    document = reply(transaction, document_context(request), request.app[SETTINGS].push_rejected_status)
+    response = idx_json(request, document)
+    remember_email_sign_in(response, transaction)
+    return response

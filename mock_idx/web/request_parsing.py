@@ -13,6 +13,7 @@ from aiohttp import web
 from aiohttp.web_protocol import RequestPayloadError
 
 from ..idx.render import DocumentContext
+from ..model.authenticator_steps import Delivery
 from ..model.errors import IdxError, OAuthError, Reason
 from ..model.push import SignInContext
 from ..model.transaction import Transaction
@@ -26,9 +27,18 @@ def base_url(request: web.Request) -> str:
 
 def document_context(request: web.Request) -> DocumentContext:
     engine = request.app[ENGINE]
+    policy = engine.policy
     return DocumentContext(
-        base_url=base_url(request), authenticators=engine.authenticators, poll_refresh_ms=engine.policy.poll_refresh_ms
+        base_url=base_url(request),
+        authenticators=engine.authenticators,
+        poll_refresh_ms=policy.poll_refresh_ms,
+        identifier_first=policy.authenticators.identifier_first,
     )
+
+
+def delivery(request: web.Request) -> Delivery:
+    """Where links in the messages a step sends point: this org, as the browser reached it."""
+    return Delivery(org_url=base_url(request))
 
 
 def sign_in_context(request: web.Request) -> SignInContext:

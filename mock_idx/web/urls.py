@@ -12,6 +12,7 @@ from aiohttp import web
 
 from . import (
     authorize_routes,
+    email_link_routes,
     control_routes,
     hosted_routes,
     idx_routes,
@@ -62,6 +63,7 @@ def _add_hosted(app: web.Application) -> None:
     router.add_get("/signin", hosted_routes.signin_page)
     router.add_post("/signin", hosted_routes.signin_step)
     router.add_get("/login/token/redirect", hosted_routes.token_redirect)
+    router.add_get("/email/verify/{transaction}", email_link_routes.email_link)
     router.add_get("/api/v1/sessions/me", session_routes.current_session)
     router.add_delete("/api/v1/sessions/me", session_routes.end_current_session)
 
@@ -76,6 +78,8 @@ def _add_idx(app: web.Application) -> None:
     router.add_post("/idp/idx/challenge/send", idx_routes.send)
     router.add_post("/idp/idx/challenge/poll", idx_routes.poll)
     router.add_post("/idp/idx/authenticators/poll", idx_routes.poll)
+    router.add_post("/idp/idx/credential/enroll", idx_routes.enroll)
+    router.add_post("/idp/idx/skip", idx_routes.skip)
     router.add_post("/idp/idx/cancel", idx_routes.cancel)
 
 

@@ -1,0 +1,372 @@
+"""What each authenticator's steps do to the org, beyond moving the transaction: codes sent to the user's inbox or
+phone, Okta Verify activations, answers checked, and new enrollments written to the directory.
+
+The transaction (:mod:`.transaction`) decides which step comes next and refuses steps out of place; this module does
+the rest and tells the transaction what happened. The engine calls it between reading the org and committing the
+transaction, so each method here is one part of one IDX request.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, replace
+from typing import Any
+
+import pyotp
+
+from .activation import Activations, activation_link
+from .authenticators import AMR, AuthenticatorKey, AuthenticatorPolicy
+from .directory import (
+    EmailEnrollment,
+    GoogleAuthenticatorEnrollment,
+    PhoneEnrollment,
+    SecurityQuestionEnrollment,
+)
+from .errors import IdxError, Reason
+from .ids import secret_token
+from .outbox import (
+    Outbox,
+    okta_verify_activation_email,
+    okta_verify_activation_sms,
+    verification_call,
+    verification_email,
+    verification_sms,
+)
+from .phone_numbers import InvalidPhoneNumber, normalise
+from .resend_limits import ResendLimit
+from .security_questions import check_answer, question_text
+from .store import OrgStore, RecordKind
+from .totp import TotpVerdict, TotpVerifier
+from .transaction import SentCode, Step, Transaction
+
+CODE_DIGITS = 6
+
+
+@dataclass(frozen=True)
+class EmailLink:
+    """An email's magic link: opening it verifies the sign-in it was sent for, in whichever tab polls it."""
+
+    transaction_id: str
+    login: str
+    code: str
+    """The code the same email carries: what a person who opened the link in another browser is shown to type."""
+    expires_at: float
+    opened: bool = False
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """Where the sign-in is happening, for the links a message carries."""
+
+    org_url: str
+    org_name: str = "mock-idx"
+
+
+class AuthenticatorSteps:
+    def __init__(self, store: OrgStore, totp: TotpVerifier, outbox: Outbox, activations: Activations) -> None:
+        self._store = store
+        self._totp = totp
+        self._outbox = outbox
+        self._activations = activations
+        self._resend = ResendLimit()
+
+    # --- verification ------------------------------------------------------------------------------------------
+
+    async def challenge_started(
+        self, transaction: Transaction, now: float, policy: AuthenticatorPolicy, delivery: Delivery
+    ) -> None:
+        """The transaction has just chosen what to verify or enroll: send the code it needs, if any."""
+        if transaction.step in (Step.CHALLENGE, Step.ENROLL) and transaction.current in _SENDS_CODE:
+            await self._send_code(transaction, now, policy, delivery, resend=False)
+        if transaction.step is Step.ENROLL and transaction.current is AuthenticatorKey.GOOGLE:
+            assert transaction.pending is not None
+            transaction.pending.google_secret = pyotp.random_base32()
+
+    async def resend(
+        self, transaction: Transaction, now: float, policy: AuthenticatorPolicy, delivery: Delivery
+    ) -> None:
+        """ "Send again": the code (within Okta's limits), or Okta Verify's activation link."""
+        if transaction.step is Step.OV_ENROLL_POLL and transaction.pending and transaction.pending.channel != "qrcode":
+            await self._send_activation_link(transaction, now, policy, delivery)
+            return
+        if transaction.step not in (Step.CHALLENGE, Step.ENROLL) or transaction.current not in _SENDS_CODE:
+            transaction.require()  # a step with nothing to send again: refused as any step out of place
+        await self._send_code(transaction, now, policy, delivery, resend=True)
+
+    async def answer(
+        self, transaction: Transaction, credentials: dict[str, Any], now: float, policy: AuthenticatorPolicy
+    ) -> None:
+        """The challenge's (or the enrollment's) answer, checked as Okta checks it; the transaction moves on."""
+        key = transaction.current
+        if transaction.step is Step.CHALLENGE:
+            await self._verify(transaction, key, credentials, now, policy)
+        elif transaction.step is Step.ENROLL:
+            await self._enroll(transaction, key, credentials, now, policy)
+        else:
+            transaction.require()
+
+    async def poll(self, transaction: Transaction, now: float, policy: AuthenticatorPolicy) -> None:
+        """Whether what the page waits for happened elsewhere: Okta Verify activated on the phone, or the email's
+        magic link opened."""
+        if transaction.step is Step.OV_ENROLL_POLL:
+            await self._check_activation(transaction, now, policy)
+            return
+        if transaction.step not in (Step.CHALLENGE, Step.ENROLL) or transaction.current is not AuthenticatorKey.EMAIL:
+            transaction.require()
+        sent = transaction.sent_code
+        if sent is None or sent.link_token is None:
+            return
+        link = await self._store.record(RecordKind.EMAIL_LINK, sent.link_token)
+        if isinstance(link, EmailLink) and link.opened and link.expires_at > now:
+            await self._code_accepted(transaction, AuthenticatorKey.EMAIL, now, policy)
+
+    async def email_link(self, token: str, now: float) -> EmailLink | None:
+        """The live magic link ``token`` names, or ``None`` (unknown, used or expired)."""
+        link = await self._store.record(RecordKind.EMAIL_LINK, token)
+        return link if isinstance(link, EmailLink) and link.expires_at > now else None
+
+    async def open_email_link(self, token: str, now: float) -> EmailLink | None:
+        """Someone opened an email's magic link in the browser the sign-in runs in: the sign-in is verified at its
+        next poll. ``None`` when the link is unknown or expired."""
+        link = await self.email_link(token, now)
+        if link is None:
+            return None
+        opened = replace(link, opened=True)
+        await self._store.put_record(RecordKind.EMAIL_LINK, token, opened, link.expires_at - now)
+        return opened
+
+    # --- enrollment --------------------------------------------------------------------------------------------
+
+    async def enrollment_started(
+        self, transaction: Transaction, now: float, policy: AuthenticatorPolicy, delivery: Delivery
+    ) -> None:
+        """An authenticator was chosen to set up: start what it needs (an activation, a code, a secret)."""
+        if transaction.step is Step.OV_ENROLL_POLL:
+            await self._start_activation(transaction, now, policy)
+        else:
+            await self.challenge_started(transaction, now, policy, delivery)
+
+    async def phone_number(
+        self,
+        transaction: Transaction,
+        raw_number: str,
+        method: str | None,
+        now: float,
+        policy: AuthenticatorPolicy,
+        delivery: Delivery,
+    ) -> None:
+        """The phone number to enroll: normalised to E.164 (Okta's message when it is no number), then the code."""
+        if method not in ("sms", "voice"):
+            raise IdxError(Reason.FIELD_REQUIRED, transaction, fields=(("authenticator", "methodType"),))
+        try:
+            number = normalise(raw_number)
+        except InvalidPhoneNumber:
+            raise IdxError(Reason.PHONE_INVALID, transaction, fields=(("authenticator", "phoneNumber"),)) from None
+        transaction.enrollment_data(number, method)
+        await self._send_code(transaction, now, policy, delivery, resend=False)
+
+    async def activation_channel_target(
+        self, transaction: Transaction, target: str, now: float, policy: AuthenticatorPolicy, delivery: Delivery
+    ) -> None:
+        """The address or number Okta Verify's activation link goes to."""
+        assert transaction.pending is not None
+        if transaction.pending.channel == "sms":
+            try:
+                target = normalise(target)
+            except InvalidPhoneNumber:
+                raise IdxError(Reason.PHONE_INVALID, transaction, fields=(("phoneNumber",),)) from None
+        elif "@" not in target or len(target) > 100:
+            raise IdxError(Reason.EMAIL_INVALID, transaction, fields=(("email",),))
+        transaction.channel_target(target)
+        await self._send_activation_link(transaction, now, policy, delivery)
+
+    # --- internals ---------------------------------------------------------------------------------------------
+
+    async def _verify(
+        self,
+        transaction: Transaction,
+        key: AuthenticatorKey | None,
+        credentials: dict[str, Any],
+        now: float,
+        policy: AuthenticatorPolicy,
+    ) -> None:
+        user = transaction.user
+        assert user is not None
+        if key in _SENDS_CODE:
+            transaction.check_code(_text(credentials, "passcode", transaction), now)
+            await self._code_accepted(transaction, key, now, policy)
+        elif key is AuthenticatorKey.GOOGLE:
+            assert user.google is not None
+            await self._check_totp(transaction, user.google.secret, _text(credentials, "passcode", transaction), now)
+            transaction.factor_verified(key, AMR[key], policy)
+        elif key is AuthenticatorKey.SECURITY_QUESTION:
+            transaction.answer_question(_text(credentials, "answer", transaction))
+            transaction.factor_verified(key, AMR[key], policy)
+        else:
+            raise IdxError(Reason.STEP_UNAVAILABLE, transaction)
+
+    async def _enroll(
+        self,
+        transaction: Transaction,
+        key: AuthenticatorKey | None,
+        credentials: dict[str, Any],
+        now: float,
+        policy: AuthenticatorPolicy,
+    ) -> None:
+        user = transaction.user
+        pending = transaction.pending
+        assert user is not None and pending is not None and key is not None
+        if key in _SENDS_CODE:
+            transaction.check_code(_text(credentials, "passcode", transaction), now)
+            await self._code_accepted(transaction, key, now, policy)
+            return
+        if key is AuthenticatorKey.GOOGLE:
+            assert pending.google_secret is not None
+            await self._check_totp(transaction, pending.google_secret, _text(credentials, "passcode", transaction), now)
+            updated = replace(user, google=GoogleAuthenticatorEnrollment(secret=pending.google_secret))
+        elif key is AuthenticatorKey.SECURITY_QUESTION:
+            updated = replace(user, security_question=self._question(transaction, credentials))
+        else:
+            raise IdxError(Reason.STEP_UNAVAILABLE, transaction)
+        await self._store.put_user(updated)
+        transaction.enrolled(updated, key, AMR[key], policy)
+
+    def _question(self, transaction: Transaction, credentials: dict[str, Any]) -> SecurityQuestionEnrollment:
+        question_key = _text(credentials, "questionKey", transaction)
+        answer = _text(credentials, "answer", transaction)
+        if question_key == "custom":
+            question = _text(credentials, "question", transaction)
+        else:
+            known = question_text(question_key)
+            if known is None:
+                raise IdxError(Reason.QUESTION_INVALID, transaction, fields=(("credentials", "questionKey"),))
+            question = known
+        problems = check_answer(question, answer)
+        if problems:
+            raise IdxError(Reason.ANSWER_RULES, transaction, problems[0], fields=(("credentials", "answer"),))
+        return SecurityQuestionEnrollment(question_key=question_key, question=question, answer=answer)
+
+    async def _code_accepted(
+        self, transaction: Transaction, key: AuthenticatorKey | None, now: float, policy: AuthenticatorPolicy
+    ) -> None:
+        """A sent code was right (or its magic link opened): verified, or, when enrolling, enrolled."""
+        assert key is not None and transaction.user is not None
+        sent = transaction.sent_code
+        if sent is not None and sent.link_token is not None:
+            await self._store.delete_record(RecordKind.EMAIL_LINK, sent.link_token)
+        amr = "tel" if transaction.method == "voice" else AMR[key]
+        if transaction.step is Step.CHALLENGE:
+            transaction.factor_verified(key, amr, policy)
+            return
+        user = transaction.user
+        if key is AuthenticatorKey.EMAIL:
+            updated = replace(user, email=EmailEnrollment())
+        else:
+            assert transaction.pending is not None and transaction.pending.phone_number is not None
+            updated = replace(user, phone=PhoneEnrollment(number=transaction.pending.phone_number))
+        await self._store.put_user(updated)
+        transaction.enrolled(updated, key, amr, policy)
+
+    async def _check_totp(self, transaction: Transaction, secret: str, code: str, now: float) -> None:
+        verdict = await self._totp.verify(secret, code.strip(), now)
+        if verdict is TotpVerdict.INVALID:
+            raise IdxError(Reason.SOFT_TOKEN_INVALID, transaction, fields=(("credentials", "passcode"),))
+        if verdict is TotpVerdict.REUSED:
+            raise IdxError(Reason.PASSCODE_REUSED, transaction, fields=(("credentials", "passcode"),))
+
+    async def _send_code(
+        self,
+        transaction: Transaction,
+        now: float,
+        policy: AuthenticatorPolicy,
+        delivery: Delivery,
+        *,
+        resend: bool,
+    ) -> None:
+        user = transaction.user
+        assert user is not None
+        previous = transaction.sent_code
+        if resend and previous is not None:
+            refusal = self._resend.refusal(previous.sent_at, now)
+            if refusal is not None:
+                raise IdxError(Reason.RESEND_LIMITED, transaction, refusal)
+        code = previous.code if resend and previous and previous.expires_at > now else _new_code()
+        expires_at = now + policy.code_lifetime
+        history = (*previous.sent_at, now) if resend and previous else (now,)
+        lifetime = policy.code_lifetime
+        if transaction.current is AuthenticatorKey.EMAIL:
+            token = secret_token()
+            link = f"{delivery.org_url}/email/verify/{transaction.id}?token={token}"
+            await self._store.put_record(
+                RecordKind.EMAIL_LINK, token, EmailLink(transaction.id, user.login, code, expires_at), lifetime
+            )
+            transaction.code_sent(SentCode(code, expires_at, history, link_token=token))
+            await self._outbox.send(
+                verification_email(user.login, user.email_address, code, link, now, lifetime, delivery.org_name)
+            )
+            return
+        number = _phone_of(transaction)
+        transaction.code_sent(SentCode(code, expires_at, history))
+        compose = verification_call if transaction.method == "voice" else verification_sms
+        await self._outbox.send(compose(user.login, number, code, now, lifetime))
+
+    async def _start_activation(self, transaction: Transaction, now: float, policy: AuthenticatorPolicy) -> None:
+        assert transaction.user is not None and transaction.pending is not None
+        activation = await self._activations.start(
+            transaction.user.login, transaction.id, "qrcode", now, policy.activation_lifetime
+        )
+        transaction.pending.activation_token = activation.token
+
+    async def _send_activation_link(
+        self, transaction: Transaction, now: float, policy: AuthenticatorPolicy, delivery: Delivery
+    ) -> None:
+        user, pending = transaction.user, transaction.pending
+        assert user is not None and pending is not None and pending.channel_target is not None
+        if pending.activation_token is None:
+            await self._start_activation(transaction, now, policy)
+        assert pending.activation_token is not None
+        link = activation_link(delivery.org_url, pending.activation_token)
+        lifetime = policy.activation_lifetime
+        if pending.channel == "email":
+            await self._outbox.send(
+                okta_verify_activation_email(user.login, pending.channel_target, link, now, lifetime)
+            )
+        else:
+            await self._outbox.send(okta_verify_activation_sms(user.login, pending.channel_target, link, now, lifetime))
+
+    async def _check_activation(self, transaction: Transaction, now: float, policy: AuthenticatorPolicy) -> None:
+        pending = transaction.pending
+        if pending is None or pending.activation_token is None:
+            return
+        activation = await self._activations.get(pending.activation_token)
+        if activation is None or activation.activated_at is None:
+            return
+        assert transaction.user is not None
+        user = await self._store.user(transaction.user.login)
+        if user is None or user.okta_verify is None:
+            return
+        transaction.enrolled(user, AuthenticatorKey.OKTA_VERIFY, "swk", policy)
+
+
+_SENDS_CODE = frozenset({AuthenticatorKey.EMAIL, AuthenticatorKey.PHONE})
+
+
+def _new_code() -> str:
+    return f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
+
+
+def _phone_of(transaction: Transaction) -> str:
+    """The number a phone code goes to: the one being enrolled, or the user's."""
+    if transaction.pending is not None and transaction.pending.phone_number is not None:
+        return transaction.pending.phone_number
+    assert transaction.user is not None and transaction.user.phone is not None
+    return transaction.user.phone.number
+
+
+def _text(fields: dict[str, Any], name: str, transaction: Transaction) -> str:
+    value = fields.get(name)
+    if not isinstance(value, str) or not value.strip():
+        raise IdxError(Reason.FIELD_REQUIRED, transaction, fields=(("credentials", name),))
+    if len(value) > 1000:
+        raise IdxError(Reason.MALFORMED_REQUEST, transaction, f"{name} is too long")
+    return value
