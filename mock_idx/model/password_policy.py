@@ -24,8 +24,9 @@ Evidence, so the next engineer can re-check it:
   Widget's ``password.complexity.*`` keys (login.properties; ``FactorUtil.getPasswordComplexityDescription`` builds
   the same sentence), including the minimum-age sentence "At least 2 hour(s) must have elapsed since you last changed
   your password." seen in the widget's tests of server errors.
-- A reused password (history) and a change before the minimum age are answered with that same key and text: the
-  text already names the history and age rules, and it is the only key Okta's IDX captures show for them. Okta's
+- A reused password (history) and a change before the minimum age are answered with that same key and text. This is
+  an inference, not a capture: the text already names the history and age rules, and no capture found shows another
+  IDX key for them (change it here, in :meth:`PasswordPolicy.error_message`, if one turns up). Okta's
   classic ``/api/v1`` answer for history, "Password has been used too recently" (an ``errorCauses`` summary), is
   :data:`CLASSIC_HISTORY_TEXT` for whoever builds a classic endpoint.
 - ``password.common`` and its text are the widget's ``error-authenticator-enroll-password-common.json`` capture.
@@ -36,8 +37,8 @@ Evidence, so the next engineer can re-check it:
   ``history`` is the user's passwords newest first, the current one first, and the first ``history_count`` are checked.
 
 Characters are counted as Python does (code points). Letters are judged by Unicode case (``é`` is a lowercase letter),
-numbers are Unicode decimal digits, and a symbol is any other character that is not whitespace. Every check is linear
-in the password's length, so a megabyte of input costs milliseconds, not minutes.
+numbers are Unicode decimal digits, and a symbol is any character that is neither a letter, a digit nor whitespace.
+Every check is linear in the password's length, so a megabyte of input costs milliseconds, not minutes.
 """
 
 from __future__ import annotations
