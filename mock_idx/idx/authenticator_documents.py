@@ -127,12 +127,12 @@ def verification_data(transaction: Transaction, context: DocumentContext) -> Doc
 
 
 def verification_list(transaction: Transaction, context: DocumentContext) -> Document:
-    """"Verify it's you" with one of several authenticators (Okta Verify alone keeps :mod:`.render`'s own)."""
+    """ "Verify it's you" with one of several authenticators (Okta Verify alone keeps :mod:`.render`'s own)."""
     return _verification_list(transaction, context, None)
 
 
 def select_enroll(transaction: Transaction, context: DocumentContext) -> Document:
-    """"Set up security methods" (and "Set up later" when only optional ones are left)."""
+    """ "Set up security methods" (and "Set up later" when only optional ones are left)."""
     views = [org_view(key, context) for key in transaction.choices]
     remediations = [forms.select_authenticator_enroll(context, transaction.state_handle, views)]
     if transaction.optional:

@@ -361,3 +361,8 @@ def _highest_whole_unit(minutes: int) -> tuple[int, str]:
     if minutes % 60 == 0:
         return minutes // 60, "hour"
     return minutes, "minute"
+
+
+DEFAULT_PASSWORD_POLICY = PasswordPolicy()
+"""Okta's default password policy: 8 characters with a lower-case and an upper-case letter and a number, not the
+username."""

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from .authenticators import DEFAULT_AUTHENTICATOR_POLICY, AuthenticatorPolicy
 from .clients import DEFAULT_CLIENT_LABEL, Client, ad_hoc_client, is_safe_redirect, origin_of
+from .password_policy import DEFAULT_PASSWORD_POLICY, PasswordPolicy
 from .servers import OIDC_SCOPES, ServerConfig
 
 __all__ = [
@@ -58,6 +59,8 @@ class Policy:
     origins ad-hoc clients may be redirected to. None listed: every origin is granted CORS (quick starts work)."""
     authenticators: AuthenticatorPolicy = DEFAULT_AUTHENTICATOR_POLICY
     """The org's authenticators, which ones users must or may enroll, and what a sign-in needs."""
+    password_policy: PasswordPolicy = DEFAULT_PASSWORD_POLICY
+    """What a new password must be (length, character classes, not the username, not a recent one)."""
 
     def find_client(self, client_id: str) -> Client | None:
         """The client with this id; when none are registered, any id is accepted as an ad-hoc public client."""

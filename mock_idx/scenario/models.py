@@ -51,6 +51,7 @@ from .authenticator_specs import (
     SecurityQuestionSpec,
 )
 from .generation import Fakers, is_known_locale, made_up_people
+from .password_policy_spec import PasswordPolicySpec
 from .server_specs import OrgServerSpec, ServerId, ServerSpec
 
 # Bounds: whatever the schema accepts, the server must be able to serve, and no scenario may stall it.
@@ -342,6 +343,9 @@ class SettingsSpec(_Strict):
         default_factory=AuthenticatorPolicySpec,
         description="The org's authenticators, which ones users enroll, and what a sign-in needs",
     )
+    password_policy: PasswordPolicySpec = Field(
+        default_factory=PasswordPolicySpec, description="What a new password must be, and when one expires"
+    )
 
     @field_validator("trusted_origins")
     @classmethod
@@ -368,6 +372,7 @@ class SettingsSpec(_Strict):
                 "trusted_hosts",
                 "trusted_origins",
                 "authenticators",
+                "password_policy",
             }
         )
         configured = [server for server in self.authorization_servers if isinstance(server, ServerSpec)]
@@ -383,6 +388,7 @@ class SettingsSpec(_Strict):
             trusted_origins=tuple(self.trusted_origins),
             clients=tuple(c.to_client() for c in self.clients),
             authenticators=self.authenticators.to_model(),
+            password_policy=self.password_policy.to_policy(),
         )
 
 

@@ -39,4 +39,3 @@ def remember_email_sign_in(response: web.StreamResponse, transaction: Transactio
     waiting = transaction.step in (Step.CHALLENGE, Step.ENROLL) and transaction.sent_code is not None
     if waiting and transaction.sent_code and transaction.sent_code.link_token:
         response.set_cookie(SIGN_IN_COOKIE, transaction.id, httponly=True, samesite="Lax", path="/email/verify")
-

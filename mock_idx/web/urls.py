@@ -12,8 +12,8 @@ from aiohttp import web
 
 from . import (
     authorize_routes,
-    email_link_routes,
     control_routes,
+    email_link_routes,
     hosted_routes,
     idx_routes,
     oauth_routes,
