@@ -182,7 +182,9 @@ def skip(links: Links, state_handle: str) -> Form:
 
 
 def identify_without_credentials(links: Links, state_handle: str) -> Form:
-    """The identifier-first ``identify`` form: the username only; the password comes later, as an authenticator."""
+    """The identifier-first ``identify`` form: the username only; the password comes later, as an authenticator
+    (okta-idx-dotnet two-steps-login). ``identifier`` is marked required, as on today's identify form and the
+    widget's identify fixture."""
     return form(
         "identify",
         links.idx("identify"),
