@@ -130,11 +130,12 @@ ERRORS: dict[Reason, ErrorSpec] = {
         field=ANSWER_FIELD,
         params=(4,),
     ),
-    # No capture of this one: Okta's wording, sent without an i18n key rather than with an invented one.
+    # No capture of this one: Okta's API wording (its errorCauses for such an answer), sent without an i18n key
+    # rather than with an invented one.
     Reason.SECURITY_ANSWER_CONTAINS_QUESTION: ErrorSpec(
         400,
         None,
-        "The security question answer must not contain words from the question",
+        "The security question answer is too weak, answer must not be part of the question",
         Placement.FIELD,
         field=ANSWER_FIELD,
     ),
@@ -149,6 +150,19 @@ ERRORS: dict[Reason, ErrorSpec] = {
         429, "errors.E0000151", "You have reached the limit of call requests, please try again later.", Placement.GLOBAL
     ),
     Reason.EMAIL_RATE_LIMITED: ErrorSpec(429, "tooManyRequests", "Too many requests", Placement.GLOBAL),
+    # The widget's login.properties keys for a value a field does not allow, and for one too long.
+    Reason.FIELD_INVALID: ErrorSpec(
+        400, "model.validation.field.invalid", "This field has an invalid value", Placement.FIELD
+    ),
+    Reason.FIELD_TOO_LONG: ErrorSpec(
+        400,
+        "model.validation.field.string.maxLength",
+        "This field cannot exceed the maximum allowed characters",
+        Placement.FIELD,
+        field=ANSWER_FIELD,
+    ),
+    # No capture: a plain text with no i18n key (as Okta sends the invalid phone number), on the email field.
+    Reason.EMAIL_ADDRESS_INVALID: ErrorSpec(400, None, "Invalid email address.", Placement.FIELD, field=("email",)),
 }
 
 PUSH_REJECTED = ("api.authn.poll.error.push_rejected", "You have chosen to reject this login.")

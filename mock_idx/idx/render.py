@@ -19,7 +19,7 @@ from ..model.errors import Reason
 from ..model.transaction import Step, Transaction
 from . import authenticator_documents
 from .forms import as_array, as_object, field, fixed, form, nested, option
-from .messages import ERRORS, PUSH_REJECTED, Placement, message, messages
+from .messages import ERRORS, PUSH_REJECTED, Placement, error_message, message, messages
 
 VERSION = "1.0.0"
 METHOD_LABELS = {VerifyMethod.TOTP: "Enter a code", VerifyMethod.PUSH: "Get a push notification"}
@@ -66,9 +66,11 @@ def reply_error(
     transaction: Transaction | None,
     context: DocumentContext,
     fields: tuple[tuple[str, ...], ...] = (),
+    detail: str = "",
 ) -> Reply:
+    """``detail`` reaches the wire only for the rows that take one (the password requirements)."""
     reason = _answerable(reason, transaction)
-    return Reply(ERRORS[reason].status, render_error(reason, transaction, context, fields))
+    return Reply(ERRORS[reason].status, render_error(reason, transaction, context, fields, detail))
 
 
 def render(
@@ -76,6 +78,7 @@ def render(
     context: DocumentContext,
     error: Reason | None = None,
     fields: tuple[tuple[str, ...], ...] = (),
+    detail: str = "",
 ) -> dict[str, Any]:
     """The document for the transaction's current (live) step, optionally carrying an error message (on ``fields``,
     each a path such as ``("credentials", "totp")``, when it is a field error)."""
@@ -83,7 +86,7 @@ def render(
     document.update(_STEP_RENDERERS[transaction.step](transaction, context))
     document.update(_common(transaction, context))
     if error is not None:
-        _attach_error(document, error, fields)
+        _attach_error(document, error, fields, detail)
     return document
 
 
@@ -92,6 +95,7 @@ def render_error(
     transaction: Transaction | None = None,
     context: DocumentContext | None = None,
     fields: tuple[tuple[str, ...], ...] = (),
+    detail: str = "",
 ) -> dict[str, Any]:
     """A refused step: the current form with the message on it, or a messages-only (terminal) document. Only a
     terminal reason, or a request that names no live transaction, gets the messages-only body: SDKs read that as
@@ -99,11 +103,11 @@ def render_error(
     reason = _answerable(reason, transaction)
     spec = ERRORS[reason]
     if spec.placement is not Placement.TERMINAL and transaction is not None and context is not None:
-        return render(transaction, context, reason, fields)
+        return render(transaction, context, reason, fields, detail)
     document: dict[str, Any] = {"version": VERSION}
     if transaction is not None and spec.with_state_handle:
         document.update(_envelope(transaction))
-    document["messages"] = messages(_error_message(reason))
+    document["messages"] = messages(error_message(reason, detail))
     return document
 
 
@@ -435,21 +439,17 @@ def _enrollment(transaction: Transaction) -> OktaVerifyEnrollment:
     return transaction.user.okta_verify
 
 
-def _error_message(reason: Reason) -> dict[str, Any]:
-    spec = ERRORS[reason]
-    return message(spec.key, spec.text)
-
-
-def _attach_error(document: dict[str, Any], reason: Reason, fields: tuple[tuple[str, ...], ...]) -> None:
+def _attach_error(
+    document: dict[str, Any], reason: Reason, fields: tuple[tuple[str, ...], ...], detail: str = ""
+) -> None:
     """A field error goes on each field it names, in the first form that has it (the primary step comes first, so
     that is the form the request answered); a message with no field to go on, or a global one, goes at the top."""
     spec = ERRORS[reason]
-    error = _error_message(reason)
+    error = error_message(reason, detail)
     placed = False
     if spec.placement is Placement.FIELD:
         for path in fields or (spec.field,):
-            target = _form_field(document, path)
-            if target is not None:
+            for target in _form_fields(document, path):
                 target["messages"] = messages(*target.get("messages", {}).get("value", []), error)
                 placed = True
     if not placed:
@@ -457,18 +457,30 @@ def _attach_error(document: dict[str, Any], reason: Reason, fields: tuple[tuple[
         document["messages"] = messages(*existing, error)
 
 
-def _form_field(document: dict[str, Any], path: tuple[str, ...]) -> dict[str, Any] | None:
-    """The field at ``path`` (``credentials``, then ``totp`` inside its ``form``) in the first remediation that has
-    its outer field; as deep as that form goes (``authenticator`` when its ``id`` sits in options, not a form)."""
+def _form_fields(document: dict[str, Any], path: tuple[str, ...]) -> list[dict[str, Any]]:
+    """The fields at ``path`` (``credentials``, then ``totp`` inside its ``form``) in the first remediation that has
+    its outer field; as deep as that form goes (``authenticator`` when its ``id`` sits in options, not a form). A
+    field whose value is a choice of forms (the security question's predefined or own question) has the path in each
+    option's form: every one of them gets the message, as Okta places it."""
     for remediation in document.get("remediation", {}).get("value", []):
-        deepest: dict[str, Any] | None = None
+        deepest: list[dict[str, Any]] = []
         candidates: list[Any] = remediation.get("value", [])
         for name in path:
-            found = next((f for f in candidates if isinstance(f, dict) and f.get("name") == name), None)
-            if found is None:
+            found = [f for f in candidates if isinstance(f, dict) and f.get("name") == name]
+            if not found:
                 break
             deepest = found
-            candidates = found.get("form", {}).get("value", [])
-        if deepest is not None:
+            candidates = [inner for f in found for inner in _inner_fields(f)]
+        if deepest:
             return deepest
-    return None
+    return []
+
+
+def _inner_fields(field: dict[str, Any]) -> list[Any]:
+    """The fields of a field's own form, or of each of its options' forms."""
+    inner: list[Any] = list(field.get("form", {}).get("value", []))
+    for choice in field.get("options", []):
+        value = choice.get("value") if isinstance(choice, dict) else None
+        if isinstance(value, dict):
+            inner.extend(value.get("form", {}).get("value", []))
+    return inner

@@ -33,8 +33,14 @@ from .outbox import (
     verification_sms,
 )
 from .phone_numbers import InvalidPhoneNumber, normalise
-from .resend_limits import ResendLimit
-from .security_questions import check_answer, question_text
+from .resend_limits import Channel, policy_for
+from .security_questions import (
+    CUSTOM_QUESTION_KEY,
+    AnswerProblem,
+    check_answer,
+    check_custom_question,
+    question_text,
+)
 from .store import OrgStore, RecordKind
 from .totp import TotpVerdict, TotpVerifier
 from .transaction import SentCode, Step, Transaction
@@ -68,7 +74,6 @@ class AuthenticatorSteps:
         self._totp = totp
         self._outbox = outbox
         self._activations = activations
-        self._resend = ResendLimit()
 
     # --- verification ------------------------------------------------------------------------------------------
 
@@ -161,7 +166,7 @@ class AuthenticatorSteps:
         try:
             number = normalise(raw_number)
         except InvalidPhoneNumber:
-            raise IdxError(Reason.PHONE_INVALID, transaction, fields=(("authenticator", "phoneNumber"),)) from None
+            raise IdxError(Reason.PHONE_NUMBER_INVALID, transaction) from None
         transaction.enrollment_data(number, method)
         await self._send_code(transaction, now, policy, delivery, resend=False)
 
@@ -174,9 +179,9 @@ class AuthenticatorSteps:
             try:
                 target = normalise(target)
             except InvalidPhoneNumber:
-                raise IdxError(Reason.PHONE_INVALID, transaction, fields=(("phoneNumber",),)) from None
-        elif "@" not in target or len(target) > 100:
-            raise IdxError(Reason.EMAIL_INVALID, transaction, fields=(("email",),))
+                raise IdxError(Reason.PHONE_NUMBER_INVALID, transaction) from None
+        elif "@" not in target.strip("@") or len(target) > 100:
+            raise IdxError(Reason.EMAIL_ADDRESS_INVALID, transaction, fields=(("email",),))
         transaction.channel_target(target)
         await self._send_activation_link(transaction, now, policy, delivery)
 
@@ -232,19 +237,23 @@ class AuthenticatorSteps:
         transaction.enrolled(updated, key, AMR[key], policy)
 
     def _question(self, transaction: Transaction, credentials: dict[str, Any]) -> SecurityQuestionEnrollment:
+        """A predefined question (``questionKey``) or the user's own (``custom`` with ``question``), and the answer,
+        checked by Okta's rules (:mod:`.security_questions`)."""
         question_key = _text(credentials, "questionKey", transaction)
         answer = _text(credentials, "answer", transaction)
-        if question_key == "custom":
-            question = _text(credentials, "question", transaction)
+        if question_key == CUSTOM_QUESTION_KEY:
+            question = _text(credentials, "question", transaction).strip()
+            if check_custom_question(question):
+                raise IdxError(Reason.FIELD_INVALID, transaction, fields=(("credentials", "question"),))
         else:
             known = question_text(question_key)
             if known is None:
-                raise IdxError(Reason.QUESTION_INVALID, transaction, fields=(("credentials", "questionKey"),))
+                raise IdxError(Reason.FIELD_INVALID, transaction, fields=(("credentials", "questionKey"),))
             question = known
         problems = check_answer(question, answer)
         if problems:
-            raise IdxError(Reason.ANSWER_RULES, transaction, problems[0], fields=(("credentials", "answer"),))
-        return SecurityQuestionEnrollment(question_key=question_key, question=question, answer=answer)
+            raise IdxError(_ANSWER_PROBLEMS[problems[0]], transaction)
+        return SecurityQuestionEnrollment(question_key=question_key, question=question, answer=answer.strip())
 
     async def _code_accepted(
         self, transaction: Transaction, key: AuthenticatorKey | None, now: float, policy: AuthenticatorPolicy
@@ -286,13 +295,14 @@ class AuthenticatorSteps:
         user = transaction.user
         assert user is not None
         previous = transaction.sent_code
-        if resend and previous is not None:
-            refusal = self._resend.refusal(previous.sent_at, now)
-            if refusal is not None:
-                raise IdxError(Reason.RESEND_LIMITED, transaction, refusal)
+        channel = Channel(transaction.method if transaction.method in ("sms", "voice") else "email")
+        limits = policy_for(channel)
+        earlier = previous.sent_at if previous is not None else ()
+        if not limits.decide(now, earlier).allowed:
+            raise IdxError(_RATE_LIMITED[channel], transaction)
         code = previous.code if resend and previous and previous.expires_at > now else _new_code()
         expires_at = now + policy.code_lifetime
-        history = (*previous.sent_at, now) if resend and previous else (now,)
+        history = limits.remember(earlier, now)
         lifetime = policy.code_lifetime
         if transaction.current is AuthenticatorKey.EMAIL:
             token = secret_token()
@@ -349,6 +359,16 @@ class AuthenticatorSteps:
 
 
 _SENDS_CODE = frozenset({AuthenticatorKey.EMAIL, AuthenticatorKey.PHONE})
+_RATE_LIMITED = {
+    Channel.SMS: Reason.SMS_RATE_LIMITED,
+    Channel.VOICE: Reason.VOICE_RATE_LIMITED,
+    Channel.EMAIL: Reason.EMAIL_RATE_LIMITED,
+}
+_ANSWER_PROBLEMS = {
+    AnswerProblem.TOO_SHORT: Reason.SECURITY_ANSWER_TOO_SHORT,
+    AnswerProblem.PART_OF_QUESTION: Reason.SECURITY_ANSWER_CONTAINS_QUESTION,
+    AnswerProblem.TOO_LONG: Reason.FIELD_TOO_LONG,
+}
 
 
 def _new_code() -> str:

@@ -51,6 +51,11 @@ class Reason(str, Enum):
     """The password challenge of an identifier-first sign-in was answered wrong."""
     ANSWER_INVALID = "answer_invalid"
     """A security question answered wrong."""
+    FIELD_INVALID = "field_invalid"
+    """A field whose value the form does not allow (an unknown question key, a question with HTML in it)."""
+    FIELD_TOO_LONG = "field_too_long"
+    EMAIL_ADDRESS_INVALID = "email_address_invalid"
+    """Where Okta Verify's activation link should go is no email address."""
 
 
 class IdxError(Exception):

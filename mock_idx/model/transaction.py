@@ -34,6 +34,7 @@ from .errors import IdxError, Reason
 from .ids import okta_id, secret_token
 from .policy import DEFAULT_CLIENT_LABEL
 from .push import PushChallenge, PushState
+from .security_questions import answers_match
 from .totp import TotpVerdict
 
 
@@ -263,20 +264,21 @@ class Transaction:
         refused with the form kept (an expired code is an invalid one, as Okta says)."""
         self.require(Step.CHALLENGE, Step.ENROLL)
         sent = self.sent_code
-        if sent is None or sent.expires_at <= now or not _same(sent.code, code.strip()):
-            raise IdxError(Reason.PASSCODE_INVALID, self, fields=(("credentials", "passcode"),))
+        if sent is None or not _same(sent.code, code.strip()):
+            raise IdxError(Reason.OTP_INVALID, self)
+        if sent.expires_at <= now:
+            raise IdxError(Reason.OTP_EXPIRED, self)
 
     def verified_by_link(self) -> bool:
         """Whether the email's magic link was opened for the code this step waits for."""
         return self.sent_code is not None and self.sent_code.link_used
 
     def answer_question(self, answer: str) -> None:
-        """The security question's answer: Okta compares it ignoring case and surrounding spaces."""
+        """The security question's answer, matched as :func:`.security_questions.answers_match` says."""
         self.require_current(Step.CHALLENGE, AuthenticatorKey.SECURITY_QUESTION)
         assert self.user is not None and self.user.security_question is not None
-        expected = self.user.security_question.answer
-        if not _same(expected.strip().casefold(), answer.strip().casefold()):
-            raise IdxError(Reason.ANSWER_INVALID, self, fields=(("credentials", "answer"),))
+        if not answers_match(self.user.security_question.answer, answer):
+            raise IdxError(Reason.ANSWER_INVALID, self)
 
     def factor_verified(self, key: AuthenticatorKey, amr: str, policy: AuthenticatorPolicy) -> None:
         """The current challenge was met: count the factor and go on."""
@@ -292,7 +294,7 @@ class Transaction:
         activation, making a Google Authenticator secret, sending an email code are the engine's part."""
         self.require(*ENROLLING_AGAIN_ALLOWED)
         if key not in self.choices:
-            raise IdxError(Reason.INVALID_AUTHENTICATOR, self, "not an authenticator to set up here")
+            raise IdxError(Reason.AUTHENTICATOR_NOT_ENROLLABLE, self)
         self.current, self.method, self.sent_code = key, _DEFAULT_METHODS.get(key), None
         self.pending = PendingEnrollment()
         self.step = {

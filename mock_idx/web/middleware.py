@@ -222,7 +222,7 @@ async def shape_errors(request: web.Request, handler: Handler) -> web.StreamResp
     try:
         return await handler(request)
     except IdxError as error:
-        answer = reply_error(error.reason, error.transaction, document_context(request), error.fields)
+        answer = reply_error(error.reason, error.transaction, document_context(request), error.fields, error.detail)
         return idx_json(request, answer)
     except OAuthError as error:
         # RFC 6749 5.2: a client that failed to authenticate gets 401 and a challenge; every other error is a 400.
