@@ -31,8 +31,8 @@ security question can't be included in the question"). The ``model.validation.*`
 
 Matching (:func:`answers_match`): case-insensitive, surrounding whitespace ignored, compatibility forms folded
 (NFKC), otherwise exact. Okta does not document how it compares answers; a retyped answer differs from the enrolled
-one mostly in case and stray spaces, and Okta's own rules above already compare answer and question ignoring case,
-so that is what this mock forgives, and nothing more (no fuzzy matching, inner spaces count).
+one mostly in case and stray spaces, so that is what this mock forgives, and nothing more (no fuzzy matching, inner
+spaces count). The part-of-question rule compares the same folded forms.
 """
 
 from __future__ import annotations
