@@ -18,6 +18,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
+from .activation import Activations, OktaVerifyActivation, parse_activation_uri
 from .authorize import (
     AuthorizationCode,
     AuthorizeRequest,
@@ -30,8 +31,8 @@ from .authorize import (
 from .authorize import check as check_authorize
 from .clients import AUTHENTICATION_FAILED, GrantType, PresentedCredentials, authenticate
 from .clock import Instant
-from .directory import OrgAuthenticators, User, VerifyMethod
-from .errors import IdxError, NotFound, OAuthError, Reason
+from .directory import OktaVerifyEnrollment, OrgAuthenticators, User, VerifyMethod
+from .errors import ControlError, IdxError, NotFound, OAuthError, Reason
 from .faults import FaultRule
 from .ids import okta_id, secret_token, stable_id
 from .policy import DEFAULT_POLICY, OIDC_SCOPES, Client, Policy
@@ -141,6 +142,8 @@ class Engine:
         """The org's own identity provider (``00o…``): ID tokens' ``idp`` and the session's, alike on every replica."""
         self.tokens = TokenService(key, store, self.idp_id)
         self.totp = TotpVerifier(store)
+        self.activations = Activations(store)
+        """Okta Verify activations: the enroll step starts them, the phone completes them, the poll reads them."""
         self.sweep_interval = 5.0
         """Expired state is invisible at once; the store frees it at most this often (virtual seconds)."""
         self._policy = DEFAULT_POLICY
@@ -718,6 +721,24 @@ class Engine:
         if enrollment is None or not enrollment.supports(VerifyMethod.TOTP):
             raise NotFound(f"{login!r} has no Okta Verify code")
         return current_code(enrollment.totp_secret, await self.now())
+
+    async def pending_activations(self, login: str) -> list[OktaVerifyActivation]:
+        """The Okta Verify activations (QR codes, links) the user's phone can still use, oldest first."""
+        await self.user(login)
+        return await self.activations.pending(login, await self.now())
+
+    async def activate_okta_verify(self, login: str, uri: str | None = None) -> User:
+        """The user's phone scans a QR code or opens a link: the activation ``uri`` names (an ``oktaverify://`` URI,
+        an activation link or a bare token; ``None``: the user's newest pending one) is used, and the user gets a
+        fresh Okta Verify enrollment (push and code, a new secret, pushes answered by hand), replacing any earlier
+        one. The first activation wins; a used, expired or unknown one is refused and changes nothing."""
+        at = await self._instant()
+        user = await self.user(login)
+        token = None if uri is None else parse_activation_uri(uri)
+        if uri is not None and token is None:
+            raise ControlError("uri must be an oktaverify:// activation URI, an activation link or its token")
+        await self.activations.activate(user.login, token, at.now, keep_for=self.policy.transaction_lifetime)
+        return await self.put_user(replace(user, okta_verify=OktaVerifyEnrollment()))
 
     async def clock_offset(self) -> float:
         """How far the virtual clock is ahead of wall time, in seconds."""
