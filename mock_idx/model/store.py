@@ -181,7 +181,7 @@ class OrgStore(Protocol):
     async def take_refresh_token(self, token: str) -> RefreshRecord | None:
         """Spend a refresh token: its record, to exactly one caller; ``None`` to every other."""
 
-    # --- short-lived records: sessions, authorization codes, spent assertions ----------------------------------
+    # --- short-lived records: sessions, authorization codes, spent assertions, Okta Verify activations ---------
 
     async def put_record(self, kind: RecordKind, key: str, record: object, keep_for: float) -> None: ...
 
