@@ -172,6 +172,14 @@ class ControlClient:
     def totp_code(self, login: str) -> str:
         return self._call("GET", f"/users/{quote(login)}/totp")["code"]
 
+    def activate_okta_verify(self, login: str, uri: str | None = None) -> dict[str, Any]:
+        """Add the account on the user's phone, as scanning the enrollment's QR code does: the activation ``uri``
+        names (the QR code's ``oktaverify://`` URI, the link sent by email or SMS, or its token), or the user's newest
+        pending one. The new enrollment comes back (``["totp"]["secret"]`` computes its codes); the sign-in waiting
+        on ``enroll-poll`` sees it at its next poll. Raises :class:`ControlApiError` (404: nothing pending; 409:
+        that activation was used already)."""
+        return self._call("POST", f"/users/{quote(login)}/okta-verify/activate", {} if uri is None else {"uri": uri})
+
     def advance_clock(self, seconds: float) -> dict[str, Any]:
         """Move the fake's clock: pushes, codes, sessions and tokens expire as if the time had passed."""
         return self._call("POST", "/clock/advance", {"seconds": seconds})

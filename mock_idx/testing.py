@@ -50,10 +50,12 @@ class BackgroundServer:
             self._loop.close()
 
     def call(self, function: Callable[..., Any], *args: Any, timeout: float = 10) -> Any:
-        """Run ``function(*args)`` on the server's loop (e.g. to touch the engine safely from the test thread)."""
+        """Run ``function(*args)`` on the server's loop (e.g. to touch the engine safely from the test thread); a
+        coroutine function's result is awaited there (``server.call(engine.activations.start, ...)``)."""
 
         async def invoke() -> Any:
-            return function(*args)
+            result = function(*args)
+            return await result if inspect.isawaitable(result) else result
 
         return asyncio.run_coroutine_threadsafe(invoke(), self._loop).result(timeout)
 

@@ -18,7 +18,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from .activation import Activations
+from .activation import Activations, OktaVerifyActivation, parse_activation_uri
 from .authenticator_steps import AuthenticatorSteps, Delivery, EmailLink
 from .authenticators import AuthenticatorIds, AuthenticatorKey
 from .authorize import (
@@ -33,8 +33,8 @@ from .authorize import (
 from .authorize import check as check_authorize
 from .clients import AUTHENTICATION_FAILED, GrantType, PresentedCredentials, authenticate
 from .clock import Instant
-from .directory import User, VerifyMethod
-from .errors import IdxError, NotFound, OAuthError, Reason
+from .directory import OktaVerifyEnrollment, User, VerifyMethod
+from .errors import ControlError, IdxError, NotFound, OAuthError, Reason
 from .faults import FaultRule
 from .ids import okta_id, secret_token, stable_id
 from .outbox import Outbox
@@ -147,6 +147,7 @@ class Engine:
         self.totp = TotpVerifier(store)
         self.outbox = Outbox(store)
         self.activations = Activations(store)
+        """Okta Verify activations: the enroll step starts them, the phone completes them, the poll reads them."""
         self.steps = AuthenticatorSteps(store, self.totp, self.outbox, self.activations)
         self.sweep_interval = 5.0
         """Expired state is invisible at once; the store frees it at most this often (virtual seconds)."""
@@ -818,6 +819,24 @@ class Engine:
         if enrollment is None or not enrollment.supports(VerifyMethod.TOTP):
             raise NotFound(f"{login!r} has no Okta Verify code")
         return current_code(enrollment.totp_secret, await self.now())
+
+    async def pending_activations(self, login: str) -> list[OktaVerifyActivation]:
+        """The Okta Verify activations (QR codes, links) the user's phone can still use, oldest first."""
+        await self.user(login)
+        return await self.activations.pending(login, await self.now())
+
+    async def activate_okta_verify(self, login: str, uri: str | None = None) -> User:
+        """The user's phone scans a QR code or opens a link: the activation ``uri`` names (an ``oktaverify://`` URI,
+        an activation link or a bare token; ``None``: the user's newest pending one) is used, and the user gets a
+        fresh Okta Verify enrollment (push and code, a new secret, pushes answered by hand), replacing any earlier
+        one. The first activation wins; a used, expired or unknown one is refused and changes nothing."""
+        at = await self._instant()
+        user = await self.user(login)
+        token = None if uri is None else parse_activation_uri(uri)
+        if uri is not None and token is None:
+            raise ControlError("uri must be an oktaverify:// activation URI, an activation link or its token")
+        await self.activations.activate(user.login, token, at.now, keep_for=self.policy.transaction_lifetime)
+        return await self.put_user(replace(user, okta_verify=OktaVerifyEnrollment()))
 
     async def clock_offset(self) -> float:
         """How far the virtual clock is ahead of wall time, in seconds."""

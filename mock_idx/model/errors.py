@@ -89,6 +89,11 @@ class NotFound(Exception):
     """What a control request names does not exist: a user, a pending push, a fault rule, a built-in scenario."""
 
 
+class Conflict(Exception):
+    """A control request that would undo what was already decided: an Okta Verify activation used once already.
+    Answered 409; nothing is changed."""
+
+
 class UnknownAuthorizationServer(Exception):
     """A path names an authorization server the org does not have; Okta answers that before any OAuth code runs,
     with its classic ``E0000007`` body, not an OAuth error."""

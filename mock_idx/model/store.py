@@ -10,8 +10,9 @@ Where Okta lets exactly one of two racing requests win, the store offers one ato
 :meth:`~OrgStore.take_interaction_code` (single-use codes), :meth:`~OrgStore.claim_interaction_code` (one code per
 sign-in), :meth:`~OrgStore.settle_push` (approve vs deny vs timeout), :meth:`~OrgStore.accept_totp_step` (a code is
 good once), :meth:`~OrgStore.take_refresh_token` (rotation), :meth:`~OrgStore.take_record` (authorization codes),
-:meth:`~OrgStore.claim_once` (a client assertion is good once), :meth:`~OrgStore.advance_clock`. Everything else is a
-plain read or a last-writer-wins write of a record only one sign-in touches.
+:meth:`~OrgStore.claim_once` (a client assertion is good once; so is an Okta Verify activation),
+:meth:`~OrgStore.advance_clock`. Everything else is a plain read or a last-writer-wins write of a record only one
+sign-in touches.
 
 Time: every expiry is decided by the engine on the virtual clock. ``keep_for`` arguments are how long (in seconds of
 virtual time from now) a record can still matter; a store may forget it after that much *real* time plus a grace
@@ -73,6 +74,12 @@ class RecordKind(str, Enum):
     """A ``private_key_jwt`` assertion's client and ``jti``, once used (:meth:`OrgStore.claim_once` only)."""
     EMAIL_LINK = "email-link"
     """:class:`~.authenticator_steps.EmailLink` by the magic link's token."""
+    OKTA_VERIFY_ACTIVATION = "ov-activation"
+    """:class:`~.activation.OktaVerifyActivation` by its token."""
+    OKTA_VERIFY_ACTIVATIONS_OF_USER = "ov-activations-of"
+    """:class:`~.activation.ActivationIndex`, a user's newest activations, by lower-cased login."""
+    OKTA_VERIFY_ACTIVATED = "ov-activated"
+    """An activation token, once a phone used it (:meth:`OrgStore.claim_once` only: the first phone wins)."""
 
 
 class OrgStore(Protocol):
@@ -176,7 +183,7 @@ class OrgStore(Protocol):
     async def take_refresh_token(self, token: str) -> RefreshRecord | None:
         """Spend a refresh token: its record, to exactly one caller; ``None`` to every other."""
 
-    # --- short-lived records: sessions, authorization codes, spent assertions ----------------------------------
+    # --- short-lived records: sessions, authorization codes, spent assertions, Okta Verify activations ---------
 
     async def put_record(self, kind: RecordKind, key: str, record: object, keep_for: float) -> None: ...
 

@@ -1,18 +1,27 @@
-// The simulated Okta Verify app: polls the device state twice a second and answers pushes through the control API.
-// The control token the page was opened with (if any) travels as a bearer token on every fetch.
+// The simulated Okta Verify app: polls the device state twice a second, answers pushes and adds accounts (Okta Verify
+// activations) through the control API. The control token the page was opened with (if any) travels as a bearer token
+// on every fetch.
 (() => {
   "use strict";
   const POLL_MS = 500;
   const phone = document.getElementById("phone");
   const pushes = document.getElementById("pushes");
   const status = document.getElementById("status");
+  const activations = document.getElementById("activations");
+  const activateForm = document.getElementById("activate-form");
+  const ADDED_KEY = "mock-idx-account-added";
   const token = phone.dataset.token;
   const headers = token ? { Authorization: `Bearer ${token}` } : {};
   let shownPushes = currentPushIds();
+  let shownActivations = currentActivationTokens();
   let skewMs = 0; // the fake's (possibly advanced) clock minus this browser's
 
   function currentPushIds() {
     return Array.from(pushes.querySelectorAll("[data-push-id]"), (el) => el.dataset.pushId).join(",");
+  }
+
+  function currentActivationTokens() {
+    return Array.from(activations.querySelectorAll("[data-activation]"), (el) => el.dataset.activation).join(",");
   }
 
   function say(text, kind) {
@@ -26,10 +35,10 @@
 
   function updateTimes() {
     const now = Date.now() + skewMs;
-    pushes.querySelectorAll("[data-since]").forEach((el) => {
+    phone.querySelectorAll("[data-since]").forEach((el) => {
       el.textContent = `${seconds(now - Date.parse(el.dataset.since))} s ago`;
     });
-    pushes.querySelectorAll("[data-until]").forEach((el) => {
+    phone.querySelectorAll("[data-until]").forEach((el) => {
       el.textContent = `in ${seconds(Date.parse(el.dataset.until) - now)} s`;
     });
   }
@@ -40,6 +49,11 @@
     if (ids !== shownPushes) { // replace the markup only when the list changes, never under a finger
       pushes.innerHTML = state.pushes_html;
       shownPushes = ids;
+    }
+    const tokens = state.activations.map((activation) => activation.token).join(",");
+    if (tokens !== shownActivations) {
+      activations.innerHTML = state.activations_html;
+      shownActivations = tokens;
     }
     updateTimes();
     if (state.totp) {
@@ -84,10 +98,41 @@
     await refresh();
   }
 
+  async function activate(uri, buttons) {
+    buttons.forEach((b) => { b.disabled = true; });
+    const response = await fetch(`${phone.dataset.apiBase}/okta-verify/activate`, {
+      method: "POST", headers: { ...headers, "Content-Type": "application/json" }, body: JSON.stringify({ uri }),
+    });
+    const reply = await response.json().catch(() => ({}));
+    if (response.ok) { // reload without ?activate= to show the new account's code
+      sessionStorage.setItem(ADDED_KEY, "1");
+      const url = new URL(window.location.href);
+      url.searchParams.delete("activate");
+      window.location.replace(url.toString());
+      return;
+    }
+    buttons.forEach((b) => { b.disabled = false; });
+    say(reply.message || `The fake answered ${response.status}.`, "error");
+    await refresh();
+  }
+
   pushes.addEventListener("click", (event) => {
     const button = event.target.closest("button[data-action]");
     if (button) answer(button);
   });
+  activations.addEventListener("click", (event) => {
+    const button = event.target.closest("button[data-action='activate']");
+    if (button) activate(button.dataset.token, [button]);
+  });
+  activateForm.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const uri = activateForm.elements.uri.value.trim();
+    if (uri) activate(uri, Array.from(activateForm.querySelectorAll("button")));
+  });
+  if (sessionStorage.getItem(ADDED_KEY)) {
+    sessionStorage.removeItem(ADDED_KEY);
+    say("Account added: Okta Verify is set up on this phone. The sign-in continues at its next poll.", "ok");
+  }
   updateTimes();
   setInterval(refresh, POLL_MS);
 })();

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 from pydantic import TypeAdapter
 
 from ..model.authenticator_steps import EmailLink
+from ..model.activation import ActivationIndex, OktaVerifyActivation
 from ..model.authorize import AuthorizationCode
 from ..model.directory import User
 from ..model.faults import FaultRule
@@ -44,6 +45,8 @@ class Codec:
                 Session,
                 AuthorizationCode,
                 EmailLink,
+                OktaVerifyActivation,
+                ActivationIndex,
             )
         }
 
@@ -59,8 +62,10 @@ RECORD_TYPES: dict[RecordKind, type[Any]] = {
     RecordKind.SESSION: Session,
     RecordKind.AUTHORIZATION_CODE: AuthorizationCode,
     RecordKind.EMAIL_LINK: EmailLink,
+    RecordKind.OKTA_VERIFY_ACTIVATION: OktaVerifyActivation,
+    RecordKind.OKTA_VERIFY_ACTIVATIONS_OF_USER: ActivationIndex,
 }
-"""The type of each kind of short-lived record (spent assertions hold no record)."""
+"""The type of each kind of short-lived record (spent assertions and used activations hold no record)."""
 
 CODEC = Codec()
 """Immutable once built, so one instance serves every store in the process."""

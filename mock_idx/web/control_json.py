@@ -1,4 +1,5 @@
-"""How the control API and the device page write the engine's objects as JSON: pushes, TOTP codes and the clock.
+"""How the control API and the device page write the engine's objects as JSON: pushes, Okta Verify activations, TOTP
+codes and the clock.
 
 Kept out of the handlers so the control API and the device page (which both show pushes and codes) describe them the
 same way. A user's JSON is :func:`mock_idx.scenario.user_json`, beside the schema it mirrors.
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..model.activation import ActivationChannel, OktaVerifyActivation
 from ..model.clock import isoformat
 from ..model.push import PushChallenge
 from ..model.totp import TotpCode
@@ -28,6 +30,27 @@ def push_json(push: PushChallenge, now: float) -> dict[str, Any]:
         "ip_address": push.context.ip_address,
         "user_agent": push.context.user_agent,
         "location": push.context.location,
+    }
+
+
+CHANNEL_LABELS = {
+    ActivationChannel.QRCODE: "QR code",
+    ActivationChannel.EMAIL: "email link",
+    ActivationChannel.SMS: "SMS link",
+}
+
+
+def activation_json(activation: OktaVerifyActivation, now: float) -> dict[str, Any]:
+    """An activation as the phone lists it; the token is what "Add account" sends back."""
+    return {
+        "token": activation.token,
+        "transaction": activation.transaction_id,
+        "channel": activation.channel.value,
+        "channel_label": CHANNEL_LABELS[activation.channel],
+        "created_at": isoformat(activation.created_at),
+        "expires_at": isoformat(activation.expires_at),
+        "seconds_left": round(max(0.0, activation.expires_at - now), 1),
+        "activated": activation.is_activated,
     }
 
 

@@ -15,6 +15,7 @@ from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .. import scenario
+from ..model.activation import MAX_URI_LENGTH as MAX_ACTIVATION_URI
 from ..model.errors import ControlError, NotFound
 from ..scenario.models import MAX_GROUPS_PER_USER, GroupName
 from .app_keys import ENGINE, FAULTS, JOURNAL, SCENARIO, USER
@@ -119,6 +120,29 @@ async def deny_push(request: web.Request) -> web.Response:
     engine = request.app[ENGINE]
     push = await engine.deny_push(_login(request), push_id=body.get("push_id"))
     return web.json_response(push_json(push, await engine.now()))
+
+
+class ActivationBody(BaseModel):
+    """``POST /_mock/v1/users/{login}/okta-verify/activate``: what the phone scanned or opened (none: the user's
+    newest pending activation)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    uri: str | None = Field(
+        None,
+        min_length=1,
+        max_length=MAX_ACTIVATION_URI,
+        description="The QR code's oktaverify:// URI, the activation link sent by email or SMS, or the bare token",
+    )
+
+
+async def activate_okta_verify(request: web.Request) -> web.Response:
+    """The user's phone adds the account: the activation is used (once) and the user's new Okta Verify enrollment
+    comes back, as the user JSON shows it. The body is checked before anything is looked up."""
+    login = _login(request)
+    body = await _model(request, ActivationBody)
+    user = await request.app[ENGINE].activate_okta_verify(login, body.uri)
+    return web.json_response(scenario.user_json(user)["authenticators"]["okta_verify"])
 
 
 async def totp(request: web.Request) -> web.Response:

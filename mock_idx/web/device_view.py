@@ -1,4 +1,5 @@
-"""What the simulated Okta Verify app shows: a user's pending pushes, described as a phone would, and their code.
+"""What the simulated Okta Verify app shows: a user's pending pushes, described as a phone would, their code, and the
+enrollments waiting for "Add account" (Okta Verify activations).
 
 Kept apart from the handlers so the page and its JSON state endpoint describe a push the same way, and so the
 description (which browser, which app) is tested without HTTP.
@@ -17,7 +18,7 @@ from markupsafe import Markup
 from ..model.clock import isoformat
 from ..model.directory import User, VerifyMethod
 from ..model.engine import Engine
-from .control_json import push_json, totp_json
+from .control_json import activation_json, push_json, totp_json
 
 FAKE_ISSUER = "mock-idx FAKE"
 """Shown by a real authenticator app next to the code, so nobody mistakes the entry for a real account."""
@@ -54,6 +55,7 @@ async def device_state(engine: Engine, user: User) -> dict[str, Any]:
         for push in await engine.pending_pushes(user.login)
     ]
     code = await engine.totp_code(user.login) if has_totp(user) else None
+    activations = [activation_json(a, now) for a in await engine.pending_activations(user.login)]
     return {
         "login": user.login,
         "name": user.display_name,
@@ -61,6 +63,7 @@ async def device_state(engine: Engine, user: User) -> dict[str, Any]:
         "now": isoformat(now),
         "pushes": pushes,
         "totp": totp_json(code) if code else None,
+        "activations": activations,
     }
 
 

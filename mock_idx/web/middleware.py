@@ -36,6 +36,7 @@ from aiohttp.typedefs import Middleware
 from ..idx.render import reply_error
 from ..model.authorize import ErrorPage
 from ..model.errors import (
+    Conflict,
     ControlError,
     IdxError,
     NotFound,
@@ -238,7 +239,7 @@ async def shape_errors(request: web.Request, handler: Handler) -> web.StreamResp
         return classic_error(404, "E0000007", str(error))
     except NotFound as error:
         return control_json(404, "not_found", str(error))
-    except PushAlreadyAnswered as error:
+    except (PushAlreadyAnswered, Conflict) as error:
         return control_json(409, "conflict", str(error))
     except StoreUnavailable:
         # Okta's answer while it cannot serve: 503 in the area's dialect; nothing was changed, so a retry is safe.

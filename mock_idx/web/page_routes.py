@@ -1,9 +1,12 @@
 """Pages for people: the simulated Okta Verify app (``/_mock/device/{login}``) and the request journal
 (``/_mock/journal``).
 
-The device page answers pushes through the control API, the same calls a test makes, so a tap in the browser and a
-scripted approval take one path through the engine. With ``--control-token`` the pages are opened with ``?token=``
-and keep it in every link and fetch. Handler modules are ``*_routes`` (this one was ``pages``): see :mod:`.urls`.
+The device page answers pushes and adds accounts (Okta Verify enrollment) through the control API, the same calls a
+test makes, so a tap in the browser and a scripted approval take one path through the engine. The activation link an
+enrollment sends by email or SMS opens the device page (``?activate=TOKEN``): the page offers that activation, and
+adds it only when tapped (opening a link changes nothing). With ``--control-token`` the pages are opened with
+``?token=`` and keep it in every link and fetch. Handler modules are ``*_routes`` (this one was ``pages``): see
+:mod:`.urls`.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from urllib.parse import quote, urlencode
 import aiohttp_jinja2
 from aiohttp import web
 
+from ..model.activation import LINK_PARAMETER, parse_activation_uri
 from ..model.clock import isoformat
 from ..model.journal import JournalEntry
 from .app_keys import ENGINE, JOURNAL, SETTINGS
@@ -36,14 +40,16 @@ async def device_page(request: web.Request) -> web.Response:
     context = {
         **_common(request),
         "state": await device_state(request.app[ENGINE], user),
-        "state_url": _link(request, f"{device_path(user.login)}/state"),
+        "state_url": _link(request, f"{device_path(user.login)}/state", activate=_activation_offered(request)),
         "api_base": f"/_mock/v1/users/{quote(user.login)}",
         "has_okta_verify": user.okta_verify is not None,
+        "activate": _activation_offered(request),
     }
     if has_totp(user):
         uri = totp_uri(user)
         context.update(totp_uri=uri, totp_qr=qr_svg(uri))
     context["pushes_html"] = _pushes_html(request, context["state"])
+    context["activations_html"] = _activations_html(request, context["state"], context["activate"])
     return aiohttp_jinja2.render_template("device.html", request, context)
 
 
@@ -51,9 +57,12 @@ async def device_state_json(request: web.Request) -> web.Response:
     """What the page polls twice a second: the pending pushes (as data and as the page's markup) and the code."""
     engine = request.app[ENGINE]
     state = await device_state(engine, await engine.user(request.match_info["login"]))
-    return web.json_response(
-        {**state, "pushes_html": _pushes_html(request, state)}, headers={"Cache-Control": "no-store"}
-    )
+    answer = {
+        **state,
+        "pushes_html": _pushes_html(request, state),
+        "activations_html": _activations_html(request, state, _activation_offered(request)),
+    }
+    return web.json_response(answer, headers={"Cache-Control": "no-store"})
 
 
 async def journal_page(request: web.Request) -> web.Response:
@@ -99,6 +108,15 @@ async def _devices(request: web.Request, message: str, status: int = 200) -> web
 
 def _pushes_html(request: web.Request, state: dict[str, Any]) -> str:
     return aiohttp_jinja2.render_string("device_pushes.html", request, {"state": state})
+
+
+def _activations_html(request: web.Request, state: dict[str, Any], offered: str) -> str:
+    return aiohttp_jinja2.render_string("device_activations.html", request, {"state": state, "offered": offered})
+
+
+def _activation_offered(request: web.Request) -> str:
+    """The token of the activation link the page was opened with (``?activate=``), if it looks like one."""
+    return parse_activation_uri(request.query.get(LINK_PARAMETER, "")) or ""
 
 
 def _timeline(key: str, entries: list[JournalEntry]) -> dict[str, Any]:

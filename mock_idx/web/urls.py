@@ -96,6 +96,7 @@ def _add_control(app: web.Application) -> None:
     router.add_post(f"{api}/users/{{login}}/push/approve", control_routes.approve_push)
     router.add_post(f"{api}/users/{{login}}/push/deny", control_routes.deny_push)
     router.add_get(f"{api}/users/{{login}}/totp", control_routes.totp)
+    router.add_post(f"{api}/users/{{login}}/okta-verify/activate", control_routes.activate_okta_verify)
     router.add_get(f"{api}/clock", control_routes.clock)
     router.add_post(f"{api}/clock/advance", control_routes.advance_clock)
     router.add_get(f"{api}/journal", control_routes.journal)

@@ -18,13 +18,14 @@ from mock_idx.idx import authenticator_forms as af
 from mock_idx.idx.authenticator_forms import AuthenticatorView
 from mock_idx.idx.messages import ERRORS, Placement, error_message, message
 from mock_idx.idx.render import DocumentContext, render
-from mock_idx.model.directory import OktaVerifyEnrollment, OrgAuthenticators, User, VerifyMethod
+from mock_idx.model.authenticators import AuthenticatorIds
+from mock_idx.model.directory import OktaVerifyEnrollment, User, VerifyMethod
 from mock_idx.model.errors import Reason
 from mock_idx.model.transaction import Interaction, Step, Transaction
 
 BASE = "https://mock.example"
 SH = "02stateHandle"
-LINKS = DocumentContext(BASE, OrgAuthenticators(password_id="autPassword", okta_verify_id="autOktaVerify"), 4000)
+LINKS = DocumentContext(BASE, AuthenticatorIds.derive("autPassword", "autOktaVerify"), 4000)
 
 PASSWORD = AuthenticatorView("okta_password", "autPassword", ("password",), "laePassword")
 EMAIL = AuthenticatorView("okta_email", "autEmail", ("email",), "eaeEmail", {"email": "t***r@example.com"})

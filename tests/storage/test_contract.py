@@ -13,6 +13,7 @@ from dataclasses import replace
 import pytest
 import redis.asyncio
 
+from mock_idx.model.activation import ActivationChannel, ActivationIndex, OktaVerifyActivation
 from mock_idx.model.directory import (
     ExpiredPushAnswer,
     NumberAnswer,
@@ -27,7 +28,7 @@ from mock_idx.model.faults import FaultRule
 from mock_idx.model.journal import JournalEntry, JournalRecord
 from mock_idx.model.policy import Client, Policy
 from mock_idx.model.push import PushChallenge, PushState, SignInContext
-from mock_idx.model.store import Handle, OrgHeader, OrgIdentity, OrgStore
+from mock_idx.model.store import Handle, OrgHeader, OrgIdentity, OrgStore, RecordKind
 from mock_idx.model.tokens import AuthorizationServer, Grant, RefreshRecord
 from mock_idx.model.transaction import Interaction, Step, Transaction
 from mock_idx.storage.redis_store import GRACE_SECONDS, RedisStore
@@ -460,6 +461,55 @@ async def test_of_racing_refreshes_with_one_token_exactly_one_gets_its_record(st
     answers = await asyncio.gather(*(store.take_refresh_token("rt") for _ in range(20)))
     assert answers.count(record) == 1
     assert answers.count(None) == 19
+
+
+# --- Okta Verify activations (short-lived records) -------------------------------------------------------------------
+
+
+def an_activation(login: str = "ada.lovelace@example.com") -> OktaVerifyActivation:
+    return OktaVerifyActivation(
+        token="ftLwsKNK2GuAOg0tTRLqlZk_JXCjMOWoEi",
+        login=login,
+        transaction_id="txn-enrolling",
+        channel=ActivationChannel.SMS,
+        created_at=1_000.0,
+        expires_at=1_300.0,
+    )
+
+
+async def test_an_activation_and_a_user_s_index_of_them_round_trip(store: OrgStore):
+    activation = an_activation()
+    index = ActivationIndex(("older-token", activation.token))
+    await store.put_record(RecordKind.OKTA_VERIFY_ACTIVATION, activation.token, activation, keep_for=300)
+    await store.put_record(RecordKind.OKTA_VERIFY_ACTIVATIONS_OF_USER, "ada.lovelace@example.com", index, keep_for=300)
+    assert await store.record(RecordKind.OKTA_VERIFY_ACTIVATION, activation.token) == activation
+    assert await store.record(RecordKind.OKTA_VERIFY_ACTIVATIONS_OF_USER, "ada.lovelace@example.com") == index
+    assert await store.record(RecordKind.OKTA_VERIFY_ACTIVATION, "other-token") is None
+    used = replace(activation, activated_at=1_010.5)
+    await store.put_record(RecordKind.OKTA_VERIFY_ACTIVATION, activation.token, used, keep_for=600)
+    assert await store.record(RecordKind.OKTA_VERIFY_ACTIVATION, activation.token) == used
+
+
+async def test_of_racing_phones_exactly_one_claims_an_activation(store: OrgStore):
+    token = an_activation().token
+    claims = await asyncio.gather(
+        *(store.claim_once(RecordKind.OKTA_VERIFY_ACTIVATED, token, keep_for=600) for _ in range(20))
+    )
+    assert claims.count(True) == 1
+    assert await store.claim_once(RecordKind.OKTA_VERIFY_ACTIVATED, "another-token", keep_for=600)
+
+
+async def test_replacing_the_org_forgets_activations(store: OrgStore):
+    activation = an_activation()
+    await store.put_record(RecordKind.OKTA_VERIFY_ACTIVATION, activation.token, activation, keep_for=300)
+    await store.put_record(
+        RecordKind.OKTA_VERIFY_ACTIVATIONS_OF_USER, "ada.lovelace@example.com", ActivationIndex(("t",)), keep_for=300
+    )
+    assert await store.claim_once(RecordKind.OKTA_VERIFY_ACTIVATED, activation.token, keep_for=600)
+    await store.replace_org(a_policy(), [], [])
+    assert await store.record(RecordKind.OKTA_VERIFY_ACTIVATION, activation.token) is None
+    assert await store.record(RecordKind.OKTA_VERIFY_ACTIVATIONS_OF_USER, "ada.lovelace@example.com") is None
+    assert await store.claim_once(RecordKind.OKTA_VERIFY_ACTIVATED, activation.token, keep_for=600)
 
 
 # --- fault rules -----------------------------------------------------------------------------------------------------

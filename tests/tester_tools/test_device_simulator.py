@@ -20,6 +20,8 @@ from tests.support.idx_app import IdxApp, SignInOutcome
 
 pytestmark = pytest.mark.mock_idx(poll_refresh_ms=20)
 TOKEN = "s3cret-token"
+PASTE_BUTTON = "Add account"
+"""The last button of every device page: "Add account" under the field for pasting an Okta Verify activation URI."""
 
 
 class Buttons(HTMLParser):
@@ -88,7 +90,7 @@ def test_page_lists_a_pending_push_with_where_it_comes_from(mock_idx: MockIdx, w
     user = waiting_push["user"]
     status, html = get(mock_idx.device_url(user.login))
     assert status == 200
-    assert Buttons(html).texts == ["Yes, it's me", "No, it's not me"]
+    assert Buttons(html).texts == ["Yes, it's me", "No, it's not me", PASTE_BUTTON]
     for shown in (
         "Pat Example",
         user.login,
@@ -107,7 +109,7 @@ def test_number_challenge_offers_three_numbers_and_no_yes_button(
     user, push = waiting_number_push["user"], waiting_number_push["push"]
     _, html = get(mock_idx.device_url(user.login))
     texts = Buttons(html).texts
-    assert texts == [str(n) for n in push["options"]] + ["No, it's not me"]
+    assert texts == [str(n) for n in push["options"]] + ["No, it's not me", PASTE_BUTTON]
     assert "Yes, it's me" not in html
 
 
