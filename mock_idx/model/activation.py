@@ -96,21 +96,20 @@ class ActivationExpired(NotFound):
 # --- what the phone reads --------------------------------------------------------------------------------------------
 
 
-def activation_uri(org_url: str, activation: OktaVerifyActivation, authenticator_id: str = "") -> str:
+def activation_uri(org_url: str, token: str, login: str, authenticator_id: str = "") -> str:
     """The ``oktaverify://`` URI a real org puts in the QR code: ``t`` the token, ``f`` the Okta Verify authenticator
     (``aut…``, left out when not given), ``s`` the org's URL and ``issuer`` its host."""
     org_url = org_url.rstrip("/")
-    query = [("t", activation.token)]
+    query = [("t", token)]
     if authenticator_id:
         query.append(("f", authenticator_id))
     query += [("s", org_url), ("issuer", urlsplit(org_url).netloc), ("isIdxEnabled", "true")]
-    return f"{URI_SCHEME}://{quote(activation.login, safe='@')}/?{urlencode(query, safe=':/')}"
+    return f"{URI_SCHEME}://{quote(login, safe='@')}/?{urlencode(query, safe=':/')}"
 
 
-def activation_link(base_url: str, activation: OktaVerifyActivation) -> str:
+def activation_link(base_url: str, token: str, login: str) -> str:
     """The https link sent by email or SMS: it opens the user's simulated phone with this activation to add."""
-    login = quote(activation.login, safe="@")
-    return f"{base_url.rstrip('/')}/_mock/device/{login}?{urlencode({LINK_PARAMETER: activation.token})}"
+    return f"{base_url.rstrip('/')}/_mock/device/{quote(login, safe='@')}?{urlencode({LINK_PARAMETER: token})}"
 
 
 def parse_activation_uri(text: str) -> str | None:

@@ -335,7 +335,7 @@ class AuthenticatorSteps:
         if pending.activation_token is None:
             await self._start_activation(transaction, now, policy)
         assert pending.activation_token is not None
-        link = activation_link(delivery.org_url, pending.activation_token)
+        link = activation_link(delivery.org_url, pending.activation_token, user.login)
         lifetime = policy.activation_lifetime
         if pending.channel == "email":
             await self._outbox.send(
@@ -349,7 +349,7 @@ class AuthenticatorSteps:
         if pending is None or pending.activation_token is None:
             return
         activation = await self._activations.get(pending.activation_token)
-        if activation is None or activation.activated_at is None:
+        if activation is None or not activation.is_activated:
             return
         assert transaction.user is not None
         user = await self._store.user(transaction.user.login)

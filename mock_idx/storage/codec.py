@@ -11,8 +11,8 @@ from typing import Any, TypeVar
 
 from pydantic import TypeAdapter
 
-from ..model.authenticator_steps import EmailLink
 from ..model.activation import ActivationIndex, OktaVerifyActivation
+from ..model.authenticator_steps import EmailLink
 from ..model.authorize import AuthorizationCode
 from ..model.directory import User
 from ..model.faults import FaultRule

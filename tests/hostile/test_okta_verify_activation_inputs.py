@@ -35,8 +35,8 @@ async def org(client: TestClient[Any, Any]) -> dict[str, Any]:
     base = str(client.make_url(""))
     return {
         "client": client,
-        "uri": activation_uri(base, activation, engine.authenticators.okta_verify_id),
-        "link": activation_link(base, activation),
+        "uri": activation_uri(base, activation.token, activation.login, engine.authenticators.okta_verify_id),
+        "link": activation_link(base, activation.token, activation.login),
         "token": activation.token,
     }
 

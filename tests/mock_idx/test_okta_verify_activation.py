@@ -47,9 +47,10 @@ OTHER = "grace.hopper@example.com"
 ORG = "http://127.0.0.1:8080"
 AUTHENTICATOR = "aut2h3fft4y9pDPCS1d7"
 NOW = 10_000.0
+TOKEN = "ftLwsKNK2GuAOg0tTRLqlZk_JXCjMOWoEi"
 
 
-def an_activation(token: str = "ftLwsKNK2GuAOg0tTRLqlZk_JXCjMOWoEi", login: str = LOGIN) -> OktaVerifyActivation:
+def an_activation(token: str = TOKEN, login: str = LOGIN) -> OktaVerifyActivation:
     return OktaVerifyActivation(
         token=token,
         login=login,
@@ -66,7 +67,7 @@ def an_activation(token: str = "ftLwsKNK2GuAOg0tTRLqlZk_JXCjMOWoEi", login: str 
 def test_the_uri_is_shaped_as_okta_encodes_it_in_the_qr_code():
     """As decoded from Okta's own capture (enroll-okta-verify-mfa.json):
     oktaverify://tester2@test.com/?t=…&f=aut…&s=https://org&issuer=org&isIdxEnabled=true"""
-    uri = activation_uri(ORG + "/", an_activation(), AUTHENTICATOR)
+    uri = activation_uri(ORG + "/", TOKEN, LOGIN, AUTHENTICATOR)
     assert uri == (
         "oktaverify://ada.lovelace@example.com/?t=ftLwsKNK2GuAOg0tTRLqlZk_JXCjMOWoEi&f=aut2h3fft4y9pDPCS1d7"
         "&s=http://127.0.0.1:8080&issuer=127.0.0.1:8080&isIdxEnabled=true"
@@ -75,13 +76,16 @@ def test_the_uri_is_shaped_as_okta_encodes_it_in_the_qr_code():
 
 def test_a_login_that_is_not_url_safe_is_escaped_in_the_uri_and_the_link():
     activation = an_activation(login="a/b?c#d@example.com")
-    for text in (activation_uri(ORG, activation), activation_link(ORG, activation)):
+    for text in (
+        activation_uri(ORG, activation.token, activation.login),
+        activation_link(ORG, activation.token, activation.login),
+    ):
         assert "a%2Fb%3Fc%23d@example.com" in text
         assert parse_activation_uri(text) == activation.token
 
 
 def test_the_link_opens_the_user_s_phone_and_carries_the_token():
-    link = activation_link(ORG + "/", an_activation())
+    link = activation_link(ORG + "/", TOKEN, LOGIN)
     parts = urlsplit(link)
     assert f"{parts.scheme}://{parts.netloc}" == ORG and parts.path == f"/_mock/device/{LOGIN}"
     assert parse_qs(parts.query) == {"activate": [an_activation().token]}
@@ -90,10 +94,10 @@ def test_the_link_opens_the_user_s_phone_and_carries_the_token():
 @pytest.mark.parametrize(
     "text",
     [
-        activation_uri(ORG, an_activation(), AUTHENTICATOR),
-        activation_uri(ORG, an_activation()),
-        activation_link(ORG, an_activation()),
-        activation_link(ORG, an_activation()).replace("http://", "https://") + "&token=control",
+        activation_uri(ORG, TOKEN, LOGIN, AUTHENTICATOR),
+        activation_uri(ORG, TOKEN, LOGIN),
+        activation_link(ORG, TOKEN, LOGIN),
+        activation_link(ORG, TOKEN, LOGIN).replace("http://", "https://") + "&token=control",
         "  " + an_activation().token + "\n",
     ],
 )
@@ -125,7 +129,7 @@ def test_anything_else_gives_no_token(text: str):
 
 
 def test_the_qr_code_is_a_png_data_uri_that_decodes_back_to_the_uri():
-    uri = activation_uri(ORG, an_activation(), AUTHENTICATOR)
+    uri = activation_uri(ORG, TOKEN, LOGIN, AUTHENTICATOR)
     href = qr_png_data_uri(uri)
     assert href.startswith("data:image/png;base64,")
     image = Image.open(io.BytesIO(base64.b64decode(href.removeprefix("data:image/png;base64,"))))
@@ -219,7 +223,9 @@ def engine_of(client: TestClient[Any, Any]) -> Engine:
 async def start_activation(client: TestClient[Any, Any], login: str = LOGIN, channel: str = "qrcode") -> str:
     engine = engine_of(client)
     activation = await engine.activations.start(login, "txn-enrolling", channel, await engine.now())
-    return activation_uri(str(client.make_url("")), activation, engine.authenticators.okta_verify_id)
+    return activation_uri(
+        str(client.make_url("")), activation.token, activation.login, engine.authenticators.okta_verify_id
+    )
 
 
 async def a_user_without_okta_verify(client: TestClient[Any, Any], login: str = LOGIN) -> None:
@@ -264,7 +270,7 @@ async def test_the_email_link_activates_too(client: TestClient[Any, Any]):
     await a_user_without_okta_verify(client)
     engine = engine_of(client)
     activation = await engine.activations.start(LOGIN, "txn-enrolling", "email", await engine.now())
-    link = activation_link(str(client.make_url("")), activation)
+    link = activation_link(str(client.make_url("")), activation.token, activation.login)
     status, _ = await control(client, "POST", f"/users/{LOGIN}/okta-verify/activate", json={"uri": link})
     assert status == 200
 

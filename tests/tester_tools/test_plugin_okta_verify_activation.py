@@ -45,8 +45,8 @@ def test_activating_by_the_qr_code_s_uri_or_the_link(mock_idx: MockIdx) -> None:
     by_qr = start_activation(mock_idx, user.login)
     by_link = start_activation(mock_idx, user.login, "email")
 
-    mock_idx.activate_okta_verify(user.login, activation_uri(mock_idx.url, by_qr))
-    mock_idx.activate_okta_verify(user.login, activation_link(mock_idx.url, by_link))
+    mock_idx.activate_okta_verify(user.login, activation_uri(mock_idx.url, by_qr.token, by_qr.login))
+    mock_idx.activate_okta_verify(user.login, activation_link(mock_idx.url, by_link.token, by_link.login))
 
     with pytest.raises(ControlApiError) as refused:
         mock_idx.activate_okta_verify(user.login)
