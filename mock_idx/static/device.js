@@ -1,4 +1,5 @@
-// The simulated Okta Verify app: polls the device state twice a second and answers pushes through the control API.
+// The simulated phone: polls the device state twice a second, answers pushes through the control API and shows the
+// texts and calls the org sent.
 // The control token the page was opened with (if any) travels as a bearer token on every fetch.
 (() => {
   "use strict";
@@ -8,11 +9,17 @@
   const status = document.getElementById("status");
   const token = phone.dataset.token;
   const headers = token ? { Authorization: `Bearer ${token}` } : {};
+  const texts = document.getElementById("texts");
   let shownPushes = currentPushIds();
+  let shownTexts = currentTextIds();
   let skewMs = 0; // the fake's (possibly advanced) clock minus this browser's
 
   function currentPushIds() {
     return Array.from(pushes.querySelectorAll("[data-push-id]"), (el) => el.dataset.pushId).join(",");
+  }
+
+  function currentTextIds() {
+    return Array.from(texts.querySelectorAll("[data-message-id]"), (el) => el.dataset.messageId).join(",");
   }
 
   function say(text, kind) {
@@ -40,6 +47,11 @@
     if (ids !== shownPushes) { // replace the markup only when the list changes, never under a finger
       pushes.innerHTML = state.pushes_html;
       shownPushes = ids;
+    }
+    const textIds = state.texts.map((text) => text.id).join(",");
+    if (textIds !== shownTexts) {
+      texts.innerHTML = state.texts_html;
+      shownTexts = textIds;
     }
     updateTimes();
     if (state.totp) {

@@ -1,4 +1,4 @@
-"""How the control API and the device page write the engine's objects as JSON: pushes, TOTP codes and the clock.
+"""How the control API and the pages write the engine's objects as JSON: pushes, messages, TOTP codes and the clock.
 
 Kept out of the handlers so the control API and the device page (which both show pushes and codes) describe them the
 same way. A user's JSON is :func:`mock_idx.scenario.user_json`, beside the schema it mirrors.
@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..model.clock import isoformat
+from ..model.outbox import Message
 from ..model.push import PushChallenge
 from ..model.totp import TotpCode
 
@@ -28,6 +29,21 @@ def push_json(push: PushChallenge, now: float) -> dict[str, Any]:
         "ip_address": push.context.ip_address,
         "user_agent": push.context.user_agent,
         "location": push.context.location,
+    }
+
+
+def message_json(message: Message) -> dict[str, Any]:
+    """An email, text or call as sent, its code and link apart from the body (``None`` when it carries none)."""
+    return {
+        "id": message.id,
+        "channel": message.channel.value,
+        "to": message.to,
+        "subject": message.subject,
+        "body": message.body,
+        "code": message.code,
+        "link": message.link,
+        "sent_at": isoformat(message.sent_at),
+        "expires_at": isoformat(message.expires_at),
     }
 
 
