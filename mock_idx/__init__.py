@@ -5,7 +5,8 @@ The public API is what ``__all__`` names; everything else is internal and may ch
 - :func:`create_app` and :class:`Settings`: build one fake Okta org as an aiohttp application;
 - :class:`MockIdxServer` and :func:`start_mock_idx`: run one on a free loopback port in a background thread;
 - :class:`ControlClient`, :class:`MockUser` and :class:`ControlApiError`: script a running server over its control API
-  (``MockIdxError`` is the deprecated old name of :class:`ControlApiError`, still exported);
+  (``MockIdxError`` is the deprecated old name of :class:`ControlApiError`, still exported), and :class:`NoMessage`,
+  what ``last_code`` raises when no message carries a code;
 - :class:`MockIdx`: what the pytest plugin's ``mock_idx`` fixture gives a test (for type annotations);
 - :class:`ScenarioError`: a scenario file with problems, each with its line and field;
 - ``__version__``: the installed distribution's version.
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 
     from .app import create_app
     from .config import Settings
-    from .control_client import ControlApiError, ControlClient, MockIdxError, MockUser
+    from .control_client import ControlApiError, ControlClient, MockIdxError, MockUser, NoMessage
     from .pytest_plugin import MockIdx
     from .scenario import ScenarioError
     from .testing import MockIdxServer, start_mock_idx
@@ -43,6 +44,7 @@ _HOMES = {
     "ControlClient": ".control_client",
     "MockIdxError": ".control_client",
     "MockUser": ".control_client",
+    "NoMessage": ".control_client",
     "MockIdx": ".pytest_plugin",
     "ScenarioError": ".scenario",
     "MockIdxServer": ".testing",
@@ -56,6 +58,7 @@ __all__ = [
     "MockIdxError",
     "MockIdxServer",
     "MockUser",
+    "NoMessage",
     "ScenarioError",
     "Settings",
     "__version__",

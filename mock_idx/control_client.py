@@ -42,6 +42,11 @@ class ControlApiError(RuntimeError):
         self.body = body
 
 
+class NoMessage(LookupError):
+    """:meth:`ControlClient.last_code` found nothing to return: no live message on that channel carries a code (none
+    was sent, or it expired on the fake's clock)."""
+
+
 MockIdxError = ControlApiError
 """Deprecated: the old name of :class:`ControlApiError`, kept so existing ``except MockIdxError`` code still works."""
 
@@ -179,6 +184,34 @@ class ControlClient:
         on ``enroll-poll`` sees it at its next poll. Raises :class:`ControlApiError` (404: nothing pending; 409:
         that activation was used already)."""
         return self._call("POST", f"/users/{quote(login)}/okta-verify/activate", {} if uri is None else {"uri": uri})
+
+    # --- the inbox and the phone's texts ----------------------------------------------------------------------
+
+    def messages(self, login: str, channel: str | None = None) -> list[dict[str, Any]]:
+        """The emails, texts and calls the org sent ``login`` (``channel``: ``"email"``, ``"sms"`` or ``"voice"``;
+        ``None``: all), newest first, each with its ``code`` and ``link`` (``None`` when it carries none). Expired
+        ones are left out."""
+        query = f"?{urlencode({'channel': channel})}" if channel is not None else ""
+        return self._call("GET", f"/users/{quote(login, safe='')}/messages{query}")["messages"]
+
+    def last_code(self, login: str, channel: str = "email") -> str:
+        """The code in the newest message on ``channel`` that carries one: what the user would type in. Raises
+        :class:`NoMessage`, saying what there is instead, when no live message on that channel has a code."""
+        found = self.messages(login, channel)
+        for message in found:
+            if message["code"] is not None:
+                return str(message["code"])
+        if not found:
+            raise NoMessage(f"no {channel} message was sent to {login} (or every one has expired)")
+        raise NoMessage(
+            f"none of the {len(found)} {channel} message(s) sent to {login} carries a code; the newest: "
+            f"{(found[0]['subject'] or found[0]['body'])[:80]!r}"
+        )
+
+    def inbox_url(self, login: str) -> str:
+        """The fake email inbox page of ``login`` (with the control token, when there is one)."""
+        query = f"?{urlencode({'token': self._token})}" if self._token else ""
+        return f"{self.url}/_mock/inbox/{quote(login, safe='')}{query}"
 
     def advance_clock(self, seconds: float) -> dict[str, Any]:
         """Move the fake's clock: pushes, codes, sessions and tokens expire as if the time had passed."""

@@ -59,6 +59,11 @@ class BackgroundServer:
 
         return asyncio.run_coroutine_threadsafe(invoke(), self._loop).result(timeout)
 
+    def run(self, function: Callable[..., Awaitable[Any]], *args: Any, timeout: float = 10) -> Any:
+        """Await ``function(*args)`` on the server's loop and return its result: how a test reaches the engine's
+        async methods from its own thread (``server.run(engine.outbox.send, message)``)."""
+        return asyncio.run_coroutine_threadsafe(_awaited(function, *args), self._loop).result(timeout)
+
     def __enter__(self) -> Self:
         return self if self._runner is not None else self.start()  # ``with start_mock_idx() as server`` too
 
@@ -75,6 +80,10 @@ class BackgroundServer:
         await site.start()
         port = self._runner.addresses[0][1]
         self.url = f"http://{self._host}:{port}"
+
+
+async def _awaited(function: Callable[..., Awaitable[Any]], *args: Any) -> Any:
+    return await function(*args)
 
 
 async def _cancel_leftover_tasks() -> None:

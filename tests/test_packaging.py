@@ -191,6 +191,7 @@ class TestPublicApi:
             "ControlApiError": "mock_idx.control_client",
             "ControlClient": "mock_idx.control_client",
             "MockIdxError": "mock_idx.control_client",
+            "NoMessage": "mock_idx.control_client",
             "MockUser": "mock_idx.control_client",
             "MockIdx": "mock_idx.pytest_plugin",
             "ScenarioError": "mock_idx.scenario",

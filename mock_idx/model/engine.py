@@ -37,7 +37,7 @@ from .directory import OktaVerifyEnrollment, User, VerifyMethod
 from .errors import ControlError, IdxError, NotFound, OAuthError, Reason
 from .faults import FaultRule
 from .ids import okta_id, secret_token, stable_id
-from .outbox import Outbox
+from .outbox import Channel, Message, Outbox
 from .policy import DEFAULT_POLICY, OIDC_SCOPES, Client, Policy
 from .push import PushAlreadyAnswered, PushChallenge, PushState, SignInContext
 from .servers import POLICY_FAILED, TokenKind, claims_for, client_claims
@@ -146,6 +146,7 @@ class Engine:
         self.tokens = TokenService(key, store, self.idp_id)
         self.totp = TotpVerifier(store)
         self.outbox = Outbox(store)
+        """The fake inbox and phone: the IDX steps send codes and links through it; the control API reads them."""
         self.activations = Activations(store)
         """Okta Verify activations: the enroll step starts them, the phone completes them, the poll reads them."""
         self.steps = AuthenticatorSteps(store, self.totp, self.outbox, self.activations)
@@ -813,6 +814,12 @@ class Engine:
 
     async def deny_push(self, login: str, push_id: str | None = None) -> PushChallenge:
         return await self._answer(await self._pending_push(login, push_id), PushState.DENIED)
+
+    async def messages(self, login: str, channel: Channel | None = None) -> list[Message]:
+        """The emails, texts and calls the user was sent (all, or one channel's), newest first, expired ones left
+        out."""
+        await self.user(login)
+        return await self.outbox.messages(login, await self.now(), channel)
 
     async def totp_code(self, login: str) -> TotpCode:
         enrollment = (await self.user(login)).okta_verify

@@ -28,6 +28,7 @@ from typing import Protocol
 from .directory import User
 from .faults import FaultRule
 from .journal import JournalEntry, JournalRecord
+from .outbox import Message
 from .policy import Policy
 from .push import PushChallenge, PushState
 from .tokens import RefreshRecord
@@ -103,9 +104,9 @@ class OrgStore(Protocol):
         """The policy in force (``None`` before any :meth:`replace_org`)."""
 
     async def replace_org(self, policy: Policy, users: list[User], faults: list[FaultRule]) -> None:
-        """Start the org over: forget every transaction, push, TOTP replay record, token, user and fault rule, then
-        put ``policy``, ``users`` and ``faults`` in force (fault ids are assigned as by :meth:`add_fault`, from
-        ``flt1`` again). The identity, the clock and the journal stay (``reset`` clears the journal itself).
+        """Start the org over: forget every transaction, push, message, TOTP replay record, token, user and fault
+        rule, then put ``policy``, ``users`` and ``faults`` in force (fault ids are assigned as by :meth:`add_fault`,
+        from ``flt1`` again). The identity, the clock and the journal stay (``reset`` clears the journal itself).
         Bumps the generation."""
 
     async def is_configured(self) -> bool:
@@ -156,6 +157,15 @@ class OrgStore(Protocol):
 
     async def discard_push(self, push: PushChallenge) -> None:
         """Take the push off its user's list (its settled state stays readable until collected)."""
+
+    # --- the fake inbox and phone -------------------------------------------------------------------------------
+
+    async def save_message(self, message: Message, keep_for: float) -> None:
+        """File a sent message under its user (login case-insensitive); only the newest
+        :data:`~.outbox.MESSAGES_PER_USER` of a user are kept."""
+
+    async def messages_for(self, login: str) -> list[Message]:
+        """The user's kept messages, in the order they were saved (live or expired: the outbox judges)."""
 
     # --- TOTP replay memory ------------------------------------------------------------------------------------
 

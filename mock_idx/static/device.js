@@ -1,6 +1,6 @@
-// The simulated Okta Verify app: polls the device state twice a second, answers pushes and adds accounts (Okta Verify
-// activations) through the control API. The control token the page was opened with (if any) travels as a bearer token
-// on every fetch.
+// The simulated phone: polls the device state twice a second, answers pushes and adds accounts (Okta Verify
+// activations) through the control API, and shows the texts and calls the org sent.
+// The control token the page was opened with (if any) travels as a bearer token on every fetch.
 (() => {
   "use strict";
   const POLL_MS = 500;
@@ -12,8 +12,10 @@
   const ADDED_KEY = "mock-idx-account-added";
   const token = phone.dataset.token;
   const headers = token ? { Authorization: `Bearer ${token}` } : {};
+  const texts = document.getElementById("texts");
   let shownPushes = currentPushIds();
   let shownActivations = currentActivationTokens();
+  let shownTexts = currentTextIds();
   let skewMs = 0; // the fake's (possibly advanced) clock minus this browser's
 
   function currentPushIds() {
@@ -22,6 +24,8 @@
 
   function currentActivationTokens() {
     return Array.from(activations.querySelectorAll("[data-activation]"), (el) => el.dataset.activation).join(",");
+  function currentTextIds() {
+    return Array.from(texts.querySelectorAll("[data-message-id]"), (el) => el.dataset.messageId).join(",");
   }
 
   function say(text, kind) {
@@ -54,6 +58,10 @@
     if (tokens !== shownActivations) {
       activations.innerHTML = state.activations_html;
       shownActivations = tokens;
+    const textIds = state.texts.map((text) => text.id).join(",");
+    if (textIds !== shownTexts) {
+      texts.innerHTML = state.texts_html;
+      shownTexts = textIds;
     }
     updateTimes();
     if (state.totp) {

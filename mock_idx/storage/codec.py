@@ -17,6 +17,7 @@ from ..model.authorize import AuthorizationCode
 from ..model.directory import User
 from ..model.faults import FaultRule
 from ..model.journal import JournalEntry
+from ..model.outbox import Message
 from ..model.policy import Policy
 from ..model.push import PushChallenge
 from ..model.sessions import Session
@@ -37,6 +38,7 @@ class Codec:
                 User,
                 FaultRule,
                 JournalEntry,
+                Message,
                 Policy,
                 PushChallenge,
                 OrgIdentity,

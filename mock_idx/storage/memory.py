@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from ..model.directory import User
 from ..model.faults import FaultRule
 from ..model.journal import JournalBuffer, JournalEntry, JournalRecord
+from ..model.outbox import MESSAGES_PER_USER, Message
 from ..model.policy import Policy
 from ..model.push import PushChallenge, PushState
 from ..model.store import Handle, OrgHeader, OrgIdentity, RecordKind
@@ -65,6 +66,32 @@ class _Records:
 
 
 @dataclass
+class _Mailboxes:
+    """Each user's messages in the order saved (by lower-cased login), the newest :data:`MESSAGES_PER_USER` kept,
+    each with its own collection deadline."""
+
+    by_login: dict[str, list[_Kept]] = field(default_factory=dict)
+
+    def append(self, login: str, data: bytes, keep_for: float) -> None:
+        mailbox = self.by_login.setdefault(login.lower(), [])
+        mailbox.append(_Kept(data, time.monotonic() + keep_for + GRACE_SECONDS))
+        del mailbox[:-MESSAGES_PER_USER]
+
+    def of(self, login: str) -> list[bytes]:
+        return [kept.data for kept in self.by_login.get(login.lower(), [])]
+
+    def collect(self, now: float) -> None:
+        kept = {login: [m for m in box if m.until is None or m.until > now] for login, box in self.by_login.items()}
+        self.by_login = {login: box for login, box in kept.items() if box}
+
+    def advance(self, seconds: float) -> None:
+        for mailbox in self.by_login.values():
+            for kept in mailbox:
+                if kept.until is not None:
+                    kept.until -= seconds
+
+
+@dataclass
 class _OrgState:
     """What :meth:`MemoryStore.replace_org` starts over with (all but the identity, the clock and the journal)."""
 
@@ -77,6 +104,7 @@ class _OrgState:
     pushes: _Records = field(default_factory=_Records)
     push_states: _Records = field(default_factory=_Records)
     pending_by_login: dict[str, list[str]] = field(default_factory=dict)
+    mailboxes: _Mailboxes = field(default_factory=_Mailboxes)
     totp_steps: _Records = field(default_factory=_Records)
     tokens: _Records = field(default_factory=_Records)
     refresh: _Records = field(default_factory=_Records)
@@ -86,8 +114,9 @@ class _OrgState:
     fault_matches: dict[str, int] = field(default_factory=dict)
     fault_fired: dict[str, int] = field(default_factory=dict)
 
-    def expiring(self) -> list[_Records]:
+    def expiring(self) -> list[_Records | _Mailboxes]:
         return [
+            self.mailboxes,
             self.transactions,
             *self.handles.values(),
             self.codes,
@@ -223,6 +252,14 @@ class MemoryStore:
             pending.remove(push.id)
             if not pending:
                 del self._org.pending_by_login[push.login.lower()]
+
+    # --- the fake inbox and phone -------------------------------------------------------------------------------
+
+    async def save_message(self, message: Message, keep_for: float) -> None:
+        self._org.mailboxes.append(message.login, CODEC.encode(message), keep_for)
+
+    async def messages_for(self, login: str) -> list[Message]:
+        return [CODEC.decode(Message, data) for data in self._org.mailboxes.of(login)]
 
     # --- TOTP replay memory ------------------------------------------------------------------------------------
 

@@ -7,6 +7,8 @@ Every key starts with ``{prefix}:``, so several orgs (parallel CI jobs) share on
 - ``policy``; ``users`` (hash by lower-cased login) with ``user-order`` (list: first-added order).
 - ``txn:{id}``; ``handle:{kind}:{value}`` (-> transaction id); ``txn-code:{id}`` (the code the transaction claimed).
 - ``push:{id}``; ``push-state:{id}`` (set once: who decided it); ``pushes:{login}`` (sorted set, by time sent).
+- ``messages:{login}`` (list, oldest first, trimmed to the newest ``MESSAGES_PER_USER``; its TTL is the longest
+  message's, so a message that expired lingers in the list until trimmed or until the whole list goes).
 - ``totp:{sha256 of the secret}`` (last accepted step); ``jwt:{jti}`` (expiry); ``refresh:{sha256 of the token}``.
 - ``faults`` (hash by id), ``fault-ids`` (counter), ``fault-matches`` and ``fault-fired`` (hashes of counters).
 - ``journal`` (list of ``"{seq} {entry}"``, trimmed to the capacity).
@@ -38,6 +40,7 @@ from ..model.directory import User
 from ..model.errors import StoreUnavailable
 from ..model.faults import FaultRule
 from ..model.journal import JournalEntry, JournalRecord
+from ..model.outbox import MESSAGES_PER_USER, Message
 from ..model.policy import Policy
 from ..model.push import PushChallenge, PushState
 from ..model.store import Handle, OrgHeader, OrgIdentity, RecordKind
@@ -140,6 +143,12 @@ end
 return found
 """
 
+SAVE_MESSAGE = """
+redis.call('RPUSH', KEYS[1], ARGV[1])
+redis.call('LTRIM', KEYS[1], -tonumber(ARGV[3]), -1)
+if redis.call('TTL', KEYS[1]) < tonumber(ARGV[2]) then redis.call('EXPIRE', KEYS[1], ARGV[2]) end
+"""
+
 SETTLE_PUSH = """
 local winner = redis.call('GET', KEYS[1])
 if winner then return {0, winner} end
@@ -218,6 +227,7 @@ class RedisStore:
         self._save_push = client.register_script(SAVE_PUSH)
         self._pushes_for = client.register_script(PUSHES_FOR)
         self._settle_push = client.register_script(SETTLE_PUSH)
+        self._save_message = client.register_script(SAVE_MESSAGE)
         self._accept_totp_step = client.register_script(ACCEPT_TOTP_STEP)
         self._add_fault = client.register_script(ADD_FAULT)
         self._remove_fault = client.register_script(REMOVE_FAULT)
@@ -401,6 +411,20 @@ class RedisStore:
     @_reaching_redis
     async def discard_push(self, push: PushChallenge) -> None:
         await self._client.zrem(self.key("pushes", push.login.lower()), push.id)
+
+    # --- the fake inbox and phone -------------------------------------------------------------------------------
+
+    @_reaching_redis
+    async def save_message(self, message: Message, keep_for: float) -> None:
+        await self._save_message(
+            keys=[self.key("messages", message.login.lower())],
+            args=[CODEC.encode(message), _ttl(keep_for), MESSAGES_PER_USER],
+        )
+
+    @_reaching_redis
+    async def messages_for(self, login: str) -> list[Message]:
+        found = await self._client.lrange(self.key("messages", login.lower()), 0, -1)
+        return [CODEC.decode(Message, data) for data in found]
 
     # --- TOTP replay memory ------------------------------------------------------------------------------------
 

@@ -1,5 +1,5 @@
-"""How the control API and the device page write the engine's objects as JSON: pushes, Okta Verify activations, TOTP
-codes and the clock.
+"""How the control API and the pages write the engine's objects as JSON: pushes, Okta Verify activations,
+messages, TOTP codes and the clock.
 
 Kept out of the handlers so the control API and the device page (which both show pushes and codes) describe them the
 same way. A user's JSON is :func:`mock_idx.scenario.user_json`, beside the schema it mirrors.
@@ -11,6 +11,7 @@ from typing import Any
 
 from ..model.activation import ActivationChannel, OktaVerifyActivation
 from ..model.clock import isoformat
+from ..model.outbox import Message
 from ..model.push import PushChallenge
 from ..model.totp import TotpCode
 
@@ -51,6 +52,18 @@ def activation_json(activation: OktaVerifyActivation, now: float) -> dict[str, A
         "expires_at": isoformat(activation.expires_at),
         "seconds_left": round(max(0.0, activation.expires_at - now), 1),
         "activated": activation.is_activated,
+def message_json(message: Message) -> dict[str, Any]:
+    """An email, text or call as sent, its code and link apart from the body (``None`` when it carries none)."""
+    return {
+        "id": message.id,
+        "channel": message.channel.value,
+        "to": message.to,
+        "subject": message.subject,
+        "body": message.body,
+        "code": message.code,
+        "link": message.link,
+        "sent_at": isoformat(message.sent_at),
+        "expires_at": isoformat(message.expires_at),
     }
 
 

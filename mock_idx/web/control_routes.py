@@ -17,9 +17,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from .. import scenario
 from ..model.activation import MAX_URI_LENGTH as MAX_ACTIVATION_URI
 from ..model.errors import ControlError, NotFound
+from ..model.outbox import Channel
 from ..scenario.models import MAX_GROUPS_PER_USER, GroupName
 from .app_keys import ENGINE, FAULTS, JOURNAL, SCENARIO, USER
-from .control_json import clock_json, push_json, totp_json
+from .control_json import clock_json, message_json, push_json, totp_json
 from .openapi import OPENAPI_FILE
 from .request_parsing import MalformedBody, body_bytes, json_body
 from .scenario_in_force import apply_scenario
@@ -145,6 +146,14 @@ async def activate_okta_verify(request: web.Request) -> web.Response:
     return web.json_response(scenario.user_json(user)["authenticators"]["okta_verify"])
 
 
+async def messages(request: web.Request) -> web.Response:
+    """The user's fake inbox and phone, newest first; ``?channel=email|sms|voice`` for one of them. The channel is
+    checked before the user is looked up, so a bad one is a 400 whoever it names."""
+    channel = _channel(request.query.getall("channel", []))
+    found = await request.app[ENGINE].messages(_login(request), channel)
+    return web.json_response({"messages": [message_json(m) for m in found]})
+
+
 async def totp(request: web.Request) -> web.Response:
     return web.json_response(totp_json(await request.app[ENGINE].totp_code(_login(request))))
 
@@ -201,6 +210,19 @@ def _parse_scenario(text: str) -> scenario.Scenario:
     """The scenario a body holds, or the built-in one a ``{"name": ...}`` body names."""
     name = scenario.referenced_name(text)
     return scenario.load(str(scenario.builtin_path(name))) if name else scenario.parse(text, "the scenario")
+
+
+def _channel(values: list[str]) -> Channel | None:
+    """The one ``channel`` a query names (none: every channel)."""
+    if not values:
+        return None
+    choices = ", ".join(c.value for c in Channel)
+    if len(values) > 1:
+        raise ControlError(f"channel may be given once (one of {choices})")
+    try:
+        return Channel(values[0])
+    except ValueError:
+        raise ControlError(f"channel must be one of {choices}") from None
 
 
 def _login(request: web.Request) -> str:

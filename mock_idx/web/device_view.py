@@ -1,5 +1,5 @@
-"""What the simulated Okta Verify app shows: a user's pending pushes, described as a phone would, their code, and the
-enrollments waiting for "Add account" (Okta Verify activations).
+"""What the simulated phone shows: a user's pending pushes, described as Okta Verify would, their code, the
+enrollments waiting for "Add account" (Okta Verify activations), and the texts and calls the org sent them.
 
 Kept apart from the handlers so the page and its JSON state endpoint describe a push the same way, and so the
 description (which browser, which app) is tested without HTTP.
@@ -19,6 +19,7 @@ from ..model.clock import isoformat
 from ..model.directory import User, VerifyMethod
 from ..model.engine import Engine
 from .control_json import activation_json, push_json, totp_json
+from .inbox_view import phone_messages
 
 FAKE_ISSUER = "mock-idx FAKE"
 """Shown by a real authenticator app next to the code, so nobody mistakes the entry for a real account."""
@@ -64,6 +65,7 @@ async def device_state(engine: Engine, user: User) -> dict[str, Any]:
         "pushes": pushes,
         "totp": totp_json(code) if code else None,
         "activations": activations,
+        "texts": await phone_messages(engine, user.login),
     }
 
 

@@ -67,8 +67,15 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 log = logging.getLogger("mock_idx")
 
 CLASSIC_CODES = {404: "E0000007", 405: "E0000022", 413: "E0000003", 415: "E0000003"}
-UNJOURNALED = ("/_mock/v1/journal", "/_mock/journal", "/_mock/widget/static", "/_mock/static", "/_mock/device")
-"""The journal's own readers, static files and the device page's twice-a-second polling would drown the sign-ins."""
+UNJOURNALED = (
+    "/_mock/v1/journal",
+    "/_mock/journal",
+    "/_mock/widget/static",
+    "/_mock/static",
+    "/_mock/device",
+    "/_mock/inbox",
+)
+"""The journal's own readers, static files and the device and inbox pages' polling would drown the sign-ins."""
 CORS_ALLOWED_HEADERS = "Content-Type, Accept, Authorization, X-Okta-User-Agent-Extended, X-Device-Fingerprint, DPoP"
 CLIENT_CLOSED = 499
 """What the journal shows for a client that hung up before its answer (nginx's "client closed request")."""

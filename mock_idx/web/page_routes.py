@@ -1,5 +1,5 @@
-"""Pages for people: the simulated Okta Verify app (``/_mock/device/{login}``) and the request journal
-(``/_mock/journal``).
+"""Pages for people: the simulated Okta Verify app (``/_mock/device/{login}``), the fake email inbox
+(``/_mock/inbox/{login}``) and the request journal (``/_mock/journal``).
 
 The device page answers pushes and adds accounts (Okta Verify enrollment) through the control API, the same calls a
 test makes, so a tap in the browser and a scripted approval take one path through the engine. The activation link an
@@ -22,6 +22,7 @@ from ..model.clock import isoformat
 from ..model.journal import JournalEntry
 from .app_keys import ENGINE, JOURNAL, SETTINGS
 from .device_view import device_path, device_state, has_totp, qr_svg, totp_uri
+from .inbox_view import inbox_path, inbox_state
 
 MAX_REFRESH_SECONDS = 3600
 TIMELINES_PER_PAGE = 50
@@ -44,25 +45,55 @@ async def device_page(request: web.Request) -> web.Response:
         "api_base": f"/_mock/v1/users/{quote(user.login)}",
         "has_okta_verify": user.okta_verify is not None,
         "activate": _activation_offered(request),
+        "inbox_url": _link(request, inbox_path(user.login)),
     }
     if has_totp(user):
         uri = totp_uri(user)
         context.update(totp_uri=uri, totp_qr=qr_svg(uri))
     context["pushes_html"] = _pushes_html(request, context["state"])
     context["activations_html"] = _activations_html(request, context["state"], context["activate"])
+    context["texts_html"] = _texts_html(request, context["state"])
     return aiohttp_jinja2.render_template("device.html", request, context)
 
 
 async def device_state_json(request: web.Request) -> web.Response:
-    """What the page polls twice a second: the pending pushes (as data and as the page's markup) and the code."""
+    """What the page polls twice a second: the pending pushes and the texts (as data and as the page's markup) and
+    the code."""
     engine = request.app[ENGINE]
     state = await device_state(engine, await engine.user(request.match_info["login"]))
     answer = {
         **state,
         "pushes_html": _pushes_html(request, state),
         "activations_html": _activations_html(request, state, _activation_offered(request)),
+        "texts_html": _texts_html(request, state),
     }
     return web.json_response(answer, headers={"Cache-Control": "no-store"})
+
+
+async def inbox_page(request: web.Request) -> web.Response:
+    """The user's fake email inbox: every live email, newest first, its code shown and its link clickable."""
+    login = request.match_info["login"]
+    user = await request.app[ENGINE].find_user(login)
+    if user is None:
+        return await _devices(request, message=f"There is no user {login} in this scenario.", status=404)
+    state = await inbox_state(request.app[ENGINE], user)
+    context = {
+        **_common(request),
+        "state": state,
+        "state_url": _link(request, f"{inbox_path(user.login)}/state"),
+        "device_url": _link(request, device_path(user.login)),
+        "emails_html": _emails_html(request, state),
+    }
+    return aiohttp_jinja2.render_template("inbox.html", request, context)
+
+
+async def inbox_state_json(request: web.Request) -> web.Response:
+    """What the inbox page polls every second: the emails, as data and as the page's markup."""
+    engine = request.app[ENGINE]
+    state = await inbox_state(engine, await engine.user(request.match_info["login"]))
+    return web.json_response(
+        {**state, "emails_html": _emails_html(request, state)}, headers={"Cache-Control": "no-store"}
+    )
 
 
 async def journal_page(request: web.Request) -> web.Response:
@@ -95,6 +126,7 @@ async def _devices(request: web.Request, message: str, status: int = 200) -> web
             "login": u.login,
             "name": u.display_name,
             "href": _link(request, device_path(u.login)),
+            "inbox": _link(request, inbox_path(u.login)),
             "okta_verify": u.okta_verify is not None,
         }
         for u in await request.app[ENGINE].users()
@@ -117,6 +149,14 @@ def _activations_html(request: web.Request, state: dict[str, Any], offered: str)
 def _activation_offered(request: web.Request) -> str:
     """The token of the activation link the page was opened with (``?activate=``), if it looks like one."""
     return parse_activation_uri(request.query.get(LINK_PARAMETER, "")) or ""
+
+
+def _texts_html(request: web.Request, state: dict[str, Any]) -> str:
+    return aiohttp_jinja2.render_string("device_texts.html", request, {"state": state})
+
+
+def _emails_html(request: web.Request, state: dict[str, Any]) -> str:
+    return aiohttp_jinja2.render_string("inbox_emails.html", request, {"state": state})
 
 
 def _timeline(key: str, entries: list[JournalEntry]) -> dict[str, Any]:

@@ -97,6 +97,7 @@ def _add_control(app: web.Application) -> None:
     router.add_post(f"{api}/users/{{login}}/push/deny", control_routes.deny_push)
     router.add_get(f"{api}/users/{{login}}/totp", control_routes.totp)
     router.add_post(f"{api}/users/{{login}}/okta-verify/activate", control_routes.activate_okta_verify)
+    router.add_get(f"{api}/users/{{login}}/messages", control_routes.messages)
     router.add_get(f"{api}/clock", control_routes.clock)
     router.add_post(f"{api}/clock/advance", control_routes.advance_clock)
     router.add_get(f"{api}/journal", control_routes.journal)
@@ -112,6 +113,8 @@ def _add_pages(app: web.Application) -> None:
     router.add_get("/_mock/device", page_routes.device_index)
     router.add_get("/_mock/device/{login}", page_routes.device_page)
     router.add_get("/_mock/device/{login}/state", page_routes.device_state_json)
+    router.add_get("/_mock/inbox/{login}", page_routes.inbox_page)
+    router.add_get("/_mock/inbox/{login}/state", page_routes.inbox_state_json)
     router.add_get("/_mock/journal", page_routes.journal_page)
     router.add_get("/_mock/static/{path:.+}", serve_from(STATIC_DIR))
 

@@ -26,11 +26,14 @@ from mock_idx.model.directory import (
 from mock_idx.model.errors import StoreUnavailable
 from mock_idx.model.faults import FaultRule
 from mock_idx.model.journal import JournalEntry, JournalRecord
+from mock_idx.model.outbox import MESSAGES_PER_USER, Channel, Message, verification_email, verification_sms
 from mock_idx.model.policy import Client, Policy
 from mock_idx.model.push import PushChallenge, PushState, SignInContext
 from mock_idx.model.store import Handle, OrgHeader, OrgIdentity, OrgStore, RecordKind
 from mock_idx.model.tokens import AuthorizationServer, Grant, RefreshRecord
 from mock_idx.model.transaction import Interaction, Step, Transaction
+from mock_idx.storage.memory import GRACE_SECONDS as MEMORY_GRACE_SECONDS
+from mock_idx.storage.memory import MemoryStore
 from mock_idx.storage.redis_store import GRACE_SECONDS, RedisStore
 from tests.support.net import free_port
 from tests.support.redis_server import RedisServer
@@ -140,6 +143,12 @@ def a_journal_record(path: str = "/idp/idx/identify", note: str = "") -> Journal
     )
 
 
+def a_message(login: str = "ada.lovelace@example.com", sent_at: float = 1_000.0, code: str = "123456") -> Message:
+    return verification_email(
+        login, login, code, f"http://127.0.0.1/email/verify/x?token={code}", sent_at, 300.0, "Example Org"
+    )
+
+
 def an_identity(name: str = "one") -> OrgIdentity:
     return OrgIdentity(
         password_id=f"autPassword{name}", okta_verify_id=f"autVerify{name}", signing_key_pem=f"PEM {name}"
@@ -215,6 +224,7 @@ async def test_replacing_the_org_forgets_everything_but_identity_clock_and_journ
     push = a_push(old_user.login)
     await store.save_push(push, keep_for=300)
     await store.settle_push(push.id, PushState.APPROVED, keep_for=300)
+    await store.save_message(a_message(old_user.login), keep_for=300)
     await store.accept_totp_step("SECRET", 7, keep_for=90)
     await store.record_token("AT.1", 5_000.0, keep_for=3600)
     await store.put_refresh_token("rt", a_refresh_record(old_user), keep_for=3600)
@@ -235,6 +245,7 @@ async def test_replacing_the_org_forgets_everything_but_identity_clock_and_journ
     assert await store.take_interaction_code("code-1") is None
     assert await store.pushes_for(old_user.login) == []
     assert await store.push_state(push.id) is PushState.PENDING
+    assert await store.messages_for(old_user.login) == []
     assert await store.accept_totp_step("SECRET", 7, keep_for=90)
     assert await store.token_expiry("AT.1") is None
     assert await store.refresh_token("rt") is None
@@ -414,6 +425,42 @@ async def test_a_discarded_push_leaves_the_list_but_keeps_its_state(store: OrgSt
 
 async def test_the_state_of_an_unknown_push_is_pending(store: OrgStore):
     assert await store.push_state("pshUnknown") is PushState.PENDING
+
+
+# --- the fake inbox and phone ---------------------------------------------------------------------------------------
+
+
+async def test_messages_round_trip_in_the_order_saved_under_any_case_of_the_login(store: OrgStore):
+    first = a_message("Ada.Lovelace@Example.com", sent_at=2_000.0, code="111111")
+    second = verification_sms("ada.lovelace@example.com", "+14155550100", "222222", 1_000.0, 300.0, "Example Org")
+    elsewhere = a_message("grace@example.com")
+    for message in (first, second, elsewhere):
+        await store.save_message(message, keep_for=300)
+    assert await store.messages_for("ADA.LOVELACE@example.com") == [first, second]
+    assert await store.messages_for("grace@example.com") == [elsewhere]
+    assert await store.messages_for("nobody@example.com") == []
+    assert (await store.messages_for("grace@example.com"))[0].channel is Channel.EMAIL
+
+
+async def test_a_message_without_code_or_link_round_trips(store: OrgStore):
+    message = replace(a_message(), code=None, link=None, subject="")
+    await store.save_message(message, keep_for=60)
+    assert await store.messages_for(message.login) == [message]
+
+
+async def test_only_the_newest_messages_of_a_user_are_kept(store: OrgStore):
+    sent = [a_message(sent_at=float(n), code=f"{n:06d}") for n in range(MESSAGES_PER_USER + 5)]
+    for message in sent:
+        await store.save_message(message, keep_for=300)
+    await store.save_message(a_message("grace@example.com"), keep_for=300)
+    assert await store.messages_for(sent[0].login) == sent[5:]
+    assert len(await store.messages_for("grace@example.com")) == 1
+
+
+async def test_racing_messages_are_all_kept(store: OrgStore):
+    sent = [a_message(code=f"{n:06d}") for n in range(20)]
+    await asyncio.gather(*(store.save_message(message, keep_for=300) for message in sent))
+    assert sorted(m.id for m in await store.messages_for(sent[0].login)) == sorted(m.id for m in sent)
 
 
 # --- TOTP replay memory ----------------------------------------------------------------------------------------------
@@ -607,8 +654,26 @@ async def test_clearing_the_journal_keeps_its_numbering(store: OrgStore):
 async def test_collecting_garbage_keeps_what_can_still_matter(store: OrgStore):
     transaction = a_transaction()
     await store.save_transaction(transaction, keep_for=600)
+    message = a_message()
+    await store.save_message(message, keep_for=600)
     await store.collect_garbage()
     assert await store.transaction(Handle.STATE_HANDLE, transaction.state_handle) == transaction
+    assert await store.messages_for(message.login) == [message]
+
+
+async def test_in_memory_collection_frees_messages_once_the_clock_passed_them():
+    """Redis frees them by TTL (see the key test below); in memory a sweep after the clock moved past a message's
+    lifetime (and the grace) frees it, and only it."""
+    store = MemoryStore()
+    short, long = a_message(code="111111"), a_message(code="222222")
+    await store.save_message(short, keep_for=60)
+    await store.save_message(long, keep_for=3_600)
+    await store.advance_clock(60 + MEMORY_GRACE_SECONDS + 1)
+    await store.collect_garbage()
+    assert await store.messages_for(short.login) == [long]
+    await store.advance_clock(3_600)
+    await store.collect_garbage()
+    assert await store.messages_for(short.login) == []
 
 
 # --- Redis only ------------------------------------------------------------------------------------------------------
@@ -674,8 +739,28 @@ async def test_records_with_a_lifetime_expire_and_the_org_s_do_not(
     lasting |= {"fault-fired", "journal"}
     assert {kind for kind, ttl in ttls.items() if ttl == -1} == lasting
     expiring = {kind: ttl for kind, ttl in ttls.items() if kind not in lasting}
-    assert set(expiring) == {"txn", "handle", "txn-code", "push", "push-state", "pushes", "totp", "jwt", "refresh"}
+    assert set(expiring) == {
+        "txn",
+        "handle",
+        "txn-code",
+        "push",
+        "push-state",
+        "pushes",
+        "messages",
+        "totp",
+        "jwt",
+        "refresh",
+    }
     assert all(0 < ttl <= (600 + GRACE_SECONDS) * 1000 for ttl in expiring.values())
+
+
+async def test_a_short_message_never_shortens_how_long_the_user_s_messages_are_kept(
+    redis_store: RedisStore, redis_client: redis.asyncio.Redis
+):
+    await redis_store.save_message(a_message(code="111111"), keep_for=3_600)
+    await redis_store.save_message(a_message(code="222222"), keep_for=60)
+    ttl = await redis_client.ttl(redis_store.key("messages", "ada.lovelace@example.com"))
+    assert 60 + GRACE_SECONDS < ttl <= 3_600 + GRACE_SECONDS
 
 
 async def test_secrets_are_not_in_key_names(redis_store: RedisStore, redis_client: redis.asyncio.Redis):
@@ -747,6 +832,7 @@ async def _fill(store: RedisStore) -> None:
     push = a_push()
     await store.save_push(push, keep_for=600)
     await store.settle_push(push.id, PushState.APPROVED, keep_for=600)
+    await store.save_message(a_message(), keep_for=600)
     await store.accept_totp_step("SECRET", 1, keep_for=600)
     await store.record_token("AT.1", 1.0, keep_for=600)
     await store.put_refresh_token("rt", a_refresh_record(), keep_for=600)
