@@ -18,7 +18,7 @@ from ..model.authenticators import AuthenticatorKey
 from ..model.directory import User
 from ..model.ids import stable_id
 from ..model.phone_numbers import masked
-from ..model.security_questions import QUESTIONS
+from ..model.security_questions import PREDEFINED_QUESTIONS as QUESTIONS
 from ..model.transaction import Step, Transaction
 from . import authenticator_forms as forms
 from .authenticator_forms import AuthenticatorView

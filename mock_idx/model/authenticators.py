@@ -109,7 +109,7 @@ class AuthenticatorIds:
 
     @classmethod
     def derive(cls, password_id: str, okta_verify_id: str) -> AuthenticatorIds:
-        derived = {
+        derived: dict[AuthenticatorKey, str] = {
             key: stable_id("aut", f"{password_id}:{key.value}")
             for key in AuthenticatorKey
             if key not in (AuthenticatorKey.PASSWORD, AuthenticatorKey.OKTA_VERIFY)

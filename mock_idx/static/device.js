@@ -24,6 +24,8 @@
 
   function currentActivationTokens() {
     return Array.from(activations.querySelectorAll("[data-activation]"), (el) => el.dataset.activation).join(",");
+  }
+
   function currentTextIds() {
     return Array.from(texts.querySelectorAll("[data-message-id]"), (el) => el.dataset.messageId).join(",");
   }
@@ -58,6 +60,7 @@
     if (tokens !== shownActivations) {
       activations.innerHTML = state.activations_html;
       shownActivations = tokens;
+    }
     const textIds = state.texts.map((text) => text.id).join(",");
     if (textIds !== shownTexts) {
       texts.innerHTML = state.texts_html;

@@ -52,6 +52,9 @@ def activation_json(activation: OktaVerifyActivation, now: float) -> dict[str, A
         "expires_at": isoformat(activation.expires_at),
         "seconds_left": round(max(0.0, activation.expires_at - now), 1),
         "activated": activation.is_activated,
+    }
+
+
 def message_json(message: Message) -> dict[str, Any]:
     """An email, text or call as sent, its code and link apart from the body (``None`` when it carries none)."""
     return {

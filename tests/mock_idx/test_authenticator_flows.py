@@ -67,7 +67,7 @@ async def messages(client: Any, login: str, channel: str | None = None) -> list[
     query = f"?channel={channel}" if channel else ""
     status, body = await control(client, "GET", f"/users/{login}/messages{query}")
     assert status == 200, body
-    listed: list[dict[str, Any]] = body
+    listed: list[dict[str, Any]] = body["messages"]
     return listed
 
 
