@@ -9,6 +9,7 @@ views those pieces take.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import pyotp
@@ -96,8 +97,8 @@ def challenge(transaction: Transaction, context: DocumentContext) -> Document:
     factor's code or answer, with the list to verify with something else."""
     key = _current(transaction)
     sh = transaction.state_handle
-    if key is AuthenticatorKey.PASSWORD:
-        view = org_view(key, context)
+    if key is AuthenticatorKey.PASSWORD:  # the user is not known yet: any username gets the same page
+        view = replace(org_view(key, context), enrollment_id=stable_id("lae", (transaction.identifier or "").lower()))
         answer = forms.challenge_authenticator(context, sh, view)
         current = forms.current_authenticator_enrollment(context, sh, view)
         return {"remediation": as_array([answer]), "currentAuthenticatorEnrollment": current}
