@@ -127,9 +127,10 @@ def verification_data(transaction: Transaction, context: DocumentContext) -> Doc
     return {**_verification_list(transaction, context, data), "currentAuthenticatorEnrollment": current}
 
 
-def verification_list(transaction: Transaction, context: DocumentContext) -> Document:
-    """ "Verify it's you" with one of several authenticators (Okta Verify alone keeps :mod:`.render`'s own)."""
-    return _verification_list(transaction, context, None)
+def verification_list(transaction: Transaction, context: DocumentContext, primary: Document | None = None) -> Document:
+    """ "Verify it's you" with one of several authenticators, after the step's own form when it has one (Okta Verify
+    alone keeps :mod:`.render`'s own list, as every capture shows it)."""
+    return _verification_list(transaction, context, primary)
 
 
 def select_enroll(transaction: Transaction, context: DocumentContext) -> Document:

@@ -144,8 +144,6 @@ def _identify(transaction: Transaction, context: DocumentContext) -> dict[str, A
 
 
 def _select_authenticator(transaction: Transaction, context: DocumentContext) -> dict[str, Any]:
-    if transaction.choices != (AuthenticatorKey.OKTA_VERIFY,):
-        return authenticator_documents.verification_list(transaction, context)
     return _with_selection(transaction, context)
 
 
@@ -312,7 +310,13 @@ def _with_selection(
     primary: dict[str, Any] | None = None,
     current: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The step's own remediation (if any) followed by the authenticator list ("Verify with something else")."""
+    """The step's own remediation (if any) followed by the authenticator list ("Verify with something else"): Okta
+    Verify alone as every capture shows it, or all the authenticators the user may verify with."""
+    if transaction.choices not in ((), (AuthenticatorKey.OKTA_VERIFY,)):
+        body = authenticator_documents.verification_list(transaction, context, primary)
+        if current is not None:
+            body["currentAuthenticator"] = current
+        return body
     enrollment = _enrollment(transaction)
     select = form(
         "select-authenticator-authenticate",

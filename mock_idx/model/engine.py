@@ -615,12 +615,14 @@ class Engine:
         key = self.authenticators.key_of(authenticator_id)
         if key is None:
             raise IdxError(Reason.INVALID_AUTHENTICATOR, transaction, "unknown authenticator")
+        previous = transaction.push  # withdrawn from the phone once another choice is taken
         if key is not AuthenticatorKey.OKTA_VERIFY:
             transaction.choose(key, method)
+            if previous is not None:
+                await self.store.discard_push(previous)
             await self.steps.challenge_started(transaction, at.now, self.policy.authenticators, delivery)
             return await self._commit(transaction, at)
         verify_method = _parse_method(method, transaction)
-        previous = transaction.push
         verify_method = transaction.choose_okta_verify(verify_method)
         if previous is not None:
             await self.store.discard_push(previous)

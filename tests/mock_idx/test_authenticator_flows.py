@@ -445,3 +445,30 @@ async def test_refusals_leave_the_step_as_it_was(flow: Flow, client: Any) -> Non
         assert again.remediations[0] == "challenge-authenticator", (path, again.body)
     done = await answer(flow, passcode=await newest_code(client, "steady@example.com", "email"))
     assert "successWithInteractionCode" in done.body
+
+
+async def test_okta_verify_pages_list_every_authenticator_to_verify_with_something_else(
+    flow: Flow, client: Any
+) -> None:
+    await put_org(client, [user("both@example.com", okta_verify={}, email={})])
+    await flow.start()
+    listed = await flow.identify("both@example.com")
+    assert list(option_ids(listed, "select-authenticator-authenticate")) == ["okta_verify", "okta_email"]
+    waiting = await flow.post(
+        "/idp/idx/challenge",
+        {
+            "authenticator": {
+                "id": option_ids(listed, "select-authenticator-authenticate")["okta_verify"],
+                "methodType": "push",
+            }
+        },
+    )
+    assert waiting.remediations == ["challenge-poll", "select-authenticator-authenticate"], waiting.body
+    assert waiting.body["currentAuthenticator"]["value"]["key"] == "okta_verify"
+    email_id = option_ids(waiting, "select-authenticator-authenticate")["okta_email"]
+    instead = await flow.post("/idp/idx/challenge", {"authenticator": {"id": email_id}})
+    assert instead.remediations[0] == "challenge-authenticator", instead.body
+    status, body = await control(client, "GET", "/users/both@example.com/pushes")
+    assert status == 200 and body["pushes"] == []  # the push was withdrawn once something else was chosen
+    done = await answer(flow, passcode=await newest_code(client, "both@example.com", "email"))
+    assert "successWithInteractionCode" in done.body
