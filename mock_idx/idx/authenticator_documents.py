@@ -10,7 +10,7 @@ views those pieces take.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 import pyotp
 
@@ -104,16 +104,9 @@ def challenge(transaction: Transaction, context: DocumentContext) -> Document:
         return {"remediation": as_array([answer]), "currentAuthenticatorEnrollment": current}
     user = _user(transaction)
     view = enrolled_view(key, user, context)
-    sends = key in (AuthenticatorKey.EMAIL, AuthenticatorKey.PHONE)
     contextual = forms.enrolled_question_contextual_data(view) if key is AuthenticatorKey.SECURITY_QUESTION else None
     current = forms.current_authenticator_enrollment(
-        context,
-        sh,
-        view,
-        method=transaction.method if key is AuthenticatorKey.PHONE else None,
-        resend=sends,
-        poll_refresh_ms=context.poll_refresh_ms if key is AuthenticatorKey.EMAIL else None,
-        contextual=contextual,
+        context, sh, view, contextual=contextual, **_actions(transaction, key, context)
     )
     answer = forms.challenge_authenticator(context, sh, view)
     return {**_verification_list(transaction, context, answer), "currentAuthenticatorEnrollment": current}
@@ -162,15 +155,8 @@ def enroll(transaction: Transaction, context: DocumentContext) -> Document:
         contextual = forms.google_otp_contextual_data(qr_png_data_uri(uri), secret)
     elif key is AuthenticatorKey.SECURITY_QUESTION:
         contextual = forms.security_question_contextual_data(QUESTIONS)
-    sends = key in (AuthenticatorKey.EMAIL, AuthenticatorKey.PHONE)
     current = forms.current_authenticator(
-        context,
-        sh,
-        view,
-        method=transaction.method if key is AuthenticatorKey.PHONE else None,
-        resend=sends,
-        poll_refresh_ms=context.poll_refresh_ms if key is AuthenticatorKey.EMAIL else None,
-        contextual=contextual,
+        context, sh, view, contextual=contextual, **_actions(transaction, key, context)
     )
     questions = QUESTIONS if key is AuthenticatorKey.SECURITY_QUESTION else None
     answer = forms.enroll_authenticator(context, sh, view, questions=questions)
@@ -244,6 +230,22 @@ def _enrollment_list(transaction: Transaction, context: DocumentContext, *primar
     views = [org_view(key, context) for key in transaction.choices]
     select = forms.select_authenticator_enroll(context, transaction.state_handle, views)
     return {"remediation": as_array([*primary, select]), "authenticators": forms.authenticators_list(views)}
+
+
+class _Actions(TypedDict):
+    method: str | None
+    resend: bool
+    poll_refresh_ms: int | None
+
+
+def _actions(transaction: Transaction, key: AuthenticatorKey, context: DocumentContext) -> _Actions:
+    """What the authenticator in use offers besides its form: the phone its method, email and phone ``resend``, and
+    email a ``poll`` for its magic link."""
+    return {
+        "method": transaction.method if key is AuthenticatorKey.PHONE else None,
+        "resend": key in (AuthenticatorKey.EMAIL, AuthenticatorKey.PHONE),
+        "poll_refresh_ms": context.poll_refresh_ms if key is AuthenticatorKey.EMAIL else None,
+    }
 
 
 def _current(transaction: Transaction) -> AuthenticatorKey:

@@ -313,10 +313,8 @@ def _with_selection(
     """The step's own remediation (if any) followed by the authenticator list ("Verify with something else"): Okta
     Verify alone as every capture shows it, or all the authenticators the user may verify with."""
     if transaction.choices not in ((), (AuthenticatorKey.OKTA_VERIFY,)):
-        body = authenticator_documents.verification_list(transaction, context, primary)
-        if current is not None:
-            body["currentAuthenticator"] = current
-        return body
+        listed = authenticator_documents.verification_list(transaction, context, primary)
+        return {**listed, "currentAuthenticator": current} if current is not None else listed
     enrollment = _enrollment(transaction)
     select = form(
         "select-authenticator-authenticate",
