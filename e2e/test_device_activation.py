@@ -50,7 +50,7 @@ async def test_the_email_link_opens_the_phone_offering_that_activation(mock_idx:
     user = mock_idx.add_user(okta_verify=False)
     start_activation(mock_idx, user.login)
     emailed = start_activation(mock_idx, user.login, "email")
-    await page.goto(f"{activation_link(mock_idx.url, emailed)}&token={TOKEN}")
+    await page.goto(f"{activation_link(mock_idx.url, emailed.token, emailed.login)}&token={TOKEN}")
 
     offered = page.locator(".activation.offered")
     await expect(offered).to_contain_text("the link you opened")
@@ -64,7 +64,8 @@ async def test_the_email_link_opens_the_phone_offering_that_activation(mock_idx:
 
 async def test_pasting_the_qr_code_s_uri_enrolls_and_a_used_one_is_refused(mock_idx: MockIdx, page: Page) -> None:
     user = mock_idx.add_user(okta_verify=False)
-    uri = activation_uri(mock_idx.url, start_activation(mock_idx, user.login))
+    started = start_activation(mock_idx, user.login)
+    uri = activation_uri(mock_idx.url, started.token, started.login)
     await page.goto(mock_idx.device_url(user.login))
 
     await page.get_by_label("Or paste").fill(uri)

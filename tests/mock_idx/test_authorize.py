@@ -25,6 +25,7 @@ from aiohttp.test_utils import TestClient
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from mock_idx.config import Settings
+from mock_idx.model.authenticator_steps import Delivery
 from mock_idx.model.authorize import AuthorizeRequest
 from mock_idx.model.engine import CodeRedemption, Engine, HostedSignIn
 from mock_idx.model.push import SignInContext
@@ -160,7 +161,9 @@ async def hosted_sign_in(
     assert isinstance(transaction, Transaction)
     transaction = await engine.identify(transaction, login, PASSWORD)
     okta_verify = engine.authenticators.okta_verify_id
-    transaction = await engine.choose_authenticator(transaction, okta_verify, "push", SignInContext())
+    transaction = await engine.choose_authenticator(
+        transaction, okta_verify, "push", SignInContext(), Delivery("http://127.0.0.1")
+    )
     transaction = await engine.poll(transaction)
     assert transaction.step is Step.SUCCESS
     return await engine.complete_hosted_sign_in(transaction, authorization_server)

@@ -7,6 +7,7 @@ import asyncio
 
 import pytest
 
+from mock_idx.model.authenticator_steps import Delivery
 from mock_idx.model.clients import ad_hoc_client
 from mock_idx.model.clock import isoformat
 from mock_idx.model.directory import OktaVerifyEnrollment, PushBehaviour, PushOutcome, User
@@ -40,7 +41,9 @@ async def open_push(engine: Engine, login: str = LOGIN, challenge: str = "x" * 4
         Interaction("c", "http://localhost/cb", "openid", challenge, "S256", "s", None, None)
     )
     transaction = await engine.identify(transaction, login, "pw")
-    return await engine.choose_authenticator(transaction, engine.authenticators.okta_verify_id, "push", SignInContext())
+    return await engine.choose_authenticator(
+        transaction, engine.authenticators.okta_verify_id, "push", SignInContext(), Delivery("http://127.0.0.1")
+    )
 
 
 async def test_the_clock_only_moves_forward_and_every_replica_sees_it(store: OrgStore) -> None:

@@ -27,6 +27,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
 from mock_idx.config import Settings
+from mock_idx.model.authenticator_steps import Delivery
 from mock_idx.model.authorize import AuthorizeRequest
 from mock_idx.model.clients import AUTHENTICATION_FAILED, CLIENT_ASSERTION_TYPE, WRONG_AUDIENCE
 from mock_idx.model.engine import Engine
@@ -440,7 +441,9 @@ async def hosted_code(
     assert isinstance(opened, Transaction), opened
     transaction = await engine.identify(opened, LOGIN, PASSWORD)
     verify = engine.authenticators.okta_verify_id
-    transaction = await engine.choose_authenticator(transaction, verify, "push", SignInContext())
+    transaction = await engine.choose_authenticator(
+        transaction, verify, "push", SignInContext(), Delivery("http://127.0.0.1")
+    )
     transaction = await engine.poll(transaction)
     assert transaction.step is Step.SUCCESS
     signed_in = await engine.complete_hosted_sign_in(transaction, server)
