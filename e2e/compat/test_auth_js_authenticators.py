@@ -36,6 +36,8 @@ ANSWER = "Brussels sprouts"
 CUSTOM_QUESTION = "What was the name of my first car?"
 CUSTOM_ANSWER = "Rusty the Volvo"
 CODE_LIFETIME = 300
+RESEND_INTERVAL = 30
+"""Okta's wait between two SMS or voice sends."""
 STEP_MODE = "steps:"
 """Flows named so run in Step mode (``proceed({step})``); the others in Legacy mode."""
 PASSCODE_INVALID = "api.authn.error.PASSCODE_INVALID"
@@ -94,7 +96,12 @@ ORGS = (
     Org(
         "okta-verify",
         {"enrollment": {"okta_password": "required", "okta_verify": "required"}, "sign_on": "okta_verify"},
-        {"okta-verify-qr": _flow(), "okta-verify-email": _flow(), "steps:okta-verify-email": _flow()},
+        {
+            "okta-verify-qr": _flow(),
+            "okta-verify-email": _flow(),
+            "okta-verify-sms": _flow(phoneNumber=PHONE),
+            "steps:okta-verify-email": _flow(),
+        },
     ),
     Org(
         "verify",
@@ -148,6 +155,11 @@ ORGS = (
         "clock",
         {"enrollment": ALL_OPTIONAL, "sign_on": "when_enrolled", "code_lifetime": CODE_LIFETIME},
         {"email-expired-code": _flow({"email": {}}, advanceSeconds=CODE_LIFETIME + 1)},
+    ),
+    Org(
+        "resend",
+        {"enrollment": ALL_OPTIONAL, "sign_on": "when_enrolled"},
+        {"sms-resend": _flow({"phone": {"number": PHONE}}, advanceSeconds=RESEND_INTERVAL + 1)},
     ),
 )
 
@@ -284,6 +296,16 @@ def test_okta_verify_enrolled_by_the_link_sent_by_email(sdk_run: dict[str, Any])
     assert_signed_in(result, sdk_run, flow, ["pwd", "swk", "mfa"])
 
 
+def test_okta_verify_enrolled_by_the_link_sent_by_sms(sdk_run: dict[str, Any]) -> None:
+    flow = "okta-verify-sms"
+    result = flow_result(sdk_run, flow)
+    sent = step(result, "channel-sms")
+    assert (sent["status"], next_name(sent)) == ("PENDING", "enroll-poll")
+    assert result["sentTo"]["selectedChannel"] == "sms"
+    assert result["sms"] == {"to": PHONE_E164, "hasLink": True}
+    assert_signed_in(result, sdk_run, flow, ["pwd", "swk", "mfa"])
+
+
 # --- email -----------------------------------------------------------------------------------------------------------
 
 
@@ -344,6 +366,28 @@ def test_phone_verified_by_a_voice_call(sdk_run: dict[str, Any]) -> None:
     called = step(result, "choose-voice")
     assert next_name(called) == "challenge-authenticator"
     assert_signed_in(result, sdk_run, flow, ["pwd", "tel", "mfa"])
+
+
+def test_sms_resend_waits_thirty_seconds_as_okta_does(sdk_run: dict[str, Any]) -> None:
+    flow = "sms-resend"
+    result = flow_result(sdk_run, flow)
+    sent = step(result, "authenticate")  # phone and its method named up front: two requests, one call
+    assert (next_name(sent), sent["nextStep"]["canResend"]) == ("challenge-authenticator", True)
+    assert_refused_in_place(
+        step(result, "resend-too-soon"),
+        "challenge-authenticator",
+        "errors.E0000150",
+        "You have reached the limit of sms requests, please try again later.",
+    )
+    resent = step(result, "resend")
+    assert (resent["status"], resent["requestDidSucceed"], next_name(resent)) == (
+        "PENDING",
+        True,
+        "challenge-authenticator",
+    )
+    first, second = result["texts"]  # the code still good, sent again
+    assert first == second and first["to"] == PHONE_E164
+    assert_signed_in(result, sdk_run, flow, ["pwd", "sms", "mfa"])
 
 
 # --- Google Authenticator --------------------------------------------------------------------------------------------

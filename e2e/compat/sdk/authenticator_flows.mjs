@@ -77,6 +77,16 @@ async function oktaVerifyByEmailLink(j) {
   return { sentTo, mail: { to: mail.to, hasLink: Boolean(mail.link) }, ...(await tokensOf(j, done)) };
 }
 
+async function oktaVerifyBySmsLink(j) {
+  await begin(j, ['okta_verify']);
+  const sent = await j.step('channel-sms', () =>
+    j.idx.proceed({ channel: 'sms', phoneNumber: j.spec.phoneNumber }));
+  const [sms] = await j.control.messages(j.spec.login, 'sms');
+  await j.control.activateOktaVerify(j.spec.login, sms.link);
+  const done = await j.step('poll', () => j.idx.poll());
+  return { sentTo: contextual(sent), sms: { to: sms.to, hasLink: Boolean(sms.link) }, ...(await tokensOf(j, done)) };
+}
+
 // --- email ---------------------------------------------------------------------------------------------------------
 
 async function emailVerification(j) {
@@ -126,6 +136,17 @@ async function voiceVerification(j) {
   await j.step('choose-voice', () => j.idx.proceed({ methodType: 'voice' }));
   const code = await j.control.lastCode(username, 'voice');
   return tokensOf(j, await j.step('verify', () => j.idx.proceed({ verificationCode: code })));
+}
+
+/** Resend before Okta's 30 s are up (refused), then after them (the same code again), then that code. */
+async function smsResendRateLimited(j) {
+  await begin(j, [{ key: 'phone_number', methodType: 'sms' }]);
+  await j.step('resend-too-soon', () => j.idx.proceed({ resend: true }));
+  await j.control.advanceClock(j.spec.advanceSeconds);
+  await j.step('resend', () => j.idx.proceed({ resend: true }));
+  const texts = await j.control.messages(j.spec.login, 'sms');
+  const done = await j.step('verify', () => j.idx.proceed({ verificationCode: texts[0].code }));
+  return { texts: texts.map((t) => ({ to: t.to, code: t.code })), ...(await tokensOf(j, done)) };
 }
 
 // --- Google Authenticator ------------------------------------------------------------------------------------------
@@ -273,12 +294,14 @@ export const AUTHENTICATOR_FLOWS = {
   'steps:identifier-first-skip': identifierFirstThenSkipInSteps,
   'okta-verify-qr': oktaVerifyByQrCode,
   'okta-verify-email': oktaVerifyByEmailLink,
+  'okta-verify-sms': oktaVerifyBySmsLink,
   'email-verify': emailVerification,
   'email-wrong-code': emailWrongCode,
   'email-expired-code': emailExpiredCode,
   'email-enroll': emailEnrollment,
   'sms-enroll': smsEnrollment,
   'voice-verify': voiceVerification,
+  'sms-resend': smsResendRateLimited,
   'google-enroll': googleEnrollment,
   'google-verify': googleVerification,
   'google-reused-code': googleReusedCode,
