@@ -3,9 +3,11 @@
 The flows (e2e/compat/sdk/authenticator_flows.mjs) use Legacy mode, the calls Okta's embedded-SDK guides show:
 ``idx.authenticate({username, password, authenticators})``, then ``idx.proceed({verificationCode})``,
 ``{authenticator}``, ``{methodType, phoneNumber}``, ``{channel, email}``, ``{questionKey, answer}``, ``{skip}`` and
-``idx.poll()``. The user's inbox, phone, authenticator app and Okta Verify are played through the control API. Each
-org's policy is a scenario of its own (one server per org, one more for the flow that moves the clock); all flows run
-at once in one Node process, and every expectation is asserted here.
+``idx.poll()``; the ``steps:`` flows walk some of the same journeys in Step mode (the 8.x default). The user's inbox,
+phone, authenticator app and Okta Verify are played through the control API. Each org's policy is a scenario on a
+server of its own (flows that move the clock get an org of their own, the clock being the server's); all flows run at
+once in one Node process, each signing in as its own user, and every expectation is asserted here. Tokens are checked
+by okta-auth-js itself (``token.verify`` against ``/v1/keys``, a forged one refused, ``/v1/userinfo``).
 """
 
 from __future__ import annotations
@@ -50,7 +52,7 @@ class Org:
     name: str
     authenticators: dict[str, Any]
     flows: dict[str, dict[str, Any]] = field(default_factory=dict)
-    """flow -> (the user's enrolled authenticators, extra spec fields for the Node side)."""
+    """flow -> its user's enrolled authenticators (``enrolled``) and what else the Node side reads (``extra``)."""
 
     def scenario(self) -> dict[str, Any]:
         users = [
@@ -64,7 +66,8 @@ def login_for(org: str, flow: str) -> str:
     return f"{flow.replace(':', '-')}@{org}.example.com"
 
 
-def _flow(enrolled: dict[str, Any] | None = None, **extra: Any) -> dict[str, Any]:
+def flow_user(enrolled: dict[str, Any] | None = None, **extra: Any) -> dict[str, Any]:
+    """A flow's own user, enrolled in ``enrolled`` (scenario format; none: a new user), and the flow's extra inputs."""
     return {"enrolled": enrolled or {}, "extra": extra}
 
 
@@ -97,23 +100,23 @@ ORGS = (
         "okta-verify",
         {"enrollment": {"okta_password": "required", "okta_verify": "required"}, "sign_on": "okta_verify"},
         {
-            "okta-verify-qr": _flow(),
-            "okta-verify-email": _flow(),
-            "okta-verify-sms": _flow(phoneNumber=PHONE),
-            "steps:okta-verify-email": _flow(),
+            "okta-verify-qr": flow_user(),
+            "okta-verify-email": flow_user(),
+            "okta-verify-sms": flow_user(phoneNumber=PHONE),
+            "steps:okta-verify-email": flow_user(),
         },
     ),
     Org(
         "verify",
         {"enrollment": ALL_OPTIONAL, "sign_on": "when_enrolled"},
         {
-            "email-verify": _flow({"email": {}}),
-            "email-wrong-code": _flow({"email": {}}),
-            "voice-verify": _flow({"phone": {"number": PHONE}}),
-            "steps:voice-verify": _flow({"phone": {"number": PHONE}}),
-            "google-verify": _flow({"google_authenticator": {"secret": GOOGLE_SECRET}}, secret=GOOGLE_SECRET),
-            "google-reused-code": _flow({"google_authenticator": {"secret": REUSED_SECRET}}, secret=REUSED_SECRET),
-            "security-question-verify": _flow(
+            "email-verify": flow_user({"email": {}}),
+            "email-wrong-code": flow_user({"email": {}}),
+            "voice-verify": flow_user({"phone": {"number": PHONE}}),
+            "steps:voice-verify": flow_user({"phone": {"number": PHONE}}),
+            "google-verify": flow_user({"google_authenticator": {"secret": GOOGLE_SECRET}}, secret=GOOGLE_SECRET),
+            "google-reused-code": flow_user({"google_authenticator": {"secret": REUSED_SECRET}}, secret=REUSED_SECRET),
+            "security-question-verify": flow_user(
                 {"security_question": {"question_key": QUESTION_KEY, "answer": ANSWER}}, answer=ANSWER.upper()
             ),
         },
@@ -122,18 +125,20 @@ ORGS = (
         "enroll",
         {"enrollment": {**ALL_REQUIRED, "okta_verify": "disabled"}, "sign_on": "one_factor"},
         {
-            "email-enroll": _flow(all_enrolled_but("email")),
-            "sms-enroll": _flow(all_enrolled_but("phone"), phoneNumber=PHONE, invalidPhoneNumber=INVALID_PHONE),
-            "google-enroll": _flow(all_enrolled_but("google_authenticator")),
-            "security-question-predefined": _flow(
+            "email-enroll": flow_user(all_enrolled_but("email")),
+            "sms-enroll": flow_user(all_enrolled_but("phone"), phoneNumber=PHONE, invalidPhoneNumber=INVALID_PHONE),
+            "google-enroll": flow_user(all_enrolled_but("google_authenticator")),
+            "security-question-predefined": flow_user(
                 all_enrolled_but("security_question"), questionKey=QUESTION_KEY, answer=ANSWER
             ),
-            "security-question-custom": _flow(
+            "security-question-custom": flow_user(
                 all_enrolled_but("security_question"), question=CUSTOM_QUESTION, answer=CUSTOM_ANSWER
             ),
-            "steps:sms-enroll": _flow(all_enrolled_but("phone"), phoneNumber=PHONE, invalidPhoneNumber=INVALID_PHONE),
-            "steps:google-enroll": _flow(all_enrolled_but("google_authenticator")),
-            "steps:security-question-custom": _flow(
+            "steps:sms-enroll": flow_user(
+                all_enrolled_but("phone"), phoneNumber=PHONE, invalidPhoneNumber=INVALID_PHONE
+            ),
+            "steps:google-enroll": flow_user(all_enrolled_but("google_authenticator")),
+            "steps:security-question-custom": flow_user(
                 all_enrolled_but("security_question"), question=CUSTOM_QUESTION, answer=CUSTOM_ANSWER
             ),
         },
@@ -146,20 +151,20 @@ ORGS = (
             "identifier_first": True,
         },
         {
-            "identifier-first": _flow({"email": {}}),
-            "identifier-first-skip": _flow(),
-            "steps:identifier-first-skip": _flow(),
+            "identifier-first": flow_user({"email": {}}),
+            "identifier-first-skip": flow_user(),
+            "steps:identifier-first-skip": flow_user(),
         },
     ),
     Org(
-        "clock",
+        "expiry",
         {"enrollment": ALL_OPTIONAL, "sign_on": "when_enrolled", "code_lifetime": CODE_LIFETIME},
-        {"email-expired-code": _flow({"email": {}}, advanceSeconds=CODE_LIFETIME + 1)},
+        {"email-expired-code": flow_user({"email": {}}, advanceSeconds=CODE_LIFETIME + 1)},
     ),
     Org(
         "resend",
         {"enrollment": ALL_OPTIONAL, "sign_on": "when_enrolled"},
-        {"sms-resend": _flow({"phone": {"number": PHONE}}, advanceSeconds=RESEND_INTERVAL + 1)},
+        {"sms-resend": flow_user({"phone": {"number": PHONE}}, advanceSeconds=RESEND_INTERVAL + 1)},
     ),
 )
 
