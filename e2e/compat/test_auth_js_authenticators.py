@@ -329,11 +329,14 @@ def test_email_chosen_by_key_then_verified_by_the_code_in_the_inbox(sdk_run: dic
     assert_signed_in(result, sdk_run, flow, ["pwd", "email", "mfa"])
 
 
-def test_email_enrolled_by_the_code_it_is_sent(sdk_run: dict[str, Any]) -> None:
+def test_email_enrolled_by_the_code_it_is_sent_after_a_wrong_one(sdk_run: dict[str, Any]) -> None:
     flow = "email-enroll"
     result = flow_result(sdk_run, flow)
     asked = step(result, "authenticate")
     assert (next_name(asked), asked["nextStep"]["authenticatorKey"]) == ("enroll-authenticator", "okta_email")
+    assert_refused_in_place(
+        step(result, "wrong-code"), "enroll-authenticator", PASSCODE_INVALID, "Invalid code. Try again."
+    )
     assert_signed_in(result, sdk_run, flow, ["pwd", "email", "mfa"])
     assert enrolled(result)["email"]["address"] == sdk_run["plan"][flow]["login"]
 
@@ -409,10 +412,16 @@ def test_google_authenticator_enrolled_with_the_shared_secret_it_shows(sdk_run: 
     assert enrolled(result)["google_authenticator"]["secret"] == secret
 
 
-def test_google_authenticator_verified_by_its_code(sdk_run: dict[str, Any]) -> None:
+def test_google_authenticator_verified_by_its_code_after_a_wrong_one(sdk_run: dict[str, Any]) -> None:
     flow = "google-verify"
     result = flow_result(sdk_run, flow)
     assert next_name(step(result, "authenticate")) == "challenge-authenticator"
+    assert_refused_in_place(
+        step(result, "wrong-code"),
+        "challenge-authenticator",
+        "authfactor.challenge.soft_token.invalid_passcode",
+        "API error: Your code doesn't match our records. Please try again.",
+    )
     assert_signed_in(result, sdk_run, flow, ["pwd", "otp", "mfa"])
 
 
@@ -468,6 +477,10 @@ def test_identifier_first_then_the_password_as_a_challenge(sdk_run: dict[str, An
     asked = step(result, "authenticate")
     assert (next_name(asked), asked["nextStep"]["authenticatorKey"]) == ("challenge-authenticator", "okta_password")
     assert [i["name"] for i in asked["nextStep"]["inputs"]] == ["password"]
+    assert_refused_in_place(
+        step(result, "wrong-password"), "challenge-authenticator", "incorrectPassword", "Password is incorrect"
+    )
+    # identify with the username alone, then the password answers a challenge
     assert idx_calls(sdk_run, flow)[:2] == ["/idp/idx/identify", "/idp/idx/challenge/answer"]
     assert_signed_in(result, sdk_run, flow, ["pwd"])
 

@@ -115,6 +115,7 @@ async function emailExpiredCode(j) {
 async function emailEnrollment(j) {
   await begin(j, ['okta_email']);
   const code = await j.control.lastCode(j.spec.login, 'email');
+  await j.step('wrong-code', () => j.idx.proceed({ verificationCode: otherCode(code) }));
   const done = await j.step('verify', () => j.idx.proceed({ verificationCode: code }));
   return { ...(await tokensOf(j, done)), user: await j.control.userRecord(j.spec.login) };
 }
@@ -160,6 +161,7 @@ async function googleEnrollment(j) {
 
 async function googleVerification(j) {
   await begin(j, ['google_otp']);
+  await j.step('wrong-code', () => j.idx.proceed({ verificationCode: otherCode(totpCode(j.spec.secret)) }));
   return tokensOf(j, await j.step('verify', () => j.idx.proceed({ verificationCode: totpCode(j.spec.secret) })));
 }
 
@@ -202,6 +204,7 @@ async function securityQuestionVerification(j) {
 
 async function identifierFirst(j) {
   await j.step('authenticate', () => j.idx.authenticate({ username: j.spec.login }));
+  await j.step('wrong-password', () => j.idx.proceed({ password: `${j.spec.password}-not` }));
   return tokensOf(j, await j.step('password', () => j.idx.proceed({ password: j.spec.password })));
 }
 
