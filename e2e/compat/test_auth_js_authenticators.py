@@ -112,6 +112,7 @@ ORGS = (
         {
             "email-verify": flow_user({"email": {}}),
             "email-wrong-code": flow_user({"email": {}}),
+            "email-resend": flow_user({"email": {}}),
             "voice-verify": flow_user({"phone": {"number": PHONE}}),
             "steps:voice-verify": flow_user({"phone": {"number": PHONE}}),
             "google-verify": flow_user({"google_authenticator": {"secret": GOOGLE_SECRET}}, secret=GOOGLE_SECRET),
@@ -326,6 +327,16 @@ def test_email_chosen_by_key_then_verified_by_the_code_in_the_inbox(sdk_run: dic
     )
     assert [i["name"] for i in challenged["nextStep"]["inputs"]] == ["verificationCode"]
     assert challenged["nextStep"]["canResend"] is True
+    assert_signed_in(result, sdk_run, flow, ["pwd", "email", "mfa"])
+
+
+def test_email_sent_again_on_resend_and_the_newest_code_signs_in(sdk_run: dict[str, Any]) -> None:
+    flow = "email-resend"
+    result = flow_result(sdk_run, flow)
+    resent = step(result, "resend")
+    assert (resent["status"], resent["requestDidSucceed"], resent["messages"]) == ("PENDING", True, [])
+    assert next_name(resent) == "challenge-authenticator"
+    assert result["emailsSent"] == 2
     assert_signed_in(result, sdk_run, flow, ["pwd", "email", "mfa"])
 
 

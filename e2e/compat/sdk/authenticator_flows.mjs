@@ -104,6 +104,15 @@ async function emailWrongCode(j) {
   return tokensOf(j, await j.step('verify', () => j.idx.proceed({ verificationCode: code })));
 }
 
+/** "Send again" on the email challenge (the SDK fires the enrollment's resend action), then the newest code. */
+async function emailResend(j) {
+  await begin(j, ['okta_email']);
+  await j.step('resend', () => j.idx.proceed({ resend: true }));
+  const mails = await j.control.messages(j.spec.login, 'email');
+  const done = await j.step('verify', () => j.idx.proceed({ verificationCode: mails[0].code }));
+  return { emailsSent: mails.length, ...(await tokensOf(j, done)) };
+}
+
 async function emailExpiredCode(j) {
   await begin(j, ['okta_email']);
   const code = await j.control.lastCode(j.spec.login, 'email');
@@ -300,6 +309,7 @@ export const AUTHENTICATOR_FLOWS = {
   'okta-verify-sms': oktaVerifyBySmsLink,
   'email-verify': emailVerification,
   'email-wrong-code': emailWrongCode,
+  'email-resend': emailResend,
   'email-expired-code': emailExpiredCode,
   'email-enroll': emailEnrollment,
   'sms-enroll': smsEnrollment,
