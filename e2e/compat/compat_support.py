@@ -3,10 +3,15 @@ for them (fast polling, a push lifetime short enough to time out without expirin
 
 from __future__ import annotations
 
+import json
+import shutil
+import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from mock_idx.config import Settings
 from mock_idx.pytest_plugin import MockIdx, running
@@ -15,6 +20,7 @@ COMPAT_DIR = Path(__file__).resolve().parent
 NODE_MODULES = COMPAT_DIR / "node_modules"
 INSTALL_HINT = "npm ci --prefix e2e/compat"
 FAST_POLL_MS = 200
+NODE_TIMEOUT_S = 120
 PUSH_LIFETIME = 60.0
 """Shorter than the transaction lifetime, so advancing the clock past it times out the push, not the sign-in."""
 COMPAT_SETTINGS: dict[str, Any] = {
@@ -37,3 +43,24 @@ def step(result: dict[str, Any], label: str, occurrence: int = 0) -> dict[str, A
     matching: list[dict[str, Any]] = [s for s in result["steps"] if s["label"] == label]
     assert len(matching) > occurrence, f"no step {label!r} #{occurrence}: {[s['label'] for s in result['steps']]}"
     return matching[occurrence]
+
+
+def run_sdk_flows(plan: list[dict[str, Any]]) -> dict[str, Any]:
+    """Runs okta-auth-js flows (``run_sdk_flows.mjs``: one spec per flow, see its header) at once in one Node process;
+    each flow's report by its ``id``. Fails the test when Node is missing or the runner itself breaks."""
+    node = shutil.which("node")
+    if node is None:
+        pytest.fail("node is not on PATH, but e2e/compat/node_modules is installed", pytrace=False)
+    proc = subprocess.run(
+        [node, "run_sdk_flows.mjs"],
+        input=json.dumps({"flows": plan}),
+        capture_output=True,
+        text=True,
+        cwd=COMPAT_DIR,
+        timeout=NODE_TIMEOUT_S,
+        check=False,
+    )
+    if proc.returncode != 0:
+        pytest.fail(f"run_sdk_flows.mjs exited {proc.returncode}\n{proc.stderr[-4000:]}", pytrace=False)
+    results: dict[str, Any] = json.loads(proc.stdout)["results"]
+    return results

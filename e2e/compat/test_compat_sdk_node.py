@@ -10,8 +10,6 @@ clock is global to a server.
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
 from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
@@ -19,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from e2e.compat.compat_support import COMPAT_DIR, PUSH_LIFETIME, compat_server, step
+from e2e.compat.compat_support import PUSH_LIFETIME, compat_server, run_sdk_flows, step
 from mock_idx.pytest_plugin import MockIdx
 
 MODES = ("legacy", "step")
@@ -49,7 +47,6 @@ CLOCK_FLOWS = {
     "expired-state": 24 * 3600,
     "totp-after-clock-advance": CLOCK_ADVANCE_PAST_SKEW,
 }
-NODE_TIMEOUT_S = 120
 
 PUSH_REJECTED = "api.authn.poll.error.push_rejected"
 PASSCODE_INVALID = "api.authn.error.PASSCODE_INVALID"
@@ -75,25 +72,6 @@ def _flow_spec(server: MockIdx, mode: str, flow: str, **extra: Any) -> dict[str,
     }
 
 
-def _run_node(plan: list[dict[str, Any]]) -> dict[str, Any]:
-    node = shutil.which("node")
-    if node is None:
-        pytest.fail("node is not on PATH, but e2e/compat/node_modules is installed", pytrace=False)
-    proc = subprocess.run(
-        [node, "run_sdk_flows.mjs"],
-        input=json.dumps({"flows": plan}),
-        capture_output=True,
-        text=True,
-        cwd=COMPAT_DIR,
-        timeout=NODE_TIMEOUT_S,
-        check=False,
-    )
-    if proc.returncode != 0:
-        pytest.fail(f"run_sdk_flows.mjs exited {proc.returncode}\n{proc.stderr[-4000:]}", pytrace=False)
-    results: dict[str, Any] = json.loads(proc.stdout)["results"]
-    return results
-
-
 @pytest.fixture(scope="module")
 def sdk_run(mock_idx_key_file: Path) -> Iterator[dict[str, Any]]:
     """Runs every flow in both modes; yields the results, and each flow's server and spec by flow id."""
@@ -109,7 +87,7 @@ def sdk_run(mock_idx_key_file: Path) -> Iterator[dict[str, Any]]:
                 own = servers.enter_context(compat_server(mock_idx_key_file))
                 plan.append(_flow_spec(own, mode, flow, advanceSeconds=advance))
                 by_id[plan[-1]["id"]] = own
-        yield {"results": _run_node(plan), "servers": by_id, "plan": {spec["id"]: spec for spec in plan}}
+        yield {"results": run_sdk_flows(plan), "servers": by_id, "plan": {spec["id"]: spec for spec in plan}}
 
 
 def flow_result(sdk_run: dict[str, Any], mode: str, flow: str) -> dict[str, Any]:

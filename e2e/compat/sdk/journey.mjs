@@ -29,6 +29,8 @@ export function summarize(tx, driver) {
           name: next.name,
           inputs: summarizeInputs(next.inputs),
           canResend: next.canResend ?? null,
+          canSkip: next.canSkip ?? null,
+          authenticatorKey: (next.authenticator ?? next.relatesTo?.value)?.key ?? null,
           refresh: driver.pollRefresh(tx) ?? null,
           correctAnswer: driver.correctAnswer(tx) ?? null,
         }
