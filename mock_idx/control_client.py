@@ -170,10 +170,12 @@ class ControlClient:
         ``one_factor``, ``two_factors`` or ``okta_verify``.
 
         It loads a scenario, so, as :meth:`load_scenario` does, it forgets sign-ins, pushes, messages and tokens.
-        The users this client added since the org last started over are put back as they were added (same
-        passwords and secrets; what they enrolled while signing in since is gone); the starting scenario's own users
-        are not (their passwords are not in the control API), so call this first in a test, or load a scenario file
-        that lists them. A policy the server refuses raises :class:`ControlApiError` and the org stays as it was.
+        The users this client added since the org last started over are kept as they are now: same password,
+        profile, groups, secrets and enrollments, those made while signing in included, except a security question
+        enrolled while signing in (the control API never shows answers, so it cannot be put back). The starting
+        scenario's own users are not kept (their passwords are not in the control API either), so call this first in
+        a test, or load a scenario file that lists them. A policy the server refuses raises :class:`ControlApiError`
+        and the org stays as it was.
         """
         authenticators: dict[str, Any] = {"sign_on": sign_on, "identifier_first": identifier_first}
         if enrollment is not None:
@@ -185,12 +187,12 @@ class ControlClient:
         settings: dict[str, Any] = {"authenticators": authenticators}
         if password_policy is not None:
             settings["password_policy"] = dict(password_policy)
-        scenario = {
-            "description": "Set by ControlClient.set_authenticators",
-            "settings": settings,
-            "users": list(self._added.values()),
-        }
-        return self._call("PUT", "/scenario", scenario)
+        held = {user["login"].lower(): user for user in self.users()} if self._added else {}
+        kept = [_as_now(added, held[login]) for login, added in self._added.items() if login in held]
+        scenario = {"description": "Set by ControlClient.set_authenticators", "settings": settings, "users": kept}
+        loaded = self._call("PUT", "/scenario", scenario)
+        self._added = {entry["login"].lower(): entry for entry in kept}
+        return loaded
 
     def set_groups(self, login: str, groups: Iterable[str]) -> dict[str, Any]:
         """Replace the user's groups (``[]``: none) and nothing else: the user as stored now. Tokens issued from then
@@ -409,6 +411,33 @@ def _as_stored(body: dict[str, Any], answer: dict[str, Any]) -> dict[str, Any]:
     if "google_authenticator" in enrolled:
         enrolled["google_authenticator"] = {"secret": shown["google_authenticator"]["secret"]}
     return {**body, "login": answer["login"], "authenticators": enrolled}
+
+
+def _as_now(added: dict[str, Any], now: dict[str, Any]) -> dict[str, Any]:
+    """The scenario entry of a user this client added, as the server holds them ``now`` (``GET /users``): what they
+    enrolled since is kept, and the password and a security answer, which the server never shows, come from
+    ``added``."""
+    shown = now["authenticators"]
+    enrolled: dict[str, Any] = {}
+    if "okta_verify" in shown:
+        enrolled["okta_verify"] = {k: v for k, v in shown["okta_verify"].items() if k != "enrollment_id"}
+    if "email" in shown:
+        enrolled["email"] = {}
+    if "phone" in shown:
+        enrolled["phone"] = {"number": shown["phone"]["number"]}
+    if "google_authenticator" in shown:
+        enrolled["google_authenticator"] = {"secret": shown["google_authenticator"]["secret"]}
+    question, as_added = shown.get("security_question"), added["authenticators"].get("security_question")
+    same_question = question and as_added and question["question_key"] == as_added["question_key"]
+    if same_question and (question["question_key"] != "custom" or question["question"] == as_added.get("question")):
+        enrolled["security_question"] = as_added
+    return {
+        "login": now["login"],
+        "password": added["password"],
+        "profile": now["profile"],
+        "groups": now["groups"],
+        "authenticators": enrolled,
+    }
 
 
 def _mock_user(body: dict[str, Any], answer: dict[str, Any]) -> MockUser:

@@ -190,8 +190,7 @@ async def _steps(
         elif step == "authenticator-enrollment-data":
             if person.phone is None:
                 return answer
-            authenticator_id = answer.body["currentAuthenticator"]["value"]["id"]
-            chosen = {"id": authenticator_id, "methodType": _phone_method(person), "phoneNumber": person.phone}
+            chosen = {"id": _form_id(answer, step), "methodType": _phone_method(person), "phoneNumber": person.phone}
             answer = await flow.post("/idp/idx/credential/enroll", {"authenticator": chosen})
         elif step == "enroll-authenticator":
             answer = await flow.post("/idp/idx/challenge/answer", {"credentials": _enrollment(answer, person)})
@@ -201,12 +200,20 @@ async def _steps(
             person.on_qr_code()
             answer = await _poll_enrollment(flow, answer, max_polls)
         elif step == "authenticator-verification-data":
-            authenticator_id = answer.body["currentAuthenticator"]["value"]["id"]
-            chosen = {"id": authenticator_id, "methodType": _phone_method(person)}
+            chosen = {"id": _form_id(answer, step), "methodType": _phone_method(person)}
             answer = await flow.post("/idp/idx/challenge", {"authenticator": chosen})
         else:
             return answer
     return answer
+
+
+def _form_id(answer: Response, remediation: str) -> str:
+    """The authenticator id a data form (``authenticator-enrollment-data``, ``authenticator-verification-data``)
+    posts back: its ``authenticator`` field's immutable ``id``."""
+    fields = answer.remediation(remediation)["value"]
+    inner = next(f for f in fields if f["name"] == "authenticator")["form"]["value"]
+    authenticator_id: str = next(f["value"] for f in inner if f["name"] == "id")
+    return authenticator_id
 
 
 def _phone_method(person: Person) -> str:

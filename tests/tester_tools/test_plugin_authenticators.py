@@ -93,6 +93,20 @@ def test_set_authenticators_keeps_the_users_added_with_their_secrets(mock_idx: M
     assert app.sign_in(ga.login, ga.password, authenticator="google_otp", code=code).status == "success"
 
 
+def test_set_authenticators_keeps_what_users_enrolled_while_signing_in(mock_idx: MockIdx, app: IdxApp) -> None:
+    mock_idx.set_authenticators({"okta_password": "required", "phone_number": "required"}, sign_on="one_factor")
+    user = mock_idx.add_user(okta_verify=False, security_question=("disliked_food", "brussels sprouts"))
+    text = lambda: mock_idx.last_code(user.login, "sms")  # noqa: E731
+    enrolled = app.sign_in(user.login, user.password, enroll="phone_number", phone="+1 201-555-0142", code=text)
+    assert enrolled.status == "success"
+    mock_idx.set_authenticators(EVERY_ONE_OPTIONAL, sign_on="when_enrolled")
+    kept = mock_idx.user(user.login)["authenticators"]
+    assert set(kept) == {"phone", "security_question"} and kept["phone"]["number"] == "+12015550142"
+    answered = app.sign_in(user.login, user.password, authenticator="security_question", answer="Brussels sprouts")
+    assert answered.status == "success"  # the answer add_user gave is kept with the question
+    assert app.sign_in(user.login, user.password, authenticator="phone_number", code=text).status == "success"
+
+
 def test_set_authenticators_puts_the_policy_in_force(mock_idx: MockIdx, app: IdxApp) -> None:
     """Before: the default org, where an enrolled email is never asked for; after: a required email is enrolled."""
     user = mock_idx.add_user(okta_verify=False)
