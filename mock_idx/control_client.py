@@ -63,6 +63,16 @@ class MockUser:
     raw: dict[str, Any] = field(repr=False, default_factory=dict)
     groups: tuple[str, ...] = ()
     """The names of the user's groups, as the server stored them (what groups claims and access rules look at)."""
+    email: str | None = None
+    """The address the email authenticator sends codes to, when the user has enrolled it (the profile's ``email``)."""
+    phone: str | None = None
+    """The enrolled phone number in E.164 (``+12015550123``), as the texts and calls in ``messages`` are ``to``."""
+    google_secret: str | None = None
+    """The Google Authenticator shared secret (Base32), for ``pyotp.TOTP(secret).now()``."""
+    security_question: str | None = None
+    """The enrolled security question as the user reads it (a predefined key's English text, or the custom one)."""
+    security_answer: str | None = None
+    """The answer given for it (the server never shows answers back; this is the one ``add_user`` sent)."""
 
 
 class ControlClient:
@@ -72,6 +82,9 @@ class ControlClient:
         self._timeout = timeout
         self._taken: set[str] = set()
         self._faker: Any = None
+        self._added: dict[str, dict[str, Any]] = {}
+        """The users :meth:`add_user` made since the org last started over, as scenario entries (by lower-cased
+        login): what :meth:`set_authenticators` puts back."""
 
     @property
     def issuer(self) -> str:
@@ -97,13 +110,26 @@ class ControlClient:
         number_challenge: bool = False,
         totp_secret: str | None = None,
         okta_verify: bool = True,
+        email: bool = False,
+        phone: str | None = None,
+        google_authenticator: bool | str = False,
+        security_question: tuple[str, str] | dict[str, str] | None = None,
     ) -> MockUser:
         """Create (or replace) a user; Faker makes up whatever is not given.
 
         ``push`` is an outcome (``"manual"``, ``"approve"``, ``"deny"``, ``"timeout"``) or the full push behaviour
-        (``{"outcome": "approve", "after_polls": 2, "number_answer": "wrong"}``). ``okta_verify=False`` makes a
-        password-only user. ``profile`` adds or overrides profile attributes (custom ones too, for claims such as
+        (``{"outcome": "approve", "after_polls": 2, "number_answer": "wrong"}``). ``okta_verify=False`` leaves Okta
+        Verify out. ``profile`` adds or overrides profile attributes (custom ones too, for claims such as
         ``user.department``); ``groups`` names the user's groups.
+
+        The other authenticators are enrolled when given (each left out is one the user has not enrolled, so a sign-in
+        whose policy requires it has the user enroll it): ``email=True`` (the profile's ``email``), ``phone`` (any way
+        a person writes a valid number, such as ``"+1 201-555-0123"``; kept in E.164), ``google_authenticator``
+        (``True`` for a generated secret, or the Base32 secret), ``security_question`` (``("disliked_food",
+        "answer")`` for one of Okta's predefined questions, or ``{"question_key": "custom", "question": ...,
+        "answer": ...}``). The org offers only the authenticators its policy enables (by default the password and Okta
+        Verify): see :meth:`set_authenticators` or the ``authenticators`` scenario. A refused authenticator (an
+        invalid number, an answer Okta would not take) raises :class:`ControlApiError` with the server's reason.
         """
         fake = self._fake()
         made_up: dict[str, str] = {}
@@ -111,30 +137,73 @@ class ControlClient:
             first, last = fake.first_name(), fake.last_name()
             login = login_for(first, last, "example.com", self._taken)
             made_up = {"firstName": first, "lastName": last, "name": f"{first} {last}"}
+        enrolled: dict[str, Any] = {
+            "okta_verify": _okta_verify(push, methods, number_challenge, totp_secret) if okta_verify else None,
+            **_other_authenticators(email, phone, google_authenticator, security_question),
+        }
         body: dict[str, Any] = {
             "password": password or fake.password(length=DEFAULT_PASSWORD_LENGTH),
             "profile": {**made_up, **(profile or {})},
             "groups": _group_list(groups),
-            "authenticators": {
-                "okta_verify": _okta_verify(push, methods, number_challenge, totp_secret) if okta_verify else None
-            },
+            "authenticators": enrolled,
         }
         answer = self._call("PUT", f"/users/{quote(login)}", body)
-        enrollment = answer["authenticators"].get("okta_verify")
-        return MockUser(
-            login=answer["login"],
-            password=body["password"],
-            id=answer["id"],
-            profile=answer["profile"],
-            totp_secret=enrollment["totp"]["secret"] if enrollment else None,
-            raw=answer,
-            groups=tuple(answer["groups"]),
-        )
+        self._added[answer["login"].lower()] = _as_stored(body, answer)
+        return _mock_user(body, answer)
+
+    def set_authenticators(
+        self,
+        enrollment: dict[str, str] | None = None,
+        *,
+        sign_on: str = "when_enrolled",
+        identifier_first: bool = False,
+        code_lifetime: float | None = None,
+        activation_lifetime: float | None = None,
+        password_policy: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """Start the org over with this authenticator policy: the scenario keys ``settings.authenticators`` and
+        ``settings.password_policy`` (see docs/scenarios.md), all else at its defaults.
+
+        ``enrollment`` maps Okta's authenticator keys (``okta_password``, ``okta_verify``, ``okta_email``,
+        ``phone_number``, ``google_otp``, ``security_question``) to ``required``, ``optional`` or ``disabled``; one
+        left out is disabled (``None``: Okta Verify optional, as the default org). ``sign_on`` is ``when_enrolled``,
+        ``one_factor``, ``two_factors`` or ``okta_verify``.
+
+        It loads a scenario, so, as :meth:`load_scenario` does, it forgets sign-ins, pushes, messages and tokens.
+        The users this client added since the org last started over are kept as they are now: same password,
+        profile, groups, secrets and enrollments, those made while signing in included, except a security question
+        enrolled while signing in (the control API never shows answers, so it cannot be put back). The starting
+        scenario's own users are not kept (their passwords are not in the control API either), so call this first in
+        a test, or load a scenario file that lists them. A policy the server refuses raises :class:`ControlApiError`
+        and the org stays as it was.
+        """
+        authenticators: dict[str, Any] = {"sign_on": sign_on, "identifier_first": identifier_first}
+        if enrollment is not None:
+            authenticators["enrollment"] = dict(enrollment)
+        if code_lifetime is not None:
+            authenticators["code_lifetime"] = code_lifetime
+        if activation_lifetime is not None:
+            authenticators["activation_lifetime"] = activation_lifetime
+        settings: dict[str, Any] = {"authenticators": authenticators}
+        if password_policy is not None:
+            settings["password_policy"] = dict(password_policy)
+        held = {user["login"].lower(): user for user in self.users()} if self._added else {}
+        kept = [_as_now(added, held[login]) for login, added in self._added.items() if login in held]
+        scenario = {"description": "Set by ControlClient.set_authenticators", "settings": settings, "users": kept}
+        loaded = self._call("PUT", "/scenario", scenario)
+        self._added = {entry["login"].lower(): entry for entry in kept}
+        return loaded
 
     def set_groups(self, login: str, groups: Iterable[str]) -> dict[str, Any]:
         """Replace the user's groups (``[]``: none) and nothing else: the user as stored now. Tokens issued from then
         on carry the new groups."""
         return self._call("PUT", f"/users/{quote(login)}/groups", {"groups": _group_list(groups)})
+
+    def user(self, login: str) -> dict[str, Any]:
+        """The user as the server holds it now: profile, groups and every enrolled authenticator (Okta Verify's and
+        Google Authenticator's secrets, the phone in E.164, the security question), enrollments made while signing in
+        included. Raises :class:`ControlApiError` (404) for an unknown login."""
+        return self._call("GET", f"/users/{quote(login)}")
 
     def users(self) -> list[dict[str, Any]]:
         """Every user of the org (generated ones included), with their TOTP secrets."""
@@ -145,12 +214,16 @@ class ControlClient:
         (and this raises :class:`ControlApiError` listing the problems with their lines)."""
         path = Path(name_or_path)
         if path.suffix in (".yaml", ".yml") or path.is_file():
-            return self._call("PUT", "/scenario", text=path.read_text(encoding="utf-8"))
-        return self._call("PUT", "/scenario", {"name": str(name_or_path)})
+            loaded = self._call("PUT", "/scenario", text=path.read_text(encoding="utf-8"))
+        else:
+            loaded = self._call("PUT", "/scenario", {"name": str(name_or_path)})
+        self._added.clear()
+        return loaded
 
     def reset(self) -> None:
         """Back to the scenario the server started with: no sign-ins, pushes, tokens, faults or journal."""
         self._call("POST", "/reset")
+        self._added.clear()
 
     # --- the phone -----------------------------------------------------------------------------------------------
 
@@ -293,6 +366,99 @@ def _okta_verify(
     if number_challenge:
         behaviour["number_challenge"] = True
     return {"methods": list(methods), "push": behaviour, "totp": {"secret": totp_secret}}
+
+
+def _other_authenticators(
+    email: bool,
+    phone: str | None,
+    google_authenticator: bool | str,
+    security_question: tuple[str, str] | dict[str, str] | None,
+) -> dict[str, Any]:
+    """The ``authenticators`` entries besides Okta Verify, as ``PUT /users/{login}`` takes them; each left out is
+    one the user has not enrolled."""
+    enrolled: dict[str, Any] = {}
+    if email:
+        enrolled["email"] = {}
+    if phone is not None:
+        enrolled["phone"] = {"number": phone}
+    if google_authenticator is not False:
+        secret = google_authenticator if isinstance(google_authenticator, str) else None
+        enrolled["google_authenticator"] = {"secret": secret}
+    if security_question is not None:
+        enrolled["security_question"] = _security_question(security_question)
+    return enrolled
+
+
+def _security_question(question: tuple[str, str] | dict[str, str]) -> dict[str, str]:
+    if isinstance(question, dict):
+        return dict(question)
+    if isinstance(question, tuple) and len(question) == 2:
+        key, answer = question
+        return {"question_key": key, "answer": answer}
+    raise TypeError(
+        "security_question is (question_key, answer), such as ('disliked_food', 'brussels sprouts'), or "
+        "{'question_key': 'custom', 'question': ..., 'answer': ...}"
+    )
+
+
+def _as_stored(body: dict[str, Any], answer: dict[str, Any]) -> dict[str, Any]:
+    """The user as a scenario entry that makes them again exactly: the secrets the server generated filled in, so
+    codes a test computes from :class:`MockUser` stay right after :meth:`ControlClient.set_authenticators`."""
+    enrolled = {name: dict(spec) for name, spec in body["authenticators"].items() if spec is not None}
+    shown = answer["authenticators"]
+    if "okta_verify" in enrolled:
+        enrolled["okta_verify"]["totp"] = {"secret": shown["okta_verify"]["totp"]["secret"]}
+    if "google_authenticator" in enrolled:
+        enrolled["google_authenticator"] = {"secret": shown["google_authenticator"]["secret"]}
+    return {**body, "login": answer["login"], "authenticators": enrolled}
+
+
+def _as_now(added: dict[str, Any], now: dict[str, Any]) -> dict[str, Any]:
+    """The scenario entry of a user this client added, as the server holds them ``now`` (``GET /users``): what they
+    enrolled since is kept, and the password and a security answer, which the server never shows, come from
+    ``added``."""
+    shown = now["authenticators"]
+    enrolled: dict[str, Any] = {}
+    if "okta_verify" in shown:
+        enrolled["okta_verify"] = {k: v for k, v in shown["okta_verify"].items() if k != "enrollment_id"}
+    if "email" in shown:
+        enrolled["email"] = {}
+    if "phone" in shown:
+        enrolled["phone"] = {"number": shown["phone"]["number"]}
+    if "google_authenticator" in shown:
+        enrolled["google_authenticator"] = {"secret": shown["google_authenticator"]["secret"]}
+    question, as_added = shown.get("security_question"), added["authenticators"].get("security_question")
+    same_question = question and as_added and question["question_key"] == as_added["question_key"]
+    if same_question and (question["question_key"] != "custom" or question["question"] == as_added.get("question")):
+        enrolled["security_question"] = as_added
+    return {
+        "login": now["login"],
+        "password": added["password"],
+        "profile": now["profile"],
+        "groups": now["groups"],
+        "authenticators": enrolled,
+    }
+
+
+def _mock_user(body: dict[str, Any], answer: dict[str, Any]) -> MockUser:
+    enrolled = answer["authenticators"]
+    okta_verify, email = enrolled.get("okta_verify"), enrolled.get("email")
+    phone, google = enrolled.get("phone"), enrolled.get("google_authenticator")
+    question = enrolled.get("security_question")
+    return MockUser(
+        login=answer["login"],
+        password=body["password"],
+        id=answer["id"],
+        profile=answer["profile"],
+        totp_secret=okta_verify["totp"]["secret"] if okta_verify else None,
+        raw=answer,
+        groups=tuple(answer["groups"]),
+        email=email["address"] if email else None,
+        phone=phone["number"] if phone else None,
+        google_secret=google["secret"] if google else None,
+        security_question=question["question"] if question else None,
+        security_answer=body["authenticators"]["security_question"]["answer"] if question else None,
+    )
 
 
 def _group_list(groups: Iterable[str]) -> list[str]:

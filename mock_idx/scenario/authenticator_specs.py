@@ -15,11 +15,24 @@ from ..model.directory import (
     SecurityQuestionEnrollment,
 )
 from ..model.phone_numbers import InvalidPhoneNumber, normalise
-from ..model.security_questions import check_answer, question_text
+from ..model.security_questions import (
+    MAX_ANSWER_LENGTH,
+    MIN_ANSWER_LENGTH,
+    AnswerProblem,
+    check_answer,
+    question_text,
+)
 
 MAX_LIFETIME = 10 * 365 * 86400.0
 
 Requirement = Literal["required", "optional", "disabled"]
+
+_ANSWER_REFUSALS = {
+    AnswerProblem.TOO_SHORT: f"the answer must be at least {MIN_ANSWER_LENGTH} characters long",
+    AnswerProblem.PART_OF_QUESTION: "the answer must not be part of the question",
+    AnswerProblem.TOO_LONG: f"the answer must be at most {MAX_ANSWER_LENGTH} characters long",
+}
+"""Why Okta would refuse an answer, in words a scenario's author reads (not the enum's name)."""
 
 
 class _Strict(BaseModel):
@@ -124,7 +137,7 @@ class SecurityQuestionSpec(_Strict):
     def _as_okta_checks_it(self) -> SecurityQuestionSpec:
         problems = check_answer(self.text(), self.answer)
         if problems:
-            raise ValueError(problems[0])
+            raise ValueError(_ANSWER_REFUSALS[problems[0]])
         return self
 
     def text(self) -> str:

@@ -18,7 +18,7 @@ def remediation(document: Document, name: str) -> Document:
 
 def message_keys(document: Document) -> list[str]:
     """The i18n keys of the answer's messages: what an app tells a denial from a timeout by."""
-    return [m["i18n"]["key"] for m in document.get("messages", {}).get("value", [])]
+    return [m["i18n"]["key"] for m in document.get("messages", {}).get("value", []) if "i18n" in m]
 
 
 def interaction_code(document: Document) -> str:

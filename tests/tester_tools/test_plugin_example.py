@@ -2,7 +2,8 @@
 by tests/docs/test_readme.py.)
 
 Their ``myapp`` is the suite's small IDX app (tests/support/idx_app.py), standing in for the reader's own code, and
-the page's one YAML block is the ``orders.yaml`` scenario its groups example loads.
+the page's one YAML block is the ``orders.yaml`` scenario its groups example loads. The authenticators example signs
+in with email codes and enrolls Okta Verify through the same app.
 """
 
 from __future__ import annotations
@@ -23,13 +24,16 @@ def code_blocks(markdown: str, language: str) -> list[str]:
 def test_the_documented_examples_pass(pytester: pytest.Pytester) -> None:
     markdown = EXAMPLE.read_text(encoding="utf-8")
     blocks = code_blocks(markdown, "python")
-    assert len(blocks) == 2 and [block.count("\ndef test_") for block in blocks] == [2, 1]
+    assert [block.count("\ndef test_") for block in blocks] == [2, 2, 1]
     (scenario,) = code_blocks(markdown, "yaml")
     pytester.makeini("[pytest]\nasyncio_default_fixture_loop_scope = function\n")
     pytester.makefile(".yaml", orders=scenario)
     pytester.makepyfile(
-        myapp="from tests.support.idx_app import sign_in\n", test_example=blocks[0], test_groups_example=blocks[1]
+        myapp="from tests.support.idx_app import sign_in\n",
+        test_example=blocks[0],
+        test_authenticators_example=blocks[1],
+        test_groups_example=blocks[2],
     )
     pytester.syspathinsert()
     result = pytester.runpytest_inprocess("-p", "no:cacheprovider")
-    result.assert_outcomes(passed=3)
+    result.assert_outcomes(passed=5)

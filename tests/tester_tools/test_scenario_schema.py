@@ -109,7 +109,7 @@ def test_cli_validate_prints_each_problem_with_file_and_line(
 
 def test_unknown_builtin_names_and_paths_outside_are_refused() -> None:
     for name in ("nope", "../pyproject", "manual-tap/../mixed"):
-        with pytest.raises(scenario.UnknownScenario, match="there are: manual-tap"):
+        with pytest.raises(scenario.UnknownScenario, match="there are: authenticators, manual-tap, mixed"):
             scenario.builtin_path(name)
 
 
@@ -168,10 +168,16 @@ def test_control_api_takes_yaml_json_and_builtin_names(mock_idx: MockIdx) -> Non
 
 
 def test_documented_examples_are_valid_scenarios() -> None:
-    """The format example (every field) and the authorization servers example."""
+    """The format example (every field), the authenticators example and the authorization servers example."""
     docs = Path(__file__).resolve().parents[2] / "docs" / "scenarios.md"
-    example, servers = re.findall(r"```yaml\n(.*?)```", docs.read_text(encoding="utf-8"), flags=re.DOTALL)
+    example, authenticators, servers = re.findall(
+        r"```yaml\n(.*?)```", docs.read_text(encoding="utf-8"), flags=re.DOTALL
+    )
     assert scenario.validate_text(example) == [] and scenario.validate_text(servers) == []
+    assert scenario.validate_text(authenticators) == []
+    with_every_authenticator = scenario.parse(authenticators).to_users()[0]
+    assert with_every_authenticator.phone is not None and with_every_authenticator.phone.number == "+12015550123"
+    assert with_every_authenticator.google is not None and with_every_authenticator.security_question is not None
     loaded = scenario.parse(example)
     assert len(loaded.to_users()) == 21 and len(loaded.to_fault_rules()) == 1
     assert {user.groups for user in loaded.to_users()} == {("Everyone", "Sales"), ("Everyone",)}

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pyotp
 import pytest
 
 from mock_idx import scenario
@@ -26,6 +27,7 @@ def test_every_builtin_scenario_is_walked_here() -> None:
         "totp",
         "number-challenge",
         "mixed",
+        "authenticators",
     }
 
 
@@ -64,6 +66,50 @@ def person_types_the_code(mock_idx: MockIdx, login: str) -> dict[str, Any]:
     return {"method": "totp", "totp": lambda: mock_idx.totp_code(login)}
 
 
+def person_reads_the_email(mock_idx: MockIdx, login: str) -> dict[str, Any]:
+    return {"authenticator": "okta_email", "code": lambda: mock_idx.last_code(login, "email")}
+
+
+def person_reads_the_text(mock_idx: MockIdx, login: str) -> dict[str, Any]:
+    return {"authenticator": "phone_number", "method": "sms", "code": lambda: mock_idx.last_code(login, "sms")}
+
+
+def person_answers_the_call(mock_idx: MockIdx, login: str) -> dict[str, Any]:
+    return {"authenticator": "phone_number", "method": "voice", "code": lambda: mock_idx.last_code(login, "voice")}
+
+
+def person_reads_google_authenticator(mock_idx: MockIdx, login: str) -> dict[str, Any]:
+    secret = mock_idx.user(login)["authenticators"]["google_authenticator"]["secret"]
+    return {"authenticator": "google_otp", "code": lambda: pyotp.TOTP(secret).now()}
+
+
+def person_answers_the_question(answer: str) -> PhoneAction:
+    def answering(mock_idx: MockIdx, login: str) -> dict[str, Any]:
+        return {"authenticator": "security_question", "answer": answer}
+
+    return answering
+
+
+def person_taps_yes_on_okta_verify(mock_idx: MockIdx, login: str) -> dict[str, Any]:
+    return {"authenticator": "okta_verify", **person_taps_yes(mock_idx, login)}
+
+
+def new_person_enrolls_everything(mock_idx: MockIdx, login: str) -> dict[str, Any]:
+    """Email (required) by its code, then every optional one: Okta Verify by "scanning" its QR code, the phone by an
+    SMS code, Google Authenticator by its first code, the security question by an answer."""
+    return {
+        "enroll": ["okta_email", "okta_verify", "phone_number", "google_otp", "security_question"],
+        "code": lambda: mock_idx.messages(login)[0]["code"],  # the newest email or text
+        "on_qr_code": lambda: mock_idx.activate_okta_verify(login),
+        "phone": "+1 201-555-0199",
+        "security_question": ("favorite_book_movie_character", "Atticus Finch"),
+    }
+
+
+def new_person_enrolls_email_and_skips_the_rest(mock_idx: MockIdx, login: str) -> dict[str, Any]:
+    return {"enroll": ["okta_email"], "code": lambda: mock_idx.last_code(login, "email")}
+
+
 @pytest.mark.parametrize(
     ("name", "login", "phone", "outcome"),
     [
@@ -83,6 +129,17 @@ def person_types_the_code(mock_idx: MockIdx, login: str) -> dict[str, Any]:
         ("mixed", "totp@example.com", person_types_the_code, "success"),
         ("mixed", "nomfa@example.com", phone_answers_by_itself, "success"),
         ("mixed", "flaky@example.com", phone_answers_by_itself, "success"),
+        ("authenticators", "email@example.com", person_reads_the_email, "success"),
+        ("authenticators", "phone@example.com", person_reads_the_text, "success"),
+        ("authenticators", "phone@example.com", person_answers_the_call, "success"),
+        ("authenticators", "google@example.com", person_reads_google_authenticator, "success"),
+        ("authenticators", "question@example.com", person_answers_the_question("  Brussels Sprouts "), "success"),
+        ("authenticators", "question@example.com", person_answers_the_question("broccoli"), "failed"),
+        ("authenticators", "verify@example.com", person_taps_yes_on_okta_verify, "success"),
+        ("authenticators", "everything@example.com", person_answers_the_question("elm street"), "success"),
+        ("authenticators", "everything@example.com", person_reads_the_text, "success"),
+        ("authenticators", "new@example.com", new_person_enrolls_email_and_skips_the_rest, "success"),
+        ("authenticators", "new@example.com", new_person_enrolls_everything, "success"),
     ],
 )
 def test_scenario_user_reaches_the_promised_outcome(
@@ -94,6 +151,17 @@ def test_scenario_user_reaches_the_promised_outcome(
     assert result.status == outcome, result
     if outcome == "success":
         assert result.tokens and result.tokens["access_token"] and result.tokens["id_token"]
+
+
+def test_the_new_user_of_authenticators_ends_enrolled_in_every_one(mock_idx: MockIdx, app: IdxApp) -> None:
+    mock_idx.load_scenario("authenticators")
+    login = "new@example.com"
+    assert mock_idx.user(login)["authenticators"] == {}
+    assert app.sign_in(login, PASSWORD, **new_person_enrolls_everything(mock_idx, login)).status == "success"
+    enrolled = mock_idx.user(login)["authenticators"]
+    assert set(enrolled) == {"email", "okta_verify", "phone", "google_authenticator", "security_question"}
+    assert enrolled["phone"]["number"] == "+12015550199"
+    assert enrolled["security_question"]["question_key"] == "favorite_book_movie_character"
 
 
 def test_manual_tap_waits_for_a_person(mock_idx: MockIdx, app: IdxApp) -> None:
