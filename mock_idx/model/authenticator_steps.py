@@ -162,7 +162,8 @@ class AuthenticatorSteps:
     ) -> None:
         """The phone number to enroll: normalised to E.164 (Okta's message when it is no number), then the code."""
         if method not in ("sms", "voice"):
-            raise IdxError(Reason.FIELD_REQUIRED, transaction, fields=(("authenticator", "methodType"),))
+            reason = Reason.FIELD_REQUIRED if method is None else Reason.FIELD_INVALID
+            raise IdxError(reason, transaction, fields=(("authenticator", "methodType"),))
         try:
             number = normalise(raw_number)
         except InvalidPhoneNumber:

@@ -193,7 +193,9 @@ class Transaction:
 
     @property
     def login(self) -> str | None:
-        return self.user.login if self.user else None
+        """Whose sign-in this is, for the journal and per-user faults: the user, or (identifier-first, before the
+        password) the username they typed."""
+        return self.user.login if self.user else self.identifier
 
     # --- steps -------------------------------------------------------------------------------------------------
 
