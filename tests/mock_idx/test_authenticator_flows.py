@@ -472,3 +472,32 @@ async def test_okta_verify_pages_list_every_authenticator_to_verify_with_somethi
     assert status == 200 and body["pushes"] == []  # the push was withdrawn once something else was chosen
     done = await answer(flow, passcode=await newest_code(client, "both@example.com", "email"))
     assert "successWithInteractionCode" in done.body
+
+
+async def test_identifier_first_journal_names_the_username_before_the_password_is_known(
+    flow: Flow, client: Any
+) -> None:
+    await put_org(client, [user("typed@example.com")], identifier_first=True, sign_on="one_factor")
+    await flow.start()
+    await flow.post("/idp/idx/identify", {"identifier": "typed@example.com"})
+    await answer(flow, passcode="wrong-password")
+    _, journal = await control(client, "GET", "/journal", params={"user": "typed@example.com"})
+    steps = [(e["path"], e["status"]) for e in journal["entries"]]
+    assert ("/idp/idx/identify", 200) in steps and ("/idp/idx/challenge/answer", 401) in steps
+
+
+async def test_phone_enrollment_refuses_a_method_phones_do_not_have(flow: Flow, client: Any) -> None:
+    enrollment = {"okta_password": "required", "phone_number": "required"}
+    await put_org(client, [user("push@example.com")], enrollment, sign_on="one_factor")
+    await flow.start()
+    listed = await flow.identify("push@example.com")
+    phone_id = option_ids(listed, "select-authenticator-enroll")["phone_number"]
+    await flow.post("/idp/idx/credential/enroll", {"authenticator": {"id": phone_id}})
+    refused = await flow.post(
+        "/idp/idx/credential/enroll", {"authenticator": {"id": phone_id, "methodType": "push", "phoneNumber": PHONE}}
+    )
+    assert refused.status == 400
+    assert field_messages(refused, "authenticator-enrollment-data", "authenticator", "methodType") == [
+        "This field has an invalid value"
+    ]
+    assert await messages(client, "push@example.com") == []  # nothing was sent
