@@ -105,17 +105,7 @@ async def enroll_security_question(request: web.Request) -> web.Response:
     shown = await current_step(request, at(SECURITY_QUESTION_ENROLL))
     form = await read_form(request)
     key, question, answer_text = (form.get(name, "").strip() for name in ("question_key", "question", "answer"))
-    known = {choice.key for choice in shown.question_choices} | {CUSTOM_QUESTION}
-    problem = (
-        "Choose a security question."
-        if key not in known
-        else "Write your security question."
-        if key == CUSTOM_QUESTION and not question
-        else "Enter your answer."
-        if not answer_text
-        else None
-    )
-    if problem:
+    if problem := _security_question_problem(shown, key, question, answer_text):
         return await render_security_question(request, shown, [problem], form, status=400)
     credentials = {"questionKey": key, "answer": answer_text}
     if key == CUSTOM_QUESTION:
@@ -123,6 +113,15 @@ async def enroll_security_question(request: web.Request) -> web.Response:
     response = await idx_client(request).answer(context, credentials)
     errors = await moved_on_or_refused(request, response)
     return await render_security_question(request, response, errors, form, status=400)
+
+
+def _security_question_problem(shown: AuthResponse, key: str, question: str, answer_text: str) -> str | None:
+    """What the form lacks before it is worth sending (Okta checks the rest: length, the answer in the question...)."""
+    if key not in {choice.key for choice in shown.question_choices} | {CUSTOM_QUESTION}:
+        return "Choose a security question."
+    if key == CUSTOM_QUESTION and not question:
+        return "Write your security question."
+    return None if answer_text else "Enter your answer."
 
 
 async def render_security_question(

@@ -94,7 +94,8 @@ async def render_phone_number(
     status: int = 200,
 ) -> web.Response:
     methods = [(m.value, m.label) for m in response.method_types]
-    page = {"methods": methods, "method": method or methods[0][0], "number": number, "errors": errors or []}
+    chosen = method or (methods[0][0] if methods else "")
+    page = {"methods": methods, "method": chosen, "number": number, "errors": errors or []}
     return await render("phone_number.html", request, page, status=status)
 
 

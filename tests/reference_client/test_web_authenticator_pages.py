@@ -9,6 +9,8 @@ import html
 import re
 from pathlib import Path
 
+import pyotp
+
 from mock_idx.pytest_plugin import MockIdx
 from tests.reference_client.authenticator_orgs import PASSWORD, PHONE, PHONE_E164, other_code, put_org, required
 from tests.reference_client.conftest import Page, Visitor
@@ -144,6 +146,21 @@ async def test_phone_enrollment_pages_refuse_a_bad_number_and_an_early_resend(
     assert "You have reached the limit of sms requests, please try again later." in page.text
     code = mock_idx.last_code("sms@example.com", "sms")
     assert (await visitor.post("/verify/enter-code", {"code": code})).location == "/"
+
+
+async def test_google_authenticator_code_page_shows_the_qr_code_and_the_key(
+    visitor: Visitor, mock_idx: MockIdx, tmp_path: Path
+) -> None:
+    put_org(mock_idx, tmp_path, {"ga@example.com": {}}, required("google_otp"), sign_on="one_factor")
+    await log_in(visitor, "ga@example.com", "/enroll/select-authenticator")
+    chosen = await pick(visitor, "/enroll/select-authenticator", "authenticator_id", "Google Authenticator")
+    assert chosen == "/verify/enter-code"
+    page = await visitor.get(chosen)
+    assert re.search(r'id="authenticator-qr-code" src="data:image/png;base64,', page.text)
+    [secret] = re.findall(r'<code id="shared-secret">([A-Z2-7]+)</code>', page.text)
+    assert ">Resend code</button>" not in page.text  # nothing was sent
+
+    assert (await visitor.post(chosen, {"code": pyotp.TOTP(secret).now()})).location == "/"
 
 
 # -- security question, skip -----------------------------------------------------------------------------------------
