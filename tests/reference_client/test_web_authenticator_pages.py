@@ -6,6 +6,7 @@ same form with Okta's message and what was typed kept."""
 from __future__ import annotations
 
 import html
+import json
 import re
 from pathlib import Path
 
@@ -215,6 +216,24 @@ async def test_set_up_later_skips_the_optional_ones(visitor: Visitor, mock_idx: 
     assert ">Set up later</button>" in optional.text
 
     assert (await visitor.post("/enroll/skip")).location == "/"
+
+
+async def test_identifier_first_wrong_password_is_said_on_the_login_page(
+    visitor: Visitor, mock_idx: MockIdx, tmp_path: Path
+) -> None:
+    scenario = {
+        "settings": {"authenticators": {"enrollment": required(), "sign_on": "one_factor", "identifier_first": True}},
+        "users": [{"login": "first@example.com", "password": PASSWORD, "authenticators": {}}],
+    }
+    (tmp_path / "first.yaml").write_text(json.dumps(scenario), encoding="utf-8")
+    mock_idx.load_scenario(tmp_path / "first.yaml")
+    await visitor.get("/login")
+
+    refused = await visitor.post("/login", {"username": "first@example.com", "password": "wrong"})
+
+    assert refused.status == 401 and error_texts(refused) == ["Password is incorrect"]
+    assert 'value="first@example.com"' in refused.text
+    assert (await visitor.post("/login", {"username": "first@example.com", "password": PASSWORD})).location == "/"
 
 
 async def enroll_poll(visitor: Visitor) -> dict[str, object]:
