@@ -7,6 +7,7 @@ the user in, or end the flow with a notice) and names the next page, so the mapp
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -55,10 +56,10 @@ async def settle(request: web.Request, response: AuthResponse) -> str:
         return sign_in(await renewed_session(request), response.tokens)
     if response.status in CONTINUABLE:
         keep_idx_context(session, response.context)
-        return page_for(response.status)
+        return page_for(response)
     forget_idx_context(session)
     add_notices(session, texts(response.errors) or [_ended_notice(response)])
-    return page_for(response.status)
+    return page_for(response)
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,8 @@ class ChoicePage:
 
     `choices` reads (value, label) pairs from a response (no choices: the transaction is elsewhere, redirect);
     `choose` is the `IdxClient` method that submits one; `missing` is the error shown when nothing was picked.
+    `extras` adds what else the template shows (e.g. whether "Set up later" is offered). The template posts to
+    `action`, the page's own path, so one template serves several paths.
     """
 
     path: str
@@ -75,15 +78,12 @@ class ChoicePage:
     missing: str
     choices: Callable[[AuthResponse], list[tuple[str, str]]]
     choose: Callable[[IdxClient, IdxContext, str], Awaitable[AuthResponse]]
+    extras: Callable[[AuthResponse], dict[str, Any]] = dataclasses.field(default=lambda response: {})
 
     async def show(self, request: web.Request, errors: list[str] | None = None) -> web.Response:
         response = await current_step(request, lambda r: bool(self.choices(r)))
-        return await render(
-            self.template,
-            request,
-            {"choices": self.choices(response), "errors": errors or []},
-            status=400 if errors else 200,
-        )
+        page = {"choices": self.choices(response), "errors": errors or [], "action": self.path}
+        return await render(self.template, request, page | self.extras(response), status=400 if errors else 200)
 
     async def submit(self, request: web.Request) -> web.Response:
         context = await require_context(request)
@@ -94,6 +94,8 @@ class ChoicePage:
             response = await self.choose(idx_client(request), context, value)
         except IdxStepUnavailableError:
             return await self.show(request, ["That option is not available any more. Select another."])
+        if response.errors and response.status in CONTINUABLE and self.choices(response):
+            return await self.show(request, texts(response.errors))  # refused: Okta's message, the choice kept
         raise web.HTTPFound(await settle(request, response))
 
     def register(self, routes: web.RouteTableDef) -> None:
@@ -109,6 +111,19 @@ async def current_step(request: web.Request, shows: Callable[[AuthResponse], boo
         return response
     target = await settle(request, response)
     raise web.HTTPFound(target if target != request.path else LOGIN)
+
+
+def at(path: str) -> Callable[[AuthResponse], bool]:
+    """A `current_step` test: the page at `path` is the one that serves the transaction's state."""
+    return lambda response: page_for(response) == path
+
+
+async def moved_on_or_refused(request: web.Request, response: AuthResponse) -> list[str]:
+    """After a step's form was submitted: Okta's messages when it refused the input and kept the step (the page shows
+    them above the form, the input kept); otherwise the session is settled and the browser sent on (raises)."""
+    if response.errors and response.status in CONTINUABLE and page_for(response) == request.path:
+        return texts(response.errors)
+    raise web.HTTPFound(await settle(request, response))
 
 
 async def render(template: str, request: web.Request, context: dict[str, Any], status: int = 200) -> web.Response:
@@ -131,3 +146,8 @@ def _ended_notice(response: AuthResponse) -> str:
     if response.status in (Status.Terminal, Status.Canceled, Status.AwaitingIdentification):
         return "Your sign-in ended. Start again."
     return UNSUPPORTED_STEP.format(steps=", ".join(response.remediations) or response.status.value)
+
+
+def poll_json(continue_polling: bool, refresh_ms: int, next_url: str) -> web.Response:
+    """The guide's poll answer, `{ContinuePolling, Refresh, Next}`, for the waiting pages' script (`static/poll.js`)."""
+    return web.json_response({"ContinuePolling": continue_polling, "Refresh": refresh_ms, "Next": next_url})

@@ -23,7 +23,10 @@ from .results import (
     AuthenticationStatus,
     AuthenticatorOption,
     AuthResponse,
+    ContextualData,
+    CredentialInput,
     MethodOption,
+    QuestionChoice,
     TokenSet,
 )
 
@@ -31,6 +34,8 @@ __all__ = [
     "AuthResponse",
     "AuthenticationStatus",
     "AuthenticatorOption",
+    "ContextualData",
+    "CredentialInput",
     "IdxClient",
     "IdxClientConfig",
     "IdxContext",
@@ -43,6 +48,7 @@ __all__ = [
     "Message",
     "MethodOption",
     "OAuthError",
+    "QuestionChoice",
     "RedirectSignIn",
     "TokenSet",
     "TokenValidationError",

@@ -17,12 +17,16 @@ import aiohttp
 from .config import IdxClientConfig
 from .context import IdxContext
 from .document import IdxDocument, Remediation
-from .errors import IdxError, IdxProtocolError, IdxStepUnavailableError, IdxTransientError
+from .errors import IdxError, IdxProtocolError, IdxRateLimitedError, IdxStepUnavailableError, IdxTransientError
 from .interpret import (
+    answer_form,
+    channel_input,
     credential_name,
     current_authenticator_option,
     describe,
+    enrollment_channels,
     find_authenticator_option,
+    find_enroll_option,
     method_choices,
     status_of,
 )
@@ -140,32 +144,98 @@ class IdxClient:
     @_untrusted_answers
     async def poll(self, context: IdxContext) -> AuthResponse:
         """One `challenge-poll`. Network trouble, 5xx and 429 come back as "keep polling, but slower"."""
-        refresh: int | None = None
-        try:
-            doc = await self._introspect(context)
-            form = doc.remediation("challenge-poll")
-            if form is None:  # answered meanwhile (rejected, expired...): report that state
-                return await self._respond(context, doc)
-            refresh = form.refresh
-            return await self._respond(context, await self._submit(form, {}))
-        except IdxTransientError as exc:
-            return self._slow_down(context, refresh, exc)
+        return await self._poll(context, "challenge-poll", Status.AwaitingChallengeAuthenticatorPollResponse)
 
     @_untrusted_answers
-    async def resend_push(self, context: IdxContext) -> AuthResponse:
-        """Send the push again: the top-level `resend` after a rejection, or `currentAuthenticator.resend`."""
+    async def poll_enrollment(self, context: IdxContext) -> AuthResponse:
+        """One `enroll-poll` while Okta Verify is being set up (POSTed, as okta-auth-js and the widget do), with the
+        same "keep polling, but slower" answer to network trouble, 5xx and 429 as `poll`."""
+        return await self._poll(context, "enroll-poll", Status.AwaitingPollEnrollment)
+
+    @_untrusted_answers
+    async def resend(self, context: IdxContext) -> AuthResponse:
+        """Send again what the step sent: the push after a rejection (top-level `resend`), the pending push, the code
+        by email, SMS or voice, or Okta Verify's setup link (the current authenticator's `resend`).
+
+        Okta refuses a code resent too soon with 429 and a message saying so; that comes back as the step unchanged
+        with the message, like any other refusal, not as an outage.
+        """
         doc = await self._introspect(context)
         form = doc.remediation("resend") or doc.current_authenticator_action("resend")
         if form is None:
             raise IdxStepUnavailableError("nothing to resend in the current state")
-        return await self._respond(context, await self._submit(form, {}))
+        try:
+            answer = await self._submit(form, {})
+        except IdxRateLimitedError as exc:
+            if exc.body is None or "remediation" not in exc.body:
+                raise
+            answer = _document(exc.body, form.href, 429)
+        return await self._respond(context, answer)
+
+    resend_push = resend
+    """The guide's name for `resend` on the rejected-push page."""
 
     @_untrusted_answers
     async def verify_code(self, context: IdxContext, code: str) -> AuthResponse:
-        """Answer `challenge-authenticator` with a code; a wrong one comes back with the field's message."""
-        form = self._require(await self._introspect(context), "challenge-authenticator")
-        credentials = {credential_name(form): code}
-        return await self._respond(context, await self._submit(form, {"credentials": credentials}))
+        """Answer the challenge or enrollment form with a code (or the one answer it asks for); a wrong one comes
+        back with the field's message."""
+        form = self._answer_form(await self._introspect(context))
+        return await self._respond(context, await self._submit(form, {"credentials": {credential_name(form): code}}))
+
+    @_untrusted_answers
+    async def answer(self, context: IdxContext, credentials: Mapping[str, str]) -> AuthResponse:
+        """Answer `challenge-authenticator` or `enroll-authenticator` with `credentials`, named as the form names
+        them (`AuthResponse.credential_inputs`): a code, an answer, or a security question's `questionKey`,
+        `question` and `answer`. Fixed values (the enrolled question's key) are filled in from the form."""
+        form = self._answer_form(await self._introspect(context))
+        return await self._respond(context, await self._submit(form, {"credentials": dict(credentials)}))
+
+    # -- enrolling ----------------------------------------------------------------------------------------------
+
+    @_untrusted_answers
+    async def select_enroll_authenticator(self, context: IdxContext, authenticator_id: str) -> AuthResponse:
+        """Pick an authenticator to set up in `select-authenticator-enroll` (sends its fixed values: the id, and
+        the method of a single-method authenticator, as okta-auth-js does)."""
+        doc = await self._introspect(context)
+        form = self._require(doc, "select-authenticator-enroll")
+        option = find_enroll_option(doc, authenticator_id)
+        if option is None:
+            raise IdxStepUnavailableError(f"authenticator {authenticator_id!r} is not offered to set up")
+        return await self._respond(context, await self._submit(form, {"authenticator": option.fixed_values()}))
+
+    @_untrusted_answers
+    async def submit_enrollment_data(self, context: IdxContext, values: Mapping[str, str]) -> AuthResponse:
+        """Answer `authenticator-enrollment-data` (a phone: `methodType` and `phoneNumber`); the server checks the
+        values and answers a wrong one with its message, the form kept."""
+        form = self._require(await self._introspect(context), "authenticator-enrollment-data")
+        return await self._respond(context, await self._submit(form, {"authenticator": dict(values)}))
+
+    @_untrusted_answers
+    async def select_enrollment_channel(self, context: IdxContext, channel: str) -> AuthResponse:
+        """Set Okta Verify up another way (`select-enrollment-channel`): `email` or `sms` (the setup link is sent
+        there), or `qrcode` back to the QR code."""
+        doc = await self._introspect(context)
+        form = self._require(doc, "select-enrollment-channel")
+        if not any(c.value == channel for c in enrollment_channels(doc)):
+            raise IdxStepUnavailableError(f"channel {channel!r} is not offered")
+        return await self._respond(context, await self._submit(form, {"authenticator": {"channel": channel}}))
+
+    @_untrusted_answers
+    async def send_channel_data(self, context: IdxContext, value: str) -> AuthResponse:
+        """Where Okta Verify's setup link goes (`enrollment-channel-data`): the email address or phone number, under
+        the name the form gives it."""
+        doc = await self._introspect(context)
+        form = self._require(doc, "enrollment-channel-data")
+        entry = channel_input(doc)
+        if entry is None:
+            raise IdxProtocolError("enrollment-channel-data asks for nothing")
+        return await self._respond(context, await self._submit(form, {entry.name: value}))
+
+    @_untrusted_answers
+    async def skip(self, context: IdxContext) -> AuthResponse:
+        """ "Set up later": skip the optional authenticators left to enroll."""
+        form = self._require(await self._introspect(context), "skip")
+        return await self._respond(context, await self._submit(form, {}))
 
     @_untrusted_answers
     async def cancel(self, context: IdxContext) -> AuthResponse:
@@ -245,6 +315,26 @@ class IdxClient:
         token_set = await self._verifier.token_set(tokens, nonce=context.nonce)
         return AuthResponse(status=Status.Success, context=None, messages=doc.messages, tokens=token_set)
 
+    async def _poll(self, context: IdxContext, name: str, waiting: Status) -> AuthResponse:
+        refresh: int | None = None
+        try:
+            doc = await self._introspect(context)
+            form = doc.remediation(name)
+            if form is None:  # answered meanwhile (rejected, expired, enrolled...): report that state
+                return await self._respond(context, doc)
+            refresh = form.refresh
+            return await self._respond(context, await self._submit(form, {}))
+        except IdxTransientError as exc:
+            return self._slow_down(context, refresh, exc, waiting)
+
+    @staticmethod
+    def _answer_form(doc: IdxDocument) -> Remediation:
+        form = answer_form(doc)
+        if form is None:
+            offered = ", ".join(r.name for r in doc.remediations) or "none"
+            raise IdxStepUnavailableError(f"no code or answer is asked for now (offered: {offered})")
+        return form
+
     @staticmethod
     def _require(doc: IdxDocument, name: str) -> Remediation:
         form = doc.remediation(name)
@@ -254,10 +344,10 @@ class IdxClient:
         return form
 
     @staticmethod
-    def _slow_down(context: IdxContext, refresh: int | None, exc: IdxTransientError) -> AuthResponse:
+    def _slow_down(context: IdxContext, refresh: int | None, exc: IdxTransientError, waiting: Status) -> AuthResponse:
         """Keep polling after a transient failure, at the server's hinted pace or twice the usual interval."""
         return AuthResponse(
-            status=Status.AwaitingChallengeAuthenticatorPollResponse,
+            status=waiting,
             context=context,
             backoff=True,
             refresh_ms=exc.retry_after_ms or 2 * (refresh or DEFAULT_POLL_REFRESH_MS),

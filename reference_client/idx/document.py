@@ -129,11 +129,16 @@ class IdxDocument:
 
     @property
     def current_authenticator(self) -> Mapping[str, Any] | None:
-        current = unwrap(self.raw.get("currentAuthenticator"))
-        return current if isinstance(current, Mapping) else None
+        """The authenticator in play: `currentAuthenticator` (Okta Verify, any enrollment), else the user's enrollment
+        being verified (`currentAuthenticatorEnrollment`: email, phone, security question...)."""
+        for key in ("currentAuthenticator", "currentAuthenticatorEnrollment"):
+            current = unwrap(self.raw.get(key))
+            if isinstance(current, Mapping):
+                return current
+        return None
 
     def current_authenticator_action(self, name: str) -> Remediation | None:
-        """An action form inside `currentAuthenticator.value` (e.g. `resend` while a push is pending)."""
+        """An action form inside the current authenticator (`resend` while a push is pending or a code was sent)."""
         action = (self.current_authenticator or {}).get(name)
         return _parse_form(action, self.raw) if isinstance(action, Mapping) and "href" in action else None
 
@@ -256,9 +261,13 @@ def _find(fields: tuple[Field, ...], name: str) -> Field | None:
 
 
 def _walk(fields: tuple[Field, ...]) -> Iterator[Field]:
+    """Every field, nested ones included: sub-forms, and the forms of options (a security question enrollment's
+    `credentials` is a choice of two forms, and Okta puts its messages on the answer inside them)."""
     for f in fields:
         yield f
         yield from _walk(f.form or ())
+        for option in f.options:
+            yield from _walk(option.form or ())
 
 
 def _merge_fixed(fields: tuple[Field, ...], values: Mapping[str, Any]) -> dict[str, Any]:

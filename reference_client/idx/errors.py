@@ -7,6 +7,8 @@ the server answering something that is not IDX, or a caller asking for a step th
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class IdxError(Exception):
     """Base class of every error raised by `reference_client.idx`."""
@@ -24,7 +26,15 @@ class IdxTransientError(IdxError):
 
 
 class IdxRateLimitedError(IdxTransientError):
-    """HTTP 429: the org's rate limit was hit."""
+    """HTTP 429: the org's rate limit was hit, or a step's own limit (a code resent too soon).
+
+    `body` is the reply's JSON object, if any: Okta answers a step's own limit as an IDX document whose message says
+    when to try again, which the client shows as a refusal of that step rather than as an outage.
+    """
+
+    def __init__(self, message: str, retry_after_ms: int | None = None, body: dict[str, Any] | None = None) -> None:
+        super().__init__(message, retry_after_ms)
+        self.body = body
 
 
 class IdxProtocolError(IdxError):

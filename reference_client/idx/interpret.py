@@ -11,15 +11,26 @@ from typing import Any
 from .context import IdxContext
 from .document import Field, IdxDocument, Option, Remediation, unwrap
 from .results import AuthenticationStatus as Status
-from .results import AuthenticatorOption, AuthResponse, MethodOption
+from .results import (
+    AuthenticatorOption,
+    AuthResponse,
+    ContextualData,
+    CredentialInput,
+    MethodOption,
+    QuestionChoice,
+)
 
 PUSH_REJECTED_KEY = "api.authn.poll.error.push_rejected"
 
-# Checked in this order, so a primary step wins over the `select-authenticator-authenticate` Okta always adds
-# ("Verify with something else").
+# Checked in this order, so a primary step wins over the `select-authenticator-authenticate` (or, while enrolling,
+# `select-authenticator-enroll` and `select-enrollment-channel`) Okta always adds ("Verify with something else").
 _STATUS_BY_REMEDIATION = (
     ("challenge-poll", Status.AwaitingChallengeAuthenticatorPollResponse),
     ("challenge-authenticator", Status.AwaitingAuthenticatorVerification),
+    ("enroll-authenticator", Status.AwaitingAuthenticatorVerification),
+    ("enroll-poll", Status.AwaitingPollEnrollment),
+    ("enrollment-channel-data", Status.AwaitingChannelDataEnrollment),
+    ("authenticator-enrollment-data", Status.AwaitingAuthenticatorEnrollmentData),
     ("authenticator-verification-data", Status.AwaitingChallengeAuthenticatorData),
     ("select-authenticator-authenticate", Status.AwaitingAuthenticatorSelection),
     ("select-authenticator-enroll", Status.AwaitingAuthenticatorEnrollment),
@@ -28,6 +39,9 @@ _STATUS_BY_REMEDIATION = (
 )
 
 _KNOWN_AUTHENTICATOR_NAMES = {"okta_verify": "Okta Verify", "okta_password": "Password", "okta_email": "Email"}
+ANSWER_FORMS = ("challenge-authenticator", "enroll-authenticator")
+"""The forms a code or an answer goes in: verifying an enrolled authenticator, or proving a new one."""
+POLL_FORMS = ("challenge-poll", "enroll-poll")
 
 
 def status_of(doc: IdxDocument) -> Status:
@@ -51,8 +65,9 @@ def status_of(doc: IdxDocument) -> Status:
 def describe(doc: IdxDocument, context: IdxContext | None) -> AuthResponse:
     """Everything a page needs from a (non-success) document, as a typed response."""
     status = status_of(doc)
-    poll = doc.remediation("challenge-poll")
+    poll = next((form for name in POLL_FORMS if (form := doc.remediation(name))), None)
     current = doc.current_authenticator or {}
+    answer = answer_form(doc)
     return AuthResponse(
         status=status,
         context=None if status is Status.Terminal else context,
@@ -64,6 +79,13 @@ def describe(doc: IdxDocument, context: IdxContext | None) -> AuthResponse:
         refresh_ms=poll.refresh if poll else None,
         can_resend=doc.has("resend") or doc.current_authenticator_action("resend") is not None,
         remediations=tuple(r.name for r in doc.remediations),
+        enroll_authenticators=enroll_authenticator_options(doc),
+        can_skip=doc.has("skip"),
+        enrollment_channels=enrollment_channels(doc),
+        credential_inputs=credential_inputs(answer) if answer else (),
+        question_choices=question_choices(answer) if answer else (),
+        channel_input=channel_input(doc),
+        contextual=contextual_data(current),
     )
 
 
@@ -71,6 +93,79 @@ def authenticator_options(doc: IdxDocument) -> tuple[AuthenticatorOption, ...]:
     """The authenticators `select-authenticator-authenticate` offers, labelled for people."""
     form = doc.remediation("select-authenticator-authenticate")
     return tuple(_authenticator_option(o) for o in _options(form, "authenticator")) if form else ()
+
+
+def enroll_authenticator_options(doc: IdxDocument) -> tuple[AuthenticatorOption, ...]:
+    """The authenticators `select-authenticator-enroll` offers to set up, labelled for people."""
+    form = doc.remediation("select-authenticator-enroll")
+    return tuple(_authenticator_option(o) for o in _options(form, "authenticator")) if form else ()
+
+
+def find_enroll_option(doc: IdxDocument, authenticator_id: str) -> Option | None:
+    """The `select-authenticator-enroll` option with this authenticator id."""
+    form = doc.remediation("select-authenticator-enroll")
+    return next((o for o in _options(form, "authenticator") if _option_id(o) == authenticator_id), None)
+
+
+def enrollment_channels(doc: IdxDocument) -> tuple[MethodOption, ...]:
+    """The ways Okta Verify can be set up instead (`select-enrollment-channel`), without the one in use: every
+    capture lists them all, and the widget, like the guide's "More options" page, leaves the current one out."""
+    form = doc.remediation("select-enrollment-channel")
+    authenticator = form.field("authenticator") if form else None
+    channels = _methods(authenticator.sub_field("channel") if authenticator else None)
+    selected = contextual_data(doc.current_authenticator or {}).selected_channel
+    return tuple(c for c in channels if c.value != selected)
+
+
+def answer_form(doc: IdxDocument) -> Remediation | None:
+    """The form a code or answer goes in now, if any."""
+    return next((form for name in ANSWER_FORMS if (form := doc.remediation(name))), None)
+
+
+def credential_inputs(form: Remediation) -> tuple[CredentialInput, ...]:
+    """What the user types to answer `form`: the mutable fields of its `credentials` (one code, or an answer)."""
+    credentials = form.field("credentials")
+    fields = credentials.form if credentials and credentials.form is not None else ()
+    return tuple(CredentialInput(f.name, f.label or f.name, f.secret) for f in fields if f.mutable)
+
+
+def question_choices(form: Remediation) -> tuple[QuestionChoice, ...]:
+    """The predefined security questions a security question enrollment offers (its `credentials` options: pick a
+    question, or write one's own); empty for every other form."""
+    credentials = form.field("credentials")
+    for option in credentials.options if credentials else ():
+        key_field = option.form_field("questionKey")
+        if key_field is not None and key_field.options:
+            return tuple(QuestionChoice(str(o.value), o.label or str(o.value)) for o in key_field.options)
+    return ()
+
+
+def channel_input(doc: IdxDocument) -> CredentialInput | None:
+    """Where `enrollment-channel-data` asks Okta Verify's setup link to go: `email` or `phoneNumber`."""
+    form = doc.remediation("enrollment-channel-data")
+    field = next((f for f in form.fields if f.mutable), None) if form else None
+    return CredentialInput(field.name, field.label or field.name) if field else None
+
+
+def contextual_data(current: Mapping[str, Any]) -> ContextualData:
+    """The current authenticator's `contextualData`, as the pages use it (`sent_to` falls back on the enrollment's
+    masked `profile`: where a code is sent when verifying)."""
+    contextual = current.get("contextualData")
+    contextual = contextual if isinstance(contextual, Mapping) else {}
+    profile = current.get("profile")
+    profile = profile if isinstance(profile, Mapping) else {}
+    qr_code = contextual.get("qrcode")
+    question = contextual.get("enrolledQuestion")
+    sent_to = next(
+        (where.get(k) for where in (contextual, profile) for k in ("email", "phoneNumber") if where.get(k)), None
+    )
+    return ContextualData(
+        qr_code=_text(qr_code.get("href")) if isinstance(qr_code, Mapping) else None,
+        shared_secret=_text(contextual.get("sharedSecret")),
+        selected_channel=_text(contextual.get("selectedChannel")),
+        sent_to=_text(sent_to),
+        question=_text(question.get("question")) if isinstance(question, Mapping) else None,
+    )
 
 
 def find_authenticator_option(
@@ -85,27 +180,34 @@ def find_authenticator_option(
 
 
 def current_authenticator_option(doc: IdxDocument) -> Option | None:
-    """The selection option of the authenticator in play (`currentAuthenticator`), to use another of its methods."""
-    return find_authenticator_option(doc, authenticator_id=(doc.current_authenticator or {}).get("id"))
+    """The selection option of the authenticator in play, to use another of its methods.
+
+    Found by id (`currentAuthenticator` names the `aut…` authenticator), else by key (`currentAuthenticatorEnrollment`
+    names the user's enrollment, whose id no option carries).
+    """
+    current = doc.current_authenticator or {}
+    found = find_authenticator_option(doc, authenticator_id=current.get("id"))
+    return found or (find_authenticator_option(doc, key=current["key"]) if current.get("key") else None)
 
 
 def method_choices(doc: IdxDocument) -> tuple[MethodOption, ...]:
     """The methods (push, totp...) the user can pick for the authenticator in play.
 
-    From `authenticator-verification-data` right after the authenticator was picked; otherwise (push pending,
-    push rejected, code entry) from that authenticator's option in `select-authenticator-authenticate`.
+    From `authenticator-verification-data` right after the authenticator was picked (or `authenticator-enrollment-data`
+    when setting up a phone: SMS or voice call); otherwise (push pending, push rejected, code entry) from that
+    authenticator's option in `select-authenticator-authenticate`.
     """
-    verification = doc.remediation("authenticator-verification-data")
-    if verification and (authenticator := verification.field("authenticator")):
-        return _methods(authenticator.sub_field("methodType"))
+    for name in ("authenticator-verification-data", "authenticator-enrollment-data"):
+        data = doc.remediation(name)
+        if data and (authenticator := data.field("authenticator")):
+            return _methods(authenticator.sub_field("methodType"))
     option = current_authenticator_option(doc)
     return _methods(option.form_field("methodType")) if option else ()
 
 
 def credential_name(form: Remediation) -> str:
     """The field a code goes in (`totp` for Okta Verify, `passcode` otherwise), as the server's form names it."""
-    credentials = form.field("credentials")
-    names = [f.name for f in (credentials.form or ())] if credentials else []
+    names = [entry.name for entry in credential_inputs(form)]
     return names[0] if len(names) == 1 else "passcode"
 
 
@@ -153,6 +255,10 @@ def _current_authenticator(current: Mapping[str, Any]) -> AuthenticatorOption | 
     return AuthenticatorOption(
         id=current["id"], label=current.get("displayName") or "", key=current.get("key"), methods=methods
     )
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
 
 
 def _correct_answer(current: Mapping[str, Any]) -> str | None:

@@ -16,7 +16,11 @@ class AuthenticationStatus(StrEnum):
     """Where a sign-in stands after a call.
 
     Names and values follow the .NET SDK's `AuthenticationStatus` (so the ASP.NET guide reads the same), plus
-    `AwaitingIdentification`, `Canceled` and `Terminal` for states the .NET SDK reports by throwing.
+    `AwaitingIdentification`, `Canceled` and `Terminal` for states the .NET SDK reports by throwing, and the Java SDK's
+    `AwaitingPollEnrollment` (Okta Verify being set up: `enroll-poll`) and `AwaitingChannelDataEnrollment` (where to
+    send its setup link: `enrollment-channel-data`), which the .NET SDK folds into other statuses.
+    `AwaitingAuthenticatorVerification` covers both a challenge and a new authenticator's first code or answer
+    (`challenge-authenticator` and `enroll-authenticator`), as in the .NET SDK.
     """
 
     AwaitingIdentification = "AwaitingIdentification"
@@ -26,6 +30,9 @@ class AuthenticationStatus(StrEnum):
     AwaitingChallengeAuthenticatorPollResponse = "AwaitingChallengeAuthenticatorPollResponse"
     PushChallengeFailed = "PushChallengeFailed"
     AwaitingAuthenticatorEnrollment = "AwaitingAuthenticatorEnrollment"
+    AwaitingAuthenticatorEnrollmentData = "AwaitingAuthenticatorEnrollmentData"
+    AwaitingPollEnrollment = "AwaitingPollEnrollment"
+    AwaitingChannelDataEnrollment = "AwaitingChannelDataEnrollment"
     PasswordExpired = "PasswordExpired"
     Unsupported = "Unsupported"
     Canceled = "Canceled"
@@ -52,6 +59,42 @@ class AuthenticatorOption:
 
 
 @dataclass(frozen=True)
+class CredentialInput:
+    """A field the user fills in to answer a challenge or an enrollment: `passcode`, `totp`, `answer`, `question`...
+
+    `name` is the key under `credentials` in the request; `label` is the server's ("Enter code", "Answer").
+    """
+
+    name: str
+    label: str
+    secret: bool = False
+
+
+@dataclass(frozen=True)
+class QuestionChoice:
+    """A predefined security question the user may pick when enrolling one (`key` is its `questionKey`)."""
+
+    key: str
+    text: str
+
+
+@dataclass(frozen=True)
+class ContextualData:
+    """What `currentAuthenticator(Enrollment).contextualData` tells a page to show.
+
+    `qr_code` is a `data:image/png;base64,...` URI to scan (Okta Verify, Google Authenticator); `shared_secret` is the
+    key to type in instead; `selected_channel` is how Okta Verify is being set up (`qrcode`, `email`, `sms`) and
+    `sent_to` the address or number its link or a code went to; `question` is the enrolled security question to answer.
+    """
+
+    qr_code: str | None = None
+    shared_secret: str | None = None
+    selected_channel: str | None = None
+    sent_to: str | None = None
+    question: str | None = None
+
+
+@dataclass(frozen=True)
 class TokenSet:
     """Tokens from the interaction-code exchange; `claims` are the verified id_token claims."""
 
@@ -71,6 +114,12 @@ class AuthResponse:
     `context` is what to keep for the next call (None once the transaction is over). `remediations` lists the raw
     step names, for callers that want to offer a step the status does not name. `backoff` marks a poll that hit
     a 429, a 5xx or the network and asks the caller to wait `refresh_ms` (longer than usual) before the next.
+
+    For enrollment: `enroll_authenticators` are the authenticators `select-authenticator-enroll` offers and `can_skip`
+    says whether "Set up later" (`skip`) is offered; `enrollment_channels` are the ways Okta Verify can be set up
+    instead (`select-enrollment-channel`). `credential_inputs` are what the answer form asks for (empty when the form
+    offers a choice of question, see `question_choices`); `channel_input` is what `enrollment-channel-data` asks for
+    (`email` or `phoneNumber`); `contextual` holds the QR code, secret or question to show.
     """
 
     status: AuthenticationStatus
@@ -85,6 +134,13 @@ class AuthResponse:
     backoff: bool = False
     tokens: TokenSet | None = None
     remediations: tuple[str, ...] = ()
+    enroll_authenticators: tuple[AuthenticatorOption, ...] = ()
+    can_skip: bool = False
+    enrollment_channels: tuple[MethodOption, ...] = ()
+    credential_inputs: tuple[CredentialInput, ...] = ()
+    question_choices: tuple[QuestionChoice, ...] = ()
+    channel_input: CredentialInput | None = None
+    contextual: ContextualData = ContextualData()
 
     @property
     def errors(self) -> tuple[Message, ...]:
@@ -94,6 +150,16 @@ class AuthResponse:
     def continue_polling(self) -> bool:
         """True while a push waits for the user (also after a `backoff`)."""
         return self.status is AuthenticationStatus.AwaitingChallengeAuthenticatorPollResponse
+
+    @property
+    def continue_enrollment_polling(self) -> bool:
+        """True while Okta Verify is being set up (the `enroll-poll` page keeps polling)."""
+        return self.status is AuthenticationStatus.AwaitingPollEnrollment
+
+    @property
+    def authenticator_key(self) -> str | None:
+        """The key of the authenticator in play (`okta_verify`, `okta_email`, `phone_number`...), if any."""
+        return self.current_authenticator.key if self.current_authenticator else None
 
     @property
     def poll_refresh_ms(self) -> int:

@@ -80,7 +80,9 @@ class Transport:
         except ValueError as exc:  # a method aiohttp refuses to send (the server names it in remediations)
             raise IdxProtocolError(f"{method} {url}: {exc}") from exc
         if status == 429:
-            raise IdxRateLimitedError(f"{method} {url}: 429 Too Many Requests", pacing_hint_ms(headers))
+            raise IdxRateLimitedError(
+                f"{method} {url}: 429 Too Many Requests", pacing_hint_ms(headers), body=_json_object(body)
+            )
         if status >= 500:  # even with an IDX body ("Internal Server Error"): the state itself did not change
             raise IdxTransientError(f"{method} {url}: HTTP {status}")
         return Reply(status, _json_object(body), headers)

@@ -1,5 +1,6 @@
-// The PushSent page's poller, as in Okta's ASP.NET guide: wait `Refresh` ms, ask the app's ChallengePoll
-// endpoint, and either wait again or go to `Next`. The pace always comes from the server.
+// The waiting pages' poller (PushSent, and Okta Verify's setup page), as in Okta's ASP.NET guide: wait `Refresh` ms,
+// ask the app's poll endpoint (ChallengePoll or EnrollPoll, the element's `data-poll-url`), and either wait again or
+// go to `Next`. The pace always comes from the server.
 //
 // Once the user leaves the page (submits any form, such as Cancel, follows a link, or navigates away) the poller stops for good:
 // the poll in flight is aborted and any answer that still arrives is ignored. Otherwise a late answer ("session
@@ -7,7 +8,7 @@
 // chose to go. A page restored from the back/forward cache starts polling again.
 (function () {
   'use strict';
-  var status = document.getElementById('push-poll');
+  var status = document.querySelector('[data-poll-url]');
   if (!status) { return; }
   var url = status.dataset.pollUrl;
   var refresh = Number(status.dataset.refresh) || 4000;

@@ -12,7 +12,7 @@ from aiohttp_session import get_session
 from ..flow import idx_client, render, settle, texts
 from ..forms import read_form
 from ..idx import AuthenticationStatus as Status
-from ..idx import IdxClient, IdxError
+from ..idx import AuthResponse, IdxClient, IdxError
 from ..navigation import CANCEL, HOME, LOGIN, LOGOUT
 from ..security import safe_local_path
 from ..session_state import (
@@ -23,6 +23,7 @@ from ..session_state import (
 )
 
 log = logging.getLogger(__name__)
+OKTA_PASSWORD = "okta_password"
 routes = web.RouteTableDef()
 
 
@@ -50,9 +51,15 @@ async def login(request: web.Request) -> web.Response:
     if not username or not password:
         return await render_login(request, username, ["Enter your username and password."], status=400)
     response = await idx_client(request).authenticate(username, password)
-    if response.status is Status.AwaitingIdentification:
+    if response.status is Status.AwaitingIdentification or asks_for_password_again(response):
         return await render_login(request, username, texts(response.errors) or ["Sign-in failed."], status=401)
     raise web.HTTPFound(await settle(request, response))
+
+
+def asks_for_password_again(response: AuthResponse) -> bool:
+    """An identifier-first org refused the password: its challenge is still open, with Okta's message. The login
+    page says so (this page asked for the password), rather than a password page of its own."""
+    return response.status is Status.AwaitingAuthenticatorVerification and response.authenticator_key == OKTA_PASSWORD
 
 
 @routes.post(CANCEL)
