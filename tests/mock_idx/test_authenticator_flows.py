@@ -100,7 +100,8 @@ def field_messages(response: Response, remediation: str, *path: str) -> list[str
         assert found, f"no field {name} in {remediation}"
         inner = found[0].get("form", {}).get("value", [])
         for option in found[0].get("options", []):
-            inner += option.get("value", {}).get("form", {}).get("value", [])
+            if isinstance(option.get("value"), dict):
+                inner += option["value"].get("form", {}).get("value", [])
         fields = inner
     return [m["message"] for f in found for m in f.get("messages", {}).get("value", [])]
 
