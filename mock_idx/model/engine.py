@@ -874,8 +874,8 @@ class Engine:
         users: list[User] | tuple[User, ...] = (),
         faults: list[FaultRule] | tuple[FaultRule, ...] = (),
     ) -> None:
-        """Forget every sign-in, push, token, user and fault rule, and put ``policy`` (or the one in force),
-        ``users`` and ``faults`` in force; the signing key, the clock and the journal stay."""
+        """Forget every sign-in, push, token, message, Okta Verify activation, user and fault rule, and put ``policy``
+        (or the one in force), ``users`` and ``faults`` in force; the signing key, the clock and the journal stay."""
         await self._instant()
         await self.store.replace_org(policy or self.policy, list(users), list(faults))
 
