@@ -1,4 +1,5 @@
-"""``python -m bench [--quick]``: measure everything once and print the table (see bench/README.md)."""
+"""``python -m bench [--quick] [--peers]``: measure everything once and print the table (see bench/README.md).
+``--peers``: instead, mock-idx side by side with other fake IdPs (bench/peers)."""
 
 from __future__ import annotations
 
@@ -58,6 +59,12 @@ def main(argv: list[str] | None = None) -> int:
         choices=list(SECTIONS),
         help="measure only this part (repeatable; default: all, in the order listed)",
     )
+    parser.add_argument(
+        "--peers",
+        action="store_true",
+        help="only the peer table: mock-idx beside oidc-provider, oauth2-mock-server, oidc-provider-mock and "
+        "mock-oauth2-server, installed into bench/.peers on first use (about 6 minutes; --quick: about 2)",
+    )
     args = parser.parse_args(argv)
     plan = QUICK if args.quick else FULL
     began = time.perf_counter()
@@ -67,7 +74,10 @@ def main(argv: list[str] | None = None) -> int:
         f"load average {os.getloadavg()[0]:.1f} at start",
         flush=True,
     )
-    sections = [measure(plan) for name, measure in SECTIONS.items() if not args.only or name in args.only]
+    if args.peers:
+        sections = [_peers(args.quick)]
+    else:
+        sections = [measure(plan) for name, measure in SECTIONS.items() if not args.only or name in args.only]
     print()
     for section in sections:
         print("\n".join(section), end="\n\n")
@@ -116,6 +126,13 @@ def _memory(plan: Plan) -> list[str]:
 def _replicas(plan: Plan) -> list[str]:
     _progress("push sign-ins on Redis with 1 and 2 workers, and in memory")
     return report.replicas_table(replicas.measure(plan.replicas, SIGN_IN_USERS))
+
+
+def _peers(quick: bool) -> list[str]:
+    from .peers import report as peers_report
+    from .peers import run as peers
+
+    return peers_report.peers_table(peers.measure(peers.QUICK if quick else peers.FULL))
 
 
 SECTIONS = {"steps": _steps, "sign-ins": _sign_ins, "ready": _startup, "memory": _memory, "replicas": _replicas}

@@ -20,9 +20,17 @@ class Answer:
     body: bytes
     headers: dict[str, list[str]] = field(default_factory=dict)
     """Lower-case names; a name sent twice (``set-cookie``) keeps every value."""
+    version: str = "HTTP/1.1"
 
     def json(self) -> Any:
         return json.loads(self.body)
+
+    @property
+    def closes(self) -> bool:
+        """Whether the server closes the connection after this answer (``Connection: close``, or HTTP/1.0 without
+        keep-alive)."""
+        connection = self.header("connection").lower()
+        return "close" in connection or (self.version == "HTTP/1.0" and "keep-alive" not in connection)
 
     def header(self, name: str) -> str:
         values = self.headers.get(name, [])
@@ -83,7 +91,7 @@ class _Connection(asyncio.Protocol):
                 return None
             body, consumed = bytes(self.buffer[start : start + length]), start + length
         del self.buffer[:consumed]
-        return Answer(int(head[0][9:12]), body, headers)
+        return Answer(int(head[0][9:12]), body, headers, head[0][:8])
 
 
 def _bodiless(status_line: str) -> bool:
@@ -93,7 +101,8 @@ def _bodiless(status_line: str) -> bool:
 
 def _dechunk(buffer: bytearray, start: int) -> tuple[bytes | None, int]:
     """The body of a chunked answer starting at ``start``, and where it ends; ``None`` until all of it is here."""
-    parts, position = [], start
+    parts: list[bytes] = []
+    position = start
     while True:
         line_end = buffer.find(b"\r\n", position)
         if line_end < 0:
@@ -136,7 +145,7 @@ class PeerClient:
         assert connection.transport is not None
         connection.transport.write(head.encode() + b"\r\n" + body)
         answer = await connection.waiter
-        if "close" in answer.header("connection").lower():
+        if answer.closes:
             self.close()  # the server will not take another request on it: the next one opens a new connection
         for cookie in answer.headers.get("set-cookie", ()):
             name, _, value = cookie.split(";", 1)[0].partition("=")
