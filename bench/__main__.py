@@ -65,13 +65,19 @@ def main(argv: list[str] | None = None) -> int:
         help="only the peer table: mock-idx beside oidc-provider, oauth2-mock-server, oidc-provider-mock and "
         "mock-oauth2-server, installed into bench/.peers on first use (about 6 minutes; --quick: about 2)",
     )
+    parser.add_argument(
+        "--record",
+        action="store_true",
+        help="with --peers: also write the table into bench/README.md in place of the last recorded run",
+    )
     args = parser.parse_args(argv)
     plan = QUICK if args.quick else FULL
     began = time.perf_counter()
+    started_load = os.getloadavg()[0]
     print(
         f"mock-idx bench on {platform.python_implementation()} {platform.python_version()}, "
         f"{len(os.sched_getaffinity(0))} CPUs, {'quick' if args.quick else 'full'} run, "
-        f"load average {os.getloadavg()[0]:.1f} at start",
+        f"load average {started_load:.1f} at start",
         flush=True,
     )
     if args.peers:
@@ -82,10 +88,20 @@ def main(argv: list[str] | None = None) -> int:
     for section in sections:
         print("\n".join(section), end="\n\n")
     load = os.getloadavg()[0]
-    print(
-        f"total bench time {time.perf_counter() - began:.0f} s; load average {load:.1f} at the end"
-        + (" (other work was running: numbers are pessimistic)" if load > BUSY_LOAD else "")
+    closing = f"total bench time {time.perf_counter() - began:.0f} s; load average {load:.1f} at the end" + (
+        " (other work was running: numbers are pessimistic)" if load > BUSY_LOAD else ""
     )
+    print(closing)
+    if args.peers and args.record:
+        from .peers.record import record
+
+        heading = (
+            f"{time.strftime('%Y-%m-%d', time.gmtime())}, {len(os.sched_getaffinity(0))} vCPUs, "
+            f"{platform.python_implementation()} {platform.python_version()}, "
+            f"{'quick' if args.quick else 'full'} run (`python -m bench --peers{' --quick' if args.quick else ''}`), "
+            f"load average {started_load:.1f} at start:"
+        )
+        record(heading, [*sections[0], "", closing])
     return 0
 
 

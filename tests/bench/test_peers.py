@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.peers import report, run
+from bench.peers import record, report, run
 from bench.peers.client import PeerClient
 from bench.peers.install import PeerUnavailable
 from bench.peers.servers import Launch, Server, write_scenario
@@ -100,3 +100,26 @@ def test_a_peer_that_answers_wrong_is_a_failed_row_and_the_others_are_measured()
     assert discovery.usable and discovery.rate > 0
     assert table.ready[0].values and table.memory[0].value > 0
     assert "FAILED: Refused: files jwks: HTTP 404" in "\n".join(report.peers_table(table))
+
+
+def test_recording_replaces_only_the_last_recorded_run(tmp_path: Path) -> None:
+    readme = tmp_path / "README.md"
+    readme.write_text(f"intro\n{record.START}\nold table\n{record.END}\noutro\n", encoding="utf-8")
+    record.record("a run:", ["row 1   ", "row 2"], readme)
+    record.record("another run:", ["row 3"], readme)
+    assert readme.read_text(encoding="utf-8") == (
+        f"intro\n{record.START}\nanother run:\n\n```\nrow 3\n```\n{record.END}\noutro\n"
+    )
+
+
+def test_recording_into_a_readme_without_its_markers_writes_nothing(tmp_path: Path) -> None:
+    readme = tmp_path / "README.md"
+    readme.write_text("no markers here\n", encoding="utf-8")
+    with pytest.raises(record.NoMarkers):
+        record.record("a run:", ["row"], readme)
+    assert readme.read_text(encoding="utf-8") == "no markers here\n"
+
+
+def test_the_bench_readme_has_its_recording_markers() -> None:
+    text = record.README.read_text(encoding="utf-8")
+    assert text.count(record.START) == 1 and text.index(record.START) < text.index(record.END)
