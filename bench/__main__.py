@@ -63,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
         "--peers",
         action="store_true",
         help="only the peer table: mock-idx beside oidc-provider, oauth2-mock-server, oidc-provider-mock and "
-        "mock-oauth2-server, installed into bench/.peers on first use (about 6 minutes; --quick: about 2)",
+        "mock-oauth2-server, installed into bench/.peers on first use (about 6 minutes; --quick: about 1.5)",
     )
     parser.add_argument(
         "--record",
