@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from bench.peers import record, report, run
+from bench.peers import flows, record, report, run
 from bench.peers.client import PeerClient
 from bench.peers.install import PeerUnavailable
-from bench.peers.servers import Launch, Server, write_scenario
+from bench.peers.servers import MOCK_IDX, Launch, Running, Server, write_scenario
 from mock_idx.scenario.loading import validate_file
 
 TINY = run.Plan(rounds=1, warm_up_rounds=0, seconds=0.1, limit=20, ready_repeats=1)
@@ -123,3 +123,21 @@ def test_recording_into_a_readme_without_its_markers_writes_nothing(tmp_path: Pa
 def test_the_bench_readme_has_its_recording_markers() -> None:
     text = record.README.read_text(encoding="utf-8")
     assert text.count(record.START) == 1 and text.index(record.START) < text.index(record.END)
+
+
+async def test_every_workload_of_the_table_works_on_mock_idx_as_the_bench_starts_it() -> None:
+    """The org the bench writes and the flows it drives, against ``mock-idx serve`` itself: a change to the hosted
+    sign-in or the token endpoint that breaks the table breaks this first."""
+    with Running(MOCK_IDX) as server:
+        client = PeerClient(server.url)
+        try:
+            await flows.discovery(MOCK_IDX, client)
+            await flows.jwks(MOCK_IDX, client)
+            assert flows.signatures(await flows.client_credentials(MOCK_IDX, client)) == 1
+            tokens = await flows.sign_in(MOCK_IDX, client)
+            assert flows.signatures(tokens) == 2 and isinstance(tokens["refresh_token"], str)
+            refreshed = await flows.refresh(MOCK_IDX, client, tokens["refresh_token"])
+            assert refreshed["refresh_token"] != tokens["refresh_token"]  # rotated: the load carries the new one on
+            assert flows.signatures(await flows.sign_in(MOCK_IDX, client, push=True)) == 2
+        finally:
+            client.close()
