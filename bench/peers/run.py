@@ -202,8 +202,8 @@ def measure(plan: Plan, servers: tuple[Server, ...] = SERVERS, workloads: tuple[
                 _progress(f"starting {server.name}")
                 try:
                     running[server.name] = stack.enter_context(Running(server))
-                except (PeerUnavailable, OSError) as why:
-                    unavailable[server.name] = str(why)
+                except Exception as why:  # whatever stops a peer starting is its rows' one line, not the bench's end
+                    unavailable[server.name] = _why(why)
             table.rows = asyncio.run(_rows(plan, servers, workloads, running, unavailable))
             table.memory = [
                 Figure(s, [running[s.name].rss_kib() / 1024], None)
@@ -283,6 +283,12 @@ def _fail(cell: Cell, error: BaseException, server: Running) -> None:
         cell.failure += " (the server had exited)"
 
 
+def _why(error: Exception) -> str:
+    """One line: a :class:`PeerUnavailable` says it all; anything else also needs its type."""
+    text = str(error).strip().splitlines()[0][:200] if str(error).strip() else ""
+    return text if isinstance(error, PeerUnavailable) else f"{type(error).__name__}: {text}"
+
+
 def _rotated(cells: list[Cell], number: int) -> list[Cell]:
     """Round ``number``'s order: each server goes first in turn, so none always follows the same neighbour."""
     if not cells:
@@ -301,8 +307,8 @@ def _ready(server: Server, repeats: int, unavailable: str | None) -> Figure:
         try:
             with Running(server) as running:
                 times.append(running.started * 1000)
-        except (PeerUnavailable, OSError) as why:
-            return Figure(server, [], str(why))
+        except Exception as why:
+            return Figure(server, [], _why(why))
     return Figure(server, times)
 
 
