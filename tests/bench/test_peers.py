@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.peers import flows, record, report, run
+from bench.peers import flows, install, record, report, run
 from bench.peers.client import PeerClient
 from bench.peers.install import PeerUnavailable
 from bench.peers.servers import MOCK_IDX, Launch, Running, Server, write_scenario
@@ -141,3 +141,12 @@ async def test_every_workload_of_the_table_works_on_mock_idx_as_the_bench_starts
             assert flows.signatures(await flows.sign_in(MOCK_IDX, client, push=True)) == 2
         finally:
             client.close()
+
+
+def test_a_missing_package_client_is_one_line_and_no_install(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(install, "HOME", tmp_path / "peers")
+    monkeypatch.setenv("PATH", str(tmp_path))  # no npm, mvn or java here
+    for step, missing in ((install.node_peers, "npm"), (install.nav_classpath, "mvn")):
+        with pytest.raises(PeerUnavailable, match=f"^{missing} is not on PATH$"):
+            step()
+    assert not (tmp_path / "peers").exists()
