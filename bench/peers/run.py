@@ -278,7 +278,7 @@ def _fail(cell: Cell, error: BaseException, server: Running) -> None:
     if isinstance(error, TimeoutError):
         cell.failure = f"no answer within {HANG_SECONDS:.0f} s of the round's end (a request hung)"
     else:
-        cell.failure = f"{type(error).__name__}: {str(error)[:200]}"
+        cell.failure = f"{type(error).__name__}: {' '.join(str(error).split())[:200]}"
     if not server.running:
         cell.failure += " (the server had exited)"
 
