@@ -11,12 +11,15 @@ from __future__ import annotations
 from .run import Cell, Figure, Row, Table
 from .servers import MOCK_IDX
 
-RULE = "-" * 100
+RULE = "-" * 108
 TARGET = 1.0
 
 
 def peers_table(table: Table) -> list[str]:
-    header = f"{'row':<24}{'n':>3}  {'server':<20}{'rate':>9}{'p50 ms':>9}{'p99 ms':>9}{'JWTs':>6}{'mock-idx x':>12}"
+    header = (
+        f"{'row':<24}{'n':>3}  {'server':<20}{'rate':>9}{'p50 ms':>9}{'p99 ms':>9}{'cpu ms':>8}{'JWTs':>6}"
+        f"{'mock-idx x':>12}"
+    )
     lines = [header, RULE]
     under: list[str] = []
     for row in table.rows:
@@ -24,9 +27,9 @@ def peers_table(table: Table) -> list[str]:
         for number, cell in enumerate(row.cells):
             start = f"{row.workload.name if number == 0 else '':<24}{row.clients if number == 0 else '':>3}  "
             lines.append(start + _cell(cell, mine, row, under))
-    lines += ["", f"{'':<27}{'server':<20}{'median ms':>9}{'min ms':>9}{'max ms':>9}{'':>6}{'mock-idx x':>12}", RULE]
+    lines += ["", f"{'':<27}{'server':<20}{'median ms':>9}{'min ms':>9}{'max ms':>9}{'':>14}{'mock-idx x':>12}", RULE]
     lines += _figures("ready (start -> 200)", table.ready, under)
-    lines += ["", f"{'':<27}{'server':<20}{'RSS MiB':>9}{'':>18}{'':>6}{'mock-idx x':>12}", RULE]
+    lines += ["", f"{'':<27}{'server':<20}{'RSS MiB':>9}{'':>18}{'':>14}{'mock-idx x':>12}", RULE]
     lines += _figures("RSS after the run", table.memory, under)
     lines += ["", f"rows where mock-idx is under {TARGET:.1f}x a peer: {len(under) or 'none'}"]
     lines += [f"  UNDER {line}" for line in under]
@@ -47,7 +50,10 @@ def _cell(cell: Cell, mine: Cell | None, row: Row, under: list[str]) -> str:
     if not cell.usable:
         return f"{name}FAILED: {cell.failure or 'no round finished'}"
     signatures = f"{cell.signatures:>6}" if cell.signatures is not None else f"{'':>6}"
-    figures = f"{cell.rate:>9.0f}{cell.percentile(0.5) * 1000:>9.2f}{cell.percentile(0.99) * 1000:>9.2f}{signatures}"
+    figures = (
+        f"{cell.rate:>9.0f}{cell.percentile(0.5) * 1000:>9.2f}{cell.percentile(0.99) * 1000:>9.2f}"
+        f"{cell.cpu_per_operation * 1000:>8.3f}{signatures}"
+    )
     ratio = ""
     if cell.server is not MOCK_IDX:
         if mine is not None and mine.usable and cell.rate:
@@ -80,5 +86,5 @@ def _figures(label: str, figures: list[Figure], under: list[str]) -> list[str]:
                     under.append(f"{label}: {figure.server.name} {times:.2f}x")
             else:
                 ratio = f"{'-':>12}"
-        lines.append(f"{start}{figure.value:>9.0f}{spread}{'':>6}{ratio}")
+        lines.append(f"{start}{figure.value:>9.0f}{spread}{'':>14}{ratio}")
     return lines

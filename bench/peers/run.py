@@ -69,6 +69,8 @@ class Cell:
 
     server: Server
     rounds: list[Measured] = field(default_factory=list)
+    cpu_seconds: float = 0.0
+    """CPU time the server's processes used during the counted rounds."""
     signatures: int | None = None
     """Signed JWTs in one answer (token workloads): each cost the server one RS256 signature."""
     failure: str | None = None
@@ -81,6 +83,12 @@ class Cell:
     @property
     def usable(self) -> bool:
         return bool(self.rounds) and self.failure is None and self.not_measured is None
+
+    @property
+    def cpu_per_operation(self) -> float:
+        """Server CPU seconds per counted operation: unlike a rate, hardly moved by other work on the machine."""
+        operations = sum(m.operations for m in self.rounds)
+        return self.cpu_seconds / operations if operations else 0.0
 
     def percentile(self, fraction: float) -> float:
         latencies = sorted(latency for m in self.rounds for latency in m.latencies)
@@ -258,15 +266,19 @@ async def _row(
             for cell in _rotated([c for c in cells if c.server.name in operations], number):
                 if cell.failure is not None:
                     continue
+                server = running[cell.server.name]
                 try:
+                    cpu_before = server.cpu_seconds()
                     measured = await _guarded(
                         closed_loop(operations[cell.server.name], clients, plan.seconds, plan.limit), plan.seconds
                     )
+                    cpu = server.cpu_seconds() - cpu_before
                 except Exception as error:
-                    _fail(cell, error, running[cell.server.name])
+                    _fail(cell, error, server)
                     continue
                 if number >= plan.warm_up_rounds:
                     cell.rounds.append(measured)
+                    cell.cpu_seconds += cpu
     return Row(workload, clients, cells)
 
 

@@ -25,7 +25,7 @@ from tests.support.net import free_port
 from ..users import APPROVE_AFTER_POLLS, PASSWORD
 from . import install
 from .install import PeerUnavailable
-from .processes import ROOT, descendants, stop
+from .processes import ROOT, cpu_seconds, descendants, stop
 
 SERVER_CORE = "0"
 READY_TIMEOUT = 60.0
@@ -247,6 +247,10 @@ class Running:
     @property
     def running(self) -> bool:
         return self.process is not None and self.process.poll() is None
+
+    def cpu_seconds(self) -> float:
+        """CPU time of the server's process tree so far (0 once it is gone)."""
+        return cpu_seconds(self.process.pid) if self.process is not None else 0.0
 
     def rss_kib(self) -> int:
         """Resident memory of the server and every process it started, in KiB (0 once it is gone)."""
