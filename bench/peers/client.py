@@ -195,5 +195,11 @@ class PeerPool:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
+        self.reconnect()
+
+    def reconnect(self) -> None:
+        """Close every connection; each client opens a new one on its next request. A server closes a keep-alive
+        connection left idle past its timeout (Node's and uvicorn's are 5 s), which the others' rounds can outlast:
+        a request sent on it just then would meet a reset the server did not cause by its answer."""
         for client in self.clients:
             client.close()

@@ -251,6 +251,7 @@ async def _row(
 ) -> Row:
     cells = [Cell(server) for server in servers]
     operations: dict[str, Operation] = {}
+    connections: dict[str, PeerPool] = {}
     with contextlib.ExitStack() as pools:
         for cell in cells:
             name = cell.server.name
@@ -259,19 +260,19 @@ async def _row(
                 pool = pools.enter_context(PeerPool(running[name].url, clients))
                 try:
                     operations[name] = await _guarded(workload.prepare(cell.server, pool, cell), plan.seconds * 10)
-                    await _guarded(closed_loop(operations[name], clients, plan.seconds / 5, plan.limit), plan.seconds)
+                    connections[name] = pool
                 except Exception as error:  # anything a server answered wrong is this row's failure, not the bench's
                     _fail(cell, error, running[name])
         for number in range(plan.warm_up_rounds + plan.rounds):
             for cell in _rotated([c for c in cells if c.server.name in operations], number):
                 if cell.failure is not None:
                     continue
-                server = running[cell.server.name]
+                server, operation = running[cell.server.name], operations[cell.server.name]
+                connections[cell.server.name].reconnect()  # fresh connections each round, warmed uncounted
                 try:
+                    await _guarded(closed_loop(operation, clients, plan.seconds / 5, plan.limit), plan.seconds)
                     cpu_before = server.cpu_seconds()
-                    measured = await _guarded(
-                        closed_loop(operations[cell.server.name], clients, plan.seconds, plan.limit), plan.seconds
-                    )
+                    measured = await _guarded(closed_loop(operation, clients, plan.seconds, plan.limit), plan.seconds)
                     cpu = server.cpu_seconds() - cpu_before
                 except Exception as error:
                     _fail(cell, error, server)
