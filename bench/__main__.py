@@ -1,4 +1,5 @@
-"""``python -m bench [--quick]``: measure everything once and print the table (see bench/README.md)."""
+"""``python -m bench [--quick] [--peers]``: measure everything once and print the table (see bench/README.md).
+``--peers``: instead, mock-idx side by side with other fake IdPs (bench/peers)."""
 
 from __future__ import annotations
 
@@ -58,24 +59,49 @@ def main(argv: list[str] | None = None) -> int:
         choices=list(SECTIONS),
         help="measure only this part (repeatable; default: all, in the order listed)",
     )
+    parser.add_argument(
+        "--peers",
+        action="store_true",
+        help="only the peer table: mock-idx beside oidc-provider, oauth2-mock-server, oidc-provider-mock and "
+        "mock-oauth2-server, installed into bench/.peers on first use (about 6 minutes; --quick: about 1.5)",
+    )
+    parser.add_argument(
+        "--record",
+        action="store_true",
+        help="with --peers: also write the table into bench/README.md in place of the last recorded run",
+    )
     args = parser.parse_args(argv)
     plan = QUICK if args.quick else FULL
     began = time.perf_counter()
+    started_load = os.getloadavg()[0]
     print(
         f"mock-idx bench on {platform.python_implementation()} {platform.python_version()}, "
         f"{len(os.sched_getaffinity(0))} CPUs, {'quick' if args.quick else 'full'} run, "
-        f"load average {os.getloadavg()[0]:.1f} at start",
+        f"load average {started_load:.1f} at start",
         flush=True,
     )
-    sections = [measure(plan) for name, measure in SECTIONS.items() if not args.only or name in args.only]
+    if args.peers:
+        sections = [_peers(args.quick)]
+    else:
+        sections = [measure(plan) for name, measure in SECTIONS.items() if not args.only or name in args.only]
     print()
     for section in sections:
         print("\n".join(section), end="\n\n")
     load = os.getloadavg()[0]
-    print(
-        f"total bench time {time.perf_counter() - began:.0f} s; load average {load:.1f} at the end"
-        + (" (other work was running: numbers are pessimistic)" if load > BUSY_LOAD else "")
+    closing = f"total bench time {time.perf_counter() - began:.0f} s; load average {load:.1f} at the end" + (
+        " (other work was running: numbers are pessimistic)" if load > BUSY_LOAD else ""
     )
+    print(closing)
+    if args.peers and args.record:
+        from .peers.record import record
+
+        heading = (
+            f"{time.strftime('%Y-%m-%d', time.gmtime())}, {len(os.sched_getaffinity(0))} vCPUs, "
+            f"{platform.python_implementation()} {platform.python_version()}, "
+            f"{'quick' if args.quick else 'full'} run (`python -m bench --peers{' --quick' if args.quick else ''}`), "
+            f"load average {started_load:.1f} at start:"
+        )
+        record(heading, [*sections[0], "", closing])
     return 0
 
 
@@ -116,6 +142,13 @@ def _memory(plan: Plan) -> list[str]:
 def _replicas(plan: Plan) -> list[str]:
     _progress("push sign-ins on Redis with 1 and 2 workers, and in memory")
     return report.replicas_table(replicas.measure(plan.replicas, SIGN_IN_USERS))
+
+
+def _peers(quick: bool) -> list[str]:
+    from .peers import report as peers_report
+    from .peers import run as peers
+
+    return peers_report.peers_table(peers.measure(peers.QUICK if quick else peers.FULL))
 
 
 SECTIONS = {"steps": _steps, "sign-ins": _sign_ins, "ready": _startup, "memory": _memory, "replicas": _replicas}
