@@ -181,7 +181,8 @@ class AuthenticatorSteps:
                 target = normalise(target)
             except InvalidPhoneNumber:
                 raise IdxError(Reason.PHONE_NUMBER_INVALID, transaction) from None
-        elif "@" not in target.strip("@") or len(target) > 100:
+        elif "@" not in target.strip("@") or len(target) > 100 or " " in target or not target.isprintable():
+            # no spaces, line breaks or control characters: what no address has (and what would forge a header)
             raise IdxError(Reason.EMAIL_ADDRESS_INVALID, transaction, fields=(("email",),))
         transaction.channel_target(target)
         await self._send_activation_link(transaction, now, policy, delivery)

@@ -63,7 +63,8 @@ def _totp(secret: str) -> pyotp.TOTP:
 
 
 def _matching_step(totp: pyotp.TOTP, code: str, now: float) -> int | None:
-    if not (isinstance(code, str) and len(code) == DIGITS and code.isdigit()):
+    # ASCII digits only: str.isdigit() also takes fullwidth or Arabic-Indic digits, which compare_digest refuses
+    if not (isinstance(code, str) and len(code) == DIGITS and code.isascii() and code.isdigit()):
         return None
     current = totp.timecode(now)
     for step in range(current - DRIFT_STEPS, current + DRIFT_STEPS + 1):

@@ -21,6 +21,13 @@ IDX_KEYS = (
     "id",
     "methodType",
     "rememberMe",
+    "answer",
+    "questionKey",
+    "question",
+    "phoneNumber",
+    "channel",
+    "email",
+    "autoChallenge",
 )
 CONTENT_TYPES = (
     "application/json",

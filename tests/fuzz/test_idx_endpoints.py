@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import quote
 
 import requests
 from hypothesis import HealthCheck, given, settings
@@ -24,6 +25,8 @@ IDX_PATHS = (
     "challenge/send",
     "challenge/poll",
     "authenticators/poll",
+    "credential/enroll",
+    "skip",
     "cancel",
 )
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
@@ -60,7 +63,8 @@ def test_steps_replayed_or_mistyped_on_a_live_sign_in_never_break_it(server: Moc
     state = _waiting_for_push(server, http)
     handles = st.sampled_from([state["stateHandle"], state["stateHandle"] + "x", state["stateHandle"][:-1]])
     step_bodies = st.fixed_dictionaries(
-        {"stateHandle": handles}, optional=dict.fromkeys(("identifier", "credentials", "authenticator"), json_values)
+        {"stateHandle": handles},
+        optional=dict.fromkeys(("identifier", "credentials", "authenticator", "email", "phoneNumber"), json_values),
     )
 
     @FUZZ
@@ -72,6 +76,22 @@ def test_steps_replayed_or_mistyped_on_a_live_sign_in_never_break_it(server: Moc
                     f"{server.url}/idp/idx/{path}", data=json.dumps(body), headers={"Content-Type": "application/json"}
                 )
             )
+
+    fuzz()
+    still_signs_in(server.url)
+
+
+def test_any_email_link_answers_a_page(server: MockIdxServer, http: requests.Session):
+    """``/email/verify/{transaction}?token=``, the magic link, with any transaction id and any token: a page (the
+    "expired" one), never a 5xx or a traceback."""
+
+    @FUZZ
+    @given(transaction=st.text(min_size=1, max_size=40), token=st.text(max_size=300) | st.none())
+    def fuzz(transaction: str, token: str | None) -> None:
+        params = {} if token is None else {"token": token}
+        response = http.get(f"{server.url}/email/verify/{quote(transaction, safe='')}", params=params)
+        assert_sound(response, json_body=False)
+        assert response.status_code in (400, 404), response.text[:300]
 
     fuzz()
     still_signs_in(server.url)

@@ -118,3 +118,16 @@ async def test_the_messages_cannot_be_written_through_the_api(org: TestClient[An
     body = await response.json()
     assert {"error", "message"} <= set(body)
     assert await messages_of(org) == before
+
+
+async def test_a_channel_given_twice_is_a_400_that_changes_nothing(org: TestClient[Any, Any]) -> None:
+    before = await messages_of(org)
+    status, headers, body = await get(org, f"/_mock/v1/users/{LOGIN}/messages?channel=email&channel=sms")
+    assert status == 400 and headers["Content-Type"].startswith("application/json"), body
+    assert not any(leak in body for leak in LEAKS)
+    assert await messages_of(org) == before
+
+
+async def test_a_well_formed_unknown_login_is_a_404_that_shows_no_one_s_messages(org: TestClient[Any, Any]) -> None:
+    status, _, body = await get(org, "/_mock/v1/users/ghost@example.com/messages")
+    assert status == 404 and "111111" not in body and "222222" not in body, body
