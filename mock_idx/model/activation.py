@@ -18,6 +18,7 @@ import re
 import secrets
 from dataclasses import dataclass, replace
 from enum import Enum
+from functools import lru_cache
 from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
 import segno
@@ -133,8 +134,11 @@ def parse_activation_uri(text: str) -> str | None:
     return token if TOKEN_PATTERN.fullmatch(token) else None
 
 
+@lru_cache(maxsize=256)
 def qr_png_data_uri(payload: str) -> str:
-    """``data:image/png;base64,…``: the QR code as Okta embeds it in ``contextualData.qrcode.href``."""
+    """``data:image/png;base64,…``: the QR code as Okta embeds it in ``contextualData.qrcode.href``. Drawn once per
+    payload (a pure function of it): the enrollment page shows the same QR code at every poll and introspect, and
+    drawing it is the slowest part of that answer."""
     code = segno.make(payload, error="m")
     modules, _ = code.symbol_size(scale=1)
     data_uri: str = code.png_data_uri(scale=max(2, round(QR_TARGET_PIXELS / modules)))

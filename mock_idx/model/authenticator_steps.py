@@ -41,7 +41,7 @@ from .security_questions import (
     check_custom_question,
     question_text,
 )
-from .store import OrgStore, RecordKind
+from .store import Handle, OrgStore, RecordKind
 from .totp import TotpVerdict, TotpVerifier
 from .transaction import SentCode, Step, Transaction
 
@@ -53,6 +53,8 @@ class EmailLink:
     """An email's magic link: opening it verifies the sign-in it was sent for, in whichever tab polls it."""
 
     transaction_id: str
+    state_handle: str
+    """Finds the sign-in, to check it still waits for this link."""
     login: str
     code: str
     """The code the same email carries: what a person who opened the link in another browser is shown to type."""
@@ -126,9 +128,14 @@ class AuthenticatorSteps:
             await self._code_accepted(transaction, AuthenticatorKey.EMAIL, now, policy)
 
     async def email_link(self, token: str, now: float) -> EmailLink | None:
-        """The live magic link ``token`` names, or ``None`` (unknown, used or expired)."""
+        """The live magic link ``token`` names, or ``None``: unknown, used, expired, or its sign-in no longer waits
+        for it (cancelled, ended, or on to another step)."""
         link = await self._store.record(RecordKind.EMAIL_LINK, token)
-        return link if isinstance(link, EmailLink) and link.expires_at > now else None
+        if not isinstance(link, EmailLink) or link.expires_at <= now:
+            return None
+        waiting = await self._store.transaction(Handle.STATE_HANDLE, link.state_handle)
+        sent = waiting.sent_code if waiting is not None and waiting.is_alive(now) else None
+        return link if sent is not None and sent.link_token == token else None
 
     async def open_email_link(self, token: str, now: float) -> EmailLink | None:
         """Someone opened an email's magic link in the browser the sign-in runs in: the sign-in is verified at its
@@ -227,9 +234,10 @@ class AuthenticatorSteps:
             transaction.check_code(_text(credentials, "passcode", transaction), now)
             await self._code_accepted(transaction, key, now, policy)
             return
-        if key is AuthenticatorKey.GOOGLE:
+        if key is AuthenticatorKey.GOOGLE:  # a wrong first code is Okta's plain "Invalid code" (enroll captures)
             assert pending.google_secret is not None
-            await self._check_totp(transaction, pending.google_secret, _text(credentials, "passcode", transaction), now)
+            code = _text(credentials, "passcode", transaction)
+            await self._check_totp(transaction, pending.google_secret, code, now, wrong=Reason.OTP_INVALID)
             updated = replace(user, google=GoogleAuthenticatorEnrollment(secret=pending.google_secret))
         elif key is AuthenticatorKey.SECURITY_QUESTION:
             updated = replace(user, security_question=self._question(transaction, credentials))
@@ -278,10 +286,12 @@ class AuthenticatorSteps:
         await self._store.put_user(updated)
         transaction.enrolled(updated, key, amr, policy)
 
-    async def _check_totp(self, transaction: Transaction, secret: str, code: str, now: float) -> None:
+    async def _check_totp(
+        self, transaction: Transaction, secret: str, code: str, now: float, wrong: Reason = Reason.SOFT_TOKEN_INVALID
+    ) -> None:
         verdict = await self._totp.verify(secret, code.strip(), now)
         if verdict is TotpVerdict.INVALID:
-            raise IdxError(Reason.SOFT_TOKEN_INVALID, transaction, fields=(("credentials", "passcode"),))
+            raise IdxError(wrong, transaction, fields=(("credentials", "passcode"),))
         if verdict is TotpVerdict.REUSED:
             raise IdxError(Reason.PASSCODE_REUSED, transaction, fields=(("credentials", "passcode"),))
 
@@ -310,7 +320,10 @@ class AuthenticatorSteps:
             token = secret_token()
             link = f"{delivery.org_url}/email/verify/{transaction.id}?token={token}"
             await self._store.put_record(
-                RecordKind.EMAIL_LINK, token, EmailLink(transaction.id, user.login, code, expires_at), lifetime
+                RecordKind.EMAIL_LINK,
+                token,
+                EmailLink(transaction.id, transaction.state_handle, user.login, code, expires_at),
+                lifetime,
             )
             transaction.code_sent(SentCode(code, expires_at, history, link_token=token))
             await self._outbox.send(
