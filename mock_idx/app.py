@@ -21,8 +21,9 @@ from .model.journal import Journal
 from .model.tokens import SigningKey
 from .storage import open_store
 from .web import middleware
-from .web.app_keys import ENGINE, FAULTS, HOSTS, JOURNAL, SCENARIO, SETTINGS
+from .web.app_keys import DOCUMENTS, ENGINE, FAULTS, HOSTS, JOURNAL, SCENARIO, SETTINGS
 from .web.hosts import HostPolicy
+from .web.published_documents import PublishedDocuments
 from .web.scenario_in_force import apply_scenario
 from .web.urls import add_routes
 
@@ -36,6 +37,7 @@ def create_app(settings: Settings | None = None) -> web.Application:
     app[SETTINGS] = settings
     app[SCENARIO] = scenario.load(settings.scenario)  # checked now, so a broken scenario stops the CLI at once
     app[HOSTS] = HostPolicy(settings)
+    app[DOCUMENTS] = PublishedDocuments()
     key = SigningKey.load_or_create(settings.key_file) if settings.key_file else None  # a bad file stops us now
     app.cleanup_ctx.append(lambda app: _org(app, key))
     aiohttp_jinja2.setup(app, loader=jinja2.PackageLoader("mock_idx", "templates"), autoescape=True)
@@ -50,7 +52,7 @@ async def _org(app: web.Application, key: SigningKey | None) -> AsyncIterator[No
         app[ENGINE] = engine = await Engine.join(store, key)
         engine.restore_org = lambda: apply_scenario(app, app[SCENARIO])
         app[JOURNAL] = Journal(store)
-        app[FAULTS] = FaultPlan(store)
+        app[FAULTS] = FaultPlan(store, engine.header)
         if not await engine.is_configured():
             await apply_scenario(app, app[SCENARIO])
         yield
