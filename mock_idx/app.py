@@ -46,15 +46,19 @@ def create_app(settings: Settings | None = None) -> web.Application:
 
 
 async def _org(app: web.Application, key: SigningKey | None) -> AsyncIterator[None]:
-    """Opens the store and joins (or, first, starts) the org in it; closes the store when the app stops."""
+    """Opens the store and joins (or, first, starts) the org in it; stops the engine's signing threads and closes the
+    store when the app stops."""
     store = open_store(app[SETTINGS])
     try:
         app[ENGINE] = engine = await Engine.join(store, key)
-        engine.restore_org = lambda: apply_scenario(app, app[SCENARIO])
-        app[JOURNAL] = Journal(store)
-        app[FAULTS] = FaultPlan(store, engine.header)
-        if not await engine.is_configured():
-            await apply_scenario(app, app[SCENARIO])
-        yield
+        try:
+            engine.restore_org = lambda: apply_scenario(app, app[SCENARIO])
+            app[JOURNAL] = Journal(store)
+            app[FAULTS] = FaultPlan(store, engine.header)
+            if not await engine.is_configured():
+                await apply_scenario(app, app[SCENARIO])
+            yield
+        finally:
+            engine.close()
     finally:
         await store.close()

@@ -177,6 +177,10 @@ class Engine:
         """The policy in force, as the last engine call read it (every call reads it first)."""
         return self._policy
 
+    def close(self) -> None:
+        """Stop the engine's threads (token signing); the store is its owner's to close."""
+        self.tokens.close()
+
     @property
     def policy_generation(self) -> int:
         """The configuration generation :attr:`policy` was read at: what documents made from it are valid for."""
