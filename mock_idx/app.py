@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
-import aiohttp_jinja2
-import jinja2
 from aiohttp import web
 
 from . import scenario
@@ -21,10 +19,11 @@ from .model.journal import Journal
 from .model.tokens import SigningKey
 from .storage import open_store
 from .web import middleware
-from .web.app_keys import DOCUMENTS, ENGINE, FAULTS, HOSTS, JOURNAL, SCENARIO, SETTINGS
+from .web.app_keys import DOCUMENTS, ENGINE, FAULTS, HOSTS, JOURNAL, SCENARIO, SETTINGS, TEMPLATES
 from .web.hosts import HostPolicy
 from .web.published_documents import PublishedDocuments
 from .web.scenario_in_force import apply_scenario
+from .web.templates import PageTemplates
 from .web.urls import add_routes
 
 
@@ -40,7 +39,7 @@ def create_app(settings: Settings | None = None) -> web.Application:
     app[DOCUMENTS] = PublishedDocuments()
     key = SigningKey.load_or_create(settings.key_file) if settings.key_file else None  # a bad file stops us now
     app.cleanup_ctx.append(lambda app: _org(app, key))
-    aiohttp_jinja2.setup(app, loader=jinja2.PackageLoader("mock_idx", "templates"), autoescape=True)
+    app[TEMPLATES] = PageTemplates(app)  # Jinja2 is imported on the first page rendered (mock_idx.web.templates)
     add_routes(app)
     return app
 

@@ -11,6 +11,7 @@ everything else through a method here. Nothing here knows about requests, status
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import hmac
@@ -160,16 +161,20 @@ class Engine:
 
         ``key`` (from ``--key-file``) is used as it is and not stored; without one the org's stored key is used, or a
         new one is made and stored for the replicas that join later."""
+        made = None if key else await asyncio.to_thread(SigningKey.generate)  # 20-250 ms: the loop serves meanwhile
         proposed = OrgIdentity(
             password_id=okta_id("aut"),
             okta_verify_id=okta_id("aut"),
-            signing_key_pem=None if key else SigningKey.generate().pem(),
+            signing_key_pem=made.pem() if made else None,
         )
         identity = await store.claim_identity(proposed)
         if key is None:
             if identity.signing_key_pem is None:
                 raise ValueError("this org's replicas sign with a --key-file: give this one the same key file")
-            key = SigningKey.from_pem(identity.signing_key_pem)
+            if made is not None and identity.signing_key_pem == proposed.signing_key_pem:
+                key = made  # ours won: used as made (parsing its PEM would check the key again, 20-60 ms)
+            else:
+                key = SigningKey.from_pem(identity.signing_key_pem)
         return cls(store, key, identity)
 
     @property

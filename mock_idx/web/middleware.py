@@ -30,7 +30,6 @@ import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from urllib.parse import urlsplit
 
-import aiohttp_jinja2
 from aiohttp import web
 from aiohttp.typedefs import Middleware
 
@@ -46,7 +45,7 @@ from ..model.errors import (
 )
 from ..model.journal import JournalRecord
 from ..model.push import PushAlreadyAnswered
-from . import fault_injection
+from . import fault_injection, templates
 from .app_keys import ENGINE, HOSTS, JOURNAL, NOTE, SETTINGS, TRANSACTION, USER
 from .hosts import HostPolicy
 from .rate_limits import RateCounter
@@ -269,7 +268,7 @@ def error_page(request: web.Request, error: ErrorPage) -> web.Response:
     """Okta's error page on the org: an authorize or logout request with no safe way back to the app is shown here,
     never redirected (the redirect URI, or the token naming it, is what is wrong)."""
     context = {"error": error.error, "description": error.description}
-    response = aiohttp_jinja2.render_template("oauth_error.html", request, context, status=400)
+    response = templates.render_template("oauth_error.html", request, context, status=400)
     response.headers["Content-Security-Policy"] = ERROR_PAGE_POLICY
     return response
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote, urlencode
 
-import aiohttp_jinja2
 from aiohttp import web
 
 from ..model.clock import isoformat
 from ..model.journal import JournalEntry
+from . import templates
 from .app_keys import ENGINE, JOURNAL, SETTINGS
 from .device_view import device_path, device_state, has_totp, qr_svg, totp_uri
 
@@ -44,7 +44,7 @@ async def device_page(request: web.Request) -> web.Response:
         uri = totp_uri(user)
         context.update(totp_uri=uri, totp_qr=qr_svg(uri))
     context["pushes_html"] = _pushes_html(request, context["state"])
-    return aiohttp_jinja2.render_template("device.html", request, context)
+    return templates.render_template("device.html", request, context)
 
 
 async def device_state_json(request: web.Request) -> web.Response:
@@ -77,7 +77,7 @@ async def journal_page(request: web.Request) -> web.Response:
         "older": _link(request, "/_mock/journal", user=user or "", page=str(page + 1)) if page < pages else "",
         "newer": _link(request, "/_mock/journal", user=user or "", page=str(page - 1)) if page > 1 else "",
     }
-    return aiohttp_jinja2.render_template("journal.html", request, context)
+    return templates.render_template("journal.html", request, context)
 
 
 async def _devices(request: web.Request, message: str, status: int = 200) -> web.Response:
@@ -90,7 +90,7 @@ async def _devices(request: web.Request, message: str, status: int = 200) -> web
         }
         for u in await request.app[ENGINE].users()
     ]
-    response = aiohttp_jinja2.render_template(
+    response = templates.render_template(
         "devices.html", request, {**_common(request), "users": users, "message": message}
     )
     response.set_status(status)
@@ -98,7 +98,7 @@ async def _devices(request: web.Request, message: str, status: int = 200) -> web
 
 
 def _pushes_html(request: web.Request, state: dict[str, Any]) -> str:
-    return aiohttp_jinja2.render_string("device_pushes.html", request, {"state": state})
+    return templates.render_string("device_pushes.html", request, {"state": state})
 
 
 def _timeline(key: str, entries: list[JournalEntry]) -> dict[str, Any]:
