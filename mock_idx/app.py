@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
-import aiohttp_jinja2
-import jinja2
 from aiohttp import web
 
 from . import scenario
@@ -21,9 +19,11 @@ from .model.journal import Journal
 from .model.tokens import SigningKey
 from .storage import open_store
 from .web import middleware
-from .web.app_keys import ENGINE, FAULTS, HOSTS, JOURNAL, SCENARIO, SETTINGS
+from .web.app_keys import DOCUMENTS, ENGINE, FAULTS, HOSTS, JOURNAL, SCENARIO, SETTINGS, TEMPLATES
 from .web.hosts import HostPolicy
+from .web.published_documents import PublishedDocuments
 from .web.scenario_in_force import apply_scenario
+from .web.templates import PageTemplates
 from .web.urls import add_routes
 
 
@@ -36,23 +36,28 @@ def create_app(settings: Settings | None = None) -> web.Application:
     app[SETTINGS] = settings
     app[SCENARIO] = scenario.load(settings.scenario)  # checked now, so a broken scenario stops the CLI at once
     app[HOSTS] = HostPolicy(settings)
+    app[DOCUMENTS] = PublishedDocuments()
     key = SigningKey.load_or_create(settings.key_file) if settings.key_file else None  # a bad file stops us now
     app.cleanup_ctx.append(lambda app: _org(app, key))
-    aiohttp_jinja2.setup(app, loader=jinja2.PackageLoader("mock_idx", "templates"), autoescape=True)
+    app[TEMPLATES] = PageTemplates(app)  # Jinja2 is imported on the first page rendered (mock_idx.web.templates)
     add_routes(app)
     return app
 
 
 async def _org(app: web.Application, key: SigningKey | None) -> AsyncIterator[None]:
-    """Opens the store and joins (or, first, starts) the org in it; closes the store when the app stops."""
+    """Opens the store and joins (or, first, starts) the org in it; stops the engine's signing threads and closes the
+    store when the app stops."""
     store = open_store(app[SETTINGS])
     try:
         app[ENGINE] = engine = await Engine.join(store, key)
-        engine.restore_org = lambda: apply_scenario(app, app[SCENARIO])
-        app[JOURNAL] = Journal(store)
-        app[FAULTS] = FaultPlan(store)
-        if not await engine.is_configured():
-            await apply_scenario(app, app[SCENARIO])
-        yield
+        try:
+            engine.restore_org = lambda: apply_scenario(app, app[SCENARIO])
+            app[JOURNAL] = Journal(store)
+            app[FAULTS] = FaultPlan(store, engine.header)
+            if not await engine.is_configured():
+                await apply_scenario(app, app[SCENARIO])
+            yield
+        finally:
+            engine.close()
     finally:
         await store.close()

@@ -4,17 +4,20 @@ Handlers call these methods and render what comes back; the control API and the 
 phone or an admin would use. The org's state lives in its store (:mod:`.store`), shared by every replica: each method
 reads what it needs, decides with the model's classes, and writes back what changed, so no request relies on what a
 previous one left in this process. The services inside (store, TOTP, tokens, key) are the engine's own business: the
-web layer reads only its plain values (``policy``, ``authenticators``, ``idp_id``, ``clock_offset_seen``) and asks
+web layer reads only its plain values (``policy``, ``policy_generation``, ``authenticators``, ``idp_id``,
+``clock_offset_seen``) and asks
 everything else through a method here. Nothing here knows about requests, status codes or JSON documents.
 """
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import hmac
 import logging
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -37,6 +40,7 @@ from .directory import OktaVerifyEnrollment, User, VerifyMethod
 from .errors import ControlError, IdxError, NotFound, OAuthError, Reason
 from .faults import FaultRule
 from .ids import okta_id, secret_token, stable_id
+from .org_header import HeaderReads
 from .outbox import Channel, Message, Outbox
 from .policy import DEFAULT_POLICY, OIDC_SCOPES, Client, Policy
 from .push import PushAlreadyAnswered, PushChallenge, PushState, SignInContext
@@ -134,6 +138,8 @@ class Engine:
 
     def __init__(self, store: OrgStore, key: SigningKey, identity: OrgIdentity) -> None:
         self.store = store
+        self.header_reads = HeaderReads(store)
+        """The org's header, read once per request within :meth:`one_header_read` (the web layer opens it)."""
         self.key = key
         self.identity = identity
         self.authenticators = AuthenticatorIds.derive(identity.password_id, identity.okta_verify_id)
@@ -164,16 +170,20 @@ class Engine:
 
         ``key`` (from ``--key-file``) is used as it is and not stored; without one the org's stored key is used, or a
         new one is made and stored for the replicas that join later."""
+        made = None if key else await asyncio.to_thread(SigningKey.generate)  # 20-250 ms: the loop serves meanwhile
         proposed = OrgIdentity(
             password_id=okta_id("aut"),
             okta_verify_id=okta_id("aut"),
-            signing_key_pem=None if key else SigningKey.generate().pem(),
+            signing_key_pem=made.pem() if made else None,
         )
         identity = await store.claim_identity(proposed)
         if key is None:
             if identity.signing_key_pem is None:
                 raise ValueError("this org's replicas sign with a --key-file: give this one the same key file")
-            key = SigningKey.from_pem(identity.signing_key_pem)
+            if made is not None and identity.signing_key_pem == proposed.signing_key_pem:
+                key = made  # ours won: used as made (parsing its PEM would check the key again, 20-60 ms)
+            else:
+                key = SigningKey.from_pem(identity.signing_key_pem)
         return cls(store, key, identity)
 
     @property
@@ -181,8 +191,30 @@ class Engine:
         """The policy in force, as the last engine call read it (every call reads it first)."""
         return self._policy
 
+    def close(self) -> None:
+        """Stop the engine's threads (token signing); the store is its owner's to close."""
+        self.tokens.close()
+
+    @property
+    def policy_generation(self) -> int:
+        """The configuration generation :attr:`policy` was read at: what documents made from it are valid for."""
+        return self._policy_generation
+
     async def now(self) -> float:
         return (await self._instant()).now
+
+    def one_header_read(self) -> AbstractContextManager[None]:
+        """Within the block (one request), every engine call decides with the header its first call read: one store
+        round trip per request instead of one per call (see :mod:`.org_header`)."""
+        return self.header_reads.scope()
+
+    async def header(self) -> OrgHeader:
+        """The org's header, as this request read it (the fault rules check it too)."""
+        return await self.header_reads.read()
+
+    def read_header_again(self) -> None:
+        """Time passed within the request (an injected delay): the next call reads the header from the store."""
+        self.header_reads.forget()
 
     # --- OAuth: opening and closing a sign-in ------------------------------------------------------------------
 
@@ -855,6 +887,7 @@ class Engine:
         if seconds < 0:
             raise ValueError("the clock only moves forward")
         offset = await self.store.advance_clock(seconds)
+        self.header_reads.forget()
         now = Instant.current(offset).now
         await self.sweep(now)
         return now
@@ -878,12 +911,13 @@ class Engine:
         (or the one in force), ``users`` and ``faults`` in force; the signing key, the clock and the journal stay."""
         await self._instant()
         await self.store.replace_org(policy or self.policy, list(users), list(faults))
+        self.header_reads.forget()
 
     # --- internals ---------------------------------------------------------------------------------------------
 
     async def _instant(self) -> Instant:
         """Read the clock and, when another request changed it, the policy: what every method decides with."""
-        header = await self.store.header()
+        header = await self.header_reads.read()
         if header.generation == 0 and self._policy_generation > 0 and not self._restoring:
             header = await self._restore_lost_org()
         if header.generation != self._policy_generation:
@@ -904,7 +938,8 @@ class Engine:
                 await self.restore_org()
         finally:
             self._restoring = False
-        return await self.store.header()
+        self.header_reads.forget()
+        return await self.header_reads.read()
 
     async def _open(self, interaction: Interaction, at: Instant, interaction_handle: str | None = None) -> Transaction:
         if at.now - self._last_sweep >= self.sweep_interval:

@@ -11,12 +11,13 @@ Plain data only: the web layer decides how a 429 or a dropped connection looks o
 from __future__ import annotations
 
 import random
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .store import OrgStore
+    from .store import OrgHeader, OrgStore
 
 
 @dataclass(frozen=True)
@@ -107,8 +108,11 @@ class FaultPlan:
     rules, and ``times`` counts requests across all of them). The rules are read again only when the store's
     configuration generation says they changed."""
 
-    def __init__(self, store: OrgStore) -> None:
+    def __init__(self, store: OrgStore, read_header: Callable[[], Awaitable[OrgHeader]] | None = None) -> None:
+        """``read_header``: how the generation is read, by default from the store; the app passes the engine's
+        (:meth:`~.engine.Engine.header`), so the fault check shares the request's one header read."""
         self._store = store
+        self._read_header = read_header or store.header
         self._cached: tuple[int, list[FaultRule]] = (-1, [])
 
     async def add(self, rule: FaultRule) -> FaultRule:
@@ -149,7 +153,7 @@ class FaultPlan:
         return await self._store.fire_fault(rule.id, rule.times)
 
     async def _in_force(self) -> list[FaultRule]:
-        generation = (await self._store.header()).generation
+        generation = (await self._read_header()).generation
         if self._cached[0] != generation:
             self._cached = (generation, await self._store.fault_rules())
         return self._cached[1]

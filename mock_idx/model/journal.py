@@ -8,7 +8,7 @@ a shared store by entries.
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -34,7 +34,11 @@ class JournalRecord:
     note: str = ""
 
     def bounded(self) -> JournalRecord:
-        """The record with its texts cut to :data:`MAX_TEXT` characters."""
+        """The record with its texts cut to :data:`MAX_TEXT` characters (itself when none is longer: every request
+        is journalled, and copying a record that needs no cut cost more than the rest of recording it)."""
+        texts = (self.method, self.path, self.user or "", self.note)
+        if all(len(text) <= MAX_TEXT for text in texts):
+            return self
         return replace(
             self,
             method=self.method[:MAX_TEXT],
@@ -42,6 +46,10 @@ class JournalRecord:
             user=self.user[:MAX_TEXT] if self.user else self.user,
             note=self.note[:MAX_TEXT],
         )
+
+
+RECORD_FIELDS = tuple(f.name for f in fields(JournalRecord))
+"""What a :class:`JournalRecord` holds, by name (an entry adds ``seq``)."""
 
 
 @dataclass(frozen=True)
@@ -52,7 +60,9 @@ class JournalEntry(JournalRecord):
 
     @classmethod
     def numbered(cls, seq: int, record: JournalRecord) -> JournalEntry:
-        return cls(seq=seq, **asdict(record))
+        """The record's fields as they are (all immutable values): ``asdict`` would deep-copy them, at several
+        times the cost, on every request."""
+        return cls(seq=seq, **{name: getattr(record, name) for name in RECORD_FIELDS})
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -28,36 +28,47 @@ from ..model.transaction import Transaction
 T = TypeVar("T")
 
 
+RECORD_CLASSES: tuple[type[Any], ...] = (
+    User,
+    FaultRule,
+    JournalEntry,
+    Policy,
+    PushChallenge,
+    OrgIdentity,
+    RefreshRecord,
+    Transaction,
+    Session,
+    AuthorizationCode,
+    Message,
+    EmailLink,
+    OktaVerifyActivation,
+    ActivationIndex,
+)
+"""Every type a store writes down."""
+
+
 class Codec:
-    """One adapter per record type, built once (building an adapter is the slow part)."""
+    """One adapter per record type, built on the type's first use and kept (building an adapter is the slow part:
+    all of them at import cost ``mock-idx serve`` tens of milliseconds before its first answer, most for types it does
+    not write until a sign-in starts)."""
 
     def __init__(self) -> None:
-        self._adapters: dict[type[Any], TypeAdapter[Any]] = {
-            kind: TypeAdapter(kind)
-            for kind in (
-                User,
-                FaultRule,
-                JournalEntry,
-                Message,
-                Policy,
-                PushChallenge,
-                OrgIdentity,
-                RefreshRecord,
-                Transaction,
-                Session,
-                AuthorizationCode,
-                EmailLink,
-                OktaVerifyActivation,
-                ActivationIndex,
-            )
-        }
+        self._adapters: dict[type[Any], TypeAdapter[Any]] = {}
 
     def encode(self, record: Any) -> bytes:
-        return self._adapters[type(record)].dump_json(record)
+        return self._adapter(type(record)).dump_json(record)
 
     def decode(self, kind: type[T], data: bytes | str) -> T:
-        value: T = self._adapters[kind].validate_json(data)
+        value: T = self._adapter(kind).validate_json(data)
         return value
+
+    def _adapter(self, kind: type[Any]) -> TypeAdapter[Any]:
+        adapter = self._adapters.get(kind)
+        if adapter is None:
+            if kind not in RECORD_CLASSES:
+                raise KeyError(kind)  # as before: only the store's own record types are written down
+            adapter = self._adapters[kind] = TypeAdapter(kind)
+        return adapter
 
 
 RECORD_TYPES: dict[RecordKind, type[Any]] = {
@@ -70,4 +81,4 @@ RECORD_TYPES: dict[RecordKind, type[Any]] = {
 """The type of each kind of short-lived record (spent assertions and used activations hold no record)."""
 
 CODEC = Codec()
-"""Immutable once built, so one instance serves every store in the process."""
+"""One instance serves every store in the process: it only ever adds adapters, each the same whoever builds it."""

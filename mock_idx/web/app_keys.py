@@ -13,12 +13,17 @@ from ..model.journal import Journal
 from ..model.transaction import Transaction
 from ..scenario import Scenario
 from .hosts import HostPolicy
+from .published_documents import PublishedDocuments
+from .templates import PageTemplates
 
 SETTINGS = web.AppKey("settings", Settings)
 ENGINE = web.AppKey("engine", Engine)
 JOURNAL = web.AppKey("journal", Journal)
 FAULTS = web.AppKey("faults", FaultPlan)
 HOSTS = web.AppKey("hosts", HostPolicy)
+DOCUMENTS = web.AppKey("documents", PublishedDocuments)
+"""Discovery documents and JWKS as ready bytes (:mod:`.published_documents`)."""
+TEMPLATES = web.AppKey("templates", PageTemplates)
 SCENARIO = web.AppKey("scenario", Scenario)
 """The scenario the server started with: what ``reset`` goes back to."""
 

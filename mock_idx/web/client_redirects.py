@@ -21,10 +21,10 @@ import secrets
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
-import aiohttp_jinja2
 from aiohttp import web
 
 from ..model.authorize import ClientRedirect, ResponseMode
+from . import templates
 
 FORM_POST_TEMPLATE = "client_redirect_form_post.html"
 POST_MESSAGE_TEMPLATE = "client_redirect_post_message.html"
@@ -92,7 +92,7 @@ def _page(request: web.Request, template: str, redirect: ClientRedirect) -> web.
         "target_origin": origin,
         "nonce": nonce,
     }
-    response = aiohttp_jinja2.render_template(template, request, context)
+    response = templates.render_template(template, request, context)
     response.headers.update(PRIVATE)
     response.headers["Content-Security-Policy"] = _policy(nonce, origin)
     return response

@@ -50,6 +50,7 @@ async def inject(request: web.Request, handler: Handler) -> web.StreamResponse:
     request[NOTE] = decision.note()
     if decision.delay_ms:
         await asyncio.sleep(decision.delay_ms / 1000)
+        request.app[ENGINE].read_header_again()  # the org may have changed while the request waited
     if decision.drop:
         return _drop(request)
     if decision.status is not None:

@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-import aiohttp_jinja2
 from aiohttp import web
 from markupsafe import Markup
 
@@ -35,7 +34,7 @@ from ..idx.render import METHOD_LABELS, OKTA_VERIFY
 from ..model.errors import IdxError, Reason
 from ..model.tokens import AuthorizationServer
 from ..model.transaction import CHOOSING_AGAIN_ALLOWED, Step, Transaction
-from . import hosted_widget
+from . import hosted_widget, templates
 from .app_keys import ENGINE, SETTINGS, USER
 from .client_redirects import origin_of, to_app
 from .request_parsing import MalformedBody, base_url, delivery, form_fields, remember, sign_in_context
@@ -385,7 +384,7 @@ def render_page(request: web.Request, template: str, context: dict[str, Any], st
     """A page of the org's own (sign-in, email link): nonce-locked scripts and styles, never framed or cached."""
     nonce = secrets.token_urlsafe(18)
     context.update(nonce=nonce, style=PAGE_STYLE, script=PAGE_SCRIPT)
-    response = aiohttp_jinja2.render_template(template, request, context, status=status)
+    response = templates.render_template(template, request, context, status=status)
     response.headers.update(PRIVATE_HEADERS)
     response.headers.update(
         {

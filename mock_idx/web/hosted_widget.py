@@ -21,10 +21,10 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-import aiohttp_jinja2
 from aiohttp import web
 
 from ..model.transaction import Transaction
+from . import templates
 from .app_keys import SETTINGS
 from .client_redirects import origin_of
 from .request_parsing import base_url
@@ -65,7 +65,7 @@ def signin_page(request: web.Request, transaction: Transaction) -> web.Response:
         "env_var": ENV_VAR,
         "nonce": nonce,
     }
-    response = aiohttp_jinja2.render_template(TEMPLATE, request, context, status=200 if widget else 503)
+    response = templates.render_template(TEMPLATE, request, context, status=200 if widget else 503)
     response.headers.update(PRIVATE_HEADERS)
     response.headers.update(_security_headers(nonce, origin_of(base)))
     return response

@@ -5,15 +5,16 @@
    ``Cache-Control: no-cache, no-store``, ``Pragma: no-cache``, ``Expires: 0`` (unless a handler chose caching).
 1. :func:`last_resort`: whatever escapes everything below, even a bug in rendering an error, ends as Okta's
    ``E0000009`` document, logged once with its traceback. aiohttp's bare 500 page never reaches a client.
-2. :func:`record_in_journal`: every answered request, and the clients that hung up mid-request (499).
-3. :func:`allow_cross_origin`: CORS for the Okta APIs (SPAs and the widget call them from their own origin, and
+2. :func:`one_header_read`: the request's engine calls share one read of the org's header (not ``/_mock``).
+3. :func:`record_in_journal`: every answered request, and the clients that hung up mid-request (499).
+4. :func:`allow_cross_origin`: CORS for the Okta APIs (SPAs and the widget call them from their own origin, and
    okta-auth-js reads ``/api/v1/sessions/me`` with the browser's cookies); none for ``/_mock``, which only its own
    pages and non-browser clients may drive, nor for the pages a browser navigates to (authorize, logout, sign-in).
-4. :func:`shape_errors`: model errors and HTTP errors become each area's error body (:mod:`.responses`); an
+5. :func:`shape_errors`: model errors and HTTP errors become each area's error body (:mod:`.responses`); an
    authorize or logout request with no safe way back to the app becomes Okta's HTML error page.
-5. :func:`guard_headers`: a foreign ``Host`` (DNS rebinding) and header values that are not UTF-8 are refused before
+6. :func:`guard_headers`: a foreign ``Host`` (DNS rebinding) and header values that are not UTF-8 are refused before
    anything reads them; the issuer never follows a foreign host.
-6. :func:`guard_control_plane`: ``/_mock`` needs the control token when one is set, refuses cross-site writes and
+7. :func:`guard_control_plane`: ``/_mock`` needs the control token when one is set, refuses cross-site writes and
    writes that a plain HTML form or a ``text/plain`` fetch could send, and is never framed.
 
 Injected faults (:mod:`.fault_injection`) run innermost, so a faulted request is journalled and shaped like any other.
@@ -29,7 +30,6 @@ import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from urllib.parse import urlsplit
 
-import aiohttp_jinja2
 from aiohttp import web
 from aiohttp.typedefs import Middleware
 
@@ -46,7 +46,7 @@ from ..model.errors import (
 )
 from ..model.journal import JournalRecord
 from ..model.push import PushAlreadyAnswered
-from . import fault_injection
+from . import fault_injection, templates
 from .app_keys import ENGINE, HOSTS, JOURNAL, NOTE, SETTINGS, TRANSACTION, USER
 from .hosts import HostPolicy
 from .rate_limits import RateCounter
@@ -107,6 +107,7 @@ def chain() -> list[Middleware]:
     return [
         okta_headers(),
         last_resort,
+        one_header_read,
         record_in_journal,
         allow_cross_origin,
         shape_errors,
@@ -154,6 +155,17 @@ async def last_resort(request: web.Request, handler: Handler) -> web.StreamRespo
     except Exception:
         log.exception("unhandled error on %s %s", request.method, request.rel_url.path)
         return internal_error()
+
+
+@web.middleware
+async def one_header_read(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Every engine call the request makes (CORS, fault rules, the handler) shares one read of the org's header
+    (:mod:`mock_idx.model.org_header`): on Redis that is two or three round trips fewer a request. Not for ``/_mock``,
+    whose writes change the header and whose reads should see every change."""
+    if request.path.startswith(CONTROL_PATHS):
+        return await handler(request)
+    with request.app[ENGINE].one_header_read():
+        return await handler(request)
 
 
 @web.middleware
@@ -264,7 +276,7 @@ def error_page(request: web.Request, error: ErrorPage) -> web.Response:
     """Okta's error page on the org: an authorize or logout request with no safe way back to the app is shown here,
     never redirected (the redirect URI, or the token naming it, is what is wrong)."""
     context = {"error": error.error, "description": error.description}
-    response = aiohttp_jinja2.render_template("oauth_error.html", request, context, status=400)
+    response = templates.render_template("oauth_error.html", request, context, status=400)
     response.headers["Content-Security-Policy"] = ERROR_PAGE_POLICY
     return response
 

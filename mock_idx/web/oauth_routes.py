@@ -9,6 +9,8 @@ where a signed-out browser may go are the engine's decisions (:mod:`mock_idx.mod
 
 from __future__ import annotations
 
+import json
+from typing import Any
 from urllib.parse import quote
 
 from aiohttp import web
@@ -19,7 +21,7 @@ from ..model.engine import LogoutRequest
 from ..model.errors import OAuthError, UnknownAuthorizationServer
 from ..model.tokens import AuthorizationServer
 from ..model.transaction import Interaction
-from .app_keys import ENGINE, USER
+from .app_keys import DOCUMENTS, ENGINE, USER
 from .client_auth import NO_CLIENT_ID, MultipleCredentials, basic_credentials, endpoint_url, presented_credentials
 from .client_redirects import URI_SAFE, with_query
 from .request_parsing import base_url, oauth_form, oauth_query, remember, required_param
@@ -81,43 +83,63 @@ CLAIMS = [
 
 
 async def openid_configuration(request: web.Request) -> web.Response:
-    """The discovery document, as Okta's lists it, of exactly what is served: every endpoint, response type, mode,
-    grant and client authentication method named here answers, and nothing served is left out."""
+    """The discovery document, made once per server, base URL and configuration and then served as its bytes
+    (:mod:`.published_documents`)."""
     server = await authorization_server(request)
     engine = request.app[ENGINE]
     await engine.now()  # the policy in force (custom scopes), as any request reads it
-    config = engine.policy.server_config(server.id)
-    endpoints = _endpoints(request, server.id)
-    return web.json_response(
-        {
-            "issuer": server.issuer,
-            "authorization_endpoint": f"{endpoints}/v1/authorize",
-            "token_endpoint": f"{endpoints}/v1/token",
-            "userinfo_endpoint": f"{endpoints}/v1/userinfo",
-            "jwks_uri": f"{endpoints}/v1/keys",
-            "response_types_supported": RESPONSE_TYPES,
-            "response_modes_supported": RESPONSE_MODES,
-            "grant_types_supported": GRANT_TYPES,
-            "subject_types_supported": ["public"],
-            "id_token_signing_alg_values_supported": ["RS256"],
-            "scopes_supported": [*STANDARD_SCOPES, *config.scopes],
-            "token_endpoint_auth_methods_supported": CLIENT_AUTH_METHODS,
-            "claims_supported": [*CLAIMS, *(c.name for c in config.claims if c.name not in CLAIMS)],
-            "code_challenge_methods_supported": list(PKCE_METHODS),
-            "introspection_endpoint": f"{endpoints}/v1/introspect",
-            "introspection_endpoint_auth_methods_supported": CLIENT_AUTH_METHODS,
-            "revocation_endpoint": f"{endpoints}/v1/revoke",
-            "revocation_endpoint_auth_methods_supported": CLIENT_AUTH_METHODS,
-            "end_session_endpoint": f"{endpoints}/v1/logout",
-            "request_parameter_supported": False,
-        }
+    key = ("discovery", server.id, base_url(request))
+    body = request.app[DOCUMENTS].get(
+        engine.policy_generation, key, lambda: _json_bytes(_discovery_document(request, server))
     )
+    return web.Response(body=body, content_type="application/json", charset="utf-8")
+
+
+def _discovery_document(request: web.Request, server: AuthorizationServer) -> dict[str, Any]:
+    """The discovery document, as Okta's lists it, of exactly what is served: every endpoint, response type, mode,
+    grant and client authentication method named here answers, and nothing served is left out."""
+    config = request.app[ENGINE].policy.server_config(server.id)
+    endpoints = _endpoints(request, server.id)
+    return {
+        "issuer": server.issuer,
+        "authorization_endpoint": f"{endpoints}/v1/authorize",
+        "token_endpoint": f"{endpoints}/v1/token",
+        "userinfo_endpoint": f"{endpoints}/v1/userinfo",
+        "jwks_uri": f"{endpoints}/v1/keys",
+        "response_types_supported": RESPONSE_TYPES,
+        "response_modes_supported": RESPONSE_MODES,
+        "grant_types_supported": GRANT_TYPES,
+        "subject_types_supported": ["public"],
+        "id_token_signing_alg_values_supported": ["RS256"],
+        "scopes_supported": [*STANDARD_SCOPES, *config.scopes],
+        "token_endpoint_auth_methods_supported": CLIENT_AUTH_METHODS,
+        "claims_supported": [*CLAIMS, *(c.name for c in config.claims if c.name not in CLAIMS)],
+        "code_challenge_methods_supported": list(PKCE_METHODS),
+        "introspection_endpoint": f"{endpoints}/v1/introspect",
+        "introspection_endpoint_auth_methods_supported": CLIENT_AUTH_METHODS,
+        "revocation_endpoint": f"{endpoints}/v1/revoke",
+        "revocation_endpoint_auth_methods_supported": CLIENT_AUTH_METHODS,
+        "end_session_endpoint": f"{endpoints}/v1/logout",
+        "request_parameter_supported": False,
+    }
 
 
 async def jwks(request: web.Request) -> web.Response:
-    """The signing keys (JWKS) a client checks tokens with; served for every authorization server that exists."""
+    """The signing keys (JWKS) a client checks tokens with; served for every authorization server that exists, as
+    bytes made once per key."""
     await server_id(request)
-    return web.json_response(request.app[ENGINE].jwks(), headers={"Cache-Control": "max-age=3600"})
+    engine = request.app[ENGINE]
+    body = request.app[DOCUMENTS].get(
+        engine.policy_generation, ("jwks", engine.key.kid), lambda: _json_bytes(engine.jwks())
+    )
+    return web.Response(
+        body=body, content_type="application/json", charset="utf-8", headers={"Cache-Control": "max-age=3600"}
+    )
+
+
+def _json_bytes(document: dict[str, Any]) -> bytes:
+    """As ``web.json_response`` encodes: the same bytes as before the documents were kept."""
+    return json.dumps(document).encode()
 
 
 async def interact(request: web.Request) -> web.Response:

@@ -14,12 +14,12 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote, urlencode
 
-import aiohttp_jinja2
 from aiohttp import web
 
 from ..model.activation import LINK_PARAMETER, parse_activation_uri
 from ..model.clock import isoformat
 from ..model.journal import JournalEntry
+from . import templates
 from .app_keys import ENGINE, JOURNAL, SETTINGS
 from .device_view import device_path, device_state, has_totp, qr_svg, totp_uri
 from .inbox_view import inbox_path, inbox_state
@@ -53,7 +53,7 @@ async def device_page(request: web.Request) -> web.Response:
     context["pushes_html"] = _pushes_html(request, context["state"])
     context["activations_html"] = _activations_html(request, context["state"], context["activate"])
     context["texts_html"] = _texts_html(request, context["state"])
-    return aiohttp_jinja2.render_template("device.html", request, context)
+    return templates.render_template("device.html", request, context)
 
 
 async def device_state_json(request: web.Request) -> web.Response:
@@ -84,7 +84,7 @@ async def inbox_page(request: web.Request) -> web.Response:
         "device_url": _link(request, device_path(user.login)),
         "emails_html": _emails_html(request, state),
     }
-    return aiohttp_jinja2.render_template("inbox.html", request, context)
+    return templates.render_template("inbox.html", request, context)
 
 
 async def inbox_state_json(request: web.Request) -> web.Response:
@@ -117,7 +117,7 @@ async def journal_page(request: web.Request) -> web.Response:
         "older": _link(request, "/_mock/journal", user=user or "", page=str(page + 1)) if page < pages else "",
         "newer": _link(request, "/_mock/journal", user=user or "", page=str(page - 1)) if page > 1 else "",
     }
-    return aiohttp_jinja2.render_template("journal.html", request, context)
+    return templates.render_template("journal.html", request, context)
 
 
 async def _devices(request: web.Request, message: str, status: int = 200) -> web.Response:
@@ -131,7 +131,7 @@ async def _devices(request: web.Request, message: str, status: int = 200) -> web
         }
         for u in await request.app[ENGINE].users()
     ]
-    response = aiohttp_jinja2.render_template(
+    response = templates.render_template(
         "devices.html", request, {**_common(request), "users": users, "message": message}
     )
     response.set_status(status)
@@ -139,11 +139,11 @@ async def _devices(request: web.Request, message: str, status: int = 200) -> web
 
 
 def _pushes_html(request: web.Request, state: dict[str, Any]) -> str:
-    return aiohttp_jinja2.render_string("device_pushes.html", request, {"state": state})
+    return templates.render_string("device_pushes.html", request, {"state": state})
 
 
 def _activations_html(request: web.Request, state: dict[str, Any], offered: str) -> str:
-    return aiohttp_jinja2.render_string("device_activations.html", request, {"state": state, "offered": offered})
+    return templates.render_string("device_activations.html", request, {"state": state, "offered": offered})
 
 
 def _activation_offered(request: web.Request) -> str:
@@ -152,11 +152,11 @@ def _activation_offered(request: web.Request) -> str:
 
 
 def _texts_html(request: web.Request, state: dict[str, Any]) -> str:
-    return aiohttp_jinja2.render_string("device_texts.html", request, {"state": state})
+    return templates.render_string("device_texts.html", request, {"state": state})
 
 
 def _emails_html(request: web.Request, state: dict[str, Any]) -> str:
-    return aiohttp_jinja2.render_string("inbox_emails.html", request, {"state": state})
+    return templates.render_string("inbox_emails.html", request, {"state": state})
 
 
 def _timeline(key: str, entries: list[JournalEntry]) -> dict[str, Any]:

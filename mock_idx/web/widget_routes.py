@@ -18,9 +18,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import aiohttp_jinja2
 from aiohttp import web
 
+from . import templates
 from .app_keys import SETTINGS
 from .static_files import file_under
 from .widget_dist import ENV_VAR, GEN2, GEN3, INSTALL_HINT, WidgetDist, find_widget
@@ -71,7 +71,7 @@ async def widget_page(request: web.Request) -> web.Response:
         "gen3_exchange_workaround": bundle is GEN3 and request.query.get("workarounds") != "off",
         "config": _widget_config(request, widget),
     }
-    response = aiohttp_jinja2.render_template("widget.html", request, context)
+    response = templates.render_template("widget.html", request, context)
     if widget is None:
         response.set_status(503)
     elif not available:

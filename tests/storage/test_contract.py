@@ -502,6 +502,29 @@ async def test_a_refresh_token_round_trips_and_is_spent_once(store: OrgStore):
     assert await store.refresh_token("rt-1") is None
 
 
+async def test_rotating_a_refresh_token_many_times_leaves_one_record(store: OrgStore):
+    """Rotation spends the old record as it stores the new one, so a client refreshing all day holds one record,
+    not one per refresh (the store's memory, or Redis's, stays bounded however long a test suite runs)."""
+    record = a_refresh_record()
+    await store.put_refresh_token("rt-0", record, keep_for=3600)
+    for n in range(1, 51):
+        spent = await store.take_refresh_token(f"rt-{n - 1}")
+        assert spent == record
+        await store.put_refresh_token(f"rt-{n}", spent, keep_for=3600)
+    await store.collect_garbage()
+    assert await _refresh_records_held(store) == 1
+    assert await store.refresh_token("rt-50") == record
+    assert all([await store.refresh_token(f"rt-{n}") is None for n in range(50)])
+
+
+async def _refresh_records_held(store: OrgStore) -> int:
+    """How many refresh records the store holds, counted where each implementation keeps them."""
+    if isinstance(store, MemoryStore):
+        return len(store._org.refresh.items)
+    assert isinstance(store, RedisStore)
+    return len([key async for key in store._client.scan_iter(match=store.key("refresh", "*"))])
+
+
 async def test_of_racing_refreshes_with_one_token_exactly_one_gets_its_record(store: OrgStore):
     record = a_refresh_record()
     await store.put_refresh_token("rt", record, keep_for=3600)
