@@ -528,3 +528,34 @@ async def test_lists_and_views_only_show_where_they_belong(client: Client) -> No
     refused_skip = await read(await client.post("/signin", data={**listed.forms[0].hidden, "action": "skip"}))
     assert refused_skip.status == 400 and refused_skip.heading == "Set up Okta Verify via QR code"
     assert refused_skip.alerts == ["Api validation failed: this step is not available now"]
+
+
+@pytest.mark.parametrize(
+    "junk",
+    [
+        {"action": "phone", "method": "fax", "phoneNumber": PHONE},
+        {"action": "phone", "method": "sms", "phoneNumber": "1" * 80},
+        {"action": "phone", "method": "sms", "phoneNumber": "+1 201-555-0123 ext. 7"},
+        {"action": "choose", "authenticator": "phone_number", "method": "sms"},  # verifying: not on this step
+        {"action": "enroll", "authenticator": "okta_sms"},
+        {"action": "enroll", "authenticator": "google_otp"},  # not in the org
+        {"action": "channel", "channel": "qrcode"},
+        {"action": "send_link", "to": PHONE},
+        {"action": "skip"},
+        {"action": "answer", "code": "123456"},
+        {"action": "resend"},
+    ],
+)
+async def test_posts_no_page_sends_leave_the_phone_enrollment_as_it_was(client: Client, junk: dict[str, str]) -> None:
+    login = "steadyphone@example.com"
+    await put_org(client, [user(login)], {"okta_password": "required", "phone_number": "required"}, "one_factor")
+    hosted, page = await signed_in(client, login)
+    page = await step(client, page, "Phone")
+    response = await client.post("/signin", data={"stateToken": hosted.transaction.state_handle, **junk})
+    shown = await read(response)
+    assert 400 <= response.status < 500 and shown.alerts, (junk, response.status)
+    assert shown.heading == "Set up phone authentication", junk
+    assert await messages(client, login, "sms") == []
+    page = await step(client, await open_page(client, hosted.url), "Receive a code via SMS", phoneNumber=PHONE)
+    response = await press(client, page, "Verify", code=await newest_code(client, login, "sms"))
+    assert "sms" in await back_in_the_app(client, hosted, response.headers["Location"])
