@@ -10,98 +10,21 @@ on tokens whose id_token verifies against the server's keys.
 from __future__ import annotations
 
 import re
-import secrets
 import time
-from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
-from typing import Any
-from urllib.parse import urlencode
 
-import aiohttp
-import jwt
 import pytest
-import pytest_asyncio
-from aiohttp import web
-from aiohttp.test_utils import TestServer
 from playwright.async_api import Page, expect
 
 from e2e.artifacts import RecordedContexts
+from e2e.hosted_app import APP_LABEL, App, SignIn, authorize_url, expect_back_in_the_app, expect_tokens, open_phone
+from e2e.hosted_app import app as app  # its fixtures, shared
+from e2e.hosted_app import phone as phone
 from mock_idx.control_client import MockUser
 from mock_idx.pytest_plugin import MockIdx
-from tests.support import pkce
 
 PUSH_LIFETIME_S = 60
 """Short enough that advancing the clock past it expires the push but not the whole sign-in."""
 pytestmark = pytest.mark.mock_idx(poll_refresh_ms=200, push_lifetime=PUSH_LIFETIME_S)
-
-CLIENT_ID = "hosted-page-app"
-"""No clients are registered: any id is a public client that may go back to a loopback host."""
-SIGNED_IN = "Signed in to the app"
-APP_LABEL = "mock-idx app"
-"""What every page heads with: the app's label (an unregistered client's is the default one)."""
-
-
-# -- the app --------------------------------------------------------------------------------------------------------
-
-
-@dataclass
-class App:
-    """The relying party: where its callback is, and every query its callback received."""
-
-    url: str
-    received: list[dict[str, str]] = field(default_factory=list)
-
-    @property
-    def redirect_uri(self) -> str:
-        return f"{self.url}/callback"
-
-
-@pytest_asyncio.fixture(loop_scope="session")
-async def app() -> AsyncIterator[App]:
-    """The app's callback, on a free loopback port in the browser's loop."""
-    holder: list[App] = []
-
-    async def callback(request: web.Request) -> web.Response:
-        holder[0].received.append(dict(request.query))
-        return web.Response(text=f"<!doctype html><title>App</title><h1>{SIGNED_IN}</h1>", content_type="text/html")
-
-    application = web.Application()
-    application.router.add_get("/callback", callback)
-    async with TestServer(application, host="127.0.0.1") as server:
-        holder.append(App(str(server.make_url("")).rstrip("/")))
-        yield holder[0]
-
-
-@pytest_asyncio.fixture(loop_scope="session")
-async def phone(pages: RecordedContexts) -> Page:
-    """The user's phone: the mock's Okta Verify page, in a browser of its own."""
-    return await pages.new_page("phone")
-
-
-@dataclass
-class SignIn:
-    """One authorization request, as the app made it."""
-
-    url: str
-    state: str
-    nonce: str
-    verifier: str
-
-
-def authorize_url(mock_idx: MockIdx, app: App, **extra: str) -> SignIn:
-    verifier, state, nonce = pkce.new_verifier(), secrets.token_urlsafe(12), secrets.token_urlsafe(12)
-    query = {
-        "client_id": CLIENT_ID,
-        "response_type": "code",
-        "scope": "openid profile email",
-        "redirect_uri": app.redirect_uri,
-        "state": state,
-        "nonce": nonce,
-        "code_challenge": pkce.challenge(verifier),
-        "code_challenge_method": "S256",
-        **extra,
-    }
-    return SignIn(f"{mock_idx.issuer}/v1/authorize?{urlencode(query)}", state, nonce, verifier)
 
 
 # -- the flows ------------------------------------------------------------------------------------------------------
@@ -313,45 +236,8 @@ async def number_to_tap(page: Page) -> str:
     return match.group(1)
 
 
-async def open_phone(phone: Page, mock_idx: MockIdx, user: MockUser) -> None:
-    await phone.goto(mock_idx.device_url(user.login))
-    await expect(phone.get_by_role("heading", name=user.profile["name"])).to_be_visible()
-
-
 async def tap(phone: Page, button: str, outcome: str) -> None:
     """Tap a button of the waiting push; the phone says ``outcome`` and has nothing left to answer."""
     await phone.get_by_role("button", name=button, exact=True).click()
     await expect(phone.get_by_role("status")).to_contain_text(outcome)
     await expect(phone.get_by_text("No sign-in is waiting.")).to_be_visible()
-
-
-# -- what the app ends up with ----------------------------------------------------------------------------------
-
-
-async def expect_back_in_the_app(page: Page, app: App) -> None:
-    await expect(page.get_by_role("heading", name=SIGNED_IN)).to_be_visible()
-    assert page.url.startswith(f"{app.redirect_uri}?")
-
-
-async def expect_tokens(mock_idx: MockIdx, app: App, sign_in: SignIn, user: MockUser) -> None:
-    """The app got one code with its state, and the code (with the PKCE verifier) buys tokens for the user."""
-    [received] = app.received
-    assert received["state"] == sign_in.state and set(received) == {"code", "state"}
-    form = {
-        "grant_type": "authorization_code",
-        "code": received["code"],
-        "redirect_uri": app.redirect_uri,
-        "code_verifier": sign_in.verifier,
-        "client_id": CLIENT_ID,
-    }
-    async with aiohttp.ClientSession() as http:
-        async with http.post(f"{mock_idx.issuer}/v1/token", data=form) as response:
-            tokens: dict[str, Any] = await response.json()
-            assert response.status == 200, tokens
-        async with http.get(f"{mock_idx.issuer}/v1/keys") as response:
-            keys: dict[str, Any] = await response.json()
-    header = jwt.get_unverified_header(tokens["id_token"])
-    key = jwt.PyJWKSet.from_dict(keys)[header["kid"]]
-    claims = jwt.decode(tokens["id_token"], key=key, algorithms=["RS256"], audience=CLIENT_ID, issuer=mock_idx.issuer)
-    assert claims["nonce"] == sign_in.nonce and claims["preferred_username"] == user.login
-    assert tokens["access_token"] and tokens["token_type"] == "Bearer"

@@ -4,7 +4,7 @@ sign-in's ``stateToken``, no OAuth client). The widget walks the sign-in over ID
 ``/login/token/redirect``, and the browser lands in the app with a code that buys tokens with the app's PKCE
 verifier. Widget 7.x (this folder's install) and 6.x (widget6/, when installed) alike.
 
-The app is e2e/test_hosted_page.py's (a callback on a port of its own, recording what it is sent); the phone is the
+The app is e2e/hosted_app.py's (a callback on a port of its own, recording what it is sent); the phone is the
 control API, or the device page in a browser of its own.
 """
 
@@ -20,9 +20,9 @@ from playwright.async_api import Page, expect
 from e2e.compat.compat_support import COMPAT_SETTINGS
 from e2e.compat.test_widget6 import WIDGET6_INSTALL_HINT, WIDGET6_PACKAGE
 from e2e.compat.widget_driver import enter_code, sign_in_with_password, wait_for_view
-from e2e.test_hosted_page import App, SignIn, authorize_url, expect_back_in_the_app, expect_tokens
-from e2e.test_hosted_page import app as app  # its fixtures, shared
-from e2e.test_hosted_page import phone as phone
+from e2e.hosted_app import App, SignIn, authorize_url, expect_back_in_the_app, expect_tokens
+from e2e.hosted_app import app as app  # its fixtures, shared
+from e2e.hosted_app import phone as phone
 from mock_idx.pytest_plugin import MockIdx
 
 pytestmark = pytest.mark.mock_idx(**COMPAT_SETTINGS, hosted_page="widget")

@@ -1,12 +1,13 @@
 // mock-idx's hosted sign-in page (/signin): inlined into each page under its CSP nonce.
-// While a push waits, ask the page's poll URL every poll interval (each request is one IDX poll) whether the sign-in
-// has moved on; it answers {"next": null} while the push waits, else the URL to go to. The page itself never reloads,
+// While the step waits for something that happens elsewhere (a push, Okta Verify's activation, an email's magic
+// link), ask the page's poll URL every poll interval (each request is one IDX poll) whether the sign-in has moved on;
+// it answers {"next": null} while the step waits, else the URL to go to. The page itself never reloads,
 // so a click on it is never lost. Once the user leaves (a form sent, such as cancel, or a link followed, such as
 // "Verify with something else") polling stops and a late answer is ignored: it must not take the browser back from
 // the page the user chose.
 (function () {
   "use strict";
-  var poller = document.getElementById("push-poll");
+  var poller = document.getElementById("poll");
   if (!poller) {
     return;
   }

@@ -11,7 +11,7 @@ from aiohttp import web
 
 from ..model.transaction import Step, Transaction
 from .app_keys import ENGINE
-from .hosted_routes import render_page
+from .hosted_render import render_page
 
 SIGN_IN_COOKIE = "mock-idx-email-sign-in"
 """Names the sign-in waiting for an email in this browser (its transaction id, no secret)."""

@@ -1,0 +1,116 @@
+"""Which page shows a hosted sign-in's step, and the page rendered: :func:`step_page` picks the step's page
+(:mod:`.hosted_verify_pages`, :mod:`.hosted_enroll_pages`), or the list the person asked to see, and lays it out with
+what every page has (the app's label, the form's target, Okta's message).
+
+Also what the page's poll looks for (:func:`waits`) and where a refused IDX field shows on the page
+(:func:`page_field`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from aiohttp import web
+
+from ..model.authenticators import AuthenticatorKey
+from ..model.transaction import CHOOSING_AGAIN_ALLOWED, ENROLLING_AGAIN_ALLOWED, Step, Transaction
+from . import hosted_enroll_pages as enroll_pages
+from . import hosted_verify_pages as verify_pages
+from .app_keys import ENGINE
+from .hosted_links import SIGNIN_PATH
+from .hosted_parts import CHANNELS_VIEW, METHODS_VIEW, PageInput, PageView, Shown
+from .hosted_render import render_page
+from .request_parsing import base_url
+
+PageBuilder = Callable[[PageInput], PageView]
+
+STEP_PAGES: dict[Step, PageBuilder] = {
+    Step.IDENTIFY: verify_pages.identify,
+    Step.SELECT_AUTHENTICATOR: verify_pages.verification_list,
+    Step.SELECT_METHOD: verify_pages.verification_list,
+    Step.CHALLENGE: verify_pages.challenge,
+    Step.VERIFICATION_DATA: verify_pages.verification_data,
+    Step.TOTP_CHALLENGE: verify_pages.okta_verify_code,
+    Step.PUSH_WAITING: verify_pages.push,
+    Step.PUSH_REJECTED: verify_pages.push,
+    Step.PUSH_EXPIRED: verify_pages.push,
+    Step.TIMED_OUT: verify_pages.timed_out,
+    Step.SELECT_ENROLL: enroll_pages.enrollment_list,
+    Step.ENROLLMENT_DATA: enroll_pages.phone_number,
+    Step.ENROLL: enroll_pages.enroll,
+    Step.OV_ENROLL_POLL: enroll_pages.okta_verify_waiting,
+    Step.OV_ENROLL_CHANNEL_DATA: enroll_pages.okta_verify_channel_data,
+}
+"""Every step but ``SUCCESS``, which is no page but the redirect to the app."""
+
+FIELD_NAMES = {
+    ("identifier",): "identifier",
+    ("credentials", "totp"): "code",
+    ("credentials", "answer"): "answer",
+    ("credentials", "question"): "question",
+    ("credentials", "questionKey"): "questionKey",
+    ("authenticator", "phoneNumber"): "phoneNumber",
+    ("email",): "to",
+}
+"""Where a field error of an IDX form shows on this page's forms (``credentials.passcode``: see :func:`page_field`)."""
+
+
+def waits(transaction: Transaction) -> bool:
+    """Whether the step waits for something that happens elsewhere, which the page's poll looks for: a tap on the
+    push, Okta Verify activated on the phone, the email's magic link opened."""
+    if transaction.step in (Step.PUSH_WAITING, Step.OV_ENROLL_POLL):
+        return True
+    return transaction.step in (Step.CHALLENGE, Step.ENROLL) and transaction.current is AuthenticatorKey.EMAIL
+
+
+def lists_allowed(transaction: Transaction) -> bool:
+    """Whether ``view=methods`` may show the list to choose from again (never before the first factor)."""
+    if transaction.step in ENROLLING_AGAIN_ALLOWED:
+        return True
+    return transaction.step in CHOOSING_AGAIN_ALLOWED and AuthenticatorKey.PASSWORD in transaction.verified
+
+
+def page_field(transaction: Transaction, path: tuple[str, ...]) -> str | None:
+    """The page's field for an IDX field path (``None``: the message goes at the top of the page)."""
+    if path == ("credentials", "passcode"):
+        first_factor = transaction.step is Step.IDENTIFY or (
+            transaction.step is Step.CHALLENGE and transaction.current is AuthenticatorKey.PASSWORD
+        )
+        return "password" if first_factor else "code"
+    return FIELD_NAMES.get(path)
+
+
+def step_page(request: web.Request, transaction: Transaction, shown: Shown, status: int = 200) -> web.Response:
+    """The page of the transaction's step (or of the list ``shown.view`` asks for, where it may be shown)."""
+    page = PageInput(
+        transaction=transaction,
+        base_url=base_url(request),
+        poll_ms=request.app[ENGINE].policy.poll_refresh_ms,
+        identifier_first=request.app[ENGINE].policy.authenticators.identifier_first,
+        okta_verify_id=request.app[ENGINE].authenticators.okta_verify_id,
+        shown=shown,
+    )
+    view = _page_view(page)
+    notice = view.context.pop("notice", None)
+    context = {
+        **view.context,
+        "heading": view.heading,
+        "app_label": transaction.interaction.client_label,
+        "state_token": transaction.state_handle,
+        "action_url": f"{page.base_url}{SIGNIN_PATH}",
+        "message": shown.message or notice,
+        "errors": dict(shown.errors),
+    }
+    return render_page(request, view.template, context, status)
+
+
+def _page_view(page: PageInput) -> PageView:
+    transaction = page.transaction
+    view = page.shown.view
+    if view == METHODS_VIEW and lists_allowed(transaction):
+        if transaction.step in ENROLLING_AGAIN_ALLOWED:
+            return enroll_pages.enrollment_list(page)
+        return verify_pages.verification_list(page)
+    if view == CHANNELS_VIEW and transaction.step in (Step.OV_ENROLL_POLL, Step.OV_ENROLL_CHANNEL_DATA):
+        return enroll_pages.okta_verify_channels(page)
+    return STEP_PAGES.get(transaction.step, verify_pages.timed_out)(page)
