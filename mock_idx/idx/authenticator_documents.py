@@ -127,9 +127,11 @@ def verification_data(transaction: Transaction, context: DocumentContext) -> Doc
     return {**_verification_list(transaction, context, data), "currentAuthenticatorEnrollment": current}
 
 
-def verification_list(transaction: Transaction, context: DocumentContext) -> Document:
-    """ "Verify it's you" with one of several authenticators (Okta Verify alone keeps :mod:`.render`'s own)."""
-    return _verification_list(transaction, context, None)
+def verification_list(transaction: Transaction, context: DocumentContext, primary: Document | None = None) -> Document:
+    """ "Verify it's you" with one of several authenticators (Okta Verify alone keeps :mod:`.render`'s own), after
+    the step's own form when there is one (an Okta Verify push or code page, whose "Verify with something else" must
+    list every choice, not Okta Verify alone)."""
+    return _verification_list(transaction, context, primary)
 
 
 def select_enroll(transaction: Transaction, context: DocumentContext) -> Document:

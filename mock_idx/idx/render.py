@@ -312,7 +312,11 @@ def _with_selection(
     primary: dict[str, Any] | None = None,
     current: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The step's own remediation (if any) followed by the authenticator list ("Verify with something else")."""
+    """The step's own remediation (if any) followed by the authenticator list ("Verify with something else"): every
+    authenticator the user may verify with, or Okta Verify alone when it is the only one."""
+    if transaction.choices and transaction.choices != (AuthenticatorKey.OKTA_VERIFY,):
+        listed = authenticator_documents.verification_list(transaction, context, primary)
+        return listed if current is None else {**listed, "currentAuthenticator": current}
     enrollment = _enrollment(transaction)
     select = form(
         "select-authenticator-authenticate",
