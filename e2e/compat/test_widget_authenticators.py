@@ -115,7 +115,7 @@ def enrolled(mock_idx: MockIdx, login: str) -> dict[str, Any]:
 
 
 def server_time(mock_idx: MockIdx) -> float:
-    """Now on the fake's (virtual) clock."""
+    """Now on the fake's (virtual) clock, which moving it on by nothing reads."""
     return datetime.fromisoformat(mock_idx.advance_clock(0)["now"]).timestamp()
 
 
@@ -127,12 +127,13 @@ async def open_widget(pages: RecordedContexts, mock_idx: MockIdx, gen: int, cont
     return page
 
 
-async def signs_in(page: Page, mock_idx: MockIdx, user: MockUser) -> None:
-    assert_tokens_for(await widget_result(page), user=user, issuer=mock_idx.issuer, client_id=WIDGET_CLIENT_ID)
-
-
-def amr_of(page_result: dict[str, Any]) -> list[str]:
-    amr: list[str] = page_result["idToken"]["claims"]["amr"]
+async def signed_in(page: Page, mock_idx: MockIdx, user: MockUser) -> list[str]:
+    """The widget resolved with tokens for ``user`` and reported no error on the way (a document it could not take
+    shows as one): the ``amr`` of the ID token, which says what the sign-in verified."""
+    result = await widget_result(page)
+    assert_tokens_for(result, user=user, issuer=mock_idx.issuer, client_id=WIDGET_CLIENT_ID)
+    assert await page.evaluate("window.__widgetErrors") == []
+    amr: list[str] = result["idToken"]["claims"]["amr"]
     return amr
 
 
@@ -153,16 +154,14 @@ async def test_okta_verify_enrolled_by_its_qr_code_then_a_push_approved_on_the_p
     await expect(qr_code).to_be_visible()
     phone = await pages.new_page("phone")
     await add_account_on_device(phone, mock_idx.device_url(user.login))  # as scanning the QR code does
-    await signs_in(page, mock_idx, user)
+    await signed_in(page, mock_idx, user)
     assert "okta_verify" in enrolled(mock_idx, user.login)
 
     again = await open_widget(pages, mock_idx, gen, "browser-later")
     await sign_in_with_password(again, user)
     await choose_okta_verify(again, "push")
     await tap_on_device(phone, mock_idx.device_url(user.login), "approve")
-    result = await widget_result(again)
-    assert_tokens_for(result, user=user, issuer=mock_idx.issuer, client_id=WIDGET_CLIENT_ID)
-    assert amr_of(result) == ["pwd", "swk", "mfa"]
+    assert await signed_in(again, mock_idx, user) == ["pwd", "swk", "mfa"]
 
 
 # --- 2. Email: the fallback from Okta Verify -----------------------------------------------------------------------
@@ -185,9 +184,7 @@ async def test_email_code_from_the_inbox_after_verify_with_something_else_signs_
     code = await code_emailed_to(await pages.new_page("mail"), mock_idx.inbox_url(user.login))
     assert code == mock_idx.last_code(user.login, "email")
     await enter_passcode(page, code)
-    result = await widget_result(page)
-    assert_tokens_for(result, user=user, issuer=mock_idx.issuer, client_id=WIDGET_CLIENT_ID)
-    assert amr_of(result) == ["pwd", "email", "mfa"]
+    assert await signed_in(page, mock_idx, user) == ["pwd", "email", "mfa"]
 
 
 # --- 3. Phone: SMS enrollment, then a sign-in verified by SMS ------------------------------------------------------
@@ -206,7 +203,7 @@ async def test_sms_enrollment_with_a_typed_number_then_a_sign_in_verified_by_sms
     await send_phone_number(page, PHONE_TYPED)
     phone = await pages.new_page("phone")
     await enter_passcode(page, await code_texted_to(phone, mock_idx.device_url(user.login)))
-    await signs_in(page, mock_idx, user)
+    assert await signed_in(page, mock_idx, user) == ["pwd", "sms", "mfa"]
     assert enrolled(mock_idx, user.login)["phone"]["number"] == PHONE_E164
 
     again = await open_widget(pages, mock_idx, gen, "browser-later")
@@ -214,12 +211,10 @@ async def test_sms_enrollment_with_a_typed_number_then_a_sign_in_verified_by_sms
     await choose_authenticator(again, "Phone")
     await wait_for_view(again, "authenticator-verification-data")
     await receive_sms_code(again)
-    [newest, _enrollment_text] = mock_idx.messages(user.login, "sms")
+    sign_in_text, _enrollment_text = mock_idx.messages(user.login, "sms")
+    assert sign_in_text["to"] == PHONE_E164
     await enter_passcode(again, await code_texted_to(phone, mock_idx.device_url(user.login)))
-    result = await widget_result(again)
-    assert_tokens_for(result, user=user, issuer=mock_idx.issuer, client_id=WIDGET_CLIENT_ID)
-    assert newest["to"] == PHONE_E164
-    assert amr_of(result) == ["pwd", "sms", "mfa"]
+    assert await signed_in(again, mock_idx, user) == ["pwd", "sms", "mfa"]
 
 
 # --- 4. Google Authenticator ---------------------------------------------------------------------------------------
@@ -238,7 +233,7 @@ async def test_google_authenticator_enrolled_with_the_secret_on_the_page_and_a_c
     secret = await google_authenticator_secret(page)
     mock_idx.advance_clock(CLOCK_STEP)
     await enter_passcode(page, pyotp.TOTP(secret).at(server_time(mock_idx)))
-    await signs_in(page, mock_idx, user)
+    assert await signed_in(page, mock_idx, user) == ["pwd", "otp", "mfa"]
     assert enrolled(mock_idx, user.login)["google_authenticator"]["secret"] == secret
 
 
@@ -256,7 +251,7 @@ async def test_security_question_chosen_and_answered_then_answered_again_to_sign
     await set_up_authenticator(page, "Security Question")
     await wait_for_view(page, "enroll-authenticator")
     await set_up_security_question(page, QUESTION, "Mister Bear")
-    await signs_in(page, mock_idx, user)
+    await signed_in(page, mock_idx, user)
     assert enrolled(mock_idx, user.login)["security_question"]["question_key"] == QUESTION_KEY
 
     again = await open_widget(pages, mock_idx, gen, "browser-later")
@@ -265,9 +260,7 @@ async def test_security_question_chosen_and_answered_then_answered_again_to_sign
     await wait_for_view(again, "challenge-authenticator")
     await expect(again.locator("#okta-sign-in")).to_contain_text(QUESTION)
     await answer_security_question(again, "  mister BEAR ")
-    result = await widget_result(again)
-    assert_tokens_for(result, user=user, issuer=mock_idx.issuer, client_id=WIDGET_CLIENT_ID)
-    assert amr_of(result) == ["pwd", "kba", "mfa"]
+    assert await signed_in(again, mock_idx, user) == ["pwd", "kba", "mfa"]
 
 
 # --- 6. Identifier first -------------------------------------------------------------------------------------------
@@ -291,9 +284,7 @@ async def test_identifier_first_asks_the_username_then_the_password_on_its_own_p
     assert await page.locator('input[name="credentials.passcode"]').count() == 0
     await identify(page, user.login)
     await enter_password(page, PASSWORD)
-    result = await widget_result(page)
-    assert_tokens_for(result, user=user, issuer=mock_idx.issuer, client_id=WIDGET_CLIENT_ID)
-    assert amr_of(result) == ["pwd"]
+    assert await signed_in(page, mock_idx, user) == ["pwd"]
 
 
 # --- widget 6.x ----------------------------------------------------------------------------------------------------
@@ -329,7 +320,7 @@ async def test_widget_6_email_code_after_verify_with_something_else(
     await wait_for_view(page, "challenge-authenticator")
     await email_code_instead(page)
     await enter_passcode(page, await code_emailed_to(await pages.new_page("mail"), mock_idx.inbox_url(user.login)))
-    await signs_in(page, mock_idx, user)
+    await signed_in(page, mock_idx, user)
 
 
 @WIDGET6
@@ -345,7 +336,7 @@ async def test_widget_6_sms_enrollment_then_a_sign_in_verified_by_sms(
     await send_phone_number(page, PHONE_TYPED)
     phone = await pages.new_page("phone")
     await enter_passcode(page, await code_texted_to(phone, mock_idx.device_url(user.login)))
-    await signs_in(page, mock_idx, user)
+    await signed_in(page, mock_idx, user)
 
     again = await open_widget(pages, mock_idx, 2, "browser-later")
     await sign_in_with_password(again, user)
@@ -353,4 +344,4 @@ async def test_widget_6_sms_enrollment_then_a_sign_in_verified_by_sms(
     await wait_for_view(again, "authenticator-verification-data")
     await receive_sms_code(again)
     await enter_passcode(again, await code_texted_to(phone, mock_idx.device_url(user.login)))
-    await signs_in(again, mock_idx, user)
+    await signed_in(again, mock_idx, user)
