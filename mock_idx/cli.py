@@ -449,7 +449,7 @@ def _banner(settings: Settings, users: list[User]) -> None:
         lines.append(f"  store:        {settings.store_url}{processes}")
     for user in users:
         lines.append(
-            f"  user:         {user.login} / password {user.password}   (phone: {base}/_mock/device/{user.login})"
+            f"  user:         {user.login} / password {user.password or '(none yet)'}   (phone: {base}/_mock/device/{user.login})"
         )
     print("\n".join(lines), flush=True)
 
@@ -465,7 +465,7 @@ def _demo_banner(settings: Settings, users: list[User], client_url: str) -> None
                 f"  the app:      {client_url}/",
                 f"  the phone:    {base}/_mock/device/{user.login if user else '<login>'}",
                 f"  the journal:  {base}/_mock/journal",
-                f"  sign in as {user.login} / {user.password}" if user else "",
+                f"  sign in as {user.login} / {user.password or '(no password yet)'}" if user else "",
                 "Press Ctrl+C to stop.",
             ]
         ),

@@ -45,8 +45,9 @@ _ORG_METHODS = {
 
 
 def org_view(key: AuthenticatorKey, context: DocumentContext) -> AuthenticatorView:
-    """The org's authenticator, as the enrollment pages show it."""
-    return AuthenticatorView(key=key.value, id=context.authenticators.of(key), methods=_ORG_METHODS[key])
+    """The org's authenticator, as the enrollment pages show it (the password with the org's password policy)."""
+    settings = context.password_settings if key is AuthenticatorKey.PASSWORD else None
+    return AuthenticatorView(key.value, context.authenticators.of(key), _ORG_METHODS[key], settings=settings)
 
 
 def enrolled_view(key: AuthenticatorKey, user: User, context: DocumentContext) -> AuthenticatorView:
@@ -93,8 +94,8 @@ def identify_first(transaction: Transaction, context: DocumentContext) -> Docume
 
 
 def challenge(transaction: Transaction, context: DocumentContext) -> Document:
-    """A challenge: the password of an identifier-first sign-in (no list: it is the first factor), or a second
-    factor's code or answer, with the list to verify with something else."""
+    """A challenge: the first factor's (the password of an identifier-first sign-in, or the email of a user with no
+    password yet: no list), or a second factor's code or answer, with the list to verify with something else."""
     key = _current(transaction)
     sh = transaction.state_handle
     if key is AuthenticatorKey.PASSWORD:  # the user is not known yet: any username gets the same page
@@ -109,6 +110,8 @@ def challenge(transaction: Transaction, context: DocumentContext) -> Document:
         context, sh, view, contextual=contextual, **_actions(transaction, key, context)
     )
     answer = forms.challenge_authenticator(context, sh, view)
+    if not transaction.verified:  # the first factor (a user with no password yet): nothing else to choose
+        return {"remediation": as_array([answer]), "currentAuthenticatorEnrollment": current}
     return {**_verification_list(transaction, context, answer), "currentAuthenticatorEnrollment": current}
 
 

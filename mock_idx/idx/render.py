@@ -7,7 +7,7 @@ the widget act on the first one), so the primary step always comes before ``sele
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -42,6 +42,8 @@ class DocumentContext:
     poll_refresh_ms: int
     identifier_first: bool = False
     """The org asks for the username alone, then the password (``identify`` has no credentials)."""
+    password_settings: Mapping[str, Any] | None = None
+    """The org's password policy as the password authenticator's ``settings`` show it (where a password is set)."""
 
     def idx(self, path: str) -> str:
         return f"{self.base_url}/idp/idx/{path}"

@@ -32,6 +32,7 @@ from .outbox import (
     verification_email,
     verification_sms,
 )
+from .password_policy import PasswordPolicy
 from .phone_numbers import InvalidPhoneNumber, normalise
 from .resend_limits import Channel, policy_for
 from .security_questions import (
@@ -101,12 +102,20 @@ class AuthenticatorSteps:
         await self._send_code(transaction, now, policy, delivery, resend=True)
 
     async def answer(
-        self, transaction: Transaction, credentials: dict[str, Any], now: float, policy: AuthenticatorPolicy
+        self,
+        transaction: Transaction,
+        credentials: dict[str, Any],
+        now: float,
+        policy: AuthenticatorPolicy,
+        passwords: PasswordPolicy,
     ) -> None:
-        """The challenge's (or the enrollment's) answer, checked as Okta checks it; the transaction moves on."""
+        """The challenge's (or the enrollment's) answer, checked as Okta checks it; the transaction moves on. A new
+        password must meet ``passwords``."""
         key = transaction.current
         if transaction.step is Step.CHALLENGE:
             await self._verify(transaction, key, credentials, now, policy)
+        elif transaction.step is Step.ENROLL and key is AuthenticatorKey.PASSWORD:
+            await self._enroll_password(transaction, _text(credentials, "passcode", transaction), policy, passwords)
         elif transaction.step is Step.ENROLL:
             await self._enroll(transaction, key, credentials, now, policy)
         else:
@@ -245,6 +254,19 @@ class AuthenticatorSteps:
             raise IdxError(Reason.STEP_UNAVAILABLE, transaction)
         await self._store.put_user(updated)
         transaction.enrolled(updated, key, AMR[key], policy)
+
+    async def _enroll_password(
+        self, transaction: Transaction, password: str, policy: AuthenticatorPolicy, passwords: PasswordPolicy
+    ) -> None:
+        """A new password, checked against the org's password policy; Okta's message lists all its requirements."""
+        user = transaction.user
+        assert user is not None
+        history = (user.password, *user.password_history) if user.password else user.password_history
+        if passwords.violations(password, user.login, user.profile, history):
+            raise IdxError(Reason.PASSWORD_REQUIREMENTS_NOT_MET, transaction, passwords.requirements_text())
+        updated = replace(user, password=password)
+        await self._store.put_user(updated)
+        transaction.enrolled(updated, AuthenticatorKey.PASSWORD, AMR[AuthenticatorKey.PASSWORD], policy)
 
     def _question(self, transaction: Transaction, credentials: dict[str, Any]) -> SecurityQuestionEnrollment:
         """A predefined question (``questionKey``) or the user's own (``custom`` with ``question``), and the answer,

@@ -111,7 +111,8 @@ class SecurityQuestionEnrollment:
 @dataclass
 class User:
     login: str
-    password: str
+    password: str | None
+    """``None``: the user has no password yet (they sign in with their email and set one, as the org asks)."""
     profile: dict[str, str] = field(default_factory=dict)
     okta_verify: OktaVerifyEnrollment | None = None
     id: str = field(default_factory=lambda: okta_id("00u"))
@@ -130,12 +131,14 @@ class User:
         self.profile = profile
 
     def check_password(self, candidate: str) -> bool:
+        if self.password is None:
+            return False
         return hmac.compare_digest(self.password.encode(), candidate.encode())
 
     def enrolled(self) -> frozenset[AuthenticatorKey]:
-        """The authenticators this user has (a password always)."""
+        """The authenticators this user has."""
         have = {
-            AuthenticatorKey.PASSWORD: True,
+            AuthenticatorKey.PASSWORD: self.password is not None,
             AuthenticatorKey.OKTA_VERIFY: self.okta_verify is not None,
             AuthenticatorKey.EMAIL: self.email is not None,
             AuthenticatorKey.PHONE: self.phone is not None,

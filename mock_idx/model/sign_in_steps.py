@@ -56,16 +56,23 @@ class SignInSteps(EngineCore):
                 return transaction if transaction and transaction.is_alive(await self.now()) else None
         return None
 
-    async def identify(self, transaction: Transaction, identifier: str, password: str | None) -> Transaction:
+    async def identify(
+        self, transaction: Transaction, identifier: str, password: str | None, delivery: Delivery | None = None
+    ) -> Transaction:
         """The identify form: with the password (one form), or without it in an identifier-first org, where the
-        password challenge comes next whoever the username names."""
+        password challenge comes next whoever the username names, but for a user with no password yet, whose email
+        is the first factor (its code goes out at once, with links to ``delivery``'s org)."""
         at = await self._instant()
         policy = self.policy.authenticators
         if password is None and not policy.identifier_first:
             raise IdxError(Reason.FIELD_REQUIRED, transaction, fields=(("credentials", "passcode"),))
         user = await self.store.user(identifier)
         transaction.identify(user, password, at.now, policy)
-        if password is None:
+        if password is None and transaction.current is not AuthenticatorKey.PASSWORD:
+            if delivery is None:
+                raise ValueError("identifying a user with no password sends an email: say where its links point")
+            await self.steps.challenge_started(transaction, at.now, policy, delivery)
+        elif password is None:
             transaction.name_identifier(identifier)
         return await self._commit(transaction, at)
 
@@ -114,7 +121,7 @@ class SignInSteps(EngineCore):
             user = await self.store.user(transaction.identifier) if transaction.identifier else None
             transaction.answer_password(user, password, at.now, policy)
         else:
-            await self.steps.answer(transaction, credentials, at.now, policy)
+            await self.steps.answer(transaction, credentials, at.now, policy, self.policy.password_policy)
         return await self._commit(transaction, at)
 
     async def enroll(self, transaction: Transaction, fields: dict[str, Any], delivery: Delivery) -> Transaction:

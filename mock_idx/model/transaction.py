@@ -204,6 +204,9 @@ class Transaction:
         one (identifier-first) the password comes next as a challenge, whoever the username names. Unknown user and
         wrong password fail alike (no user enumeration)."""
         self.require(Step.IDENTIFY)
+        if password is None and user is not None and user.password is None and user.email is not None:
+            self._first_factor_by_email(user, now)
+            return
         if password is None:
             self.identifier = user.login if user else self.identifier
             self.current = AuthenticatorKey.PASSWORD
@@ -429,10 +432,20 @@ class Transaction:
         self.auth_time = now
         self.advance(policy)
 
+    def _first_factor_by_email(self, user: User, now: float) -> None:
+        """A user with no password yet (identifier-first): their email is the first factor, then the org's policy
+        has them set a password (a required authenticator they lack)."""
+        self.user = user
+        self.identifier = user.login
+        self.auth_time = now
+        self.amr = ()
+        self.current, self.method, self.sent_code = AuthenticatorKey.EMAIL, "email", None
+        self.step = Step.CHALLENGE
+
     def _require_choice(self, key: AuthenticatorKey) -> None:
         """Choosing an authenticator to verify with: from the verification list or a step of one of its entries."""
         self.require(*CHOOSING_AGAIN_ALLOWED)
-        if AuthenticatorKey.PASSWORD not in self.verified:  # the first factor's own challenge has no list
+        if not self.verified:  # the first factor's own challenge has no list
             raise IdxError(Reason.STEP_UNAVAILABLE, self)
         if key not in self.choices:
             raise IdxError(Reason.INVALID_AUTHENTICATOR, self, "not an authenticator to verify with here")

@@ -177,7 +177,11 @@ class AuthenticatorsSpec(_Strict):
 class UserBody(_Strict):
     """A user as the control API's ``PUT /_mock/v1/users/{login}`` takes it."""
 
-    password: str = Field(min_length=1, max_length=MAX_TEXT)
+    password: str | None = Field(
+        min_length=1,
+        max_length=MAX_TEXT,
+        description="null: no password yet (identifier-first orgs: the user signs in with their email, then sets one)",
+    )
     profile: dict[Annotated[str, StringConstraints(min_length=1, max_length=100)], Text] = Field(
         default_factory=dict, max_length=100, description="Okta's profile attributes, custom ones included"
     )

@@ -45,7 +45,7 @@ async def identify(request: web.Request, transaction: Transaction, fields: Field
     if blank:
         raise IdxError(Reason.FIELD_REQUIRED, transaction, fields=blank)
     request[USER] = identifier
-    return await request.app[ENGINE].identify(transaction, identifier, password)
+    return await request.app[ENGINE].identify(transaction, identifier, password, delivery(request))
 
 
 async def choose(request: web.Request, transaction: Transaction, fields: Fields) -> Transaction:

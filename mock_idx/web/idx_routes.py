@@ -49,7 +49,7 @@ async def identify(request: web.Request) -> web.Response:
     else:
         identifier, password = required_fields(body, transaction, ("identifier",), ("credentials", "passcode"))
     request[USER] = identifier
-    return idx_response(request, await engine.identify(transaction, identifier, password))
+    return idx_response(request, await engine.identify(transaction, identifier, password, delivery(request)))
 
 
 async def challenge(request: web.Request) -> web.Response:

@@ -502,3 +502,43 @@ async def test_phone_enrollment_refuses_a_method_phones_do_not_have(flow: Flow, 
         "This field has an invalid value"
     ]
     assert await messages(client, "push@example.com") == []  # nothing was sent
+
+
+# --- password as an authenticator ------------------------------------------------------------------------------------
+
+
+async def test_a_user_without_a_password_signs_in_by_email_and_sets_one_the_policy_allows(
+    new_flow: Any, client: Any
+) -> None:
+    enrollment = {"okta_password": "required", "okta_email": "required"}
+    await put_org(
+        client,
+        [{"login": "fresh@example.com", "password": None, "authenticators": {"email": {}}}],
+        enrollment,
+        sign_on="one_factor",
+        identifier_first=True,
+    )
+    flow = new_flow()
+    await flow.start()
+    emailed = await flow.post("/idp/idx/identify", {"identifier": "fresh@example.com"})
+    assert emailed.remediations == ["challenge-authenticator"], emailed.body
+    asked = await answer(flow, passcode=await newest_code(client, "fresh@example.com", "email"))
+    assert asked.remediations == ["select-authenticator-enroll"], asked.body
+    password_id = option_ids(asked, "select-authenticator-enroll")["okta_password"]
+    form = await flow.post("/idp/idx/credential/enroll", {"authenticator": {"id": password_id}})
+    assert form.remediations[0] == "enroll-authenticator"
+    settings = form.body["currentAuthenticator"]["value"]["settings"]
+    assert settings["complexity"]["minLength"] == 8 and settings["complexity"]["excludeUsername"] is True
+    for weak in ("short1A", "alllowercase1", "fresh-Passw0rd-fresh"):
+        refused = await answer(flow, passcode=weak)
+        assert refused.status == 400, (weak, refused.body)
+        (message,) = field_messages(refused, "enroll-authenticator", "credentials", "passcode")
+        assert message.startswith("Password requirements were not met. Password requirements: at least 8 characters")
+        assert refused.remediations[0] == "enroll-authenticator"
+    done = await answer(flow, passcode="A-good-Passw0rd")
+    assert "successWithInteractionCode" in done.body, done.body
+    assert await tokens_amr(flow) == ["email", "pwd", "mfa"]
+    again = new_flow()
+    await again.start()
+    await again.post("/idp/idx/identify", {"identifier": "fresh@example.com"})
+    assert "successWithInteractionCode" in (await answer(again, passcode="A-good-Passw0rd")).body
