@@ -56,7 +56,11 @@ class Org:
 
     def scenario(self) -> dict[str, Any]:
         users = [
-            {"login": login_for(self.name, flow), "password": PASSWORD, "authenticators": spec["enrolled"]}
+            {
+                "login": login_for(self.name, flow),
+                "password": None if "newPassword" in spec["extra"] else PASSWORD,  # who sets one in the flow has none
+                "authenticators": spec["enrolled"],
+            }
             for flow, spec in self.flows.items()
         ]
         return {"settings": {"authenticators": self.authenticators}, "users": users}
@@ -153,6 +157,7 @@ ORGS = (
         },
         {
             "identifier-first": flow_user({"email": {}}),
+            "password-enroll": flow_user({"email": {}}, weakPassword="short1A", newPassword="A-new-Passw0rd"),
             "identifier-first-skip": flow_user(),
             "steps:identifier-first-skip": flow_user(),
         },
@@ -494,6 +499,22 @@ def test_identifier_first_then_the_password_as_a_challenge(sdk_run: dict[str, An
     # identify with the username alone, then the password answers a challenge
     assert idx_calls(sdk_run, flow)[:2] == ["/idp/idx/identify", "/idp/idx/challenge/answer"]
     assert_signed_in(result, sdk_run, flow, ["pwd"])
+
+
+def test_a_user_with_no_password_verifies_their_email_then_sets_one_the_policy_allows(sdk_run: dict[str, Any]) -> None:
+    flow = "password-enroll"
+    result = flow_result(sdk_run, flow)
+    asked = step(result, "authenticate")
+    assert (next_name(asked), asked["nextStep"]["authenticatorKey"]) == ("challenge-authenticator", "okta_email")
+    assert next_name(step(result, "verify")) == "select-authenticator-enroll"
+    form = step(result, "choose-password")
+    assert (next_name(form), form["nextStep"]["authenticatorKey"]) == ("enroll-authenticator", "okta_password")
+    [(key, text)] = message_texts(step(result, "weak-password"))
+    assert key == "password.passwordRequirementsNotMet"
+    assert text.startswith("Password requirements were not met. Password requirements: at least 8 characters")
+    assert next_name(step(result, "weak-password")) == "enroll-authenticator"
+    assert step(result, "password")["nextStep"]["canSkip"] is True  # the optional phone, after enrolling something
+    assert_signed_in(result, sdk_run, flow, ["email", "pwd", "mfa"])
 
 
 def test_required_email_enrolled_then_the_optional_phone_skipped(sdk_run: dict[str, Any]) -> None:

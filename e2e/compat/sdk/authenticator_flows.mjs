@@ -217,6 +217,16 @@ async function identifierFirst(j) {
   return tokensOf(j, await j.step('password', () => j.idx.proceed({ password: j.spec.password })));
 }
 
+async function passwordEnrollment(j) {
+  await j.step('authenticate', () => j.idx.authenticate({ username: j.spec.login }));
+  const code = await j.control.lastCode(j.spec.login, 'email');
+  await j.step('verify', () => j.idx.proceed({ verificationCode: code }));
+  await j.step('choose-password', () => j.idx.proceed({ authenticator: 'okta_password' }));
+  await j.step('weak-password', () => j.idx.proceed({ password: j.spec.weakPassword }));
+  await j.step('password', () => j.idx.proceed({ password: j.spec.newPassword }));
+  return tokensOf(j, await j.step('skip', () => j.idx.proceed({ skip: true }))); // the org's optional phone
+}
+
 async function identifierFirstThenSkip(j) {
   await j.step('authenticate', () => j.idx.authenticate({ username: j.spec.login }));
   await j.step('password', () => j.idx.proceed({ password: j.spec.password }));
@@ -322,5 +332,6 @@ export const AUTHENTICATOR_FLOWS = {
   'security-question-custom': securityQuestionCustom,
   'security-question-verify': securityQuestionVerification,
   'identifier-first': identifierFirst,
+  'password-enroll': passwordEnrollment,
   'identifier-first-skip': identifierFirstThenSkip,
 };
