@@ -449,7 +449,8 @@ def _banner(settings: Settings, users: list[User]) -> None:
         lines.append(f"  store:        {settings.store_url}{processes}")
     for user in users:
         lines.append(
-            f"  user:         {user.login} / password {user.password or '(none yet)'}   (phone: {base}/_mock/device/{user.login})"
+            f"  user:         {user.login} / password {user.password or '(none yet)'}"
+            f"   (phone: {base}/_mock/device/{user.login})"
         )
     print("\n".join(lines), flush=True)
 
