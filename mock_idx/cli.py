@@ -35,9 +35,9 @@ if TYPE_CHECKING:
     from .model.directory import User
     from .workers import WorkerLink
 
-# The server itself (aiohttp, the scenario machinery, the model) is imported inside the functions that run it, not
+# The server itself (aiohttp, the scenario machinery, the model) is imported inside the functions that need it, not
 # here: ``serve`` starts making its signing key first (mock_idx.key_in_advance), so the key is made while the rest is
-# imported, and ``--help``, ``--version`` and usage errors answer without importing any of it.
+# imported. (Building the parser still imports the config and the scenarios, for the defaults its help names.)
 
 T = TypeVar("T")
 
