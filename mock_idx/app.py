@@ -13,6 +13,7 @@ from aiohttp import web
 
 from . import scenario
 from .config import Settings
+from .key_in_advance import KeyInAdvance
 from .model.engine import Engine
 from .model.faults import FaultPlan
 from .model.journal import Journal
@@ -27,7 +28,10 @@ from .web.templates import PageTemplates
 from .web.urls import add_routes
 
 
-def create_app(settings: Settings | None = None) -> web.Application:
+def create_app(settings: Settings | None = None, key_in_advance: KeyInAdvance | None = None) -> web.Application:
+    """The server for ``settings``. ``key_in_advance``: a signing key the CLI began making at its start
+    (:mod:`mock_idx.key_in_advance`), taken only where the org would otherwise make one now (an in-memory store and
+    no key file), so the first answer does not wait for a key made after every import."""
     settings = settings or Settings()
     app = web.Application(
         client_max_size=settings.max_body_bytes,
@@ -38,17 +42,22 @@ def create_app(settings: Settings | None = None) -> web.Application:
     app[HOSTS] = HostPolicy(settings)
     app[DOCUMENTS] = PublishedDocuments()
     key = SigningKey.load_or_create(settings.key_file) if settings.key_file else None  # a bad file stops us now
-    app.cleanup_ctx.append(lambda app: _org(app, key))
+    early = key_in_advance if key is None and not settings.store_url.shared else None
+    app.cleanup_ctx.append(lambda app: _org(app, key, early))
     app[TEMPLATES] = PageTemplates(app)  # Jinja2 is imported on the first page rendered (mock_idx.web.templates)
     add_routes(app)
     return app
 
 
-async def _org(app: web.Application, key: SigningKey | None) -> AsyncIterator[None]:
+async def _org(
+    app: web.Application, key: SigningKey | None, key_in_advance: KeyInAdvance | None = None
+) -> AsyncIterator[None]:
     """Opens the store and joins (or, first, starts) the org in it; stops the engine's signing threads and closes the
     store when the app stops."""
     store = open_store(app[SETTINGS])
     try:
+        if key_in_advance is not None:  # a store of this process alone: nobody else needs the key stored with the org
+            key = await key_in_advance.key()
         app[ENGINE] = engine = await Engine.join(store, key)
         try:
             engine.restore_org = lambda: apply_scenario(app, app[SCENARIO])

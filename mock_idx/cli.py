@@ -23,18 +23,21 @@ import sys
 from collections.abc import AsyncIterator, Callable, Coroutine
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
-from aiohttp import web
+from . import __version__
+from .key_in_advance import KeyInAdvance
 
-from . import __version__, scenario
-from .app import create_app
-from .config import BUILTIN_PAGE, HOSTED_PAGES, MAX_WORKERS, SHUTDOWN_GRACE_SECONDS, Settings
-from .model.directory import User
-from .model.errors import StoreUnavailable
-from .web.app_keys import ENGINE
-from .web.widget_dist import describe_widget
-from .workers import WorkerDied, WorkerFailed, WorkerGroup, WorkerLink, reserved_port
+if TYPE_CHECKING:
+    from aiohttp import web
+
+    from .config import Settings
+    from .model.directory import User
+    from .workers import WorkerLink
+
+# The server itself (aiohttp, the scenario machinery, the model) is imported inside the functions that need it, not
+# here: ``serve`` starts making its signing key first (mock_idx.key_in_advance), so the key is made while the rest is
+# imported. (Building the parser still imports the config and the scenarios, for the defaults its help names.)
 
 T = TypeVar("T")
 
@@ -56,7 +59,9 @@ class OneLineParser(argparse.ArgumentParser):
 
 
 def main(argv: list[str] | None = None) -> int:
+    key_in_advance = KeyInAdvance() if _may_make_a_key(sys.argv[1:] if argv is None else argv) else None
     args = _parser().parse_args(argv)
+    args.key_in_advance = key_in_advance
     run: Callable[[argparse.Namespace], int] = args.run
     try:
         return run(args)
@@ -65,6 +70,14 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:  # Ctrl+C before the server's own handlers are in place: a stop, not a failure
         return 0
+
+
+def _may_make_a_key(argv: list[str]) -> bool:
+    """Whether the command may serve an org that makes its own signing key: ``serve`` or ``demo`` without a key file
+    or a store named (argparse takes any unambiguous prefix, hence ``--k`` and ``--st``). A guess, before the
+    arguments are parsed: a key begun for nothing costs a thread some CPU, and :func:`mock_idx.app.create_app`
+    takes it only where the org makes its own."""
+    return bool(argv) and argv[0] in ("serve", "demo") and not any(arg.startswith(("--k", "--st")) for arg in argv)
 
 
 def port_number(text: str) -> int:
@@ -87,6 +100,8 @@ def worker_count(text: str) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
+    from .config import MAX_WORKERS
+
     parser = OneLineParser(prog="mock-idx", description="An offline fake of Okta Identity Engine.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
@@ -116,6 +131,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _server_options(parser: argparse.ArgumentParser, port: int) -> None:
+    from . import scenario
+    from .config import BUILTIN_PAGE, HOSTED_PAGES
+
     parser.add_argument("--host", default="127.0.0.1", help="interface to bind (default: loopback only)")
     parser.add_argument("--port", type=port_number, default=port, help=f"0 picks a free port (default {port})")
     parser.add_argument("--public-url", help="base URL clients use, if not http://HOST:PORT")
@@ -154,6 +172,8 @@ def _server_options(parser: argparse.ArgumentParser, port: int) -> None:
 
 
 def _settings(args: argparse.Namespace) -> Settings:
+    from .config import Settings
+
     try:
         return Settings(
             host=args.host,
@@ -177,7 +197,7 @@ def _serve(args: argparse.Namespace) -> int:
     settings = _settings(args)
     if settings.workers > 1:
         return _serve_from_workers(settings)
-    asyncio.run(_serve_until_stopped(_app(settings), settings))
+    asyncio.run(_serve_until_stopped(_app(settings, args.key_in_advance), settings))
     return 0
 
 
@@ -185,6 +205,8 @@ def _serve_from_workers(settings: Settings) -> int:
     """``serve --workers N``: this process checks what one server would check (scenario, key file: a missing key file
     is created here, once, rather than by N workers at the same moment), reserves the port, starts the workers, prints
     the banner once they all listen, and watches them until a signal (exit 0) or a worker's death (exit 1)."""
+    from .workers import WorkerDied, WorkerFailed, WorkerGroup, reserved_port
+
     _app(settings)
     with WorkerGroup(settings.workers, _serve_as_worker) as group:
         try:
@@ -232,11 +254,13 @@ async def _work_until_stopped(settings: Settings, link: WorkerLink) -> None:
 
 def _demo(args: argparse.Namespace) -> int:
     settings = _settings(args)
-    asyncio.run(_demo_until_stopped(_app(settings), settings, args.client_port))
+    asyncio.run(_demo_until_stopped(_app(settings, args.key_in_advance), settings, args.client_port))
     return 0
 
 
 def _validate(args: argparse.Namespace) -> int:
+    from . import scenario
+
     failed = 0
     for path in args.files:
         problems = scenario.validate_file(path)
@@ -249,10 +273,12 @@ def _validate(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def _app(settings: Settings) -> web.Application:
+def _app(settings: Settings, key_in_advance: KeyInAdvance | None = None) -> web.Application:
     """The app, or :class:`CannotStart` saying which file could not be used and why."""
+    from .app import create_app
+
     try:
-        return create_app(settings)
+        return create_app(settings, key_in_advance)
     except (OSError, ValueError) as error:
         raise _start_problem(error, settings) from error
 
@@ -285,6 +311,8 @@ def _store_problem(error: Exception, settings: Settings) -> CannotStart | None:
     if not settings.store_url.shared:
         return None
     from redis.exceptions import RedisError  # only a shared store can fail this way, and only it imports redis
+
+    from .model.errors import StoreUnavailable
 
     if not isinstance(error, StoreUnavailable | RedisError | OSError):
         return None
@@ -332,6 +360,10 @@ async def _listening(app: web.Application, settings: Settings, reuse_port: bool 
     Leaving the block gives requests in flight :data:`SHUTDOWN_GRACE_SECONDS` to finish, then cancels them: a
     stalled client or a request a fault delays for 30 s cannot hold the process up.
     """
+    from aiohttp import web
+
+    from .config import SHUTDOWN_GRACE_SECONDS
+
     runner = web.AppRunner(app, access_log=None, shutdown_timeout=SHUTDOWN_GRACE_SECONDS)
     try:
         await _open_org(runner, settings)
@@ -434,6 +466,8 @@ async def _unless_stopped(stop: asyncio.Event, work: Coroutine[Any, Any, T]) -> 
 
 
 def _banner(settings: Settings, users: list[User]) -> None:
+    from .web.widget_dist import describe_widget
+
     base = _base_url(settings)
     _warn_if_exposed(settings)
     lines = [
@@ -476,6 +510,8 @@ def _demo_banner(settings: Settings, users: list[User], client_url: str) -> None
 
 async def _users(app: web.Application) -> list[User]:
     """The first few users, for a banner: read from the org once the app has started (its store is open)."""
+    from .web.app_keys import ENGINE
+
     return (await app[ENGINE].users())[:5]
 
 

@@ -21,8 +21,6 @@ from enum import Enum
 from functools import lru_cache
 from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
-import segno
-
 from .errors import Conflict, NotFound
 from .store import OrgStore, RecordKind
 
@@ -138,7 +136,9 @@ def parse_activation_uri(text: str) -> str | None:
 def qr_png_data_uri(payload: str) -> str:
     """``data:image/png;base64,…``: the QR code as Okta embeds it in ``contextualData.qrcode.href``. Drawn once per
     payload (a pure function of it): the enrollment page shows the same QR code at every poll and introspect, and
-    drawing it is the slowest part of that answer."""
+    drawing it is the slowest part of that answer. segno is imported here, on the first QR code, not at start-up."""
+    import segno
+
     code = segno.make(payload, error="m")
     modules, _ = code.symbol_size(scale=1)
     data_uri: str = code.png_data_uri(scale=max(2, round(QR_TARGET_PIXELS / modules)))

@@ -12,10 +12,10 @@ request runs in its own context, so concurrent requests never see each other's h
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
-from contextvars import ContextVar
+from contextlib import AbstractContextManager
+from contextvars import ContextVar, Token
 from dataclasses import dataclass
+from types import TracebackType
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -34,14 +34,9 @@ class HeaderReads:
         self._store = store
         self._kept: ContextVar[_Kept | None] = ContextVar(f"mock_idx.org_header.{id(self):x}", default=None)
 
-    @contextlib.contextmanager
-    def scope(self) -> Iterator[None]:
+    def scope(self) -> AbstractContextManager[None]:
         """Within the block, the header is read from the store once (on first use) and then kept."""
-        token = self._kept.set(_Kept())
-        try:
-            yield
-        finally:
-            self._kept.reset(token)
+        return _Scope(self._kept)
 
     async def read(self) -> OrgHeader:
         kept = self._kept.get()
@@ -56,3 +51,24 @@ class HeaderReads:
         kept = self._kept.get()
         if kept is not None:
             kept.header = None
+
+
+class _Scope(AbstractContextManager[None]):
+    """:meth:`HeaderReads.scope`'s block. A class rather than ``@contextlib.contextmanager``: every request but
+    ``/_mock``'s opens one, and the generator's machinery took about 5 us of it, this about 2 us."""
+
+    __slots__ = ("_kept", "_token")
+
+    def __init__(self, kept: ContextVar[_Kept | None]) -> None:
+        self._kept = kept
+        self._token: Token[_Kept | None] | None = None
+
+    def __enter__(self) -> None:
+        self._token = self._kept.set(_Kept())
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        if self._token is not None:
+            self._kept.reset(self._token)
+            self._token = None

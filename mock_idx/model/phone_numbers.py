@@ -21,7 +21,10 @@ region, not merely of a possible length, so ``+1 555-555-5555`` (no such area co
 
 from __future__ import annotations
 
-import phonenumbers
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import phonenumbers
 
 DEFAULT_REGION = "US"
 """The region a number written without ``+`` and a country code is read in (Okta's widget always sends ``+``)."""
@@ -56,6 +59,8 @@ def normalise(raw: str, default_region: str = DEFAULT_REGION) -> str:
     Accepts what people type: spaces, dashes, dots, brackets, a leading ``+``, digits in any script (fullwidth,
     Arabic-Indic); a number without ``+`` is read in ``default_region``.
     """
+    import phonenumbers  # here, not at the top: see _parse
+
     number = _parse(raw, default_region)
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
@@ -67,6 +72,8 @@ def masked(e164: str) -> str:
     The captures only show North American numbers (``+1 XXX-XXX-2241``); other countries keep their own grouping in
     the same way (``+44 XX XXXX 0958``), which is this mock's reading, not a captured shape.
     """
+    import phonenumbers  # here, not at the top: see _parse
+
     number = _parse(e164, DEFAULT_REGION)
     international = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
     country_prefix = f"+{number.country_code}"
@@ -83,6 +90,10 @@ def masked(e164: str) -> str:
 
 
 def _parse(raw: str, default_region: str) -> phonenumbers.PhoneNumber:
+    """``raw`` checked and parsed. libphonenumber is imported on the first number, not with this module: its tables
+    cost ``mock-idx serve`` about 35 ms of start-up (``python -X importtime``) for orgs that may never see a phone."""
+    import phonenumbers
+
     text = raw.strip()
     if not text:
         raise InvalidPhoneNumber("empty")

@@ -12,7 +12,6 @@ from typing import Any
 from urllib.parse import quote
 
 import pyotp
-import segno
 from markupsafe import Markup
 
 from ..model.clock import isoformat
@@ -80,7 +79,10 @@ def totp_uri(user: User) -> str:
 
 
 def qr_svg(uri: str) -> Markup:
-    """An inline SVG QR code (no image files, no external service)."""
+    """An inline SVG QR code (no image files, no external service). segno is imported on the first one drawn: the
+    server's start-up does not need it."""
+    import segno
+
     return Markup(segno.make(uri, error="m").svg_inline(scale=4, omitsize=False))
 
 

