@@ -60,6 +60,23 @@ class Message:
     """When its code or link stops working: the message is no longer listed from then on."""
     id: str = field(default_factory=lambda: okta_id("msg"))
 
+    @classmethod
+    def sent(
+        cls,
+        login: str,
+        channel: Channel,
+        to: str,
+        subject: str,
+        body: str,
+        now: float,
+        lifetime: float,
+        *,
+        code: str | None = None,
+        link: str | None = None,
+    ) -> Message:
+        """A message sent at ``now`` whose code or link works for ``lifetime`` seconds (each composer below)."""
+        return cls(login, channel, to, subject, body, code, link, sent_at=now, expires_at=now + lifetime)
+
     def is_live(self, now: float) -> bool:
         return now < self.expires_at
 
@@ -117,16 +134,16 @@ def verification_email(
             f"Can't use the link? Enter a code instead: {code}",
         ]
     lines += ["", "If you did not request this email, please contact your administrator."]
-    return Message(
-        login=login,
-        channel=Channel.EMAIL,
-        to=to,
-        subject=VERIFICATION_SUBJECT,
-        body=f"Hi {login},\n\n" + "\n".join(lines),
+    return Message.sent(
+        login,
+        Channel.EMAIL,
+        to,
+        VERIFICATION_SUBJECT,
+        f"Hi {login},\n\n" + "\n".join(lines),
+        now,
+        lifetime,
         code=code,
         link=link,
-        sent_at=now,
-        expires_at=now + lifetime,
     )
 
 
@@ -134,16 +151,8 @@ def verification_sms(
     login: str, to: str, code: str, now: float, lifetime: float, org_name: str = DEFAULT_ORG_NAME
 ) -> Message:
     """The phone authenticator's text (Okta's default ``SMS_VERIFY_CODE`` template)."""
-    return Message(
-        login=login,
-        channel=Channel.SMS,
-        to=to,
-        subject="",
-        body=f"Your {org_name} verification code is {code}.",
-        code=code,
-        link=None,
-        sent_at=now,
-        expires_at=now + lifetime,
+    return Message.sent(
+        login, Channel.SMS, to, "", f"Your {org_name} verification code is {code}.", now, lifetime, code=code
     )
 
 
@@ -152,20 +161,11 @@ def verification_call(
 ) -> Message:
     """The phone authenticator's voice call: the code read out digit by digit, twice, as Okta's call does."""
     spoken = ", ".join(code)
-    return Message(
-        login=login,
-        channel=Channel.VOICE,
-        to=to,
-        subject="",
-        body=(
-            f"Hello! Thank you for using the {org_name} phone verification system. Your code is {spoken}. "
-            f"Once again, your code is {spoken}. Goodbye."
-        ),
-        code=code,
-        link=None,
-        sent_at=now,
-        expires_at=now + lifetime,
+    body = (
+        f"Hello! Thank you for using the {org_name} phone verification system. Your code is {spoken}. "
+        f"Once again, your code is {spoken}. Goodbye."
     )
+    return Message.sent(login, Channel.VOICE, to, "", body, now, lifetime, code=code)
 
 
 def okta_verify_activation_email(
@@ -186,33 +186,22 @@ def okta_verify_activation_email(
             "If you did not request this email, please contact your administrator.",
         ]
     )
-    return Message(
-        login=login,
-        channel=Channel.EMAIL,
-        to=to,
-        subject=ACTIVATION_SUBJECT,
-        body=body,
-        code=None,
-        link=link,
-        sent_at=now,
-        expires_at=now + lifetime,
-    )
+    return Message.sent(login, Channel.EMAIL, to, ACTIVATION_SUBJECT, body, now, lifetime, link=link)
 
 
 def okta_verify_activation_sms(
     login: str, to: str, link: str, now: float, lifetime: float, org_name: str = DEFAULT_ORG_NAME
 ) -> Message:
     """The same activation link, as a text, for a user who chose "SMS"."""
-    return Message(
-        login=login,
-        channel=Channel.SMS,
-        to=to,
-        subject="",
-        body=f"{org_name}: tap this link on your phone to activate Okta Verify: {link}",
-        code=None,
+    return Message.sent(
+        login,
+        Channel.SMS,
+        to,
+        "",
+        f"{org_name}: tap this link on your phone to activate Okta Verify: {link}",
+        now,
+        lifetime,
         link=link,
-        sent_at=now,
-        expires_at=now + lifetime,
     )
 
 
