@@ -12,38 +12,12 @@ import pyotp
 from aiohttp.test_utils import TestClient
 
 from tests.support.idx import PASSWORD, Flow, Response, advance, control
+from tests.support.idx_steps import load_org, user
 
-ALL_OPTIONAL = {
-    "okta_password": "required",
-    "okta_verify": "optional",
-    "okta_email": "optional",
-    "phone_number": "optional",
-    "google_otp": "optional",
-    "security_question": "optional",
-}
 PHONE = "+1 201-555-0123"
 PHONE_E164 = "+12015550123"
-
-
-async def put_org(
-    client: Any,
-    users: list[dict[str, Any]],
-    enrollment: dict[str, str] | None = None,
-    sign_on: str = "two_factors",
-    **authenticators: Any,
-) -> None:
-    scenario = {
-        "settings": {
-            "authenticators": {"enrollment": enrollment or ALL_OPTIONAL, "sign_on": sign_on, **authenticators}
-        },
-        "users": users,
-    }
-    status, body = await control(client, "PUT", "/scenario", json=scenario)
-    assert status == 200, body
-
-
-def user(login: str, **enrolled: Any) -> dict[str, Any]:
-    return {"login": login, "password": PASSWORD, "authenticators": enrolled}
+put_org = load_org
+"""Every test here names its users; the default policy asks a possession factor of each sign-in."""
 
 
 def option_ids(response: Response, remediation: str) -> dict[str, str]:

@@ -30,17 +30,10 @@ from tests.support.hosted_pages import (
     step,
 )
 from tests.support.idx import PASSWORD, advance, control
+from tests.support.idx_steps import load_org, user
 
 Client = TestClient[Any, Any]
 
-ALL_OPTIONAL = {
-    "okta_password": "required",
-    "okta_verify": "optional",
-    "okta_email": "optional",
-    "phone_number": "optional",
-    "google_otp": "optional",
-    "security_question": "optional",
-}
 PHONE = "+1 201-555-0123"
 PHONE_E164 = "+12015550123"
 MASKED_PHONE = "+1 XXX-XXX-0123"
@@ -61,15 +54,7 @@ async def put_org(
     sign_on: str = "when_enrolled",
     **authenticators: Any,
 ) -> None:
-    settings = {"enrollment": enrollment or ALL_OPTIONAL, "sign_on": sign_on, **authenticators}
-    status, body = await control(
-        client, "PUT", "/scenario", json={"settings": {"authenticators": settings}, "users": users}
-    )
-    assert status == 200, body
-
-
-def user(login: str, **enrolled: Any) -> dict[str, Any]:
-    return {"login": login, "password": PASSWORD, "authenticators": enrolled}
+    await load_org(client, users, enrollment, sign_on, **authenticators)
 
 
 async def messages(client: Client, login: str, channel: str) -> list[dict[str, Any]]:

@@ -36,6 +36,27 @@ EVERY_AUTHENTICATOR = {
 """A user who has enrolled everything: every verification step is open to them."""
 
 
+def user(login: str, **enrolled: Any) -> dict[str, Any]:
+    """A scenario user with the test password who has ``enrolled`` these authenticators (the scenario's names)."""
+    return {"login": login, "password": PASSWORD, "authenticators": enrolled}
+
+
+async def load_org(
+    client: Any,
+    users: list[dict[str, Any]],
+    enrollment: dict[str, str] | None = None,
+    sign_on: str = "two_factors",
+    **authenticators: Any,
+) -> None:
+    """The org of ``users`` with this authenticator policy (every authenticator optional unless ``enrollment`` says
+    otherwise), loaded as a scenario through the control API."""
+    settings = {"enrollment": enrollment or ALL_OPTIONAL, "sign_on": sign_on, **authenticators}
+    status, body = await control(
+        client, "PUT", "/scenario", json={"settings": {"authenticators": settings}, "users": users}
+    )
+    assert status == 200, body
+
+
 async def put_org(
     client: Any,
     enrolled: dict[str, Any],
@@ -44,14 +65,7 @@ async def put_org(
     **authenticators: Any,
 ) -> None:
     """The org of one user, :data:`LOGIN`, who has ``enrolled`` these authenticators (the scenario's names)."""
-    scenario = {
-        "settings": {
-            "authenticators": {"enrollment": enrollment or ALL_OPTIONAL, "sign_on": sign_on, **authenticators}
-        },
-        "users": [{"login": LOGIN, "password": PASSWORD, "authenticators": enrolled}],
-    }
-    status, body = await control(client, "PUT", "/scenario", json=scenario)
-    assert status == 200, body
+    await load_org(client, [user(LOGIN, **enrolled)], enrollment, sign_on, **authenticators)
 
 
 def authenticator_id(client: Any, key: AuthenticatorKey) -> str:
