@@ -112,6 +112,9 @@ def watch(page: Page, mock_idx: MockIdx) -> Traffic:
 # -- the hosted page ----------------------------------------------------------------------------------------------
 
 
+BACK_IN_THE_APP_MS = 30_000
+
+
 async def sign_in_on_hosted_page(page: Page, phone: Page, mock_idx: MockIdx, user: MockUser) -> None:
     """What the user does on Okta's hosted page: username and password, Okta Verify's push, a tap on the phone (the
     page polls by itself and goes on to the app)."""
@@ -141,7 +144,8 @@ async def sign_in_with_redirect(
     await open_app(page, spa_url)
     await page.evaluate("() => { spa.signIn(); }")  # it navigates away: nothing to wait for here
     await sign_in_on_hosted_page(page, phone, mock_idx, user)
-    await page.wait_for_url(f"{spa_url}{CALLBACK_PATH}?**")
+    # the waiting page polls every few seconds, then the browser goes org -> app: allow for a busy machine
+    await page.wait_for_url(f"{spa_url}{CALLBACK_PATH}?**", timeout=BACK_IN_THE_APP_MS)
     await page.wait_for_function("window.__callback !== null")
     result: dict[str, Any] = await page.evaluate("window.__callback")
     return result
