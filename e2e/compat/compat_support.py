@@ -47,13 +47,19 @@ def step(result: dict[str, Any], label: str, occurrence: int = 0) -> dict[str, A
 
 def run_sdk_flows(plan: list[dict[str, Any]]) -> dict[str, Any]:
     """Runs okta-auth-js flows (``run_sdk_flows.mjs``: one spec per flow, see its header) at once in one Node process;
-    each flow's report by its ``id``. Fails the test when Node is missing or the runner itself breaks."""
+    each flow's report by its ``id``."""
+    return run_node_script("run_sdk_flows.mjs", {"flows": plan})
+
+
+def run_node_script(script: str, payload: dict[str, Any]) -> dict[str, Any]:
+    """One of this folder's Node runners, given ``payload`` as JSON on stdin: the ``results`` it prints. Fails the
+    test when Node is missing or the runner itself breaks."""
     node = shutil.which("node")
     if node is None:
         pytest.fail("node is not on PATH, but e2e/compat/node_modules is installed", pytrace=False)
     proc = subprocess.run(
-        [node, "run_sdk_flows.mjs"],
-        input=json.dumps({"flows": plan}),
+        [node, script],
+        input=json.dumps(payload),
         capture_output=True,
         text=True,
         cwd=COMPAT_DIR,
@@ -61,6 +67,6 @@ def run_sdk_flows(plan: list[dict[str, Any]]) -> dict[str, Any]:
         check=False,
     )
     if proc.returncode != 0:
-        pytest.fail(f"run_sdk_flows.mjs exited {proc.returncode}\n{proc.stderr[-4000:]}", pytrace=False)
+        pytest.fail(f"{script} exited {proc.returncode}\n{proc.stderr[-4000:]}", pytrace=False)
     results: dict[str, Any] = json.loads(proc.stdout)["results"]
     return results

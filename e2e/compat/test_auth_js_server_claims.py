@@ -12,8 +12,6 @@ and the route's required scope in ``scp``, as okta-jwt-verifier and a scope chec
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,7 +20,7 @@ from typing import Any
 import jwt
 import pytest
 
-from e2e.compat.compat_support import COMPAT_DIR, COMPAT_SETTINGS
+from e2e.compat.compat_support import COMPAT_SETTINGS, run_node_script
 from mock_idx.config import Settings
 from mock_idx.model.servers import POLICY_FAILED
 from mock_idx.pytest_plugin import MockIdx, running
@@ -30,7 +28,6 @@ from mock_idx.pytest_plugin import MockIdx, running
 CLIENT_ID = "auth-js-orders"
 REDIRECT_URI = "http://localhost:8080/login/callback"
 PASSWORD = "s3cret-Passw0rd"
-NODE_TIMEOUT_S = 120
 ANN, EVE, CAT = "ann@example.com", "eve@example.com", "cat@example.com"
 SIGN_INS = {
     "admin": (ANN, ["openid", "profile", "email", "orders:read", "orders:admin"]),
@@ -111,22 +108,7 @@ def api_accepts(token: str, jwks: dict[str, Any], *, issuer: str, audience: str,
 
 
 def run_node(plan: list[dict[str, Any]]) -> dict[str, Any]:
-    node = shutil.which("node")
-    if node is None:
-        pytest.fail("node is not on PATH, but e2e/compat/node_modules is installed", pytrace=False)
-    proc = subprocess.run(
-        [node, "run_server_claims.mjs"],
-        input=json.dumps({"signIns": plan}),
-        capture_output=True,
-        text=True,
-        cwd=COMPAT_DIR,
-        timeout=NODE_TIMEOUT_S,
-        check=False,
-    )
-    if proc.returncode != 0:
-        pytest.fail(f"run_server_claims.mjs exited {proc.returncode}\n{proc.stderr[-4000:]}", pytrace=False)
-    results: dict[str, Any] = json.loads(proc.stdout)["results"]
-    return results
+    return run_node_script("run_server_claims.mjs", {"signIns": plan})
 
 
 @pytest.fixture(scope="module")
