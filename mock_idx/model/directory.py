@@ -46,6 +46,24 @@ class NumberAnswer(str, Enum):
 DEFAULT_DEVICE_NAME = "iPhone"
 
 
+class UserStatus(str, Enum):
+    """Okta's user statuses (the ``status`` of ``/api/v1/users``), each answering sign-in as Okta does.
+
+    ``STAGED`` and ``PROVISIONED`` users have not activated their account yet (an admin created them; Okta sends a
+    ``PROVISIONED`` user an activation email); ``LOCKED_OUT`` follows too many wrong passwords (the lockout policy) or
+    an admin's lock; ``PASSWORD_EXPIRED`` must change their password before signing in; ``SUSPENDED`` and
+    ``DEPROVISIONED`` cannot sign in at all. ``RECOVERY`` is Okta's status while an admin-started reset is pending."""
+
+    STAGED = "STAGED"
+    PROVISIONED = "PROVISIONED"
+    ACTIVE = "ACTIVE"
+    RECOVERY = "RECOVERY"
+    LOCKED_OUT = "LOCKED_OUT"
+    PASSWORD_EXPIRED = "PASSWORD_EXPIRED"
+    SUSPENDED = "SUSPENDED"
+    DEPROVISIONED = "DEPROVISIONED"
+
+
 class VerifyMethod(str, Enum):
     PUSH = "push"
     TOTP = "totp"
@@ -124,6 +142,10 @@ class User:
     security_question: SecurityQuestionEnrollment | None = None
     password_history: tuple[str, ...] = ()
     """Earlier passwords, newest first (what the password policy's history rule compares a new one with)."""
+    status: UserStatus = UserStatus.ACTIVE
+    password_changed_at: float | None = None
+    """When the password was last set, on the org's virtual clock (what the password policy's age rules count from);
+    ``None``: set when the org was loaded, which counts as the clock's start."""
 
     def __post_init__(self) -> None:
         profile = {**_default_profile(self.login), **self.profile}

@@ -39,6 +39,7 @@ from ..model.directory import (
     PushBehaviour,
     PushOutcome,
     User,
+    UserStatus,
     VerifyMethod,
 )
 from ..model.faults import FaultRule
@@ -189,6 +190,11 @@ class UserBody(_Strict):
         default_factory=list, max_length=MAX_GROUPS_PER_USER, description="The names of the user's groups"
     )
     authenticators: AuthenticatorsSpec = Field(default_factory=lambda: AuthenticatorsSpec(okta_verify=OktaVerifySpec()))
+    status: UserStatus = Field(
+        UserStatus.ACTIVE,
+        description="Okta's user status: STAGED and PROVISIONED users have not activated yet, LOCKED_OUT and "
+        "PASSWORD_EXPIRED users must unlock or change their password, SUSPENDED and DEPROVISIONED cannot sign in",
+    )
 
     def to_model(self, login: str) -> User:
         enrolled = self.authenticators
@@ -202,6 +208,7 @@ class UserBody(_Strict):
             phone=enrolled.phone.to_model() if enrolled.phone else None,
             google=enrolled.google_authenticator.to_model() if enrolled.google_authenticator else None,
             security_question=enrolled.security_question.to_model() if enrolled.security_question else None,
+            status=self.status,
         )
 
 
@@ -213,6 +220,7 @@ def user_json(user: User) -> dict[str, Any]:
         "login": user.login,
         "profile": user.profile,
         "groups": list(user.groups),
+        "status": user.status.value,
         "authenticators": {},
     }
     enrolled = body["authenticators"]
