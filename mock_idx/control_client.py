@@ -199,6 +199,16 @@ class ControlClient:
         on carry the new groups."""
         return self._call("PUT", f"/users/{quote(login)}/groups", {"groups": _group_list(groups)})
 
+    def lock(self, login: str) -> dict[str, Any]:
+        """Lock the user out, as too many wrong passwords would: the user as stored now (``status`` LOCKED_OUT).
+        Raises :class:`ControlApiError` (404) for an unknown login."""
+        return self._call("POST", f"/users/{quote(login)}/lock")
+
+    def unlock(self, login: str) -> dict[str, Any]:
+        """Unlock the user, as an admin does (Okta's ``lifecycle/unlock``): active again, their count of wrong
+        passwords (``failed_password_count``) back to 0."""
+        return self._call("POST", f"/users/{quote(login)}/unlock")
+
     def user(self, login: str) -> dict[str, Any]:
         """The user as the server holds it now: profile, groups and every enrolled authenticator (Okta Verify's and
         Google Authenticator's secrets, the phone in E.164, the security question), enrollments made while signing in

@@ -176,6 +176,42 @@ def select_authenticator_enroll(links: Links, state_handle: str, views: Sequence
     )
 
 
+def unlock_account(links: Links, state_handle: str) -> Form:
+    """ "Unlock account?" on the identify page, when the org allows self-service unlock: nothing to fill in
+    (capture ``identify-with-unlock-account-link``)."""
+    return form("unlock-account", links.idx("unlock-account"), state_handle)
+
+
+def select_authenticator_unlock_account(links: Links, state_handle: str, views: Sequence[AuthenticatorView]) -> Form:
+    """The unlock form (capture ``user-unlock-account``): the username, and one option per authenticator the org
+    unlocks with (their methods narrowed to those the policy allows), posting to ``/idp/idx/challenge``. Each option
+    points at its entry in :func:`unlock_enrollments_list` of the same views."""
+    options = [
+        option(
+            view.display_name,
+            _option_form([fixed("id", view.id), _method_type(view)]),
+            relates_to=f"$.authenticatorEnrollments.value[{i}]",
+        )
+        for i, view in enumerate(views)
+    ]
+    return form(
+        "select-authenticator-unlock-account",
+        links.idx("challenge"),
+        state_handle,
+        [
+            form_field("identifier", label="Username", required=True),
+            form_field("authenticator", type="object", options=options),
+        ],
+    )
+
+
+def unlock_enrollments_list(views: Sequence[AuthenticatorView]) -> dict[str, Any]:
+    """The unlock page's ``authenticatorEnrollments``: the user is not known yet, so no enrollment ids, no profile
+    (capture ``user-unlock-account``)."""
+    entries = [{key: value for key, value in _entry(view, view.id, None).items() if key != "id"} for view in views]
+    return as_array(entries)
+
+
 def skip(links: Links, state_handle: str) -> Form:
     """ "Set up later", offered when every authenticator left to enroll is optional."""
     return form("skip", links.idx("skip"), state_handle)

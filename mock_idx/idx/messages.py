@@ -163,8 +163,24 @@ ERRORS: dict[Reason, ErrorSpec] = {
     ),
     # No capture: a plain text with no i18n key (as Okta sends the invalid phone number), on the email field.
     Reason.EMAIL_ADDRESS_INVALID: ErrorSpec(400, None, "Invalid email address.", Placement.FIELD, field=("email",)),
+    # No capture of a locked user's sign-in: the widget's login.properties text for errors.E0000069, on the form kept
+    # (so "Unlock account?" stays offered), 400 like the wrong password it stands in for. Only when the lockout policy
+    # shows lockout failures; otherwise a locked user gets AUTHENTICATION_FAILED, as okta-auth-js's tests show.
+    Reason.ACCOUNT_LOCKED: ErrorSpec(
+        400, "errors.E0000069", "Your account is locked because of too many authentication attempts.", Placement.GLOBAL
+    ),
+    # The widget's error-400-unlock-account fixture: the message at the top, the unlock form kept.
+    Reason.UNLOCK_NOT_ALLOWED: ErrorSpec(
+        400,
+        "oie.selfservice.user.unlock.not.allowed",
+        "Self Service Unlock is not allowed at this time. Please contact support for assistance.",
+        Placement.GLOBAL,
+    ),
 }
 
+UNLOCKED = ("oie.selfservice.unlock_user.success.message", "Your account is now unlocked!")
+"""The widget's v3 capture ``unlock-account-success`` (okta-auth-js's samples, run against a real org, look for
+"unlocked!"), an ``INFO`` message on a document with nothing left to do."""
 PUSH_REJECTED = ("api.authn.poll.error.push_rejected", "You have chosen to reject this login.")
 TOO_MANY_REQUESTS = ("tooManyRequests", "Too many requests")
 

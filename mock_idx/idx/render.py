@@ -16,8 +16,9 @@ from ..model.authenticators import AuthenticatorIds, AuthenticatorKey
 from ..model.clock import isoformat
 from ..model.directory import OktaVerifyEnrollment, VerifyMethod
 from ..model.errors import Reason
+from ..model.lockout import DEFAULT_LOCKOUT_POLICY, LockoutPolicy
 from ..model.transaction import Step, Transaction
-from . import authenticator_documents
+from . import authenticator_documents, unlock_documents
 from .forms import as_array, as_object, field, fixed, form, nested, option
 from .messages import ERRORS, PUSH_REJECTED, Placement, error_message, message, messages
 
@@ -44,6 +45,8 @@ class DocumentContext:
     """The org asks for the username alone, then the password (``identify`` has no credentials)."""
     password_settings: Mapping[str, Any] | None = None
     """The org's password policy as the password authenticator's ``settings`` show it (where a password is set)."""
+    lockout: LockoutPolicy = DEFAULT_LOCKOUT_POLICY
+    """The org's lockout policy: whether the identify page offers "Unlock account?", and with what."""
 
     def idx(self, path: str) -> str:
         return f"{self.base_url}/idp/idx/{path}"
@@ -130,7 +133,9 @@ def render_messages_only(key: str, text: str) -> dict[str, Any]:
 
 def _identify(transaction: Transaction, context: DocumentContext) -> dict[str, Any]:
     if context.identifier_first:
-        return authenticator_documents.identify_first(transaction, context)
+        document = authenticator_documents.identify_first(transaction, context)
+        document["remediation"]["value"].extend(unlock_documents.unlock_link(transaction, context))
+        return document
     sh = transaction.state_handle
     identify = form(
         "identify",
@@ -142,7 +147,8 @@ def _identify(transaction: Transaction, context: DocumentContext) -> dict[str, A
             field("rememberMe", type="boolean", label="Remember this device"),
         ],
     )
-    return {"remediation": as_array([identify]), "currentAuthenticator": _password_authenticator(context)}
+    remediations = [identify, *unlock_documents.unlock_link(transaction, context)]
+    return {"remediation": as_array(remediations), "currentAuthenticator": _password_authenticator(context)}
 
 
 def _select_authenticator(transaction: Transaction, context: DocumentContext) -> dict[str, Any]:
@@ -267,6 +273,8 @@ _STEP_RENDERERS = {
     Step.PUSH_EXPIRED: _push_no_longer_pending,
     Step.TOTP_CHALLENGE: _totp_challenge,
     Step.SUCCESS: _success,
+    Step.UNLOCK_ACCOUNT: unlock_documents.select_unlock,
+    Step.ACCOUNT_UNLOCKED: unlock_documents.unlocked,
     **authenticator_documents.STEP_DOCUMENTS,
 }
 
@@ -285,7 +293,10 @@ def _envelope(transaction: Transaction) -> dict[str, Any]:
 
 def _common(transaction: Transaction, context: DocumentContext) -> dict[str, Any]:
     common: dict[str, Any] = {}
-    if transaction.user is not None:
+    if transaction.unlocking and transaction.user is not None and transaction.step is not Step.ACCOUNT_UNLOCKED:
+        # whose account is being unlocked is not known until the code is right: only the name typed (v3 capture)
+        common["user"] = as_object({"identifier": transaction.user.login})
+    elif transaction.user is not None:
         user = transaction.user
         common["user"] = as_object(
             {

@@ -146,6 +146,11 @@ class User:
     password_changed_at: float | None = None
     """When the password was last set, on the org's virtual clock (what the password policy's age rules count from);
     ``None``: set when the org was loaded, which counts as the clock's start."""
+    failed_passwords: tuple[float, ...] = ()
+    """When each wrong password since the last right one was given, on the virtual clock, oldest first (what the
+    lockout policy counts: :mod:`.lockout`)."""
+    locked_at: float | None = None
+    """When the account was locked out (what auto-unlock counts from); ``None`` while it is not locked."""
 
     def __post_init__(self) -> None:
         profile = {**_default_profile(self.login), **self.profile}

@@ -19,6 +19,7 @@ from .clock import Instant
 from .directory import User
 from .errors import IdxError, Reason
 from .ids import okta_id, secret_token, stable_id
+from .lockout import is_locked, unlocked
 from .org_header import HeaderReads
 from .outbox import Outbox
 from .policy import DEFAULT_POLICY, Policy
@@ -172,12 +173,22 @@ class EngineCore:
     async def _commit(self, transaction: Transaction, at: Instant) -> Transaction:
         """After a step: a successful transaction gets its interaction code (findable at the token endpoint), and the
         transaction is written back."""
+        if transaction.step is Step.ACCOUNT_UNLOCKED and not transaction.unlock_applied:
+            await self._apply_unlock(transaction)
         if transaction.step is Step.SUCCESS and transaction.interaction_code is None:
             lifetime = self.policy.interaction_code_lifetime
             code = await self.store.claim_interaction_code(transaction.id, secret_token(), lifetime)
             transaction.record_interaction_code(code, at.now + lifetime)
         await self.store.save_transaction(transaction, max(0.0, transaction.expires_at - at.now))
         return transaction
+
+    async def _apply_unlock(self, transaction: Transaction) -> None:
+        """A self-service unlock's challenge was met: its user is unlocked in the directory, once (a user locked
+        again later is not unlocked by this transaction's next introspect)."""
+        stored = await self.store.user(transaction.user.login) if transaction.user is not None else None
+        if stored is not None and is_locked(stored):
+            await self.store.put_user(unlocked(stored))
+        transaction.unlock_applied = True
 
     async def _settle(self, push: PushChallenge, state: PushState) -> PushChallenge:
         """The push with the outcome that won: ``state``, or whatever a racing tap or expiry decided first."""

@@ -56,6 +56,11 @@ class Reason(str, Enum):
     FIELD_TOO_LONG = "field_too_long"
     EMAIL_ADDRESS_INVALID = "email_address_invalid"
     """Where Okta Verify's activation link should go is no email address."""
+    ACCOUNT_LOCKED = "account_locked"
+    """The account is locked out and the lockout policy shows lockout failures (otherwise a locked user is answered
+    as a wrong password is)."""
+    UNLOCK_NOT_ALLOWED = "unlock_not_allowed"
+    """Self-service unlock asked for with an authenticator (or method) the lockout policy does not unlock with."""
 
 
 class IdxError(Exception):

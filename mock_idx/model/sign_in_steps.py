@@ -7,19 +7,20 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from .account_lockout import AccountLockout
 from .authenticator_steps import Delivery, EmailLink
 from .authenticators import AuthenticatorKey
 from .clock import Instant
 from .directory import VerifyMethod
-from .engine_core import EngineCore
 from .errors import IdxError, Reason
 from .push import PushChallenge, SignInContext
 from .store import Handle
 from .transaction import PUSH_RESENDABLE, Step, Transaction
 
 
-class SignInSteps(EngineCore):
-    """Each IDX request's step, as the web layer asks for it."""
+class SignInSteps(AccountLockout):
+    """Each IDX request's step, as the web layer asks for it (the lockout counting and self-service unlock come
+    from :class:`~.account_lockout.AccountLockout`)."""
 
     # --- IDX: moving a sign-in along ---------------------------------------------------------------------------
 
@@ -66,7 +67,11 @@ class SignInSteps(EngineCore):
         policy = self.policy.authenticators
         if password is None and not policy.identifier_first:
             raise IdxError(Reason.FIELD_REQUIRED, transaction, fields=(("credentials", "passcode"),))
-        user = await self.store.user(identifier)
+        user = await self._user_up_to_date(identifier, at.now)
+        if password is not None:  # a password to check: a locked user is refused, and a wrong one is counted
+            transaction.require(Step.IDENTIFY)
+            self._refuse_if_locked(user, transaction, IdxError(Reason.AUTHENTICATION_FAILED, transaction))
+            user = await self._count_password(user, password, transaction, at)
         transaction.identify(user, password, at.now, policy)
         if password is None and transaction.current is not AuthenticatorKey.PASSWORD:
             if delivery is None:
@@ -118,7 +123,10 @@ class SignInSteps(EngineCore):
             password = credentials.get("passcode")
             if not isinstance(password, str) or not password:
                 raise IdxError(Reason.FIELD_REQUIRED, transaction, fields=(("credentials", "passcode"),))
-            user = await self.store.user(transaction.identifier) if transaction.identifier else None
+            user = await self._user_up_to_date(transaction.identifier, at.now)
+            wrong = IdxError(Reason.PASSWORD_INVALID, transaction, fields=(("credentials", "passcode"),))
+            self._refuse_if_locked(user, transaction, wrong)
+            user = await self._count_password(user, password, transaction, at)
             transaction.answer_password(user, password, at.now, policy)
         else:
             await self.steps.answer(transaction, credentials, at.now, policy, self.policy.password_policy)
@@ -199,6 +207,8 @@ class SignInSteps(EngineCore):
         if transaction.step in PUSH_RESENDABLE:
             await self._discard_push(transaction)
             await self._send_push(transaction, sign_in, at)
+        elif transaction.unlock_stand_in:  # an unlock for nobody: the page as if sent again, nothing sent
+            transaction.require(Step.CHALLENGE)
         else:
             await self.steps.resend(transaction, at.now, self.policy.authenticators, delivery)
         return await self._commit(transaction, at)

@@ -64,6 +64,10 @@ class Step(str, Enum):
     """Waiting for Okta Verify to be activated with the QR code or the link sent by email or SMS."""
     OV_ENROLL_CHANNEL_DATA = "ov-enroll-channel-data"
     """The address or number the activation link goes to."""
+    UNLOCK_ACCOUNT = "unlock-account"
+    """ "Unlock account?": which user, and which authenticator proves it is them (self-service unlock)."""
+    ACCOUNT_UNLOCKED = "account-unlocked"
+    """Self-service unlock done: Okta's message, nothing left to do but go back to sign in."""
     SUCCESS = "success"
     TIMED_OUT = "timed-out"
 
@@ -183,6 +187,14 @@ class Transaction:
     skipped_optional: bool = False
     sent_code: SentCode | None = None
     pending: PendingEnrollment | None = None
+    unlocking: bool = False
+    """The sign-in became a self-service unlock ("Unlock account?"): the challenge it reaches unlocks the user instead
+    of signing them in."""
+    unlock_stand_in: bool = False
+    """The unlock's username names no user with the authenticator chosen: the challenge page is shown all the same,
+    but nothing is sent and no code is right (so the page tells nobody whether the username exists)."""
+    unlock_applied: bool = False
+    """The user this unlock was for has been unlocked in the directory (done once, at the commit after the proof)."""
 
     def is_alive(self, now: float) -> bool:
         return now < self.expires_at
@@ -286,11 +298,36 @@ class Transaction:
             raise IdxError(Reason.ANSWER_INVALID, self)
 
     def factor_verified(self, key: AuthenticatorKey, amr: str, policy: AuthenticatorPolicy) -> None:
-        """The current challenge was met: count the factor and go on."""
+        """The current challenge was met: count the factor and go on (a self-service unlock ends there)."""
+        if self.unlocking:
+            self._account_unlocked()
+            return
         self.verified = (*self.verified, key)
         if amr not in self.amr:
             self.amr = (*self.amr, amr)
         self.advance(policy)
+
+    # --- self-service unlock ---------------------------------------------------------------------------------
+
+    def start_unlock(self) -> None:
+        """ "Unlock account?" from the identify page: the unlock form (username and authenticator) comes next."""
+        self.require(Step.IDENTIFY)
+        self.unlocking = True
+        self.step = Step.UNLOCK_ACCOUNT
+
+    def choose_unlock(self, user: User, key: AuthenticatorKey, method: str | None, *, stand_in: bool) -> None:
+        """The username and the authenticator to unlock with: its challenge comes next. ``user`` is whoever the
+        username names, or (``stand_in``) one the engine made up so an unknown username cannot be told apart."""
+        self.require(Step.UNLOCK_ACCOUNT)
+        self.unlock_stand_in = stand_in
+        self.user, self.identifier = user, user.login
+        self.current, self.sent_code = key, None
+        self.method = method or _DEFAULT_METHODS[key]
+        self.step = Step.CHALLENGE
+
+    def _account_unlocked(self) -> None:
+        self.current, self.method, self.sent_code = None, None, None
+        self.step = Step.ACCOUNT_UNLOCKED
 
     # --- enrollment ------------------------------------------------------------------------------------------
 

@@ -52,6 +52,7 @@ from .authenticator_specs import (
     SecurityQuestionSpec,
 )
 from .generation import Fakers, is_known_locale, made_up_people
+from .lockout_spec import LockoutSpec
 from .password_policy_spec import PasswordPolicySpec
 from .server_specs import OrgServerSpec, ServerId, ServerSpec
 
@@ -221,6 +222,7 @@ def user_json(user: User) -> dict[str, Any]:
         "profile": user.profile,
         "groups": list(user.groups),
         "status": user.status.value,
+        "failed_password_count": len(user.failed_passwords),
         "authenticators": {},
     }
     enrolled = body["authenticators"]
@@ -358,6 +360,10 @@ class SettingsSpec(_Strict):
     password_policy: PasswordPolicySpec = Field(
         default_factory=PasswordPolicySpec, description="What a new password must be, and when one expires"
     )
+    lockout: LockoutSpec = Field(
+        default_factory=LockoutSpec,
+        description="When wrong passwords lock an account, when it unlocks itself, and how users unlock it",
+    )
 
     @field_validator("trusted_origins")
     @classmethod
@@ -385,6 +391,7 @@ class SettingsSpec(_Strict):
                 "trusted_origins",
                 "authenticators",
                 "password_policy",
+                "lockout",
             }
         )
         configured = [server for server in self.authorization_servers if isinstance(server, ServerSpec)]
@@ -401,6 +408,7 @@ class SettingsSpec(_Strict):
             clients=tuple(c.to_client() for c in self.clients),
             authenticators=self.authenticators.to_model(),
             password_policy=self.password_policy.to_policy(),
+            lockout=self.lockout.to_policy(),
         )
 
 

@@ -76,7 +76,22 @@ async def put_user(request: web.Request) -> web.Response:
 
 
 async def get_user(request: web.Request) -> web.Response:
-    return web.json_response(scenario.user_json(await request.app[ENGINE].user(_login(request))))
+    """The user as stored, a lock that has run its course lifted first (as their next sign-in would)."""
+    return web.json_response(scenario.user_json(await request.app[ENGINE].user_as_of_now(_login(request))))
+
+
+async def lock_user(request: web.Request) -> web.Response:
+    """Lock the user out, as too many wrong passwords would (the body, if any, must be an empty JSON object)."""
+    login = _login(request)
+    await _empty_object(request)
+    return web.json_response(scenario.user_json(await request.app[ENGINE].lock_user(login)))
+
+
+async def unlock_user(request: web.Request) -> web.Response:
+    """Okta's ``lifecycle/unlock``: the user is active again with a fresh count of wrong passwords."""
+    login = _login(request)
+    await _empty_object(request)
+    return web.json_response(scenario.user_json(await request.app[ENGINE].unlock_user(login)))
 
 
 class GroupsBody(BaseModel):
@@ -245,6 +260,12 @@ async def _optional_object(request: web.Request) -> dict[str, Any]:
     if not isinstance(body, dict):
         raise ControlError("the body must be a JSON object")
     return body
+
+
+async def _empty_object(request: web.Request) -> None:
+    """A body that must say nothing: none, or ``{}`` (checked before anything is looked up or changed)."""
+    if await _optional_object(request):
+        raise ControlError("the body must be empty or {}")
 
 
 async def _model(request: web.Request, model: type[M]) -> M:

@@ -56,6 +56,8 @@ async def challenge(request: web.Request) -> web.Response:
     """``{authenticator: {id}}`` asks which method; ``{authenticator: {id, methodType}}`` starts that challenge.
     The resend form posts here too, with the method it was sent with."""
     body, transaction = await _step(request)
+    if transaction.step is Step.UNLOCK_ACCOUNT:
+        return await _choose_unlock_authenticator(request, body, transaction)
     authenticator = authenticator_fields(body, transaction)
     (authenticator_id,) = required_fields({"authenticator": authenticator}, transaction, ("authenticator", "id"))
     method = text(authenticator, "methodType", required=False)
@@ -63,6 +65,30 @@ async def challenge(request: web.Request) -> web.Response:
     engine = request.app[ENGINE]
     chosen = await engine.choose_authenticator(
         transaction, authenticator_id, method, sign_in_context(request), delivery(request), auto_challenge
+    )
+    return idx_response(request, chosen)
+
+
+async def unlock_account(request: web.Request) -> web.Response:
+    """ "Unlock account?" from the identify page: the unlock form comes back."""
+    _, transaction = await _step(request)
+    return idx_response(request, await request.app[ENGINE].unlock_account(transaction))
+
+
+async def _choose_unlock_authenticator(
+    request: web.Request, body: dict[str, Any], transaction: Transaction
+) -> web.Response:
+    """The unlock form (``select-authenticator-unlock-account``): the username and the authenticator, posted to
+    ``/idp/idx/challenge`` like any choice of authenticator."""
+    authenticator = authenticator_fields(body, transaction)
+    identifier, authenticator_id = required_fields(
+        {**body, "authenticator": authenticator}, transaction, ("identifier",), ("authenticator", "id")
+    )
+    method = text(authenticator, "methodType", required=False)
+    request[USER] = identifier
+    engine = request.app[ENGINE]
+    chosen = await engine.choose_unlock_authenticator(
+        transaction, identifier, authenticator_id, method, delivery(request)
     )
     return idx_response(request, chosen)
 

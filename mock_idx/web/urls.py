@@ -81,6 +81,7 @@ def _add_idx(app: web.Application) -> None:
     router.add_post("/idp/idx/credential/enroll", idx_routes.enroll)
     router.add_post("/idp/idx/skip", idx_routes.skip)
     router.add_post("/idp/idx/cancel", idx_routes.cancel)
+    router.add_post("/idp/idx/unlock-account", idx_routes.unlock_account)
 
 
 def _add_control(app: web.Application) -> None:
@@ -92,6 +93,8 @@ def _add_control(app: web.Application) -> None:
     router.add_put(f"{api}/users/{{login}}", control_routes.put_user)
     router.add_get(f"{api}/users/{{login}}", control_routes.get_user)
     router.add_put(f"{api}/users/{{login}}/groups", control_routes.put_groups)
+    router.add_post(f"{api}/users/{{login}}/lock", control_routes.lock_user)
+    router.add_post(f"{api}/users/{{login}}/unlock", control_routes.unlock_user)
     router.add_get(f"{api}/users/{{login}}/pushes", control_routes.pending_pushes)
     router.add_post(f"{api}/users/{{login}}/push/approve", control_routes.approve_push)
     router.add_post(f"{api}/users/{{login}}/push/deny", control_routes.deny_push)
