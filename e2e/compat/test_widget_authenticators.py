@@ -15,6 +15,7 @@ its list rows are picked by their visible text.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,7 @@ from e2e.compat.widget_driver import (
     set_up_security_question,
     sign_in_with_password,
     tap_on_device,
+    unlock_with,
     verify_with_something_else,
     wait_for_view,
     widget_result,
@@ -80,16 +82,19 @@ def load_org(
     *,
     sign_on: str = "when_enrolled",
     identifier_first: bool = False,
+    lockout: dict[str, Any] | None = None,
 ) -> dict[str, MockUser]:
-    """The org of one test, as a scenario file an admin would write: its authenticators and their policy, and its
-    users (by login: the authenticators each has enrolled already). The users come back to sign in as."""
+    """The org of one test, as a scenario file an admin would write: its authenticators and their policy (and its
+    lockout policy), and its users (by login: the authenticators each has enrolled already). The users come back to
+    sign in as."""
     scenario = {
         "settings": {
             "authenticators": {
                 "enrollment": enrollment,
                 "sign_on": sign_on,
                 "identifier_first": identifier_first,
-            }
+            },
+            "lockout": lockout or {},
         },
         "users": [
             {"login": login, "password": PASSWORD, "authenticators": enrolled} for login, enrolled in users.items()
@@ -285,6 +290,36 @@ async def test_identifier_first_asks_the_username_then_the_password_on_its_own_p
     await identify(page, user.login)
     await enter_password(page, PASSWORD)
     assert await signed_in(page, mock_idx, user) == ["pwd"]
+
+
+# --- 7. Locked out by a wrong password, then "Unlock account?" by email --------------------------------------------
+
+
+@pytest.mark.parametrize("gen", GENERATIONS)
+async def test_a_wrong_password_locks_the_account_and_unlock_account_by_email_code_lets_the_user_in_again(
+    mock_idx: MockIdx, pages: RecordedContexts, gen: int, tmp_path: Path
+) -> None:
+    enrollment = {"okta_password": "required", "okta_email": "optional", "phone_number": "optional"}
+    lockout = {"max_attempts": 1, "self_service_unlock": ["email", "sms"]}
+    users: dict[str, dict[str, Any]] = {"locked@example.com": {"email": {}, "phone": {"number": PHONE_E164}}}
+    user = load_org(mock_idx, tmp_path, enrollment, users, sign_on="one_factor", lockout=lockout)["locked@example.com"]
+    page = await open_widget(pages, mock_idx, gen)
+    await sign_in_with_password(page, replace(user, password="Wrong-Horse-Battery-9"))
+    await expect(page.get_by_text("Unable to sign in")).to_be_visible()  # errors.E0000004 in the widget's words
+    assert mock_idx.user(user.login)["status"] == "LOCKED_OUT"
+
+    await page.get_by_role("link", name="Unlock account?").click()
+    await wait_for_view(page, "select-authenticator-unlock-account")
+    await unlock_with(page, user.login, "Email")
+    await wait_for_view(page, "challenge-authenticator")
+    await email_code_instead(page)
+    await enter_passcode(page, mock_idx.last_code(user.login, "email"))
+    await expect(page.get_by_text("Account successfully unlocked!")).to_be_visible()
+    assert mock_idx.user(user.login)["status"] == "ACTIVE"
+
+    again = await open_widget(pages, mock_idx, gen, "browser-later")
+    await sign_in_with_password(again, user)
+    assert await signed_in(again, mock_idx, user) == ["pwd"]
 
 
 # --- widget 6.x ----------------------------------------------------------------------------------------------------

@@ -60,6 +60,16 @@ async def choose_authenticator(page: Page, name: str) -> None:
     await page.get_by_label(re.compile(rf"^Select {re.escape(name)}\b")).first.click()
 
 
+async def unlock_with(page: Page, login: str, name: str) -> None:
+    """ "Unlock account": the username, then ``name`` ("Email", "Phone") to prove it. Gen2 asks both on one page;
+    Gen3 asks the username first ("Next"), then shows the list."""
+    await page.locator('input[name="identifier"]').fill(login)
+    next_button = page.get_by_role("button", name="Next")
+    if await next_button.count():
+        await next_button.click()
+    await choose_authenticator(page, name)
+
+
 async def set_up_authenticator(page: Page, name: str) -> None:
     """Picks ``name`` on "Set up security methods" (its row's button is labelled "Set up Phone." and the like)."""
     await page.get_by_label(re.compile(rf"^Set up {re.escape(name)}\b")).first.click()
