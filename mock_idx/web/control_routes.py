@@ -81,7 +81,7 @@ async def get_user(request: web.Request) -> web.Response:
 
 
 async def lock_user(request: web.Request) -> web.Response:
-    """Lock the user out, as too many wrong passwords would (the body, if any, must be an empty JSON object)."""
+    """Lock the user out, as too many wrong passwords would (the body must be `{}`, as every write is JSON)."""
     login = _login(request)
     await _empty_object(request)
     return web.json_response(scenario.user_json(await request.app[ENGINE].lock_user(login)))

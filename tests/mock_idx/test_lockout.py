@@ -450,3 +450,43 @@ async def test_after_unlocking_the_sign_in_goes_nowhere_but_cancel(client, flow)
 async def test_identifier_first_identify_page_offers_unlock_too(client, flow):
     await load(client, UNLOCK_ALL, identifier_first=True)
     assert (await flow.start()).remediations == ["identify", "unlock-account"]
+
+
+# ----- hostile input on the unlock endpoints -----
+
+
+async def test_the_unlock_endpoint_refuses_hostile_requests_without_a_server_error(client, flow):
+    await load(client, UNLOCK_ALL)
+    await flow.start()
+    for body in ({}, {"stateHandle": 7}, {"stateHandle": "02nope"}, {"stateHandle": ["x"]}):
+        response = await client.post("/idp/idx/unlock-account", json=body)
+        assert 400 <= response.status < 500, (body, response.status)
+    for raw in (b"{", b"[]", b"\xff\xfe", b"null"):
+        response = await client.post("/idp/idx/unlock-account", data=raw, headers={"Content-Type": "application/json"})
+        assert 400 <= response.status < 500, (raw, response.status)
+    assert (await flow.introspect()).remediations == ["identify", "unlock-account"]
+
+
+async def test_unlock_steps_out_of_place_are_refused_and_change_nothing(client, flow):
+    await load(client, UNLOCK_ALL)
+    await start_unlock(flow)
+    before = await snapshot(flow)
+    for path, body in (
+        ("/idp/idx/unlock-account", {}),
+        ("/idp/idx/identify", {"identifier": LOGIN, "credentials": {"passcode": PASSWORD}}),
+        ("/idp/idx/challenge/answer", {"credentials": {"passcode": "123456"}}),
+        ("/idp/idx/challenge/resend", {}),
+        ("/idp/idx/challenge/poll", {}),
+    ):
+        refused = await flow.post(path, body)
+        assert refused.status == 400 and refused.remediations == ["select-authenticator-unlock-account"], path
+    assert await snapshot(flow) == before and await sent(client) == []
+
+
+async def test_a_huge_or_strange_username_on_the_unlock_form_is_no_server_error(client, flow):
+    await load(client, UNLOCK_ALL)
+    for name in ("x" * 20_000, "\u0000\u202e<script>", "../../etc/passwd", " "):
+        await start_unlock(flow)
+        response = await choose_unlock(flow, client, AuthenticatorKey.EMAIL, login=name)
+        assert response.status < 500, name
+    assert await sent(client) == []
