@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from mock_idx.control_client import ControlApiError
 from mock_idx.model.authenticators import AuthenticatorKey
 from mock_idx.model.directory import User, UserStatus
 from mock_idx.model.lockout import (
@@ -490,3 +491,17 @@ async def test_a_huge_or_strange_username_on_the_unlock_form_is_no_server_error(
         response = await choose_unlock(flow, client, AuthenticatorKey.EMAIL, login=name)
         assert response.status < 500, name
     assert await sent(client) == []
+
+
+# ----- the pytest plugin -----
+
+
+def test_the_plugin_locks_and_unlocks_a_user(mock_idx):
+    user = mock_idx.add_user(login="plugin@example.com")
+    assert mock_idx.lock(user.login)["status"] == "LOCKED_OUT"
+    assert mock_idx.user(user.login)["status"] == "LOCKED_OUT"
+    unlocked_user = mock_idx.unlock(user.login)
+    assert unlocked_user["status"] == "ACTIVE" and unlocked_user["failed_password_count"] == 0
+    with pytest.raises(ControlApiError) as refused:
+        mock_idx.lock("nobody@example.com")
+    assert refused.value.status == 404
