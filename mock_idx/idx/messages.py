@@ -163,6 +163,25 @@ ERRORS: dict[Reason, ErrorSpec] = {
     ),
     # No capture: a plain text with no i18n key (as Okta sends the invalid phone number), on the email field.
     Reason.EMAIL_ADDRESS_INVALID: ErrorSpec(400, None, "Invalid email address.", Placement.FIELD, field=("email",)),
+    # The widget's error-403-security-access-denied fixture: a terminal answer for a sign-in whose user may no longer
+    # sign in (suspended, deactivated since it began). No capture shows the mid-flight case itself: a guess.
+    Reason.ACCESS_DENIED: ErrorSpec(
+        403, "security.access_denied", "You do not have permission to perform the requested action.", Placement.TERMINAL
+    ),
+    # The widget's error-request-activation-email-expired-token and -suspended fixtures (introspect of a sign-in opened
+    # with an activation token); their HTTP status is not captured: 403, as Okta's other terminal refusals.
+    Reason.ACTIVATION_TOKEN_EXPIRED: ErrorSpec(
+        403,
+        "idx.expired.activation.token",
+        "Your account activation link is no longer valid. Contact your administrator to request a new activation link.",
+        Placement.TERMINAL,
+    ),
+    Reason.ACTIVATING_USER_INACTIVE: ErrorSpec(
+        403,
+        "idx.activating.inactive.user",
+        "Your account has been temporarily suspended. Contact your administrator for further assistance.",
+        Placement.TERMINAL,
+    ),
 }
 
 PUSH_REJECTED = ("api.authn.poll.error.push_rejected", "You have chosen to reject this login.")

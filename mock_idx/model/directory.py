@@ -146,6 +146,9 @@ class User:
     password_changed_at: float | None = None
     """When the password was last set, on the org's virtual clock (what the password policy's age rules count from);
     ``None``: set when the org was loaded, which counts as the clock's start."""
+    activation_token: str | None = None
+    """The user's current activation token (:mod:`.user_lifecycle`), while they are activating; any other is
+    invalid."""
 
     def __post_init__(self) -> None:
         profile = {**_default_profile(self.login), **self.profile}

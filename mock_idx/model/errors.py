@@ -56,6 +56,12 @@ class Reason(str, Enum):
     FIELD_TOO_LONG = "field_too_long"
     EMAIL_ADDRESS_INVALID = "email_address_invalid"
     """Where Okta Verify's activation link should go is no email address."""
+    ACCESS_DENIED = "access_denied"
+    """A sign-in under way whose user can no longer sign in (suspended, deactivated... since it began)."""
+    ACTIVATION_TOKEN_EXPIRED = "activation_token_expired"
+    """The activation link a sign-in was opened with is past its lifetime."""
+    ACTIVATING_USER_INACTIVE = "activating_user_inactive"
+    """The activation link's user was suspended before activating."""
 
 
 class IdxError(Exception):

@@ -16,6 +16,7 @@ from .errors import IdxError, Reason
 from .push import PushChallenge, SignInContext
 from .store import Handle
 from .transaction import PUSH_RESENDABLE, Step, Transaction
+from .user_states import as_sign_in_sees, refusal_mid_flight
 
 
 class SignInSteps(EngineCore):
@@ -24,10 +25,29 @@ class SignInSteps(EngineCore):
     # --- IDX: moving a sign-in along ---------------------------------------------------------------------------
 
     async def by_interaction_handle(self, handle: str) -> Transaction:
-        return await self._alive(Handle.INTERACTION_HANDLE, handle)
+        transaction = await self._alive(Handle.INTERACTION_HANDLE, handle)
+        await self._still_admitted(transaction)
+        return transaction
 
     async def by_state_handle(self, handle: str) -> Transaction:
-        return await self._alive(Handle.STATE_HANDLE, handle)
+        """The live sign-in a ``stateHandle`` names, refused (terminal) when its user can no longer sign in: suspended,
+        deactivated or deleted since it began (:mod:`.user_states`)."""
+        transaction = await self._alive(Handle.STATE_HANDLE, handle)
+        await self._still_admitted(transaction)
+        return transaction
+
+    async def _still_admitted(self, transaction: Transaction) -> None:
+        """Every step after the user is known asks the directory again: a status changed mid-flight ends the
+        sign-in, and nothing of it is changed. A sign-in activating its user goes on while they are activating."""
+        if transaction.user is None or transaction.step in (Step.TERMINAL, Step.SUCCESS):
+            return
+        user = await self.store.user(transaction.user.login)
+        token = transaction.interaction.activation_token
+        if token is not None and user is not None and user.activation_token == token:
+            return
+        reason = refusal_mid_flight(user)
+        if reason is not None:
+            raise IdxError(reason, transaction)
 
     async def up_to_date(self, transaction: Transaction) -> Transaction:
         """The transaction brought up to date without a step (IDX introspect): a phone that answered between two
@@ -66,7 +86,7 @@ class SignInSteps(EngineCore):
         policy = self.policy.authenticators
         if password is None and not policy.identifier_first:
             raise IdxError(Reason.FIELD_REQUIRED, transaction, fields=(("credentials", "passcode"),))
-        user = await self.store.user(identifier)
+        user = as_sign_in_sees(await self.store.user(identifier))
         transaction.identify(user, password, at.now, policy)
         if password is None and transaction.current is not AuthenticatorKey.PASSWORD:
             if delivery is None:
@@ -119,7 +139,7 @@ class SignInSteps(EngineCore):
             if not isinstance(password, str) or not password:
                 raise IdxError(Reason.FIELD_REQUIRED, transaction, fields=(("credentials", "passcode"),))
             user = await self.store.user(transaction.identifier) if transaction.identifier else None
-            transaction.answer_password(user, password, at.now, policy)
+            transaction.answer_password(as_sign_in_sees(user), password, at.now, policy)
         else:
             await self.steps.answer(transaction, credentials, at.now, policy, self.policy.password_policy)
         return await self._commit(transaction, at)

@@ -16,6 +16,7 @@ from . import (
     email_link_routes,
     hosted_routes,
     idx_routes,
+    lifecycle_routes,
     oauth_routes,
     page_routes,
     session_routes,
@@ -97,6 +98,11 @@ def _add_control(app: web.Application) -> None:
     router.add_post(f"{api}/users/{{login}}/push/deny", control_routes.deny_push)
     router.add_get(f"{api}/users/{{login}}/totp", control_routes.totp)
     router.add_post(f"{api}/users/{{login}}/okta-verify/activate", control_routes.activate_okta_verify)
+    router.add_post(f"{api}/users/{{login}}/lifecycle/activate", lifecycle_routes.activate)
+    router.add_post(f"{api}/users/{{login}}/lifecycle/suspend", lifecycle_routes.suspend)
+    router.add_post(f"{api}/users/{{login}}/lifecycle/unsuspend", lifecycle_routes.unsuspend)
+    router.add_post(f"{api}/users/{{login}}/lifecycle/deactivate", lifecycle_routes.deactivate)
+    router.add_put(f"{api}/users/{{login}}/status", lifecycle_routes.put_status)
     router.add_get(f"{api}/users/{{login}}/messages", control_routes.messages)
     router.add_get(f"{api}/clock", control_routes.clock)
     router.add_post(f"{api}/clock/advance", control_routes.advance_clock)
