@@ -165,7 +165,7 @@ async def test_an_expired_token_opens_okta_s_terminal_answer(client: Any) -> Non
     await advance(client, SEVEN_DAYS + 1)
     flow = Flow(client)
     shown = await flow.start(activation_token=token)
-    assert shown.status == 403
+    assert shown.status == 200  # as the widget's tests serve it: okta-auth-js reads a 4xx introspect as no document
     assert shown.message_keys == ["idx.expired.activation.token"]
     assert shown.remediations == []
     refused = await enroll(flow, client, AuthenticatorKey.PASSWORD)
@@ -178,7 +178,7 @@ async def test_a_suspended_user_s_token_opens_okta_s_terminal_answer(client: Any
     token = (await _activate(client))["activationToken"]
     await control(client, "PUT", f"/users/{LOGIN}/status", json={"status": "SUSPENDED"})
     shown = await Flow(client).start(activation_token=token)
-    assert (shown.status, shown.message_keys) == (403, ["idx.activating.inactive.user"])
+    assert (shown.status, shown.message_keys) == (200, ["idx.activating.inactive.user"])
 
 
 async def test_deactivating_mid_activation_ends_that_sign_in(client: Any) -> None:
