@@ -15,6 +15,7 @@ from .authorize import (
     AuthorizationCode,
     AuthorizeRequest,
     ClientRedirect,
+    ErrorPage,
     Prompt,
     RedirectedError,
     ResponseMode,
@@ -43,6 +44,14 @@ from .transaction import Interaction, Step, Transaction
 from .user_lifecycle import TokenVerdict
 from .user_states import can_sign_in
 
+END_USER_APP = "okta_enduser"
+END_USER_APP_LABEL = "Okta Dashboard"
+"""Okta's own end-user app, which an activation link signs the user into (its name and label in Okta's documents)."""
+INVALID_ACTIVATION_LINK = (
+    "This can happen if you have already activated your account, or if the URL you are trying to use is invalid. "
+    "Contact your administrator for further assistance."
+)
+"""The widget's ``idx.missing.activation.token`` text, for an activation link that opens nothing."""
 NOT_A_LOGOUT_REDIRECT = (
     "The 'post_logout_redirect_uri' parameter must be a Logout redirect URI in the client app settings."
 )
@@ -283,6 +292,30 @@ class OAuthFrontDoor(EngineCore):
                 "The client specified not to prompt, but the user is not logged in.",
             )
         return await self._open(interaction, at)
+
+    async def welcome(self, token: str, done_url: str) -> Transaction:
+        """``/welcome/{token}``, the activation email's link: a hosted sign-in for Okta's own end-user app (what a
+        real org's link signs the user into), opened with the token as ``/v1/interact`` opens one, that goes back to
+        ``done_url`` once the user set their password. An invalid token is Okta's message on an error page."""
+        at = await self._instant()
+        try:
+            start = await self._activation_start(token, at)
+        except OAuthError:
+            raise ErrorPage("invalid_request", INVALID_ACTIVATION_LINK) from None
+        interaction = Interaction(
+            client_id=END_USER_APP,
+            redirect_uri=done_url,
+            scope="openid",
+            code_challenge="",
+            code_challenge_method="",
+            state="",
+            nonce=None,
+            authorization_server=None,
+            client_label=END_USER_APP_LABEL,
+            hosted=True,
+            activation_token=token,
+        )
+        return await self._open(interaction, at, start=start)
 
     async def complete_hosted_sign_in(self, transaction: Transaction, server: AuthorizationServer) -> HostedSignIn:
         """The hosted page's sign-in succeeded: end the transaction (once, however many tabs ask), start the

@@ -21,6 +21,7 @@ from . import (
     page_routes,
     session_routes,
     token_routes,
+    welcome_routes,
     widget_routes,
 )
 from .static_files import serve_from
@@ -65,6 +66,8 @@ def _add_hosted(app: web.Application) -> None:
     router.add_post("/signin", hosted_routes.signin_step)
     router.add_get("/login/token/redirect", hosted_routes.token_redirect)
     router.add_get("/email/verify/{transaction}", email_link_routes.email_link)
+    router.add_get(welcome_routes.DONE_PATH, welcome_routes.done)  # before /welcome/{token}, which would take it
+    router.add_get("/welcome/{token}", welcome_routes.welcome)
     router.add_get("/api/v1/sessions/me", session_routes.current_session)
     router.add_delete("/api/v1/sessions/me", session_routes.end_current_session)
 
