@@ -268,6 +268,34 @@ class ControlClient:
         that activation was used already)."""
         return self._call("POST", f"/users/{quote(login)}/okta-verify/activate", {} if uri is None else {"uri": uri})
 
+    # --- accounts' lifecycle -----------------------------------------------------------------------------------
+
+    def activate(self, login: str, send_email: bool = True) -> dict[str, Any]:
+        """Okta's ``lifecycle/activate``: a user without a password gets an activation token, passed to
+        ``/v1/interact`` as ``activation_token`` (okta-auth-js ``idx.register({ activationToken })``, the widget's
+        ``activationToken`` option) or opened as ``activationUrl`` (``/welcome/{token}``), also emailed to the fake
+        inbox when ``send_email``; the user is ``PROVISIONED`` until that sign-in sets a password. One with a password
+        is ``ACTIVE`` at once (both ``None``). Answers ``{"activationToken", "activationUrl", "user"}``; raises
+        :class:`ControlApiError` (403 ``E0000016``: already active)."""
+        return self._call("POST", f"/users/{quote(login)}/lifecycle/activate", {"sendEmail": send_email})
+
+    def suspend(self, login: str) -> dict[str, Any]:
+        """An ``ACTIVE`` user becomes ``SUSPENDED`` (answered at sign-in as a username nobody has)."""
+        return self._call("POST", f"/users/{quote(login)}/lifecycle/suspend", {})
+
+    def unsuspend(self, login: str) -> dict[str, Any]:
+        """A ``SUSPENDED`` user is ``ACTIVE`` again."""
+        return self._call("POST", f"/users/{quote(login)}/lifecycle/unsuspend", {})
+
+    def deactivate(self, login: str) -> dict[str, Any]:
+        """The user becomes ``DEPROVISIONED``; a pending activation token is invalid from then on."""
+        return self._call("POST", f"/users/{quote(login)}/lifecycle/deactivate", {})
+
+    def set_status(self, login: str, status: str) -> dict[str, Any]:
+        """Any of Okta's statuses (``"SUSPENDED"``, ``"LOCKED_OUT"``, ...), with no lifecycle rule checked: the user as
+        stored now."""
+        return self._call("PUT", f"/users/{quote(login)}/status", {"status": status})
+
     # --- the inbox and the phone's texts ----------------------------------------------------------------------
 
     def messages(self, login: str, channel: str | None = None) -> list[dict[str, Any]]:

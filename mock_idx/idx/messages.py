@@ -176,6 +176,26 @@ ERRORS: dict[Reason, ErrorSpec] = {
         "Self Service Unlock is not allowed at this time. Please contact support for assistance.",
         Placement.GLOBAL,
     ),
+    # The widget's error-403-security-access-denied fixture: a terminal answer for a sign-in whose user may no longer
+    # sign in (suspended, deactivated since it began). No capture shows the mid-flight case itself: a guess.
+    Reason.ACCESS_DENIED: ErrorSpec(
+        403, "security.access_denied", "You do not have permission to perform the requested action.", Placement.TERMINAL
+    ),
+    # The widget's error-request-activation-email-expired-token and -suspended fixtures: the introspect of a sign-in
+    # opened with an activation token, served 200 by the widget's tests (RequestActivationEmail_spec). A 4xx could not
+    # be it: okta-auth-js reads a failed introspect's body only when it is plain application/json, never Okta's ion.
+    Reason.ACTIVATION_TOKEN_EXPIRED: ErrorSpec(
+        200,
+        "idx.expired.activation.token",
+        "Your account activation link is no longer valid. Contact your administrator to request a new activation link.",
+        Placement.TERMINAL,
+    ),
+    Reason.ACTIVATING_USER_INACTIVE: ErrorSpec(
+        200,
+        "idx.activating.inactive.user",
+        "Your account has been temporarily suspended. Contact your administrator for further assistance.",
+        Placement.TERMINAL,
+    ),
 }
 
 UNLOCKED = ("oie.selfservice.unlock_user.success.message", "Your account is now unlocked!")

@@ -62,6 +62,8 @@ def reply(transaction: Transaction, context: DocumentContext, push_rejected_stat
     """The status and document for the transaction as it stands after a successful request."""
     if transaction.step is Step.TIMED_OUT:
         return reply_error(Reason.VERIFICATION_TIMED_OUT, transaction, context)
+    if transaction.step is Step.TERMINAL:
+        return reply_error(transaction.terminal or Reason.SESSION_EXPIRED, transaction, context)
     status = push_rejected_status if transaction.step is Step.PUSH_REJECTED else 200
     return Reply(status, render(transaction, context))
 
@@ -118,6 +120,8 @@ def render_error(
 
 def _answerable(reason: Reason, transaction: Transaction | None) -> Reason:
     """A step with no form left to show (a timed-out push) can only answer that it timed out, whatever went wrong."""
+    if transaction is not None and transaction.step is Step.TERMINAL:
+        return transaction.terminal or Reason.SESSION_EXPIRED
     if transaction is not None and transaction.step not in _STEP_RENDERERS:
         return Reason.VERIFICATION_TIMED_OUT
     return reason

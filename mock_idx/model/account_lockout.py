@@ -20,6 +20,7 @@ from .lockout import (
     unlocked,
 )
 from .transaction import SentCode, Step, Transaction
+from .user_states import as_sign_in_sees
 
 STAND_IN_NUMBER = "+12015550100"
 """The phone number a stand-in for an unknown username "has" (a 555-01xx number, reserved for fiction; nothing is
@@ -90,7 +91,7 @@ class AccountLockout(EngineCore):
         if not lockout.allows_unlock_with(key, method):
             raise IdxError(Reason.UNLOCK_NOT_ALLOWED, transaction)
         method = method or lockout.methods_for(key)[0]
-        user = await self._user_up_to_date(identifier, at.now)
+        user = as_sign_in_sees(await self._user_up_to_date(identifier, at.now))
         genuine = user is not None and key in user.enrolled()
         if user is None or not genuine:
             user = _stand_in(identifier, user)

@@ -151,6 +151,9 @@ class User:
     lockout policy counts: :mod:`.lockout`)."""
     locked_at: float | None = None
     """When the account was locked out (what auto-unlock counts from); ``None`` while it is not locked."""
+    activation_token: str | None = None
+    """The user's current activation token (:mod:`.user_lifecycle`), while they are activating; any other is
+    invalid."""
 
     def __post_init__(self) -> None:
         profile = {**_default_profile(self.login), **self.profile}

@@ -11,6 +11,7 @@ everything else through a method here. Nothing here knows about requests, status
 
 from __future__ import annotations
 
+from .account_admin import AccountAdmin
 from .oauth_front_door import (
     CodeExchange,
     CodeRedemption,
@@ -36,9 +37,10 @@ __all__ = [
 ]
 
 
-class Engine(OAuthFrontDoor, SignInSteps, OrgAdmin):
+class Engine(OAuthFrontDoor, SignInSteps, OrgAdmin, AccountAdmin):
     """One org, over its store. Make one with :meth:`join` (the store may already hold an org other replicas serve).
 
     Its methods come in three parts over one core (:class:`~.engine_core.EngineCore`: the store, the services, the
     policy and clock read first): OAuth (:class:`~.oauth_front_door.OAuthFrontDoor`), IDX steps
-    (:class:`~.sign_in_steps.SignInSteps`) and the phone and the admin (:class:`~.org_admin.OrgAdmin`)."""
+    (:class:`~.sign_in_steps.SignInSteps`), the phone and the admin (:class:`~.org_admin.OrgAdmin`) and accounts'
+    lifecycle (:class:`~.account_admin.AccountAdmin`)."""

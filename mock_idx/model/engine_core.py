@@ -31,6 +31,7 @@ from .tokens import (
 )
 from .totp import TotpVerifier
 from .transaction import Interaction, Step, Transaction
+from .user_lifecycle import AccountActivations
 
 log = logging.getLogger("mock_idx")
 
@@ -58,6 +59,8 @@ class EngineCore:
         self.activations = Activations(store)
         """Okta Verify activations: the enroll step starts them, the phone completes them, the poll reads them."""
         self.steps = AuthenticatorSteps(store, self.totp, self.outbox, self.activations)
+        self.account_activations = AccountActivations(store)
+        """Users' activation tokens: the lifecycle API issues them, ``/v1/interact`` redeems them."""
         self.sweep_interval = 5.0
         """Expired state is invisible at once; the store frees it at most this often (virtual seconds)."""
         self._policy = DEFAULT_POLICY
@@ -151,7 +154,15 @@ class EngineCore:
         self.header_reads.forget()
         return await self.header_reads.read()
 
-    async def _open(self, interaction: Interaction, at: Instant, interaction_handle: str | None = None) -> Transaction:
+    async def _open(
+        self,
+        interaction: Interaction,
+        at: Instant,
+        interaction_handle: str | None = None,
+        start: Callable[[Transaction], None] | None = None,
+    ) -> Transaction:
+        """A new transaction for ``interaction``, stored; ``start`` sets its first step before it is (an activation
+        token's sign-in begins past ``identify``)."""
         if at.now - self._last_sweep >= self.sweep_interval:
             await self.sweep(at.now)
         transaction = Transaction(
@@ -159,6 +170,8 @@ class EngineCore:
         )
         if interaction_handle is not None:
             transaction.interaction_handle = interaction_handle
+        if start is not None:
+            start(transaction)
         await self.store.save_transaction(transaction, self.policy.transaction_lifetime)
         return transaction
 
@@ -176,6 +189,9 @@ class EngineCore:
         if transaction.step is Step.ACCOUNT_UNLOCKED and not transaction.unlock_applied:
             await self._apply_unlock(transaction)
         if transaction.step is Step.SUCCESS and transaction.interaction_code is None:
+            token = transaction.interaction.activation_token
+            if token is not None and transaction.user is not None:  # the user's activation is complete
+                await self.account_activations.complete(transaction.user.login, token)
             lifetime = self.policy.interaction_code_lifetime
             code = await self.store.claim_interaction_code(transaction.id, secret_token(), lifetime)
             transaction.record_interaction_code(code, at.now + lifetime)

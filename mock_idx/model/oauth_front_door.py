@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -14,6 +15,7 @@ from .authorize import (
     AuthorizationCode,
     AuthorizeRequest,
     ClientRedirect,
+    ErrorPage,
     Prompt,
     RedirectedError,
     ResponseMode,
@@ -39,7 +41,17 @@ from .tokens import (
     userinfo_claims,
 )
 from .transaction import Interaction, Step, Transaction
+from .user_lifecycle import TokenVerdict
+from .user_states import can_sign_in
 
+END_USER_APP = "okta_enduser"
+END_USER_APP_LABEL = "Okta Dashboard"
+"""Okta's own end-user app, which an activation link signs the user into (its name and label in Okta's documents)."""
+INVALID_ACTIVATION_LINK = (
+    "This can happen if you have already activated your account, or if the URL you are trying to use is invalid. "
+    "Contact your administrator for further assistance."
+)
+"""The widget's ``idx.missing.activation.token`` text, for an activation link that opens nothing."""
 NOT_A_LOGOUT_REDIRECT = (
     "The 'post_logout_redirect_uri' parameter must be a Logout redirect URI in the client app settings."
 )
@@ -142,7 +154,24 @@ class OAuthFrontDoor(EngineCore):
             )
         if config.policy_for(client.client_id) is None:
             raise OAuthError("access_denied", POLICY_FAILED)
-        return await self._open(replace(request, client_label=client.label), at)
+        start = None
+        if request.activation_token is not None:
+            start = await self._activation_start(request.activation_token, at)
+        return await self._open(replace(request, client_label=client.label), at, start=start)
+
+    async def _activation_start(self, token: str, at: Instant) -> Callable[[Transaction], None]:
+        """How a sign-in opened with an activation token begins: the user's enrollments (a password first) for a
+        good token, Okta's terminal answer for an expired one or a suspended user; a token that is unknown, used or
+        superseded is refused here, as Okta's ``/v1/interact`` refuses it (the Sign-In Widget knows this error)."""
+        redeemed = await self.account_activations.redeem(token, at.now)
+        if redeemed is None:
+            raise OAuthError("invalid_request", "The activation token is invalid")
+        if redeemed.outcome is TokenVerdict.EXPIRED:
+            return lambda transaction: transaction.end(Reason.ACTIVATION_TOKEN_EXPIRED)
+        if redeemed.outcome is TokenVerdict.USER_INACTIVE:
+            return lambda transaction: transaction.end(Reason.ACTIVATING_USER_INACTIVE)
+        policy = self.policy.authenticators
+        return lambda transaction: transaction.start_activation(redeemed.user, at.now, policy)
 
     async def exchange_interaction_code(self, exchange: CodeExchange) -> Redemption:
         """Single use: the transaction is gone once its code has been presented, right or wrong; of two requests
@@ -166,6 +195,8 @@ class OAuthFrontDoor(EngineCore):
             raise OAuthError("invalid_grant", "PKCE verification failed.")
         assert transaction.auth_time is not None
         user = await self._current(transaction.user)
+        if not can_sign_in(user.status):  # suspended or deactivated after the sign-in succeeded
+            raise OAuthError("invalid_grant", "The interaction code is invalid or has expired.")
         plan, server = self._plan(
             exchange.server, interaction.client_id, GrantType.INTERACTION_CODE, user, interaction.scopes
         )
@@ -248,6 +279,8 @@ class OAuthFrontDoor(EngineCore):
         session = await self._live_session(session_id, at)
         user = await self.store.user(session.login) if session else None
         too_old = session is not None and checked.max_age is not None and at.now - session.auth_time > checked.max_age
+        if user is not None and not can_sign_in(user.status):  # suspended, deactivated since: their session is over
+            session = user = None
         if session and user and checked.prompt is not Prompt.LOGIN and not too_old:
             return await self._back_to_app(interaction, user, session.auth_time, session.amr, server, at)
         if checked.prompt is Prompt.NONE:
@@ -259,6 +292,30 @@ class OAuthFrontDoor(EngineCore):
                 "The client specified not to prompt, but the user is not logged in.",
             )
         return await self._open(interaction, at)
+
+    async def welcome(self, token: str, done_url: str) -> Transaction:
+        """``/welcome/{token}``, the activation email's link: a hosted sign-in for Okta's own end-user app (what a
+        real org's link signs the user into), opened with the token as ``/v1/interact`` opens one, that goes back to
+        ``done_url`` once the user set their password. An invalid token is Okta's message on an error page."""
+        at = await self._instant()
+        try:
+            start = await self._activation_start(token, at)
+        except OAuthError:
+            raise ErrorPage("invalid_request", INVALID_ACTIVATION_LINK) from None
+        interaction = Interaction(
+            client_id=END_USER_APP,
+            redirect_uri=done_url,
+            scope="openid",
+            code_challenge="",
+            code_challenge_method="",
+            state="",
+            nonce=None,
+            authorization_server=None,
+            client_label=END_USER_APP_LABEL,
+            hosted=True,
+            activation_token=token,
+        )
+        return await self._open(interaction, at, start=start)
 
     async def complete_hosted_sign_in(self, transaction: Transaction, server: AuthorizationServer) -> HostedSignIn:
         """The hosted page's sign-in succeeded: end the transaction (once, however many tabs ask), start the

@@ -28,6 +28,7 @@ DEFAULT_ORG_NAME = "mock-idx"
 
 VERIFICATION_SUBJECT = "One-time verification code"
 ACTIVATION_SUBJECT = "Activate Okta Verify Push"
+ACCOUNT_ACTIVATION_SUBJECT = "Welcome to Okta!"
 
 
 class Channel(str, Enum):
@@ -203,6 +204,27 @@ def okta_verify_activation_sms(
         lifetime,
         link=link,
     )
+
+
+def account_activation_email(
+    login: str, to: str, link: str, now: float, lifetime: float, org_name: str = DEFAULT_ORG_NAME
+) -> Message:
+    """Okta's "User Activation" email: the ``/welcome/{token}`` link that lets a new user set their password."""
+    days = max(1, round(lifetime / 86400))
+    body = "\n".join(
+        [
+            f"Hi {login},",
+            "",
+            f"Your organization is using Okta to manage your web applications. Your {org_name} account is ready.",
+            "",
+            f"Activate Okta Account: {link}",
+            "",
+            f"This link expires in {days} day{'s' if days != 1 else ''}.",
+            "",
+            f"Your username is {login}",
+        ]
+    )
+    return Message.sent(login, Channel.EMAIL, to, ACCOUNT_ACTIVATION_SUBJECT, body, now, lifetime, link=link)
 
 
 def _minutes(seconds: float) -> str:

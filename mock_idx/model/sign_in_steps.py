@@ -16,6 +16,7 @@ from .errors import IdxError, Reason
 from .push import PushChallenge, SignInContext
 from .store import Handle
 from .transaction import PUSH_RESENDABLE, Step, Transaction
+from .user_states import as_sign_in_sees, refusal_mid_flight
 
 
 class SignInSteps(AccountLockout):
@@ -25,10 +26,30 @@ class SignInSteps(AccountLockout):
     # --- IDX: moving a sign-in along ---------------------------------------------------------------------------
 
     async def by_interaction_handle(self, handle: str) -> Transaction:
-        return await self._alive(Handle.INTERACTION_HANDLE, handle)
+        transaction = await self._alive(Handle.INTERACTION_HANDLE, handle)
+        await self._still_admitted(transaction)
+        return transaction
 
     async def by_state_handle(self, handle: str) -> Transaction:
-        return await self._alive(Handle.STATE_HANDLE, handle)
+        """The live sign-in a ``stateHandle`` names, refused (terminal) when its user can no longer sign in: suspended,
+        deactivated or deleted since it began (:mod:`.user_states`)."""
+        transaction = await self._alive(Handle.STATE_HANDLE, handle)
+        await self._still_admitted(transaction)
+        return transaction
+
+    async def _still_admitted(self, transaction: Transaction) -> None:
+        """Every step after the user is known asks the directory again: a status changed mid-flight ends the
+        sign-in, and nothing of it is changed. A sign-in activating its user goes on while they are activating, and
+        an unlock's stand-in (a username naming no one) has nobody to ask about."""
+        if transaction.user is None or transaction.unlock_stand_in or transaction.step in (Step.TERMINAL, Step.SUCCESS):
+            return
+        user = await self.store.user(transaction.user.login)
+        token = transaction.interaction.activation_token
+        if token is not None and user is not None and user.activation_token == token:
+            return
+        reason = refusal_mid_flight(user)
+        if reason is not None:
+            raise IdxError(reason, transaction)
 
     async def up_to_date(self, transaction: Transaction) -> Transaction:
         """The transaction brought up to date without a step (IDX introspect): a phone that answered between two
@@ -67,7 +88,7 @@ class SignInSteps(AccountLockout):
         policy = self.policy.authenticators
         if password is None and not policy.identifier_first:
             raise IdxError(Reason.FIELD_REQUIRED, transaction, fields=(("credentials", "passcode"),))
-        user = await self._user_up_to_date(identifier, at.now)
+        user = as_sign_in_sees(await self._user_up_to_date(identifier, at.now))
         if password is not None:  # a password to check: a locked user is refused, and a wrong one is counted
             transaction.require(Step.IDENTIFY)
             self._refuse_if_locked(user, transaction, IdxError(Reason.AUTHENTICATION_FAILED, transaction))
@@ -123,7 +144,7 @@ class SignInSteps(AccountLockout):
             password = credentials.get("passcode")
             if not isinstance(password, str) or not password:
                 raise IdxError(Reason.FIELD_REQUIRED, transaction, fields=(("credentials", "passcode"),))
-            user = await self._user_up_to_date(transaction.identifier, at.now)
+            user = as_sign_in_sees(await self._user_up_to_date(transaction.identifier, at.now))
             wrong = IdxError(Reason.PASSWORD_INVALID, transaction, fields=(("credentials", "passcode"),))
             self._refuse_if_locked(user, transaction, wrong)
             user = await self._count_password(user, password, transaction, at)

@@ -81,6 +81,8 @@ class RecordKind(str, Enum):
     """:class:`~.activation.ActivationIndex`, a user's newest activations, by lower-cased login."""
     OKTA_VERIFY_ACTIVATED = "ov-activated"
     """An activation token, once a phone used it (:meth:`OrgStore.claim_once` only: the first phone wins)."""
+    ACCOUNT_ACTIVATION = "account-activation"
+    """:class:`~.user_lifecycle.AccountActivation`, a user's activation token (``/welcome/{token}``), by the token."""
 
 
 class OrgStore(Protocol):

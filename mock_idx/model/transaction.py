@@ -70,6 +70,9 @@ class Step(str, Enum):
     """Self-service unlock done: Okta's message, nothing left to do but go back to sign in."""
     SUCCESS = "success"
     TIMED_OUT = "timed-out"
+    TERMINAL = "terminal"
+    """The sign-in cannot go on, for :attr:`Transaction.terminal`'s reason (an expired activation link): every step,
+    introspect included, answers that reason; only cancel starts afresh."""
 
 
 CHOOSING_AGAIN_ALLOWED = {
@@ -119,6 +122,9 @@ class Interaction:
     response_type: str = "code"
     response_mode: str = "query"
     login_hint: str | None = None
+    activation_token: str | None = None
+    """The user's activation token (``activation_token`` of ``/v1/interact``): the sign-in activates their account
+    (:mod:`.user_lifecycle`)."""
 
     @property
     def scopes(self) -> tuple[str, ...]:
@@ -195,6 +201,8 @@ class Transaction:
     but nothing is sent and no code is right (so the page tells nobody whether the username exists)."""
     unlock_applied: bool = False
     """The user this unlock was for has been unlocked in the directory (done once, at the commit after the proof)."""
+    terminal: Reason | None = None
+    """Why a :attr:`Step.TERMINAL` sign-in cannot go on."""
 
     def is_alive(self, now: float) -> bool:
         return now < self.expires_at
@@ -227,6 +235,21 @@ class Transaction:
         if user is None or not user.check_password(password):
             raise IdxError(Reason.AUTHENTICATION_FAILED, self)
         self._first_factor(user, now, policy)
+
+    def start_activation(self, user: User, now: float, policy: AuthenticatorPolicy) -> None:
+        """A sign-in opened with ``user``'s activation token: the token stands for the first factor (the user proved
+        they own the address it was sent to), so the org's policy asks straight away for what they lack, a password
+        first."""
+        self.require(Step.IDENTIFY)
+        self.user = user
+        self.identifier = user.login
+        self.auth_time = now
+        self.advance(policy)
+
+    def end(self, reason: Reason) -> None:
+        """The sign-in cannot go on (:attr:`Step.TERMINAL`): every later request answers ``reason``."""
+        self.terminal = reason
+        self.step = Step.TERMINAL
 
     def name_identifier(self, identifier: str) -> None:
         """The username an identifier-first ``identify`` gave, kept until the password shows whose it is."""
@@ -504,6 +527,8 @@ class Transaction:
         the poll did."""
         if self.step is Step.TIMED_OUT:
             raise IdxError(Reason.VERIFICATION_TIMED_OUT, self)
+        if self.step is Step.TERMINAL:
+            raise IdxError(self.terminal or Reason.SESSION_EXPIRED, self)
         if self.step not in steps:
             raise IdxError(Reason.STEP_UNAVAILABLE, self)
 

@@ -24,6 +24,7 @@ from ..model.sessions import Session
 from ..model.store import OrgIdentity, RecordKind
 from ..model.tokens import RefreshRecord
 from ..model.transaction import Transaction
+from ..model.user_lifecycle import AccountActivation
 
 T = TypeVar("T")
 
@@ -43,6 +44,7 @@ RECORD_CLASSES: tuple[type[Any], ...] = (
     EmailLink,
     OktaVerifyActivation,
     ActivationIndex,
+    AccountActivation,
 )
 """Every type a store writes down."""
 
@@ -77,6 +79,7 @@ RECORD_TYPES: dict[RecordKind, type[Any]] = {
     RecordKind.EMAIL_LINK: EmailLink,
     RecordKind.OKTA_VERIFY_ACTIVATION: OktaVerifyActivation,
     RecordKind.OKTA_VERIFY_ACTIVATIONS_OF_USER: ActivationIndex,
+    RecordKind.ACCOUNT_ACTIVATION: AccountActivation,
 }
 """The type of each kind of short-lived record (spent assertions and used activations hold no record)."""
 

@@ -96,6 +96,9 @@ def enroll(page: PageInput) -> PageView:
         return _google_authenticator(page, user.login, pending.google_secret)
     if key is AuthenticatorKey.SECURITY_QUESTION:
         return _security_question(page)
+    if key is AuthenticatorKey.PASSWORD:  # a user with none yet: activating their account, or email first
+        field = Field("password", "Enter password", type="password", autocomplete="new-password")
+        return form_page("Set up password", Form("answer", (field,)), switch=_switch(page))
     return form_page("Set up security methods", None, switch=_switch(page))  # nothing to prove here (never so)
 
 

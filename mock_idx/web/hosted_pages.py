@@ -73,10 +73,10 @@ def lists_allowed(transaction: Transaction) -> bool:
 def page_field(transaction: Transaction, path: tuple[str, ...]) -> str | None:
     """The page's field for an IDX field path (``None``: the message goes at the top of the page)."""
     if path == ("credentials", "passcode"):
-        first_factor = transaction.step is Step.IDENTIFY or (
-            transaction.step is Step.CHALLENGE and transaction.current is AuthenticatorKey.PASSWORD
+        a_password = transaction.step is Step.IDENTIFY or (
+            transaction.step in (Step.CHALLENGE, Step.ENROLL) and transaction.current is AuthenticatorKey.PASSWORD
         )
-        return "password" if first_factor else "code"
+        return "password" if a_password else "code"
     return FIELD_NAMES.get(path)
 
 

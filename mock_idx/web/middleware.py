@@ -46,6 +46,7 @@ from ..model.errors import (
 )
 from ..model.journal import JournalRecord
 from ..model.push import PushAlreadyAnswered
+from ..model.user_lifecycle import IllegalTransition
 from . import fault_injection, templates
 from .app_keys import ENGINE, HOSTS, JOURNAL, NOTE, SETTINGS, TRANSACTION, USER
 from .hosts import HostPolicy
@@ -260,6 +261,9 @@ async def shape_errors(request: web.Request, handler: Handler) -> web.StreamResp
         return control_json(404, "not_found", str(error))
     except (PushAlreadyAnswered, Conflict) as error:
         return control_json(409, "conflict", str(error))
+    except IllegalTransition as error:  # Okta's own code and status for the lifecycle operation it refuses
+        causes = [{"errorCode": error.code, "errorSummary": error.summary}]
+        return control_json(error.status, "illegal_transition", error.summary, causes)
     except StoreUnavailable:
         # Okta's answer while it cannot serve: 503 in the area's dialect; nothing was changed, so a retry is safe.
         log.warning("the org's store is unavailable: %s %s answered 503", request.method, request.path)

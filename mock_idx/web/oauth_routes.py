@@ -156,6 +156,7 @@ async def interact(request: web.Request) -> web.Response:
                 state=params.get("state", ""),
                 nonce=params.get("nonce"),
                 authorization_server=await server_id(request),
+                activation_token=params.get("activation_token"),
             )
         ),
     )

@@ -16,10 +16,12 @@ from . import (
     email_link_routes,
     hosted_routes,
     idx_routes,
+    lifecycle_routes,
     oauth_routes,
     page_routes,
     session_routes,
     token_routes,
+    welcome_routes,
     widget_routes,
 )
 from .static_files import serve_from
@@ -64,6 +66,8 @@ def _add_hosted(app: web.Application) -> None:
     router.add_post("/signin", hosted_routes.signin_step)
     router.add_get("/login/token/redirect", hosted_routes.token_redirect)
     router.add_get("/email/verify/{transaction}", email_link_routes.email_link)
+    router.add_get(welcome_routes.DONE_PATH, welcome_routes.done)  # before /welcome/{token}, which would take it
+    router.add_get("/welcome/{token}", welcome_routes.welcome)
     router.add_get("/api/v1/sessions/me", session_routes.current_session)
     router.add_delete("/api/v1/sessions/me", session_routes.end_current_session)
 
@@ -100,6 +104,11 @@ def _add_control(app: web.Application) -> None:
     router.add_post(f"{api}/users/{{login}}/push/deny", control_routes.deny_push)
     router.add_get(f"{api}/users/{{login}}/totp", control_routes.totp)
     router.add_post(f"{api}/users/{{login}}/okta-verify/activate", control_routes.activate_okta_verify)
+    router.add_post(f"{api}/users/{{login}}/lifecycle/activate", lifecycle_routes.activate)
+    router.add_post(f"{api}/users/{{login}}/lifecycle/suspend", lifecycle_routes.suspend)
+    router.add_post(f"{api}/users/{{login}}/lifecycle/unsuspend", lifecycle_routes.unsuspend)
+    router.add_post(f"{api}/users/{{login}}/lifecycle/deactivate", lifecycle_routes.deactivate)
+    router.add_put(f"{api}/users/{{login}}/status", lifecycle_routes.put_status)
     router.add_get(f"{api}/users/{{login}}/messages", control_routes.messages)
     router.add_get(f"{api}/clock", control_routes.clock)
     router.add_post(f"{api}/clock/advance", control_routes.advance_clock)

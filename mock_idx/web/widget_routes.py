@@ -8,7 +8,8 @@ and the page explains how to install it when it is missing.
 Routes:
 - ``GET /_mock/widget``               the host page (``?gen=3`` loads the Gen3 bundle, which only 7.x has,
                                       ``?client_id=`` and ``?issuer=`` override the defaults,
-                                      ``?workarounds=off`` drops the Gen3 host-side fix, see widget.html)
+                                      ``?workarounds=off`` drops the Gen3 host-side fix, see widget.html,
+                                      ``?activation_token=`` activates that user's account)
 - ``GET /_mock/widget/static/{path}`` files from the widget package's ``dist/`` directory
 
 Handler modules are ``*_routes`` (this one was ``widget``, with the bundle lookup now in :mod:`.widget_dist`).
@@ -20,6 +21,7 @@ from typing import Any
 
 from aiohttp import web
 
+from ..model.user_lifecycle import MAX_TOKEN_LENGTH
 from . import templates
 from .app_keys import SETTINGS
 from .static_files import file_under
@@ -46,6 +48,11 @@ def _widget_config(request: web.Request, widget: WidgetDist | None) -> dict[str,
         "clientId": request.query.get("client_id") or DEFAULT_CLIENT_ID,
         "redirectUri": f"{origin}/_mock/widget/callback",
     }
+    activation_token = request.query.get("activation_token", "")
+    if 0 < len(activation_token) <= MAX_TOKEN_LENGTH:
+        # How an app hands the widget a user's activation token: okta-auth-js takes it from the widget's authParams
+        # and sends it to /v1/interact (the widget has no top-level option for it, unlike recoveryToken).
+        config["authParams"] = {"activationToken": activation_token}
     if widget is not None and widget.needs_interaction_code_flag:
         # Without it 6.x takes its Classic Engine router and posts to /api/v1/authn, which mock_idx does not serve.
         config["useInteractionCodeFlow"] = True

@@ -33,9 +33,18 @@ EXCLUDED_CHECKS = [schemathesis.checks.not_a_server_error]
 MODEL_BODIES = {"PUT /users/{login}", "PUT /users/{login}/groups", "POST /faults", "PUT /scenario"}
 """Bodies validated by pydantic, which coerces ``"1"`` to ``1`` and ``1`` to ``True``: schemathesis's "schema-violating
 request accepted" check would report every coercion (reported to the lead: ``strict=True`` on the models)."""
-SEMANTIC = {"PUT /scenario", "PUT /users/{login}", "POST /users/{login}/okta-verify/activate"}
+SEMANTIC = {
+    "PUT /scenario",
+    "PUT /users/{login}",
+    "POST /users/{login}/okta-verify/activate",
+    "POST /users/{login}/lifecycle/activate",
+    "POST /users/{login}/lifecycle/suspend",
+    "POST /users/{login}/lifecycle/unsuspend",
+    "POST /users/{login}/lifecycle/deactivate",
+}
 """Also refused beyond the schema (a login listed twice, an unknown Faker locale; a phone number that is no number, an
-unknown security question, an answer Okta's rules refuse; text that is no activation URI)."""
+unknown security question, an answer Okta's rules refuse; text that is no activation URI; a lifecycle operation the
+user's status does not allow)."""
 
 GENERATED_USERS = 5
 """A scenario may ask Faker for up to 10,000 users; the fuzz asks for a few, so each case stays fast."""

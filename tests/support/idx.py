@@ -59,8 +59,9 @@ class Flow:
     def challenge(self) -> str:
         return pkce.challenge(self.verifier)
 
-    async def start(self) -> Response:
-        """``/v1/interact`` then ``introspect``: the transaction is ready for ``identify``."""
+    async def start(self, **interact: str) -> Response:
+        """``/v1/interact`` (with any more ``interact`` parameters, an ``activation_token`` say) then ``introspect``:
+        the transaction is ready for ``identify``."""
         response = await self.client.post(
             f"{self.issuer_path}/v1/interact",
             data={
@@ -71,6 +72,7 @@ class Flow:
                 "code_challenge_method": "S256",
                 "state": "st",
                 "nonce": "nonce-1",
+                **interact,
             },
         )
         assert response.status == 200, await response.text()

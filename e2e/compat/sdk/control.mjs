@@ -58,6 +58,15 @@ export class Control {
   }
 
   /** The user as the org stores it (its enrolled authenticators included). */
+  /** Okta's lifecycle/activate: {activationToken, activationUrl, user}. */
+  activate(login, sendEmail = true) {
+    return this.call('POST', `${this.user(login)}/lifecycle/activate`, { sendEmail });
+  }
+
+  setStatus(login, status) {
+    return this.call('PUT', `${this.user(login)}/status`, { status });
+  }
+
   userRecord(login) {
     return this.call('GET', this.user(login));
   }
