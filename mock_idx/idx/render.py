@@ -17,7 +17,7 @@ from ..model.clock import isoformat
 from ..model.directory import OktaVerifyEnrollment, VerifyMethod
 from ..model.errors import Reason
 from ..model.transaction import Step, Transaction
-from . import authenticator_documents
+from . import authenticator_documents, password_documents
 from .forms import as_array, as_object, field, fixed, form, nested, option
 from .messages import ERRORS, PUSH_REJECTED, Placement, error_message, message, messages
 
@@ -44,6 +44,8 @@ class DocumentContext:
     """The org asks for the username alone, then the password (``identify`` has no credentials)."""
     password_settings: Mapping[str, Any] | None = None
     """The org's password policy as the password authenticator's ``settings`` show it (where a password is set)."""
+    recovery: bool = False
+    """The org has self-service password recovery: the password carries a ``recover`` action ("Forgot password?")."""
 
     def idx(self, path: str) -> str:
         return f"{self.base_url}/idp/idx/{path}"
@@ -86,6 +88,10 @@ def render(
     each a path such as ``("credentials", "totp")``, when it is a field error)."""
     document = _envelope(transaction)
     document.update(_STEP_RENDERERS[transaction.step](transaction, context))
+    if transaction.step in password_documents.TERMINAL_STEPS:
+        return document
+    if transaction.recovering:
+        document["recoveryAuthenticator"] = password_documents.recovery_authenticator(context)
     document.update(_common(transaction, context))
     if error is not None:
         _attach_error(document, error, fields, detail)
@@ -142,7 +148,10 @@ def _identify(transaction: Transaction, context: DocumentContext) -> dict[str, A
             field("rememberMe", type="boolean", label="Remember this device"),
         ],
     )
-    return {"remediation": as_array([identify]), "currentAuthenticator": _password_authenticator(context)}
+    current = _password_authenticator(context)
+    if context.recovery:
+        current["value"]["recover"] = password_documents.recover_action(context, sh)
+    return {"remediation": as_array([identify]), "currentAuthenticator": current}
 
 
 def _select_authenticator(transaction: Transaction, context: DocumentContext) -> dict[str, Any]:
@@ -268,6 +277,7 @@ _STEP_RENDERERS = {
     Step.TOTP_CHALLENGE: _totp_challenge,
     Step.SUCCESS: _success,
     **authenticator_documents.STEP_DOCUMENTS,
+    **password_documents.STEP_DOCUMENTS,
 }
 
 
@@ -285,7 +295,7 @@ def _envelope(transaction: Transaction) -> dict[str, Any]:
 
 def _common(transaction: Transaction, context: DocumentContext) -> dict[str, Any]:
     common: dict[str, Any] = {}
-    if transaction.user is not None:
+    if transaction.user is not None and not transaction.recovering:  # a recovery never shows whether the user exists
         user = transaction.user
         common["user"] = as_object(
             {
@@ -379,8 +389,8 @@ def _current_authenticator(
 
 
 def _password_authenticator(context: DocumentContext) -> dict[str, Any]:
-    """The password the identify form asks for, as Okta names it there. Okta adds a ``recover`` action when the org
-    allows self-service recovery; mock-idx has none, so it offers none (a link to a route that does not exist)."""
+    """The password the identify form asks for, as Okta names it there (its ``recover`` action is added where the org
+    has self-service recovery)."""
     return as_object(
         {
             "type": "password",

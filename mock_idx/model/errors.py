@@ -56,6 +56,8 @@ class Reason(str, Enum):
     FIELD_TOO_LONG = "field_too_long"
     EMAIL_ADDRESS_INVALID = "email_address_invalid"
     """Where Okta Verify's activation link should go is no email address."""
+    PASSWORD_COMMON = "password_common"
+    """A new password found in the list of common passwords (and breaking no other rule of the policy)."""
 
 
 class IdxError(Exception):

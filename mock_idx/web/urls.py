@@ -81,6 +81,7 @@ def _add_idx(app: web.Application) -> None:
     router.add_post("/idp/idx/credential/enroll", idx_routes.enroll)
     router.add_post("/idp/idx/skip", idx_routes.skip)
     router.add_post("/idp/idx/cancel", idx_routes.cancel)
+    router.add_post("/idp/idx/recover", idx_routes.recover)
 
 
 def _add_control(app: web.Application) -> None:
@@ -98,6 +99,7 @@ def _add_control(app: web.Application) -> None:
     router.add_get(f"{api}/users/{{login}}/totp", control_routes.totp)
     router.add_post(f"{api}/users/{{login}}/okta-verify/activate", control_routes.activate_okta_verify)
     router.add_get(f"{api}/users/{{login}}/messages", control_routes.messages)
+    router.add_post(f"{api}/users/{{login}}/expire-password", control_routes.expire_password)
     router.add_get(f"{api}/clock", control_routes.clock)
     router.add_post(f"{api}/clock/advance", control_routes.advance_clock)
     router.add_get(f"{api}/journal", control_routes.journal)
