@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from . import __version__
+from .model.outbox import RECOVERY_SUBJECT
 from .scenario.generation import login_for
 
 API = "/_mock/v1"
@@ -318,6 +319,22 @@ class ControlClient:
             f"none of the {len(found)} {channel} message(s) sent to {login} carries a code; the newest: "
             f"{(found[0]['subject'] or found[0]['body'])[:80]!r}"
         )
+
+    def reset_code(self, login: str, channel: str = "email") -> str:
+        """The code of the newest password recovery ("Forgot password?") sent to ``login``: by email, the newest
+        "Account password reset" email's; by ``"sms"`` or ``"voice"``, the newest code on that channel. Raises
+        :class:`NoMessage` when there is none (or it expired)."""
+        if channel != "email":
+            return self.last_code(login, channel)
+        for message in self.messages(login, "email"):
+            if message["subject"] == RECOVERY_SUBJECT and message["code"] is not None:
+                return str(message["code"])
+        raise NoMessage(f"no password reset email was sent to {login} (or every one has expired)")
+
+    def expire_password(self, login: str) -> dict[str, Any]:
+        """Expire the user's password, as Okta's ``lifecycle/expire_password`` does: their next sign-in asks for a
+        new one once the current one is verified (status ``PASSWORD_EXPIRED`` until then). The user comes back."""
+        return self._call("POST", f"/users/{quote(login, safe='')}/expire-password", {})
 
     def inbox_url(self, login: str) -> str:
         """The fake email inbox page of ``login`` (with the control token, when there is one)."""

@@ -22,6 +22,7 @@ from ..model.phone_numbers import masked
 from ..model.security_questions import PREDEFINED_QUESTIONS as QUESTIONS
 from ..model.transaction import Step, Transaction
 from . import authenticator_forms as forms
+from . import password_documents
 from .authenticator_forms import AuthenticatorView
 from .forms import as_array
 
@@ -102,22 +103,23 @@ def challenge(transaction: Transaction, context: DocumentContext) -> Document:
         view = replace(org_view(key, context), enrollment_id=stable_id("lae", (transaction.identifier or "").lower()))
         answer = forms.challenge_authenticator(context, sh, view)
         current = forms.current_authenticator_enrollment(context, sh, view)
+        if context.recovery:
+            current["value"]["recover"] = password_documents.recover_action(context, sh)
         return {"remediation": as_array([answer]), "currentAuthenticatorEnrollment": current}
-    user = _user(transaction)
-    view = enrolled_view(key, user, context)
+    view = _view(key, transaction, context)
     contextual = forms.enrolled_question_contextual_data(view) if key is AuthenticatorKey.SECURITY_QUESTION else None
     current = forms.current_authenticator_enrollment(
         context, sh, view, contextual=contextual, **_actions(transaction, key, context)
     )
     answer = forms.challenge_authenticator(context, sh, view)
-    if not transaction.verified:  # the first factor (a user with no password yet): nothing else to choose
+    if not transaction.verified and not transaction.recovering:  # a user with no password yet: nothing else to choose
         return {"remediation": as_array([answer]), "currentAuthenticatorEnrollment": current}
     return {**_verification_list(transaction, context, answer), "currentAuthenticatorEnrollment": current}
 
 
 def verification_data(transaction: Transaction, context: DocumentContext) -> Document:
     """The phone chosen without a method: SMS or voice call?"""
-    view = enrolled_view(_current(transaction), _user(transaction), context)
+    view = _view(_current(transaction), transaction, context)
     data = forms.authenticator_verification_data(context, transaction.state_handle, view)
     current = forms.current_authenticator_enrollment(context, transaction.state_handle, view)
     return {**_verification_list(transaction, context, data), "currentAuthenticatorEnrollment": current}
@@ -219,8 +221,7 @@ STEP_DOCUMENTS = {
 
 
 def _verification_list(transaction: Transaction, context: DocumentContext, primary: Document | None) -> Document:
-    user = _user(transaction)
-    views = [enrolled_view(key, user, context) for key in transaction.choices]
+    views = [_view(key, transaction, context) for key in transaction.choices]
     select = forms.select_authenticator_authenticate(context, transaction.state_handle, views)
     return {
         "remediation": as_array([r for r in (primary, select) if r is not None]),
@@ -249,6 +250,30 @@ def _actions(transaction: Transaction, key: AuthenticatorKey, context: DocumentC
         "resend": key in (AuthenticatorKey.EMAIL, AuthenticatorKey.PHONE),
         "poll_refresh_ms": context.poll_refresh_ms if key is AuthenticatorKey.EMAIL else None,
     }
+
+
+def _view(key: AuthenticatorKey, transaction: Transaction, context: DocumentContext) -> AuthenticatorView:
+    """The user's enrollment of ``key``; in a recovery, where neither the user's existence nor their enrollments may
+    show, an enrollment they lack (or a user who does not exist) is shown as a stand-in made from the username."""
+    user = transaction.user
+    if user is not None and (not transaction.recovering or key in user.enrolled()):
+        return enrolled_view(key, user, context)
+    return recovery_stand_in(key, transaction.identifier or "", context)
+
+
+def recovery_stand_in(key: AuthenticatorKey, identifier: str, context: DocumentContext) -> AuthenticatorView:
+    """An enrollment as a recovery for a username shows it whoever the username names: an email that looks like the
+    username's (the name itself when it is an address), a phone with only its last digits masked out, the same ids
+    every time for the same name."""
+    authenticator_id = context.authenticators.of(key)
+    prefix = "sms" if key is AuthenticatorKey.PHONE else "eae"  # as the user's own enrollment ids begin
+    enrollment_id = stable_id(prefix, f"recovery:{identifier.lower()}:{key.value}")
+    if key is AuthenticatorKey.PHONE:
+        profile = {"phoneNumber": "+1 XXX-XXX-" + str(int(enrollment_id[-6:], 36) % 10000).zfill(4)}
+        return AuthenticatorView(key.value, authenticator_id, ("sms", "voice"), enrollment_id, profile)
+    address = identifier if "@" in identifier else f"{identifier}@example.com"
+    profile = {"email": masked_email(address)}
+    return AuthenticatorView(key.value, authenticator_id, _ORG_METHODS[key], enrollment_id, profile)
 
 
 def _current(transaction: Transaction) -> AuthenticatorKey:

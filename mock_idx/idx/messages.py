@@ -196,6 +196,15 @@ ERRORS: dict[Reason, ErrorSpec] = {
         "Your account has been temporarily suspended. Contact your administrator for further assistance.",
         Placement.TERMINAL,
     ),
+    # The widget's error-authenticator-enroll-password-common fixture: a password in Okta's common-password dictionary.
+    Reason.PASSWORD_COMMON: ErrorSpec(
+        400,
+        "password.common",
+        "This password was found in a list of commonly used passwords. Please try another password.",
+        Placement.FIELD,
+        field=PASSCODE_FIELD,
+        params=("",),
+    ),
 }
 
 UNLOCKED = ("oie.selfservice.unlock_user.success.message", "Your account is now unlocked!")
@@ -203,6 +212,14 @@ UNLOCKED = ("oie.selfservice.unlock_user.success.message", "Your account is now 
 "unlocked!"), an ``INFO`` message on a document with nothing left to do."""
 PUSH_REJECTED = ("api.authn.poll.error.push_rejected", "You have chosen to reject this login.")
 TOO_MANY_REQUESTS = ("tooManyRequests", "Too many requests")
+RECOVERY_COMPLETED = ("idx.recovery.completed", "You can now sign in with your existing username and new password.")
+"""Widget fixture terminal-reset-password-success: the INFO message ending a recovery whose policy signs no one in."""
+PASSWORD_EXPIRING = (
+    "idx.password.expiring.message",
+    "When your password expires, you will have to change your password before you can login to your {0} account.",
+)
+"""Widget fixture authenticator-expiry-warning-password: the INFO message beside "Your password will expire in N
+days" (``{0}``: the org's name)."""
 
 
 def message(key: str | None, text: str, message_class: str = "ERROR", params: tuple[Any, ...] = ()) -> dict[str, Any]:

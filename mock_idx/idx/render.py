@@ -18,7 +18,7 @@ from ..model.directory import OktaVerifyEnrollment, VerifyMethod
 from ..model.errors import Reason
 from ..model.lockout import DEFAULT_LOCKOUT_POLICY, LockoutPolicy
 from ..model.transaction import Step, Transaction
-from . import authenticator_documents, unlock_documents
+from . import authenticator_documents, password_documents, unlock_documents
 from .forms import as_array, as_object, field, fixed, form, nested, option
 from .messages import ERRORS, PUSH_REJECTED, Placement, error_message, message, messages
 
@@ -47,6 +47,8 @@ class DocumentContext:
     """The org's password policy as the password authenticator's ``settings`` show it (where a password is set)."""
     lockout: LockoutPolicy = DEFAULT_LOCKOUT_POLICY
     """The org's lockout policy: whether the identify page offers "Unlock account?", and with what."""
+    recovery: bool = False
+    """The org has self-service password recovery: the password carries a ``recover`` action ("Forgot password?")."""
 
     def idx(self, path: str) -> str:
         return f"{self.base_url}/idp/idx/{path}"
@@ -91,6 +93,10 @@ def render(
     each a path such as ``("credentials", "totp")``, when it is a field error)."""
     document = _envelope(transaction)
     document.update(_STEP_RENDERERS[transaction.step](transaction, context))
+    if transaction.step in password_documents.TERMINAL_STEPS:
+        return document
+    if transaction.recovering:
+        document["recoveryAuthenticator"] = password_documents.recovery_authenticator(context)
     document.update(_common(transaction, context))
     if error is not None:
         _attach_error(document, error, fields, detail)
@@ -152,7 +158,10 @@ def _identify(transaction: Transaction, context: DocumentContext) -> dict[str, A
         ],
     )
     remediations = [identify, *unlock_documents.unlock_link(transaction, context)]
-    return {"remediation": as_array(remediations), "currentAuthenticator": _password_authenticator(context)}
+    current = _password_authenticator(context)
+    if context.recovery:
+        current["value"]["recover"] = password_documents.recover_action(context, sh)
+    return {"remediation": as_array(remediations), "currentAuthenticator": current}
 
 
 def _select_authenticator(transaction: Transaction, context: DocumentContext) -> dict[str, Any]:
@@ -280,6 +289,7 @@ _STEP_RENDERERS = {
     Step.UNLOCK_ACCOUNT: unlock_documents.select_unlock,
     Step.ACCOUNT_UNLOCKED: unlock_documents.unlocked,
     **authenticator_documents.STEP_DOCUMENTS,
+    **password_documents.STEP_DOCUMENTS,
 }
 
 
@@ -300,7 +310,7 @@ def _common(transaction: Transaction, context: DocumentContext) -> dict[str, Any
     if transaction.unlocking and transaction.user is not None and transaction.step is not Step.ACCOUNT_UNLOCKED:
         # whose account is being unlocked is not known until the code is right: only the name typed (v3 capture)
         common["user"] = as_object({"identifier": transaction.user.login})
-    elif transaction.user is not None:
+    elif transaction.user is not None and not transaction.recovering:  # a recovery never shows whether the user exists
         user = transaction.user
         common["user"] = as_object(
             {
@@ -394,8 +404,8 @@ def _current_authenticator(
 
 
 def _password_authenticator(context: DocumentContext) -> dict[str, Any]:
-    """The password the identify form asks for, as Okta names it there. Okta adds a ``recover`` action when the org
-    allows self-service recovery; mock-idx has none, so it offers none (a link to a route that does not exist)."""
+    """The password the identify form asks for, as Okta names it there (its ``recover`` action is added where the org
+    has self-service recovery)."""
     return as_object(
         {
             "type": "password",

@@ -21,6 +21,8 @@ from .directory import (
     GoogleAuthenticatorEnrollment,
     PhoneEnrollment,
     SecurityQuestionEnrollment,
+    User,
+    UserStatus,
 )
 from .errors import IdxError, Reason
 from .ids import secret_token
@@ -28,12 +30,14 @@ from .outbox import (
     Outbox,
     okta_verify_activation_email,
     okta_verify_activation_sms,
+    recovery_email,
     verification_call,
     verification_email,
     verification_sms,
 )
-from .password_policy import PasswordPolicy
+from .password_policy import COMMON_PASSWORD_KEY, PasswordPolicy
 from .phone_numbers import InvalidPhoneNumber, normalise
+from .recovery import AfterReset
 from .resend_limits import Channel, policy_for
 from .security_questions import (
     CUSTOM_QUESTION_KEY,
@@ -44,7 +48,7 @@ from .security_questions import (
 )
 from .store import Handle, OrgStore, RecordKind
 from .totp import TotpVerdict, TotpVerifier
-from .transaction import SentCode, Step, Transaction
+from .transaction import PASSWORD_CHANGE_STEPS, SentCode, Step, Transaction
 
 CODE_DIGITS = 6
 
@@ -108,14 +112,21 @@ class AuthenticatorSteps:
         now: float,
         policy: AuthenticatorPolicy,
         passwords: PasswordPolicy,
+        clock_start: float = 0.0,
     ) -> None:
         """The challenge's (or the enrollment's) answer, checked as Okta checks it; the transaction moves on. A new
-        password must meet ``passwords``."""
+        password must meet ``passwords``; ``clock_start`` is when a password set with the org was set (a user's
+        ``password_changed_at`` of ``None``)."""
         key = transaction.current
         if transaction.step is Step.CHALLENGE:
             await self._verify(transaction, key, credentials, now, policy)
         elif transaction.step is Step.ENROLL and key is AuthenticatorKey.PASSWORD:
-            await self._enroll_password(transaction, _text(credentials, "passcode", transaction), policy, passwords)
+            await self._enroll_password(
+                transaction, _text(credentials, "passcode", transaction), now, policy, passwords
+            )
+        elif transaction.step in PASSWORD_CHANGE_STEPS:
+            password = _text(credentials, "passcode", transaction)
+            await self._change_password(transaction, password, now, policy, passwords, clock_start)
         elif transaction.step is Step.ENROLL:
             await self._enroll(transaction, key, credentials, now, policy)
         else:
@@ -213,12 +224,13 @@ class AuthenticatorSteps:
         now: float,
         policy: AuthenticatorPolicy,
     ) -> None:
-        user = transaction.user
-        assert user is not None
-        if key in _SENDS_CODE:
+        if key in _SENDS_CODE:  # first: a recovery for nobody (no user) was sent no code, so any code is wrong
             transaction.check_code(_text(credentials, "passcode", transaction), now)
             await self._code_accepted(transaction, key, now, policy)
-        elif key is AuthenticatorKey.GOOGLE:
+            return
+        user = transaction.user
+        assert user is not None
+        if key is AuthenticatorKey.GOOGLE:
             assert user.google is not None
             await self._check_totp(transaction, user.google.secret, _text(credentials, "passcode", transaction), now)
             transaction.factor_verified(key, AMR[key], policy)
@@ -256,17 +268,41 @@ class AuthenticatorSteps:
         transaction.enrolled(updated, key, AMR[key], policy)
 
     async def _enroll_password(
-        self, transaction: Transaction, password: str, policy: AuthenticatorPolicy, passwords: PasswordPolicy
+        self,
+        transaction: Transaction,
+        password: str,
+        now: float,
+        policy: AuthenticatorPolicy,
+        passwords: PasswordPolicy,
     ) -> None:
         """A new password, checked against the org's password policy; Okta's message lists all its requirements."""
         user = transaction.user
         assert user is not None
-        history = (user.password, *user.password_history) if user.password else user.password_history
-        if passwords.violations(password, user.login, user.profile, history):
-            raise IdxError(Reason.PASSWORD_REQUIREMENTS_NOT_MET, transaction, passwords.requirements_text())
-        updated = replace(user, password=password)
+        updated = replace(_with_new_password(transaction, user, password, passwords), password_changed_at=now)
         await self._store.put_user(updated)
         transaction.enrolled(updated, AuthenticatorKey.PASSWORD, AMR[AuthenticatorKey.PASSWORD], policy)
+
+    async def _change_password(
+        self,
+        transaction: Transaction,
+        password: str,
+        now: float,
+        policy: AuthenticatorPolicy,
+        passwords: PasswordPolicy,
+        clock_start: float,
+    ) -> None:
+        """A new password for a user who has one: after a recovery, or for an expired (or expiring) one. The policy's
+        rules all apply, history included; the minimum age too, but not to an expired password, which must change.
+        The user is ``ACTIVE`` afterwards (a ``PASSWORD_EXPIRED`` or ``RECOVERY`` status is over)."""
+        user = await self._store.user(transaction.user.login) if transaction.user else None
+        if user is None:  # deleted since the sign-in began: nothing to set a password on
+            raise IdxError(Reason.STEP_UNAVAILABLE, transaction)
+        age = None if transaction.step is Step.PASSWORD_EXPIRED else (user.password_set_at(clock_start), now)
+        updated = _with_new_password(transaction, user, password, passwords, age)
+        updated = replace(updated, status=UserStatus.ACTIVE, password_changed_at=now)
+        await self._store.put_user(updated)
+        terminal = passwords.recovery.after_reset is AfterReset.TERMINAL
+        transaction.password_set(updated, policy, now, terminal=terminal)
 
     def _question(self, transaction: Transaction, credentials: dict[str, Any]) -> SecurityQuestionEnrollment:
         """A predefined question (``questionKey``) or the user's own (``custom`` with ``question``), and the answer,
@@ -326,6 +362,8 @@ class AuthenticatorSteps:
         *,
         resend: bool,
     ) -> None:
+        if not _can_receive(transaction):
+            return  # a recovery for nobody, or by an authenticator the user lacks: the page waits for nothing
         user = transaction.user
         assert user is not None
         previous = transaction.sent_code
@@ -348,9 +386,8 @@ class AuthenticatorSteps:
                 lifetime,
             )
             transaction.code_sent(SentCode(code, expires_at, history, link_token=token))
-            await self._outbox.send(
-                verification_email(user.login, user.email_address, code, link, now, lifetime, delivery.org_name)
-            )
+            email = recovery_email if transaction.recovering else verification_email
+            await self._outbox.send(email(user.login, user.email_address, code, link, now, lifetime, delivery.org_name))
             return
         number = _phone_of(transaction)
         transaction.code_sent(SentCode(code, expires_at, history))
@@ -406,6 +443,39 @@ _ANSWER_PROBLEMS = {
     AnswerProblem.PART_OF_QUESTION: Reason.SECURITY_ANSWER_CONTAINS_QUESTION,
     AnswerProblem.TOO_LONG: Reason.FIELD_TOO_LONG,
 }
+
+
+HISTORY_KEPT = 24
+"""Earlier passwords kept per user: the most Okta's history rule can look back (``age.historyCount`` up to 24)."""
+
+
+def _with_new_password(
+    transaction: Transaction,
+    user: User,
+    password: str,
+    passwords: PasswordPolicy,
+    age: tuple[float, float] | None = None,
+) -> User:
+    """``user`` with ``password`` as the new one, the old one first in the history, or Okta's refusal (the form
+    kept). ``age`` (when the current password was set, and now) judges the minimum age; ``None``: not judged, as for
+    a first password or an expired one."""
+    history = (user.password, *user.password_history) if user.password else user.password_history
+    changed_at, now = age if age is not None else (None, None)
+    violations = passwords.violations(password, user.login, user.profile, history, changed_at=changed_at, now=now)
+    found = passwords.error_message(violations)
+    if found is not None and found.key == COMMON_PASSWORD_KEY:
+        raise IdxError(Reason.PASSWORD_COMMON, transaction)
+    if found is not None:
+        raise IdxError(Reason.PASSWORD_REQUIREMENTS_NOT_MET, transaction, passwords.requirements_text())
+    return replace(user, password=password, password_history=history[:HISTORY_KEPT])
+
+
+def _can_receive(transaction: Transaction) -> bool:
+    """Whether the user of the sign-in has the authenticator a code is for (only a recovery can ask otherwise)."""
+    user, key = transaction.user, transaction.current
+    if user is None:
+        return False
+    return key in user.enrolled() or transaction.pending is not None
 
 
 def _new_code() -> str:

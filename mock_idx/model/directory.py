@@ -165,6 +165,11 @@ class User:
             return False
         return hmac.compare_digest(self.password.encode(), candidate.encode())
 
+    def password_set_at(self, clock_start: float) -> float:
+        """When the password was set, on the org's virtual clock: :attr:`password_changed_at`, or ``clock_start`` for
+        a password the org was loaded with."""
+        return self.password_changed_at if self.password_changed_at is not None else clock_start
+
     def enrolled(self) -> frozenset[AuthenticatorKey]:
         """The authenticators this user has."""
         have = {

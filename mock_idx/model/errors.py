@@ -67,6 +67,8 @@ class Reason(str, Enum):
     """The activation link a sign-in was opened with is past its lifetime."""
     ACTIVATING_USER_INACTIVE = "activating_user_inactive"
     """The activation link's user was suspended before activating."""
+    PASSWORD_COMMON = "password_common"
+    """A new password found in the list of common passwords (and breaking no other rule of the policy)."""
 
 
 class IdxError(Exception):

@@ -7,8 +7,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 from .activation import OktaVerifyActivation, parse_activation_uri
+from .authenticator_steps import HISTORY_KEPT
 from .clock import Instant
-from .directory import OktaVerifyEnrollment, User, VerifyMethod
+from .directory import OktaVerifyEnrollment, User, UserStatus, VerifyMethod
 from .engine_core import EngineCore
 from .errors import ControlError, NotFound
 from .faults import FaultRule
@@ -24,14 +25,36 @@ class OrgAdmin(EngineCore):
     # --- the phone and the admin (control API, device page) ----------------------------------------------------
 
     async def put_user(self, user: User) -> User:
-        """Add or replace a user. A new TOTP secret starts with no used codes; the same secret keeps them spent."""
+        """Add or replace a user. A new TOTP secret starts with no used codes; the same secret keeps them spent. A
+        user given no ``password_changed_at`` set their password now, or, when it is the one they had, when they set
+        that one (and keep its history)."""
         previous = await self.store.user(user.login)
+        if user.password_changed_at is None:
+            user = await self._password_dates(user, previous)
         if previous and previous.okta_verify:
             same_secret = (
                 user.okta_verify is not None and user.okta_verify.totp_secret == previous.okta_verify.totp_secret
             )
             if not same_secret:
                 await self.totp.forget(previous.okta_verify.totp_secret)
+        await self.store.put_user(user)
+        return user
+
+    async def _password_dates(self, user: User, previous: User | None) -> User:
+        if previous is not None and previous.password == user.password:
+            history = user.password_history or previous.password_history
+            return replace(user, password_changed_at=previous.password_changed_at, password_history=history)
+        if user.password is None:
+            return user
+        history = user.password_history or (
+            (previous.password, *previous.password_history) if previous and previous.password else ()
+        )
+        return replace(user, password_changed_at=await self.now(), password_history=history[:HISTORY_KEPT])
+
+    async def expire_password(self, login: str) -> User:
+        """Okta's ``lifecycle/expire_password``: the user's status becomes ``PASSWORD_EXPIRED``, so their next sign-in
+        asks for a new password once the current one is verified. The password itself still works."""
+        user = replace(await self.user(login), status=UserStatus.PASSWORD_EXPIRED)
         await self.store.put_user(user)
         return user
 

@@ -29,6 +29,7 @@ DEFAULT_ORG_NAME = "mock-idx"
 VERIFICATION_SUBJECT = "One-time verification code"
 ACTIVATION_SUBJECT = "Activate Okta Verify Push"
 ACCOUNT_ACTIVATION_SUBJECT = "Welcome to Okta!"
+RECOVERY_SUBJECT = "Account password reset"
 
 
 class Channel(str, Enum):
@@ -140,6 +141,34 @@ def verification_email(
         Channel.EMAIL,
         to,
         VERIFICATION_SUBJECT,
+        f"Hi {login},\n\n" + "\n".join(lines),
+        now,
+        lifetime,
+        code=code,
+        link=link,
+    )
+
+
+def recovery_email(
+    login: str, to: str, code: str, link: str, now: float, lifetime: float, org_name: str = DEFAULT_ORG_NAME
+) -> Message:
+    """ "Forgot password?" by email (Okta's "Forgot Password" template): a "Reset Password" link and the code, either
+    of which verifies the recovery; the new password is set on the page that waits for it."""
+    lines = [
+        f"A password reset request was made for your {org_name} account. If you did not make this request, please "
+        "contact your system administrator immediately.",
+        "",
+        f"Click this link to reset the password for your username, {login}: {link}",
+        "",
+        f"This link expires in {_minutes(lifetime)}.",
+        "",
+        f"Can't use the link? Enter a code instead: {code}",
+    ]
+    return Message.sent(
+        login,
+        Channel.EMAIL,
+        to,
+        RECOVERY_SUBJECT,
         f"Hi {login},\n\n" + "\n".join(lines),
         now,
         lifetime,

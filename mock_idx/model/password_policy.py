@@ -51,6 +51,8 @@ from enum import Enum
 from types import MappingProxyType
 from typing import Any
 
+from .recovery import DEFAULT_RECOVERY_POLICY, RecoveryPolicy
+
 REQUIREMENTS_NOT_MET_KEY = "password.passwordRequirementsNotMet"
 REQUIREMENTS_NOT_MET_PREFIX = "Password requirements were not met."
 COMMON_PASSWORD_KEY = "password.common"
@@ -190,6 +192,8 @@ class PasswordPolicy:
     """[age.maxAgeDays] Passwords expire this long after they were set (0: never)."""
     expire_warn_days: int = 0
     """[age.expireWarnDays] Warn at sign-in this many days before expiry (0: no warning)."""
+    recovery: RecoveryPolicy = DEFAULT_RECOVERY_POLICY
+    """[recovery] Self-service recovery: which authenticators may start it, and what follows the new password."""
 
     # ----- checking a new password -----
 

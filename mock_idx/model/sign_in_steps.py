@@ -11,9 +11,10 @@ from .account_lockout import AccountLockout
 from .authenticator_steps import Delivery, EmailLink
 from .authenticators import AuthenticatorKey
 from .clock import Instant
-from .directory import VerifyMethod
+from .directory import UserStatus, VerifyMethod
 from .errors import IdxError, Reason
 from .push import PushChallenge, SignInContext
+from .recovery import recovery_choices
 from .store import Handle
 from .transaction import PUSH_RESENDABLE, Step, Transaction
 from .user_states import as_sign_in_sees, refusal_mid_flight
@@ -94,6 +95,8 @@ class SignInSteps(AccountLockout):
             self._refuse_if_locked(user, transaction, IdxError(Reason.AUTHENTICATION_FAILED, transaction))
             user = await self._count_password(user, password, transaction, at)
         transaction.identify(user, password, at.now, policy)
+        if password is not None:
+            self._check_password_age(transaction, at)
         if password is None and transaction.current is not AuthenticatorKey.PASSWORD:
             if delivery is None:
                 raise ValueError("identifying a user with no password sends an email: say where its links point")
@@ -149,9 +152,54 @@ class SignInSteps(AccountLockout):
             self._refuse_if_locked(user, transaction, wrong)
             user = await self._count_password(user, password, transaction, at)
             transaction.answer_password(user, password, at.now, policy)
+            self._check_password_age(transaction, at)
         else:
-            await self.steps.answer(transaction, credentials, at.now, policy, self.policy.password_policy)
+            passwords = self.policy.password_policy
+            await self.steps.answer(transaction, credentials, at.now, policy, passwords, clock_start=at.wall)
         return await self._commit(transaction, at)
+
+    # --- password recovery and expiry ----------------------------------------------------------------------------
+
+    async def recover(self, transaction: Transaction) -> Transaction:
+        """ "Forgot password?" (``/idp/idx/recover``): the username to recover comes next, or, on an identifier-first
+        password challenge, the list of the org's recovery authenticators. Refused where the org has no self-service
+        recovery (no recovery authenticator it has enabled), as the document offered no ``recover`` there."""
+        at = await self._instant()
+        choices = self._recovery_choices(transaction)
+        named = None
+        if transaction.is_password_challenge() and transaction.identifier:
+            named = await self.store.user(transaction.identifier)
+        transaction.recover(choices, named)
+        return await self._commit(transaction, at)
+
+    async def identify_for_recovery(self, transaction: Transaction, identifier: str) -> Transaction:
+        """The username on the ``identify-recovery`` form. Whoever it names (nobody included) the same list comes
+        next; only a user who exists is sent a code. A user's status that bars recovery (a locked-out user, say)
+        would be judged here, on ``user``, before the transaction hears of it."""
+        at = await self._instant()
+        choices = self._recovery_choices(transaction)
+        user = as_sign_in_sees(await self._user_up_to_date(identifier, at.now))
+        transaction.identify_for_recovery(user, identifier, choices)
+        return await self._commit(transaction, at)
+
+    def _recovery_choices(self, transaction: Transaction) -> tuple[AuthenticatorKey, ...]:
+        choices = recovery_choices(self.policy.password_policy.recovery, self.policy.authenticators)
+        if not choices:
+            raise IdxError(Reason.STEP_UNAVAILABLE, transaction, "self-service recovery is off in this org")
+        return choices
+
+    def _check_password_age(self, transaction: Transaction, at: Instant) -> None:
+        """Right after the password was verified: has it expired (the user's status says so, or the policy's maximum
+        age has passed since it was set), or will it soon (within the policy's warning days)?"""
+        user = transaction.user
+        if user is None or transaction.verified != (AuthenticatorKey.PASSWORD,):
+            return
+        passwords = self.policy.password_policy
+        set_at = user.password_set_at(at.wall)
+        expired = user.status is UserStatus.PASSWORD_EXPIRED or passwords.is_expired(set_at, at.now)
+        warn = not expired and passwords.should_warn(set_at, at.now)
+        days_left = passwords.days_until_expiry(set_at, at.now) if warn else None
+        transaction.ask_password_change(expired=expired, days_left=days_left)
 
     async def enroll(self, transaction: Transaction, fields: dict[str, Any], delivery: Delivery) -> Transaction:
         """``/idp/idx/credential/enroll``: an authenticator chosen to set up (``authenticator.id``), the phone number

@@ -17,6 +17,11 @@ Email, phone, Google Authenticator, security question and password share one cha
 "Verify with something else" (choosing an authenticator again) is allowed from every step after the password.
 An expired push leads to ``PUSH_EXPIRED`` (Okta's "push no longer pending": resend or choose again) unless the
 user's phone script asks for the terminal ``TIMED_OUT``, where nothing but cancel goes on.
+Password recovery ("Forgot password?", :meth:`Transaction.recover`): IDENTIFY --recover--> IDENTIFY_RECOVERY
+--username--> SELECT_AUTHENTICATOR (the org's recovery authenticators) --> CHALLENGE --code or link--> RESET_PASSWORD
+--new password--> on with the sign-in, or RECOVERY_COMPLETED (terminal) as the recovery policy says. Identifier-first,
+``recover`` on the password challenge goes straight to the list. A password that has expired (or will soon) is asked
+for again right after it was verified: PASSWORD_EXPIRED, or PASSWORD_EXPIRING (with ``skip``), then on.
 Okta Verify enrollment: SELECT_ENROLL --okta_verify--> OV_ENROLL_POLL (QR code) --channel email or sms-->
 OV_ENROLL_CHANNEL_DATA (the address or number the link goes to) --> OV_ENROLL_POLL; activated on the phone, the poll
 moves on.
@@ -68,6 +73,16 @@ class Step(str, Enum):
     """ "Unlock account?": which user, and which authenticator proves it is them (self-service unlock)."""
     ACCOUNT_UNLOCKED = "account-unlocked"
     """Self-service unlock done: Okta's message, nothing left to do but go back to sign in."""
+    IDENTIFY_RECOVERY = "identify-recovery"
+    """ "Forgot password?": the username whose password is to be reset."""
+    RESET_PASSWORD = "reset-password"
+    """Recovery verified: the new password (``reset-authenticator``)."""
+    PASSWORD_EXPIRED = "password-expired"
+    """The password just verified has expired: a new one before going on (``reenroll-authenticator``)."""
+    PASSWORD_EXPIRING = "password-expiring"
+    """The password just verified expires soon: a new one, or ``skip`` (``reenroll-authenticator-warning``)."""
+    RECOVERY_COMPLETED = "recovery-completed"
+    """The password was reset and the recovery policy signs no one in: Okta's terminal "You can now sign in"."""
     SUCCESS = "success"
     TIMED_OUT = "timed-out"
     TERMINAL = "terminal"
@@ -95,6 +110,8 @@ ENROLLING_AGAIN_ALLOWED = {
 }
 """Steps from which "Set up something else" goes back to the enrollment list."""
 PUSH_RESENDABLE = (Step.PUSH_WAITING, Step.PUSH_REJECTED, Step.PUSH_EXPIRED)
+PASSWORD_CHANGE_STEPS = (Step.RESET_PASSWORD, Step.PASSWORD_EXPIRED, Step.PASSWORD_EXPIRING)
+"""Steps that take a new password for a user who has one (recovery, expiry)."""
 """Steps whose push may be sent again: waiting for it, or after it was denied or expired."""
 
 
@@ -203,6 +220,11 @@ class Transaction:
     """The user this unlock was for has been unlocked in the directory (done once, at the commit after the proof)."""
     terminal: Reason | None = None
     """Why a :attr:`Step.TERMINAL` sign-in cannot go on."""
+    recovering: bool = False
+    """A password recovery: until the new password is set, verifying a factor leads to ``RESET_PASSWORD``, and the
+    documents show neither whether the username exists nor what it has enrolled."""
+    days_to_expiry: int | None = None
+    """``PASSWORD_EXPIRING``: whole days left before the password expires (what the warning shows)."""
 
     def is_alive(self, now: float) -> bool:
         return now < self.expires_at
@@ -328,6 +350,9 @@ class Transaction:
         self.verified = (*self.verified, key)
         if amr not in self.amr:
             self.amr = (*self.amr, amr)
+        if self.recovering:
+            self._reset_asked()
+            return
         self.advance(policy)
 
     # --- self-service unlock ---------------------------------------------------------------------------------
@@ -351,6 +376,58 @@ class Transaction:
     def _account_unlocked(self) -> None:
         self.current, self.method, self.sent_code = None, None, None
         self.step = Step.ACCOUNT_UNLOCKED
+
+    # --- password recovery and expiry --------------------------------------------------------------------------
+
+    def recover(self, choices: tuple[AuthenticatorKey, ...], named: User | None = None) -> None:
+        """ "Forgot password?" (the password's ``recover`` action): on the one-form identify page, the username comes
+        next; on an identifier-first password challenge the username was given (``named``: the user it names, if
+        any), so the list of ``choices`` (the org's recovery authenticators) comes at once. Nothing is revealed about
+        the username either way."""
+        if self.is_password_challenge():
+            self.recovering = True
+            self.user = named
+            self._recovery_list(choices)
+            return
+        self.require(Step.IDENTIFY)
+        self.recovering = True
+        self.step = Step.IDENTIFY_RECOVERY
+
+    def is_password_challenge(self) -> bool:
+        """The first factor's password challenge of an identifier-first sign-in (the user not known yet)."""
+        return self.step is Step.CHALLENGE and self.current is AuthenticatorKey.PASSWORD and not self.verified
+
+    def identify_for_recovery(self, user: User | None, identifier: str, choices: tuple[AuthenticatorKey, ...]) -> None:
+        """The username to recover; ``user`` is who it names (``None``: nobody, which the next pages do not show)."""
+        self.require(Step.IDENTIFY_RECOVERY)
+        self.user, self.identifier = user, identifier
+        self._recovery_list(choices)
+
+    def password_set(self, user: User, policy: AuthenticatorPolicy, now: float, *, terminal: bool) -> None:
+        """The new password is set (``user`` has it): a recovery ends (``terminal``) or signs in with it, an expired or
+        expiring password's sign-in goes on."""
+        self.require(*PASSWORD_CHANGE_STEPS)
+        self.user = user
+        self.days_to_expiry = None
+        if self.step is Step.RESET_PASSWORD:
+            self.recovering = False
+            if terminal:
+                self.current = None
+                self.step = Step.RECOVERY_COMPLETED
+                return
+            self.verified = (*self.verified, AuthenticatorKey.PASSWORD)
+            self.amr = (*self.amr, "pwd") if "pwd" not in self.amr else self.amr
+            self.auth_time = now
+        self.advance(policy)
+
+    def ask_password_change(self, *, expired: bool, days_left: int | None) -> None:
+        """Right after the password was verified: an expired one must be changed, one that expires in ``days_left``
+        days may be (the step the policy asked for next is worked out again after it, by :meth:`advance`)."""
+        if not expired and days_left is None:
+            return
+        self.current, self.method, self.sent_code, self.pending = AuthenticatorKey.PASSWORD, None, None, None
+        self.days_to_expiry = None if expired else days_left
+        self.step = Step.PASSWORD_EXPIRED if expired else Step.PASSWORD_EXPIRING
 
     # --- enrollment ------------------------------------------------------------------------------------------
 
@@ -403,8 +480,12 @@ class Transaction:
         self.factor_verified(key, amr, policy)
 
     def skip(self, policy: AuthenticatorPolicy) -> None:
-        """ "Set up later" on the optional authenticators' list."""
-        self.require(Step.SELECT_ENROLL)
+        """ "Set up later" on the optional authenticators' list, or "Remind me later" when the password expires soon."""
+        self.require(Step.SELECT_ENROLL, Step.PASSWORD_EXPIRING)
+        if self.step is Step.PASSWORD_EXPIRING:
+            self.days_to_expiry = None
+            self.advance(policy)
+            return
         if not self.optional:
             raise IdxError(Reason.STEP_UNAVAILABLE, self)
         self.skipped_optional = True
@@ -502,10 +583,20 @@ class Transaction:
         self.current, self.method, self.sent_code = AuthenticatorKey.EMAIL, "email", None
         self.step = Step.CHALLENGE
 
+    def _recovery_list(self, choices: tuple[AuthenticatorKey, ...]) -> None:
+        self.current, self.method, self.sent_code, self.pending = None, None, None, None
+        self.choices, self.optional = choices, False
+        self.step = Step.SELECT_AUTHENTICATOR
+
+    def _reset_asked(self) -> None:
+        """A recovery factor was verified: the new password comes next."""
+        self.current, self.method, self.sent_code, self.pending = AuthenticatorKey.PASSWORD, None, None, None
+        self.step = Step.RESET_PASSWORD
+
     def _require_choice(self, key: AuthenticatorKey) -> None:
         """Choosing an authenticator to verify with: from the verification list or a step of one of its entries."""
         self.require(*CHOOSING_AGAIN_ALLOWED)
-        if not self.verified:  # the first factor's own challenge has no list
+        if not self.verified and not self.recovering:  # the first factor's own challenge has no list
             raise IdxError(Reason.STEP_UNAVAILABLE, self)
         if key not in self.choices:
             raise IdxError(Reason.INVALID_AUTHENTICATOR, self, "not an authenticator to verify with here")

@@ -5,8 +5,8 @@ suspended, deactivated or not-yet-activated user typing their username (and even
 exactly as a username nobody has (:attr:`Admission.AS_UNKNOWN`). Once a sign-in is under way the user is known, so a
 status that changes mid-flight ends it (:attr:`Admission.refused_mid_flight`).
 
-Other statuses add their own row here (``LOCKED_OUT``: the lockout policy; ``PASSWORD_EXPIRED``: the change-password
-step) rather than a check of their own elsewhere. What the rows do on the wire is :mod:`mock_idx.idx.messages`'.
+``LOCKED_OUT`` and ``PASSWORD_EXPIRED`` are admitted here and judged after the user is known (the lockout policy refuses
+a locked user's password; an expired password leads to the change-password step). What the rows do on the wire is :mod:`mock_idx.idx.messages`'.
 """
 
 from __future__ import annotations
@@ -43,8 +43,10 @@ ADMISSIONS: dict[UserStatus, Admission] = {
     UserStatus.SUSPENDED: Admission.AS_UNKNOWN,
     UserStatus.DEPROVISIONED: Admission.AS_UNKNOWN,
 }
-"""Every status's row. ``LOCKED_OUT`` and ``PASSWORD_EXPIRED`` sign in here until the lockout and expiry work gives
-them rows of their own; ``RECOVERY`` signs in (an admin's reset does not stop the old sign-in until it completes)."""
+"""Every status's row. ``LOCKED_OUT`` and ``PASSWORD_EXPIRED`` users are admitted here and judged further on: a
+locked user's password is refused by :mod:`.account_lockout`, an expired one is asked for a new password right after it
+is verified (:meth:`.sign_in_steps.SignInSteps.identify`); ``RECOVERY`` signs in (an admin's reset does not stop the old
+sign-in until it completes)."""
 
 
 def admission(status: UserStatus) -> Admission:

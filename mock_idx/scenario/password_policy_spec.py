@@ -12,7 +12,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from ..model.authenticators import AuthenticatorKey
 from ..model.password_policy import PasswordPolicy
+from ..model.recovery import AfterReset, RecoveryPolicy
 
 MAX_MIN_LENGTH = 256
 MAX_HISTORY_COUNT = 24
@@ -20,7 +22,37 @@ MAX_MIN_AGE_MINUTES = 365 * 24 * 60
 MAX_AGE_DAYS = 999
 
 ClassCount = Literal[0, 1]
+RecoveryKey = Literal["okta_email", "phone_number"]
 """Okta's character-class rules: ``0`` no, ``1`` at least one."""
+
+
+class RecoverySpec(BaseModel):
+    """Self-service password recovery (Okta's password policy rule: "Users can initiate recovery with", "After
+    password reset"). An authenticator listed here is offered only when the org has it (``settings.authenticators``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    authenticators: list[RecoveryKey] = Field(
+        default_factory=lambda: list[RecoveryKey](["okta_email"]),
+        max_length=2,
+        description="Which authenticators may start a recovery, in the order offered ([]: no recovery)",
+    )
+    after_reset: AfterReset = Field(
+        AfterReset.SIGN_IN,
+        description="sign_in: on with the sign-in (the rest of the policy, then the app); terminal: Okta's "
+        '"You can now sign in with your existing username and new password", and the user signs in again',
+    )
+
+    @model_validator(mode="after")
+    def _once_each(self) -> RecoverySpec:
+        if len(set(self.authenticators)) != len(self.authenticators):
+            raise ValueError("recovery authenticators lists one twice")
+        return self
+
+    def to_model(self) -> RecoveryPolicy:
+        return RecoveryPolicy(
+            authenticators=tuple(AuthenticatorKey(key) for key in self.authenticators), after_reset=self.after_reset
+        )
 
 
 class PasswordPolicySpec(BaseModel):
@@ -49,6 +81,8 @@ class PasswordPolicySpec(BaseModel):
         0, ge=0, le=MAX_AGE_DAYS, description="Warn this many days before expiry (0: no warning)"
     )
 
+    recovery: RecoverySpec = Field(default_factory=RecoverySpec, description="Self-service password recovery")
+
     @model_validator(mode="after")
     def _consistent(self) -> PasswordPolicySpec:
         if len(set(self.exclude_attributes)) != len(self.exclude_attributes):
@@ -73,4 +107,5 @@ class PasswordPolicySpec(BaseModel):
             min_age_minutes=self.min_age_minutes,
             max_age_days=self.max_age_days,
             expire_warn_days=self.expire_warn_days,
+            recovery=self.recovery.to_model(),
         )

@@ -94,6 +94,14 @@ async def unlock_user(request: web.Request) -> web.Response:
     return web.json_response(scenario.user_json(await request.app[ENGINE].unlock_user(login)))
 
 
+async def expire_password(request: web.Request) -> web.Response:
+    """Okta's ``POST /api/v1/users/{id}/lifecycle/expire_password``: the user must change their password at their
+    next sign-in (status ``PASSWORD_EXPIRED``). The body, if any, must be JSON like every write's; it says nothing."""
+    login = _login(request)
+    await _optional_object(request)
+    return web.json_response(scenario.user_json(await request.app[ENGINE].expire_password(login)))
+
+
 class GroupsBody(BaseModel):
     """``PUT /_mock/v1/users/{login}/groups``: the user's groups, all of them (the same field as in a user body)."""
 

@@ -43,6 +43,10 @@ async def identify(request: web.Request) -> web.Response:
     """Username and password on one form, or (identifier-first orgs) the username alone."""
     body, transaction = await _step(request)
     engine = request.app[ENGINE]
+    if transaction.step is Step.IDENTIFY_RECOVERY:  # "Forgot password?": the username alone
+        (identifier,) = required_fields(body, transaction, ("identifier",))
+        request[USER] = identifier
+        return idx_response(request, await engine.identify_for_recovery(transaction, identifier))
     if engine.policy.authenticators.identifier_first and "credentials" not in body:
         (identifier,) = required_fields(body, transaction, ("identifier",))
         password = None
@@ -142,6 +146,12 @@ async def send(request: web.Request) -> web.Response:
     if transaction.step is Step.OV_ENROLL_CHANNEL_DATA:
         return idx_response(request, await engine.enroll(transaction, body, delivery(request)))
     return idx_response(request, await engine.send_code(transaction))
+
+
+async def recover(request: web.Request) -> web.Response:
+    """The password's ``recover`` action ("Forgot password?"): only the stateHandle."""
+    _, transaction = await _step(request)
+    return idx_response(request, await request.app[ENGINE].recover(transaction))
 
 
 async def cancel(request: web.Request) -> web.Response:

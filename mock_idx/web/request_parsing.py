@@ -16,6 +16,7 @@ from ..idx.render import DocumentContext
 from ..model.authenticator_steps import Delivery
 from ..model.errors import IdxError, OAuthError, Reason
 from ..model.push import SignInContext
+from ..model.recovery import recovery_choices
 from ..model.transaction import Transaction
 from .app_keys import ENGINE, SETTINGS, TRANSACTION
 
@@ -35,6 +36,7 @@ def document_context(request: web.Request) -> DocumentContext:
         identifier_first=policy.authenticators.identifier_first,
         password_settings=policy.password_policy.settings_document(),
         lockout=policy.lockout,
+        recovery=bool(recovery_choices(policy.password_policy.recovery, policy.authenticators)),
     )
 
 

@@ -86,6 +86,7 @@ def _add_idx(app: web.Application) -> None:
     router.add_post("/idp/idx/skip", idx_routes.skip)
     router.add_post("/idp/idx/cancel", idx_routes.cancel)
     router.add_post("/idp/idx/unlock-account", idx_routes.unlock_account)
+    router.add_post("/idp/idx/recover", idx_routes.recover)
 
 
 def _add_control(app: web.Application) -> None:
@@ -110,6 +111,7 @@ def _add_control(app: web.Application) -> None:
     router.add_post(f"{api}/users/{{login}}/lifecycle/deactivate", lifecycle_routes.deactivate)
     router.add_put(f"{api}/users/{{login}}/status", lifecycle_routes.put_status)
     router.add_get(f"{api}/users/{{login}}/messages", control_routes.messages)
+    router.add_post(f"{api}/users/{{login}}/expire-password", control_routes.expire_password)
     router.add_get(f"{api}/clock", control_routes.clock)
     router.add_post(f"{api}/clock/advance", control_routes.advance_clock)
     router.add_get(f"{api}/journal", control_routes.journal)

@@ -46,14 +46,17 @@ async def load_org(
     users: list[dict[str, Any]],
     enrollment: dict[str, str] | None = None,
     sign_on: str = "two_factors",
+    password_policy: dict[str, Any] | None = None,
     **authenticators: Any,
 ) -> None:
     """The org of ``users`` with this authenticator policy (every authenticator optional unless ``enrollment`` says
-    otherwise), loaded as a scenario through the control API."""
-    settings = {"enrollment": enrollment or ALL_OPTIONAL, "sign_on": sign_on, **authenticators}
-    status, body = await control(
-        client, "PUT", "/scenario", json={"settings": {"authenticators": settings}, "users": users}
-    )
+    otherwise) and ``password_policy`` (the scenario's, when given), loaded as a scenario through the control API."""
+    settings: dict[str, Any] = {
+        "authenticators": {"enrollment": enrollment or ALL_OPTIONAL, "sign_on": sign_on, **authenticators}
+    }
+    if password_policy is not None:
+        settings["password_policy"] = password_policy
+    status, body = await control(client, "PUT", "/scenario", json={"settings": settings, "users": users})
     assert status == 200, body
 
 

@@ -1,0 +1,102 @@
+"""okta-auth-js 8.0.1, unmodified, recovers a forgotten password and changes an expired one against mock_idx in Node.
+
+The flows (e2e/compat/sdk/recovery_flows.mjs) use Legacy mode, as Okta's embedded-SDK guides do:
+``idx.recoverPassword({username, authenticators: ['okta_email']})``, the emailed code, then the new password (a weak
+one first, refused with Okta's message); an unknown username, which the SDK sees exactly as a known one until its
+code is refused; and ``idx.authenticate`` for a user whose password has expired, then ``proceed({newPassword})``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from e2e.compat.compat_support import compat_server, run_sdk_flows, step
+
+CLIENT_ID = "compat-node-recovery"
+REDIRECT_URI = "http://localhost:8080/login/callback"
+PASSWORD = "Tr1cky-Passw0rd!"
+NEW_PASSWORD = "Brand-new-Passw0rd"
+SCENARIO = {
+    "settings": {
+        "authenticators": {
+            "enrollment": {"okta_password": "required", "okta_email": "optional"},
+            "sign_on": "one_factor",
+        }
+    },
+    "users": [
+        {"login": "recover@example.com", "password": PASSWORD, "authenticators": {"email": {}}},
+        {"login": "expired@example.com", "password": PASSWORD, "authenticators": {}, "status": "PASSWORD_EXPIRED"},
+    ],
+}
+FLOWS = {
+    "recoverByEmailCode": "recover@example.com",
+    "recoverUnknownUser": "nobody@example.com",
+    "changeExpiredPassword": "expired@example.com",
+}
+
+
+@pytest.fixture(scope="module")
+def results(mock_idx_key_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    scenario = tmp_path_factory.mktemp("recovery") / "recovery.json"
+    scenario.write_text(json.dumps(SCENARIO))
+    with compat_server(mock_idx_key_file) as server:
+        server.load_scenario(scenario)
+        plan = [
+            {
+                "id": flow,
+                "flow": flow,
+                "mode": "legacy",
+                "base": server.url,
+                "login": login,
+                "password": PASSWORD,
+                "newPassword": NEW_PASSWORD,
+                "clientId": CLIENT_ID,
+                "redirectUri": REDIRECT_URI,
+            }
+            for flow, login in FLOWS.items()
+        ]
+        yield run_sdk_flows(plan)
+
+
+def result_of(results: dict[str, Any], flow: str) -> dict[str, Any]:
+    result: dict[str, Any] = results[flow]
+    if not result["ok"]:
+        pytest.fail(f"{flow} threw {result['error']}\nsteps: {json.dumps(result['steps'], indent=1)}", pytrace=False)
+    return result
+
+
+def test_recover_password_by_email_code(results: dict[str, Any]) -> None:
+    result = result_of(results, "recoverByEmailCode")
+    assert step(result, "recover")["nextStep"]["name"] == "challenge-authenticator"
+    reset = step(result, "code")
+    assert reset["status"] == "PENDING" and reset["nextStep"]["name"] == "reset-authenticator"
+    weak = step(result, "weak")
+    assert weak["nextStep"]["name"] == "reset-authenticator"
+    keys = [m["key"] for m in weak["messages"]] + [m["key"] for i in weak["nextStep"]["inputs"] for m in i["messages"]]
+    assert "password.passwordRequirementsNotMet" in keys, weak
+    assert step(result, "new-password")["status"] == "SUCCESS"
+    assert result["tokens"]["verified"] and result["tokens"]["claims"]["preferred_username"] == "recover@example.com"
+    assert result["signedInAgain"] == "SUCCESS"
+
+
+def test_an_unknown_username_reaches_the_code_page_and_its_code_is_refused(results: dict[str, Any]) -> None:
+    result = result_of(results, "recoverUnknownUser")
+    assert step(result, "recover")["nextStep"]["name"] == "challenge-authenticator"
+    refused = step(result, "code")
+    assert refused["nextStep"]["name"] == "challenge-authenticator"
+    keys = [m["key"] for m in refused["messages"]] + [
+        m["key"] for i in refused["nextStep"]["inputs"] for m in i["messages"]
+    ]
+    assert "api.authn.error.PASSCODE_INVALID" in keys, refused
+
+
+def test_an_expired_password_is_changed_through_authenticate(results: dict[str, Any]) -> None:
+    result = result_of(results, "changeExpiredPassword")
+    assert step(result, "authenticate")["nextStep"]["name"] == "reenroll-authenticator"
+    assert step(result, "new-password")["status"] == "SUCCESS"
+    assert result["tokens"]["claims"]["preferred_username"] == "expired@example.com"
