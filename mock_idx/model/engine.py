@@ -23,6 +23,7 @@ from .oauth_front_door import (
 )
 from .org_admin import OrgAdmin
 from .sign_in_steps import SignInSteps
+from .sign_up_steps import SignUpSteps
 
 __all__ = [
     "CodeExchange",
@@ -36,9 +37,10 @@ __all__ = [
 ]
 
 
-class Engine(OAuthFrontDoor, SignInSteps, OrgAdmin):
+class Engine(OAuthFrontDoor, SignInSteps, SignUpSteps, OrgAdmin):
     """One org, over its store. Make one with :meth:`join` (the store may already hold an org other replicas serve).
 
     Its methods come in three parts over one core (:class:`~.engine_core.EngineCore`: the store, the services, the
     policy and clock read first): OAuth (:class:`~.oauth_front_door.OAuthFrontDoor`), IDX steps
-    (:class:`~.sign_in_steps.SignInSteps`) and the phone and the admin (:class:`~.org_admin.OrgAdmin`)."""
+    (:class:`~.sign_in_steps.SignInSteps`), self-service registration (:class:`~.sign_up_steps.SignUpSteps`) and the
+    phone and the admin (:class:`~.org_admin.OrgAdmin`)."""

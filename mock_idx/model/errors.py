@@ -56,6 +56,13 @@ class Reason(str, Enum):
     FIELD_TOO_LONG = "field_too_long"
     EMAIL_ADDRESS_INVALID = "email_address_invalid"
     """Where Okta Verify's activation link should go is no email address."""
+    FIELD_TOO_SHORT = "field_too_short"
+    FIELD_WRONG_TYPE = "field_wrong_type"
+    """A field whose JSON type the form does not take (a number for a name)."""
+    PROFILE_EMAIL_INVALID = "profile_email_invalid"
+    """A sign-up form's email attribute is no email address; the detail is the attribute's label."""
+    LOGIN_NOT_UNIQUE = "login_not_unique"
+    """A sign-up with the email (the login) of a user the org already has; the detail is the attribute's label."""
 
 
 class IdxError(Exception):

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from .authenticators import DEFAULT_AUTHENTICATOR_POLICY, AuthenticatorPolicy
 from .clients import DEFAULT_CLIENT_LABEL, Client, ad_hoc_client, is_safe_redirect, origin_of
 from .password_policy import DEFAULT_PASSWORD_POLICY, PasswordPolicy
+from .registration import DEFAULT_REGISTRATION_POLICY, RegistrationPolicy
 from .servers import OIDC_SCOPES, ServerConfig
 
 __all__ = [
@@ -61,6 +62,8 @@ class Policy:
     """The org's authenticators, which ones users must or may enroll, and what a sign-in needs."""
     password_policy: PasswordPolicy = DEFAULT_PASSWORD_POLICY
     """What a new password must be (length, character classes, not the username, not a recent one)."""
+    registration: RegistrationPolicy = DEFAULT_REGISTRATION_POLICY
+    """Whether people may sign up, what the sign-up form asks, which groups new users join (off by default)."""
 
     def find_client(self, client_id: str) -> Client | None:
         """The client with this id; when none are registered, any id is accepted as an ad-hoc public client."""

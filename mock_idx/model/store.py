@@ -81,6 +81,9 @@ class RecordKind(str, Enum):
     """:class:`~.activation.ActivationIndex`, a user's newest activations, by lower-cased login."""
     OKTA_VERIFY_ACTIVATED = "ov-activated"
     """An activation token, once a phone used it (:meth:`OrgStore.claim_once` only: the first phone wins)."""
+    NEW_USER = "new-user"
+    """A lower-cased login being signed up (:meth:`OrgStore.claim_once` only: of two sign-ups racing for one email,
+    on any replicas, one creates the user)."""
 
 
 class OrgStore(Protocol):

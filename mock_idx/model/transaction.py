@@ -64,6 +64,9 @@ class Step(str, Enum):
     """Waiting for Okta Verify to be activated with the QR code or the link sent by email or SMS."""
     OV_ENROLL_CHANNEL_DATA = "ov-enroll-channel-data"
     """The address or number the activation link goes to."""
+    ENROLL_PROFILE = "enroll-profile"
+    """The sign-up form (self-service registration): the profile attributes the org's profile enrollment policy asks
+    for. Submitted, it creates the user, who then enrolls the required authenticators (``SELECT_ENROLL``)."""
     SUCCESS = "success"
     TIMED_OUT = "timed-out"
 
@@ -183,6 +186,8 @@ class Transaction:
     skipped_optional: bool = False
     sent_code: SentCode | None = None
     pending: PendingEnrollment | None = None
+    registering: bool = False
+    """A sign-up: the user this sign-in created (``STAGED``) is activated when it succeeds."""
 
     def is_alive(self, now: float) -> bool:
         return now < self.expires_at
@@ -215,6 +220,26 @@ class Transaction:
         if user is None or not user.check_password(password):
             raise IdxError(Reason.AUTHENTICATION_FAILED, self)
         self._first_factor(user, now, policy)
+
+    def start_sign_up(self) -> None:
+        """ "Sign up" on the identify page: the sign-up form next."""
+        self.require(Step.IDENTIFY, Step.ENROLL_PROFILE)
+        self.step = Step.ENROLL_PROFILE
+
+    def back_to_sign_in(self) -> None:
+        """ "Back to sign in" from the sign-up form (``select-identify``)."""
+        self.require(Step.ENROLL_PROFILE, Step.IDENTIFY)
+        self.step = Step.IDENTIFY
+
+    def signed_up(self, user: User, now: float, policy: AuthenticatorPolicy) -> None:
+        """The sign-up form was accepted and ``user`` created: they enroll what the org requires (a password first of
+        all), which verifies them."""
+        self.require(Step.ENROLL_PROFILE)
+        self.user = user
+        self.identifier = user.login
+        self.registering = True
+        self.auth_time = now
+        self.advance(policy)
 
     def name_identifier(self, identifier: str) -> None:
         """The username an identifier-first ``identify`` gave, kept until the password shows whose it is."""

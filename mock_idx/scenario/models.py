@@ -53,6 +53,7 @@ from .authenticator_specs import (
 )
 from .generation import Fakers, is_known_locale, made_up_people
 from .password_policy_spec import PasswordPolicySpec
+from .registration_spec import RegistrationSpec
 from .server_specs import OrgServerSpec, ServerId, ServerSpec
 
 # Bounds: whatever the schema accepts, the server must be able to serve, and no scenario may stall it.
@@ -358,6 +359,10 @@ class SettingsSpec(_Strict):
     password_policy: PasswordPolicySpec = Field(
         default_factory=PasswordPolicySpec, description="What a new password must be, and when one expires"
     )
+    registration: RegistrationSpec = Field(
+        default_factory=RegistrationSpec,
+        description="Self-service registration: whether people may sign up, what the form asks, the group they join",
+    )
 
     @field_validator("trusted_origins")
     @classmethod
@@ -385,6 +390,7 @@ class SettingsSpec(_Strict):
                 "trusted_origins",
                 "authenticators",
                 "password_policy",
+                "registration",
             }
         )
         configured = [server for server in self.authorization_servers if isinstance(server, ServerSpec)]
@@ -401,6 +407,7 @@ class SettingsSpec(_Strict):
             clients=tuple(c.to_client() for c in self.clients),
             authenticators=self.authenticators.to_model(),
             password_policy=self.password_policy.to_policy(),
+            registration=self.registration.to_model(),
         )
 
 

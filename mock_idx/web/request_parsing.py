@@ -34,6 +34,7 @@ def document_context(request: web.Request) -> DocumentContext:
         poll_refresh_ms=policy.poll_refresh_ms,
         identifier_first=policy.authenticators.identifier_first,
         password_settings=policy.password_policy.settings_document(),
+        registration=policy.registration,
     )
 
 
