@@ -6,12 +6,13 @@
 // "redirectUri", "login", "password", "advanceSeconds"?, ...whatever else the flow reads (a TOTP secret, a phone
 // number, an answer)}], "timeoutMs"?}. Each flow gets its own OktaAuth instance with private storage, which is what lets
 // them share a process without sharing state. Flows: sdk/flows.mjs (Okta Verify sign-in) and
-// sdk/authenticator_flows.mjs (every authenticator, enrolled and verified).
+// sdk/authenticator_flows.mjs (every authenticator, enrolled and verified), sdk/registration_flows.mjs (sign-up).
 import { AUTHENTICATOR_FLOWS } from './sdk/authenticator_flows.mjs';
 import { FLOWS as PUSH_AND_TOTP_FLOWS } from './sdk/flows.mjs';
 import { Journey } from './sdk/journey.mjs';
+import { REGISTRATION_FLOWS } from './sdk/registration_flows.mjs';
 
-const FLOWS = { ...PUSH_AND_TOTP_FLOWS, ...AUTHENTICATOR_FLOWS };
+const FLOWS = { ...PUSH_AND_TOTP_FLOWS, ...AUTHENTICATOR_FLOWS, ...REGISTRATION_FLOWS };
 
 // Only our JSON goes to stdout; SDK chatter (console.log/warn) goes to stderr.
 console.log = console.error;
