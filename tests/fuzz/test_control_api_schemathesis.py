@@ -35,7 +35,8 @@ MODEL_BODIES = {"PUT /users/{login}", "PUT /users/{login}/groups", "POST /faults
 request accepted" check would report every coercion (reported to the lead: ``strict=True`` on the models)."""
 SEMANTIC = {"PUT /scenario", "PUT /users/{login}", "POST /users/{login}/okta-verify/activate"}
 """Also refused beyond the schema (a login listed twice, an unknown Faker locale; a phone number that is no number, an
-unknown security question, an answer Okta's rules refuse; text that is no activation URI)."""
+unknown security question, an answer Okta's rules refuse; a sign-up form that does not ask for the email; text that
+is no activation URI)."""
 
 GENERATED_USERS = 5
 """A scenario may ask Faker for up to 10,000 users; the fuzz asks for a few, so each case stays fast."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import aiohttp
 import jwt
 import pytest
 from aiohttp.test_utils import TestClient
@@ -21,6 +22,7 @@ from mock_idx.model.registration import (
     check_profile,
     first_problem,
 )
+from mock_idx.pytest_plugin import MockIdx
 from mock_idx.scenario.registration_spec import RegistrationSpec
 from tests.support.idx import PASSWORD, Flow, Response, control
 from tests.support.idx_steps import answer, authenticator_id, newest_code, snapshot, user
@@ -369,3 +371,19 @@ async def test_the_form_is_only_taken_where_the_sign_in_shows_it(flow: Flow, cli
         assert again.status == 400 and again.remediations[0] == "select-authenticator-enroll", (path, again.body)
         assert await snapshot(flow) == before
     assert (await stored_user(client, "other@example.com"))[0] == 404
+
+
+# --- the pytest plugin -----------------------------------------------------------------------------------------------
+
+
+async def test_the_plugin_turns_sign_up_on_for_a_test(mock_idx: MockIdx) -> None:
+    mock_idx.set_authenticators(registration={"enabled": True, "groups": ["Plugin"]})
+    async with aiohttp.ClientSession(base_url=mock_idx.url) as http:
+        flow = Flow(http)
+        await sign_up_form(flow)
+        created = await submit_profile(flow, PROFILE)
+    assert created.status == 200 and created.remediations == ["select-authenticator-enroll"], created.body
+    assert mock_idx.user(NEW_LOGIN)["groups"] == ["Plugin"]
+    mock_idx.set_authenticators(registration=True)
+    async with aiohttp.ClientSession(base_url=mock_idx.url) as http:
+        assert (await Flow(http).start()).remediations == ["identify", "select-enroll-profile"]
