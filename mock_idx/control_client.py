@@ -161,9 +161,13 @@ class ControlClient:
         code_lifetime: float | None = None,
         activation_lifetime: float | None = None,
         password_policy: dict[str, Any] | None = None,
+        registration: bool | dict[str, Any] = False,
     ) -> dict[str, Any]:
-        """Start the org over with this authenticator policy: the scenario keys ``settings.authenticators`` and
-        ``settings.password_policy`` (see docs/scenarios.md), all else at its defaults.
+        """Start the org over with this authenticator policy: the scenario keys ``settings.authenticators``,
+        ``settings.password_policy`` and ``settings.registration`` (see docs/scenarios.md), all else at its defaults.
+
+        ``registration=True`` lets people sign up with Okta's default form (email, first and last name); a dict is
+        ``settings.registration`` itself (``{"enabled": True, "attributes": [...], "groups": [...]}``).
 
         ``enrollment`` maps Okta's authenticator keys (``okta_password``, ``okta_verify``, ``okta_email``,
         ``phone_number``, ``google_otp``, ``security_question``) to ``required``, ``optional`` or ``disabled``; one
@@ -188,6 +192,8 @@ class ControlClient:
         settings: dict[str, Any] = {"authenticators": authenticators}
         if password_policy is not None:
             settings["password_policy"] = dict(password_policy)
+        if registration:
+            settings["registration"] = {"enabled": True} if registration is True else dict(registration)
         held = {user["login"].lower(): user for user in self.users()} if self._added else {}
         kept = [_as_now(added, held[login]) for login, added in self._added.items() if login in held]
         scenario = {"description": "Set by ControlClient.set_authenticators", "settings": settings, "users": kept}

@@ -8,15 +8,23 @@
 // them share a process without sharing state. Flows: sdk/flows.mjs (Okta Verify sign-in) and
 // sdk/authenticator_flows.mjs (every authenticator, enrolled and verified), sdk/unlock_flows.mjs (lockout and
 // self-service unlock), sdk/activation_flows.mjs (account activation by token, user statuses),
-// sdk/recovery_flows.mjs (password recovery and expiry).
+// sdk/recovery_flows.mjs (password recovery and expiry), sdk/registration_flows.mjs (sign-up).
 import { ACTIVATION_FLOWS } from './sdk/activation_flows.mjs';
 import { AUTHENTICATOR_FLOWS } from './sdk/authenticator_flows.mjs';
 import { FLOWS as PUSH_AND_TOTP_FLOWS } from './sdk/flows.mjs';
 import { Journey } from './sdk/journey.mjs';
 import { RECOVERY_FLOWS } from './sdk/recovery_flows.mjs';
+import { REGISTRATION_FLOWS } from './sdk/registration_flows.mjs';
 import { UNLOCK_FLOWS } from './sdk/unlock_flows.mjs';
 
-const FLOWS = { ...PUSH_AND_TOTP_FLOWS, ...AUTHENTICATOR_FLOWS, ...UNLOCK_FLOWS, ...ACTIVATION_FLOWS, ...RECOVERY_FLOWS };
+const FLOWS = {
+  ...PUSH_AND_TOTP_FLOWS,
+  ...AUTHENTICATOR_FLOWS,
+  ...UNLOCK_FLOWS,
+  ...ACTIVATION_FLOWS,
+  ...RECOVERY_FLOWS,
+  ...REGISTRATION_FLOWS,
+};
 
 // Only our JSON goes to stdout; SDK chatter (console.log/warn) goes to stderr.
 console.log = console.error;

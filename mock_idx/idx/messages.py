@@ -24,6 +24,8 @@ class Placement(str, Enum):
 TOTP_FIELD = ("credentials", "totp")
 PASSCODE_FIELD = ("credentials", "passcode")
 ANSWER_FIELD = ("credentials", "answer")
+PROFILE_EMAIL_FIELD = ("userProfile", "email")
+"""The sign-up form's email attribute (the new user's login)."""
 """The security question answer: in an enrollment form it sits in each ``credentials`` option's form."""
 
 
@@ -42,6 +44,11 @@ class ErrorSpec:
     detailed: bool = False
     """The message ends with a detail known only at run time (the password requirements): :func:`error_message`
     appends it to ``text`` and sends it as the one i18n param."""
+    labelled: bool = False
+    """The text names the field by its label (``{0}``), known only at run time (the detail), which is also the one
+    i18n param (the sign-up form's messages)."""
+    also: tuple[tuple[str, str], ...] = ()
+    """Further messages Okta puts on the same field with this one: each ``(key, text)``, labelled as ``text`` is."""
 
 
 ERRORS: dict[Reason, ErrorSpec] = {
@@ -205,6 +212,42 @@ ERRORS: dict[Reason, ErrorSpec] = {
         field=PASSCODE_FIELD,
         params=("",),
     ),
+    # The sign-up form (enroll-profile). Its refusals are served 400, as okta-idx-java serves its capture
+    # enroll-profile-error-response.json (the widget's tests serve the same bodies 403).
+    Reason.FIELD_TOO_SHORT: ErrorSpec(
+        400,
+        "model.validation.field.string.minLength",
+        "This field cannot be less than the minimum required characters",
+        Placement.FIELD,
+    ),
+    Reason.FIELD_WRONG_TYPE: ErrorSpec(
+        400, "model.validation.field.wrong.type", "This field is of the wrong type", Placement.FIELD
+    ),
+    # Captures error-new-signup-email (widget) and enroll-profile-error-response (okta-idx-java): both messages, in
+    # that order, on the email attribute, its label as the param.
+    Reason.PROFILE_EMAIL_INVALID: ErrorSpec(
+        400,
+        "registration.error.invalidLoginEmail",
+        "'{0}' must be in the form of an email address",
+        Placement.FIELD,
+        field=PROFILE_EMAIL_FIELD,
+        labelled=True,
+        also=(
+            (
+                "registration.error.doesNotMatchPattern",
+                "Provided value for property '{0}' does not match required pattern",
+            ),
+        ),
+    ),
+    # Capture error-new-signup-email-exists.
+    Reason.LOGIN_NOT_UNIQUE: ErrorSpec(
+        400,
+        "registration.error.notUniqueWithinOrg",
+        "A user with this {0} already exists",
+        Placement.FIELD,
+        field=PROFILE_EMAIL_FIELD,
+        labelled=True,
+    ),
 }
 
 UNLOCKED = ("oie.selfservice.unlock_user.success.message", "Your account is now unlocked!")
@@ -236,7 +279,18 @@ def error_message(reason: Reason, detail: str = "") -> dict[str, Any]:
     if spec.detailed:
         text = f"{spec.text} {detail}" if detail else spec.text
         return message(spec.key, text, params=(detail,))
+    if spec.labelled:
+        return message(spec.key, spec.text.format(detail), params=(detail,))
     return message(spec.key, spec.text, params=spec.params)
+
+
+def error_messages(reason: Reason, detail: str = "") -> list[dict[str, Any]]:
+    """Every message a refused step puts on its field: :func:`error_message`'s, then the row's ``also``."""
+    spec = ERRORS[reason]
+    return [
+        error_message(reason, detail),
+        *(message(key, text.format(detail), params=(detail,)) for key, text in spec.also),
+    ]
 
 
 def messages(*items: dict[str, Any]) -> dict[str, Any]:

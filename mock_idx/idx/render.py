@@ -17,10 +17,11 @@ from ..model.clock import isoformat
 from ..model.directory import OktaVerifyEnrollment, VerifyMethod
 from ..model.errors import Reason
 from ..model.lockout import DEFAULT_LOCKOUT_POLICY, LockoutPolicy
+from ..model.registration import DEFAULT_REGISTRATION_POLICY, RegistrationPolicy
 from ..model.transaction import Step, Transaction
-from . import authenticator_documents, password_documents, unlock_documents
+from . import authenticator_documents, password_documents, registration_documents, unlock_documents
 from .forms import as_array, as_object, field, fixed, form, nested, option
-from .messages import ERRORS, PUSH_REJECTED, Placement, error_message, message, messages
+from .messages import ERRORS, PUSH_REJECTED, Placement, error_message, error_messages, message, messages
 
 VERSION = "1.0.0"
 METHOD_LABELS = {VerifyMethod.TOTP: "Enter a code", VerifyMethod.PUSH: "Get a push notification"}
@@ -49,6 +50,8 @@ class DocumentContext:
     """The org's lockout policy: whether the identify page offers "Unlock account?", and with what."""
     recovery: bool = False
     """The org has self-service password recovery: the password carries a ``recover`` action ("Forgot password?")."""
+    registration: RegistrationPolicy = DEFAULT_REGISTRATION_POLICY
+    """The org's profile enrollment policy: whether the identify page offers "Sign up", and what the form asks."""
 
     def idx(self, path: str) -> str:
         return f"{self.base_url}/idp/idx/{path}"
@@ -142,10 +145,17 @@ def render_messages_only(key: str, text: str) -> dict[str, Any]:
 
 
 def _identify(transaction: Transaction, context: DocumentContext) -> dict[str, Any]:
+    """The identify page, identifier-first or with the password, with "Unlock account?" and "Sign up" when the org
+    allows them."""
     if context.identifier_first:
         document = authenticator_documents.identify_first(transaction, context)
         document["remediation"]["value"].extend(unlock_documents.unlock_link(transaction, context))
-        return document
+    else:
+        document = _identify_with_password(transaction, context)
+    return registration_documents.offering_sign_up(document, transaction, context)
+
+
+def _identify_with_password(transaction: Transaction, context: DocumentContext) -> dict[str, Any]:
     sh = transaction.state_handle
     identify = form(
         "identify",
@@ -290,6 +300,7 @@ _STEP_RENDERERS = {
     Step.ACCOUNT_UNLOCKED: unlock_documents.unlocked,
     **authenticator_documents.STEP_DOCUMENTS,
     **password_documents.STEP_DOCUMENTS,
+    **registration_documents.STEP_DOCUMENTS,
 }
 
 
@@ -474,16 +485,16 @@ def _attach_error(
     """A field error goes on each field it names, in the first form that has it (the primary step comes first, so
     that is the form the request answered); a message with no field to go on, or a global one, goes at the top."""
     spec = ERRORS[reason]
-    error = error_message(reason, detail)
+    errors = error_messages(reason, detail)
     placed = False
     if spec.placement is Placement.FIELD:
         for path in fields or (spec.field,):
             for target in _form_fields(document, path):
-                target["messages"] = messages(*target.get("messages", {}).get("value", []), error)
+                target["messages"] = messages(*target.get("messages", {}).get("value", []), *errors)
                 placed = True
     if not placed:
         existing = document.get("messages", {}).get("value", [])
-        document["messages"] = messages(*existing, error)
+        document["messages"] = messages(*existing, *errors)
 
 
 def _form_fields(document: dict[str, Any], path: tuple[str, ...]) -> list[dict[str, Any]]:

@@ -24,6 +24,7 @@ from .oauth_front_door import (
 )
 from .org_admin import OrgAdmin
 from .sign_in_steps import SignInSteps
+from .sign_up_steps import SignUpSteps
 
 __all__ = [
     "CodeExchange",
@@ -37,10 +38,11 @@ __all__ = [
 ]
 
 
-class Engine(OAuthFrontDoor, SignInSteps, OrgAdmin, AccountAdmin):
+class Engine(OAuthFrontDoor, SignInSteps, SignUpSteps, OrgAdmin, AccountAdmin):
     """One org, over its store. Make one with :meth:`join` (the store may already hold an org other replicas serve).
 
     Its methods come in three parts over one core (:class:`~.engine_core.EngineCore`: the store, the services, the
     policy and clock read first): OAuth (:class:`~.oauth_front_door.OAuthFrontDoor`), IDX steps
-    (:class:`~.sign_in_steps.SignInSteps`), the phone and the admin (:class:`~.org_admin.OrgAdmin`) and accounts'
-    lifecycle (:class:`~.account_admin.AccountAdmin`)."""
+    (:class:`~.sign_in_steps.SignInSteps`), self-service registration (:class:`~.sign_up_steps.SignUpSteps`), the
+    phone and the admin (:class:`~.org_admin.OrgAdmin`) and accounts' lifecycle
+    (:class:`~.account_admin.AccountAdmin`)."""

@@ -16,7 +16,7 @@ from .activation import Activations
 from .authenticator_steps import AuthenticatorSteps
 from .authenticators import AuthenticatorIds
 from .clock import Instant
-from .directory import User
+from .directory import User, UserStatus
 from .errors import IdxError, Reason
 from .ids import okta_id, secret_token, stable_id
 from .lockout import is_locked, unlocked
@@ -195,6 +195,8 @@ class EngineCore:
             lifetime = self.policy.interaction_code_lifetime
             code = await self.store.claim_interaction_code(transaction.id, secret_token(), lifetime)
             transaction.record_interaction_code(code, at.now + lifetime)
+        if transaction.step is Step.SUCCESS and transaction.registering:
+            await self._activate_new_user(transaction)
         await self.store.save_transaction(transaction, max(0.0, transaction.expires_at - at.now))
         return transaction
 
@@ -205,6 +207,17 @@ class EngineCore:
         if stored is not None and is_locked(stored):
             await self.store.put_user(unlocked(stored))
         transaction.unlock_applied = True
+
+    async def _activate_new_user(self, transaction: Transaction) -> None:
+        """A sign-up's sign-in succeeded: the user it created, ``STAGED`` until now, is ``ACTIVE``."""
+        user = transaction.user
+        assert user is not None
+        stored = await self.store.user(user.login)
+        if stored is not None and stored.status is UserStatus.STAGED:
+            stored = replace(stored, status=UserStatus.ACTIVE)
+            await self.store.put_user(stored)
+        transaction.user = stored or user
+        transaction.registering = False
 
     async def _settle(self, push: PushChallenge, state: PushState) -> PushChallenge:
         """The push with the outcome that won: ``state``, or whatever a racing tap or expiry decided first."""

@@ -69,6 +69,13 @@ class Reason(str, Enum):
     """The activation link's user was suspended before activating."""
     PASSWORD_COMMON = "password_common"
     """A new password found in the list of common passwords (and breaking no other rule of the policy)."""
+    FIELD_TOO_SHORT = "field_too_short"
+    FIELD_WRONG_TYPE = "field_wrong_type"
+    """A field whose JSON type the form does not take (a number for a name)."""
+    PROFILE_EMAIL_INVALID = "profile_email_invalid"
+    """A sign-up form's email attribute is no email address; the detail is the attribute's label."""
+    LOGIN_NOT_UNIQUE = "login_not_unique"
+    """A sign-up with the email (the login) of a user the org already has; the detail is the attribute's label."""
 
 
 class IdxError(Exception):

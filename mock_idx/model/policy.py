@@ -12,6 +12,7 @@ from .authenticators import DEFAULT_AUTHENTICATOR_POLICY, AuthenticatorPolicy
 from .clients import DEFAULT_CLIENT_LABEL, Client, ad_hoc_client, is_safe_redirect, origin_of
 from .lockout import DEFAULT_LOCKOUT_POLICY, LockoutPolicy
 from .password_policy import DEFAULT_PASSWORD_POLICY, PasswordPolicy
+from .registration import DEFAULT_REGISTRATION_POLICY, RegistrationPolicy
 from .servers import OIDC_SCOPES, ServerConfig
 
 __all__ = [
@@ -64,6 +65,8 @@ class Policy:
     """What a new password must be (length, character classes, not the username, not a recent one)."""
     lockout: LockoutPolicy = DEFAULT_LOCKOUT_POLICY
     """When wrong passwords lock an account, when it unlocks by itself, and how users may unlock it themselves."""
+    registration: RegistrationPolicy = DEFAULT_REGISTRATION_POLICY
+    """Whether people may sign up, what the sign-up form asks, which groups new users join (off by default)."""
 
     def find_client(self, client_id: str) -> Client | None:
         """The client with this id; when none are registered, any id is accepted as an ad-hoc public client."""

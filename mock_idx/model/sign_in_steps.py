@@ -41,8 +41,11 @@ class SignInSteps(AccountLockout):
     async def _still_admitted(self, transaction: Transaction) -> None:
         """Every step after the user is known asks the directory again: a status changed mid-flight ends the
         sign-in, and nothing of it is changed. A sign-in activating its user goes on while they are activating, and
-        an unlock's stand-in (a username naming no one) has nobody to ask about."""
+        an unlock's stand-in (a username naming no one) has nobody to ask about, and a sign-up's new user is ``STAGED``
+        until it is done."""
         if transaction.user is None or transaction.unlock_stand_in or transaction.step in (Step.TERMINAL, Step.SUCCESS):
+            return
+        if transaction.registering:  # the user this sign-up created is STAGED until its sign-in succeeds
             return
         user = await self.store.user(transaction.user.login)
         token = transaction.interaction.activation_token

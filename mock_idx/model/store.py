@@ -83,6 +83,9 @@ class RecordKind(str, Enum):
     """An activation token, once a phone used it (:meth:`OrgStore.claim_once` only: the first phone wins)."""
     ACCOUNT_ACTIVATION = "account-activation"
     """:class:`~.user_lifecycle.AccountActivation`, a user's activation token (``/welcome/{token}``), by the token."""
+    NEW_USER = "new-user"
+    """A lower-cased login being signed up (:meth:`OrgStore.claim_once` only: of two sign-ups racing for one email,
+    on any replicas, one creates the user)."""
 
 
 class OrgStore(Protocol):

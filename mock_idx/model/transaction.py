@@ -83,6 +83,9 @@ class Step(str, Enum):
     """The password just verified expires soon: a new one, or ``skip`` (``reenroll-authenticator-warning``)."""
     RECOVERY_COMPLETED = "recovery-completed"
     """The password was reset and the recovery policy signs no one in: Okta's terminal "You can now sign in"."""
+    ENROLL_PROFILE = "enroll-profile"
+    """The sign-up form (self-service registration): the profile attributes the org's profile enrollment policy asks
+    for. Submitted, it creates the user, who then enrolls the required authenticators (``SELECT_ENROLL``)."""
     SUCCESS = "success"
     TIMED_OUT = "timed-out"
     TERMINAL = "terminal"
@@ -225,6 +228,8 @@ class Transaction:
     documents show neither whether the username exists nor what it has enrolled."""
     days_to_expiry: int | None = None
     """``PASSWORD_EXPIRING``: whole days left before the password expires (what the warning shows)."""
+    registering: bool = False
+    """A sign-up: the user this sign-in created (``STAGED``) is activated when it succeeds."""
 
     def is_alive(self, now: float) -> bool:
         return now < self.expires_at
@@ -272,6 +277,26 @@ class Transaction:
         """The sign-in cannot go on (:attr:`Step.TERMINAL`): every later request answers ``reason``."""
         self.terminal = reason
         self.step = Step.TERMINAL
+
+    def start_sign_up(self) -> None:
+        """ "Sign up" on the identify page: the sign-up form next."""
+        self.require(Step.IDENTIFY, Step.ENROLL_PROFILE)
+        self.step = Step.ENROLL_PROFILE
+
+    def back_to_sign_in(self) -> None:
+        """ "Back to sign in" from the sign-up form (``select-identify``)."""
+        self.require(Step.ENROLL_PROFILE, Step.IDENTIFY)
+        self.step = Step.IDENTIFY
+
+    def signed_up(self, user: User, now: float, policy: AuthenticatorPolicy) -> None:
+        """The sign-up form was accepted and ``user`` created: they enroll what the org requires (a password first of
+        all), which verifies them."""
+        self.require(Step.ENROLL_PROFILE)
+        self.user = user
+        self.identifier = user.login
+        self.registering = True
+        self.auth_time = now
+        self.advance(policy)
 
     def name_identifier(self, identifier: str) -> None:
         """The username an identifier-first ``identify`` gave, kept until the password shows whose it is."""

@@ -5,8 +5,9 @@ suspended, deactivated or not-yet-activated user typing their username (and even
 exactly as a username nobody has (:attr:`Admission.AS_UNKNOWN`). Once a sign-in is under way the user is known, so a
 status that changes mid-flight ends it (:attr:`Admission.refused_mid_flight`).
 
-``LOCKED_OUT`` and ``PASSWORD_EXPIRED`` are admitted here and judged after the user is known (the lockout policy refuses
-a locked user's password; an expired password leads to the change-password step). What the rows do on the wire is :mod:`mock_idx.idx.messages`'.
+``LOCKED_OUT`` and ``PASSWORD_EXPIRED`` are admitted here and judged after the user is known (the lockout policy
+refuses a locked user's password; an expired password leads to the change-password step). What the rows do on the
+wire is :mod:`mock_idx.idx.messages`'.
 """
 
 from __future__ import annotations

@@ -54,6 +54,7 @@ from .authenticator_specs import (
 from .generation import Fakers, is_known_locale, made_up_people
 from .lockout_spec import LockoutSpec
 from .password_policy_spec import PasswordPolicySpec
+from .registration_spec import RegistrationSpec
 from .server_specs import OrgServerSpec, ServerId, ServerSpec
 
 # Bounds: whatever the schema accepts, the server must be able to serve, and no scenario may stall it.
@@ -364,6 +365,10 @@ class SettingsSpec(_Strict):
         default_factory=LockoutSpec,
         description="When wrong passwords lock an account, when it unlocks itself, and how users unlock it",
     )
+    registration: RegistrationSpec = Field(
+        default_factory=RegistrationSpec,
+        description="Self-service registration: whether people may sign up, what the form asks, the group they join",
+    )
 
     @field_validator("trusted_origins")
     @classmethod
@@ -392,6 +397,7 @@ class SettingsSpec(_Strict):
                 "authenticators",
                 "password_policy",
                 "lockout",
+                "registration",
             }
         )
         configured = [server for server in self.authorization_servers if isinstance(server, ServerSpec)]
@@ -409,6 +415,7 @@ class SettingsSpec(_Strict):
             authenticators=self.authenticators.to_model(),
             password_policy=self.password_policy.to_policy(),
             lockout=self.lockout.to_policy(),
+            registration=self.registration.to_model(),
         )
 
 

@@ -154,6 +154,24 @@ async def recover(request: web.Request) -> web.Response:
     return idx_response(request, await request.app[ENGINE].recover(transaction))
 
 
+async def enroll_profile(request: web.Request) -> web.Response:
+    """``/idp/idx/enroll`` (``select-enroll-profile``): "Sign up" on the identify page."""
+    _, transaction = await _step(request)
+    return idx_response(request, await request.app[ENGINE].start_sign_up(transaction))
+
+
+async def enroll_new(request: web.Request) -> web.Response:
+    """``/idp/idx/enroll/new`` (``enroll-profile``): the sign-up form's ``userProfile``."""
+    body, transaction = await _step(request)
+    return idx_response(request, await request.app[ENGINE].sign_up(transaction, body.get("userProfile")))
+
+
+async def select_identify(request: web.Request) -> web.Response:
+    """``/idp/idx/identify/select`` (``select-identify``): from the sign-up form back to the identify page."""
+    _, transaction = await _step(request)
+    return idx_response(request, await request.app[ENGINE].back_to_sign_in(transaction))
+
+
 async def cancel(request: web.Request) -> web.Response:
     """Ends the sign-in; the answer is a fresh ``identify`` with new handles, so SDKs report CANCELED."""
     _, transaction = await _step(request)

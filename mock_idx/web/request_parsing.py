@@ -37,6 +37,7 @@ def document_context(request: web.Request) -> DocumentContext:
         password_settings=policy.password_policy.settings_document(),
         lockout=policy.lockout,
         recovery=bool(recovery_choices(policy.password_policy.recovery, policy.authenticators)),
+        registration=policy.registration,
     )
 
 

@@ -87,6 +87,9 @@ def _add_idx(app: web.Application) -> None:
     router.add_post("/idp/idx/cancel", idx_routes.cancel)
     router.add_post("/idp/idx/unlock-account", idx_routes.unlock_account)
     router.add_post("/idp/idx/recover", idx_routes.recover)
+    router.add_post("/idp/idx/enroll", idx_routes.enroll_profile)
+    router.add_post("/idp/idx/enroll/new", idx_routes.enroll_new)
+    router.add_post("/idp/idx/identify/select", idx_routes.select_identify)
 
 
 def _add_control(app: web.Application) -> None:

@@ -168,9 +168,9 @@ def test_control_api_takes_yaml_json_and_builtin_names(mock_idx: MockIdx) -> Non
 
 
 def test_documented_examples_are_valid_scenarios() -> None:
-    """The format example (every field), the authenticators example and the authorization servers example."""
+    """The format example (every field), the authenticators, registration and authorization servers examples."""
     docs = Path(__file__).resolve().parents[2] / "docs" / "scenarios.md"
-    example, authenticators, servers = re.findall(
+    example, authenticators, registration, servers = re.findall(
         r"```yaml\n(.*?)```", docs.read_text(encoding="utf-8"), flags=re.DOTALL
     )
     assert scenario.validate_text(example) == [] and scenario.validate_text(servers) == []
@@ -181,6 +181,9 @@ def test_documented_examples_are_valid_scenarios() -> None:
     loaded = scenario.parse(example)
     assert len(loaded.to_users()) == 21 and len(loaded.to_fault_rules()) == 1
     assert {user.groups for user in loaded.to_users()} == {("Everyone", "Sales"), ("Everyone",)}
+    assert scenario.validate_text(registration) == []
+    sign_up = scenario.parse(registration).settings.to_policy().registration
+    assert sign_up.enabled and sign_up.groups == ("Customers",) and len(sign_up.attributes) == 4
     policy = scenario.parse(servers).settings.to_policy()
     assert policy.authorization_servers == ("default", "orders")
     orders = policy.server_config("orders")
