@@ -163,6 +163,11 @@ ERRORS: dict[Reason, ErrorSpec] = {
     ),
     # No capture: a plain text with no i18n key (as Okta sends the invalid phone number), on the email field.
     Reason.EMAIL_ADDRESS_INVALID: ErrorSpec(400, None, "Invalid email address.", Placement.FIELD, field=("email",)),
+    # The widget's error-identify-access-denied and error-403-access-denied fixtures (served 403 from identify by its
+    # tests): the envelope and this one message, no remediation; the sign-in is over.
+    Reason.ACCESS_DENIED: ErrorSpec(
+        403, "security.access_denied", "You do not have permission to perform the requested action.", Placement.TERMINAL
+    ),
 }
 
 PUSH_REJECTED = ("api.authn.poll.error.push_rejected", "You have chosen to reject this login.")

@@ -56,6 +56,8 @@ class Reason(str, Enum):
     FIELD_TOO_LONG = "field_too_long"
     EMAIL_ADDRESS_INVALID = "email_address_invalid"
     """Where Okta Verify's activation link should go is no email address."""
+    ACCESS_DENIED = "access_denied"
+    """The app's authentication policy denies this user access (a rule whose outcome is "Access is denied")."""
 
 
 class IdxError(Exception):
