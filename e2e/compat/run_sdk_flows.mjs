@@ -3,15 +3,16 @@
 // prints {"results": {<id>: {...}}} as a single JSON document on stdout.
 //
 // Input (stdin, JSON): {"flows": [{"id", "flow", "mode": "legacy"|"step", "base", "clientId",
-// "redirectUri", "login", "password", "advanceSeconds"?, ...whatever else the flow reads (a TOTP secret, a phone
+// "redirectUri", "login", "password", "advanceSeconds"?, "acrValues"?, "maxAge"?, ...whatever else the flow reads (a TOTP secret, a phone
 // number, an answer)}], "timeoutMs"?}. Each flow gets its own OktaAuth instance with private storage, which is what lets
 // them share a process without sharing state. Flows: sdk/flows.mjs (Okta Verify sign-in) and
-// sdk/authenticator_flows.mjs (every authenticator, enrolled and verified).
+// sdk/authenticator_flows.mjs (every authenticator, enrolled and verified), sdk/policy_flows.mjs (step-up, denial).
 import { AUTHENTICATOR_FLOWS } from './sdk/authenticator_flows.mjs';
 import { FLOWS as PUSH_AND_TOTP_FLOWS } from './sdk/flows.mjs';
 import { Journey } from './sdk/journey.mjs';
+import { POLICY_FLOWS } from './sdk/policy_flows.mjs';
 
-const FLOWS = { ...PUSH_AND_TOTP_FLOWS, ...AUTHENTICATOR_FLOWS };
+const FLOWS = { ...PUSH_AND_TOTP_FLOWS, ...AUTHENTICATOR_FLOWS, ...POLICY_FLOWS };
 
 // Only our JSON goes to stdout; SDK chatter (console.log/warn) goes to stderr.
 console.log = console.error;
