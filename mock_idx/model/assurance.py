@@ -41,6 +41,8 @@ MAX_MAX_AGE_DIGITS = 10
 INVALID_ACR_VALUES = "The 'acr_values' parameter is invalid."
 INVALID_MAX_AGE = "The 'max_age' parameter must be a non-negative integer."
 UNMET = "The requested authentication requirements could not be met."
+"""A guess (README, "Where mock-idx guesses"): Okta documents the error code for a level it cannot meet, not its text,
+nor that it is raised before the sign-in starts, as here for levels no one in the org could reach."""
 
 
 def requested_assurance(acr_values: str | None) -> Assurance | None:
