@@ -3,16 +3,18 @@
 // prints {"results": {<id>: {...}}} as a single JSON document on stdout.
 //
 // Input (stdin, JSON): {"flows": [{"id", "flow", "mode": "legacy"|"step", "base", "clientId",
-// "redirectUri", "login", "password", "advanceSeconds"?, ...whatever else the flow reads (a TOTP secret, a phone
+// "redirectUri", "login", "password", "advanceSeconds"?, "acrValues"?, "maxAge"?, ...whatever else the flow reads (a TOTP secret, a phone
 // number, an answer)}], "timeoutMs"?}. Each flow gets its own OktaAuth instance with private storage, which is what lets
 // them share a process without sharing state. Flows: sdk/flows.mjs (Okta Verify sign-in) and
 // sdk/authenticator_flows.mjs (every authenticator, enrolled and verified), sdk/unlock_flows.mjs (lockout and
 // self-service unlock), sdk/activation_flows.mjs (account activation by token, user statuses),
-// sdk/recovery_flows.mjs (password recovery and expiry), sdk/registration_flows.mjs (sign-up).
+// sdk/recovery_flows.mjs (password recovery and expiry), sdk/registration_flows.mjs (sign-up),
+// sdk/policy_flows.mjs (step-up, denial).
 import { ACTIVATION_FLOWS } from './sdk/activation_flows.mjs';
 import { AUTHENTICATOR_FLOWS } from './sdk/authenticator_flows.mjs';
 import { FLOWS as PUSH_AND_TOTP_FLOWS } from './sdk/flows.mjs';
 import { Journey } from './sdk/journey.mjs';
+import { POLICY_FLOWS } from './sdk/policy_flows.mjs';
 import { RECOVERY_FLOWS } from './sdk/recovery_flows.mjs';
 import { REGISTRATION_FLOWS } from './sdk/registration_flows.mjs';
 import { UNLOCK_FLOWS } from './sdk/unlock_flows.mjs';
@@ -24,6 +26,7 @@ const FLOWS = {
   ...ACTIVATION_FLOWS,
   ...RECOVERY_FLOWS,
   ...REGISTRATION_FLOWS,
+  ...POLICY_FLOWS,
 };
 
 // Only our JSON goes to stdout; SDK chatter (console.log/warn) goes to stderr.

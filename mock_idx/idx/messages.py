@@ -183,8 +183,9 @@ ERRORS: dict[Reason, ErrorSpec] = {
         "Self Service Unlock is not allowed at this time. Please contact support for assistance.",
         Placement.GLOBAL,
     ),
-    # The widget's error-403-security-access-denied fixture: a terminal answer for a sign-in whose user may no longer
-    # sign in (suspended, deactivated since it began). No capture shows the mid-flight case itself: a guess.
+    # The widget's error-identify-access-denied and error-403-access-denied fixtures (served 403 from identify by its
+    # tests): the envelope and this one message, no remediation; the sign-in is over. Also the answer to a sign-in whose
+    # user may no longer sign in (suspended, deactivated since it began): no capture shows that case, a guess.
     Reason.ACCESS_DENIED: ErrorSpec(
         403, "security.access_denied", "You do not have permission to perform the requested action.", Placement.TERMINAL
     ),

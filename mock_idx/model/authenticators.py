@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
+from .assurance import NEVER_MET, Assurance
 from .ids import stable_id
 
 
@@ -64,6 +65,21 @@ class SignOn(str, Enum):
     """Two factor types, the second being Okta Verify (Okta's possession constraint on the rule)."""
 
 
+@dataclass(frozen=True)
+class DenyRule:
+    """A rule of the app's authentication policy whose outcome is Okta's "Access is denied": once the user is known,
+    a sign-in it applies to ends with ``security.access_denied`` and nothing is issued."""
+
+    groups: tuple[str, ...] = ()
+    """The groups it applies to (a member of any one); none listed: every user."""
+    clients: tuple[str, ...] = ()
+    """The apps (client ids) whose policy has it; none listed: every app."""
+
+    def applies(self, client_id: str, user_groups: tuple[str, ...]) -> bool:
+        in_group = not self.groups or any(group in self.groups for group in user_groups)
+        return in_group and (not self.clients or client_id in self.clients)
+
+
 DEFAULT_ENROLLMENT = (
     (AuthenticatorKey.PASSWORD, Enrollment.REQUIRED),
     (AuthenticatorKey.OKTA_VERIFY, Enrollment.OPTIONAL),
@@ -83,6 +99,21 @@ class AuthenticatorPolicy:
     """How long an email, SMS or voice code stays good (Okta's default: 5 minutes)."""
     activation_lifetime: float = 300.0
     """How long an Okta Verify activation (QR code or link) stays good."""
+    deny: tuple[DenyRule, ...] = ()
+    """Rules that deny access to some users of some apps (checked once the first factor shows who the user is)."""
+
+    def denies(self, client_id: str, user_groups: tuple[str, ...]) -> bool:
+        """Whether the app's authentication policy denies this user access."""
+        return any(rule.applies(client_id, user_groups) for rule in self.deny)
+
+    def can_meet(self, assurance: Assurance) -> bool:
+        """Whether anyone could reach this level in this org: two factors need a possession authenticator in the
+        org; the phishing-resistant levels need authenticators mock-idx does not model."""
+        if assurance in NEVER_MET:
+            return False
+        if assurance is Assurance.ANY_TWO_FACTORS:
+            return any(self.has(key) for key in POSSESSION)
+        return True
 
     def requirement(self, key: AuthenticatorKey) -> Enrollment:
         return dict(self.enrollment).get(key, Enrollment.DISABLED)
@@ -149,13 +180,14 @@ def next_need(
     verified: tuple[AuthenticatorKey, ...],
     enrolled_here: tuple[AuthenticatorKey, ...],
     skipped_optional: bool,
+    assurance: Assurance | None = None,
 ) -> Need:
     """What the sign-in needs once the first factor is verified.
 
     In Okta's order: required authenticators the user lacks are enrolled first (enrolling one verifies it); then the
     authentication policy's second factor, from the user's enrolled ones, or enrolled now when they have none that
-    will do; then, only for a user who enrolled something in this sign-in, the optional ones they still lack, with
-    ``skip``.
+    will do; then what the app's requested ``assurance`` adds to the policy; then, only for a user who enrolled
+    something in this sign-in, the optional ones they still lack, with ``skip``.
     """
     enabled = policy.enabled()
     missing_required = tuple(
@@ -166,6 +198,9 @@ def next_need(
     second = _second_factor_choices(policy, enrolled, verified)
     if second is not None:
         return second
+    stepped_up = _assurance_choices(policy, enrolled, verified, assurance)
+    if stepped_up is not None:
+        return stepped_up
     missing_optional = tuple(
         key for key in enabled if policy.requirement(key) is Enrollment.OPTIONAL and key not in enrolled
     )
@@ -197,3 +232,25 @@ def _second_factor_choices(
         return Need(NeedKind.VERIFY, have)
     can_enroll = tuple(key for key in wanted if policy.requirement(key) is not Enrollment.DISABLED)
     return Need(NeedKind.ENROLL, can_enroll or wanted)
+
+
+def _assurance_choices(
+    policy: AuthenticatorPolicy,
+    enrolled: frozenset[AuthenticatorKey],
+    verified: tuple[AuthenticatorKey, ...],
+    assurance: Assurance | None,
+) -> Need | None:
+    """What an app's ACR value asks beyond the policy: a possession factor for two factors (enrolled on the spot when
+    the user has none, for ``2fa:any``; only when they have one, for ``2fa:any:ifpossible``). The one-factor levels
+    add nothing: the password (always the first factor here) meets both."""
+    if assurance not in (Assurance.ANY_TWO_FACTORS, Assurance.TWO_FACTORS_IF_POSSIBLE):
+        return None
+    possession = tuple(key for key in policy.enabled() if key in POSSESSION)
+    if any(key in verified for key in possession):
+        return None
+    have = tuple(key for key in possession if key in enrolled)
+    if have:
+        return Need(NeedKind.VERIFY, have)
+    if assurance is Assurance.TWO_FACTORS_IF_POSSIBLE or not possession:
+        return None
+    return Need(NeedKind.ENROLL, possession)

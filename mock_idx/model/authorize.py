@@ -7,13 +7,18 @@ the response mode it asked for, with ``error``, ``error_description`` and ``stat
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import TypeVar
 
+from .assurance import UNMET, Assurance, requested_assurance, requested_max_age
 from .clients import Client, GrantType
 from .errors import OAuthError
 from .policy import Policy
 from .servers import POLICY_FAILED
+
+T = TypeVar("T")
 
 PKCE_METHODS = ("S256",)
 MAX_STATE = 2048
@@ -68,6 +73,7 @@ class AuthorizeRequest:
     request_object: str | None = None
     """The ``request`` parameter (a request object JWT), which the fake does not take."""
     authorization_server: str | None = None
+    acr_values: str | None = None
 
 
 @dataclass(frozen=True)
@@ -95,6 +101,8 @@ class CheckedAuthorize:
     prompt: Prompt | None
     max_age: int | None
     login_hint: str | None
+    assurance: Assurance | None = None
+    """The ACR value chosen of those asked for (``acr_values``), or ``None``."""
 
 
 class RedirectedError(Exception):
@@ -172,6 +180,10 @@ def check(request: AuthorizeRequest, policy: Policy) -> CheckedAuthorize:
         raise back("invalid_request", f"The 'idp' parameter is not a valid identity provider: {request.idp[:100]}.")
     if request.session_token:
         raise back("invalid_request", "The session token is invalid.")  # the Classic authn API is not modelled
+    max_age = _checked(requested_max_age, request.max_age, back)
+    assurance = _checked(requested_assurance, request.acr_values, back)
+    if assurance is not None and not policy.authenticators.can_meet(assurance):
+        raise back("unmet_authentication_requirements", UNMET)
     return CheckedAuthorize(
         client=client,
         redirect_uri=request.redirect_uri,
@@ -183,8 +195,9 @@ def check(request: AuthorizeRequest, policy: Policy) -> CheckedAuthorize:
         code_challenge=challenge,
         code_challenge_method=method,
         prompt=prompt,
-        max_age=_max_age(request.max_age, back),
+        max_age=max_age,
         login_hint=request.login_hint,
+        assurance=assurance,
     )
 
 
@@ -229,12 +242,12 @@ def _prompt(value: str | None, back: _Back) -> Prompt | None:
         raise back("invalid_request", f"The 'prompt' parameter is invalid: '{value[:100]}'.") from None
 
 
-def _max_age(value: str | None, back: _Back) -> int | None:
-    if value is None or value == "":
-        return None
-    if not value.isascii() or not value.isdigit() or len(value) > 10:
-        raise back("invalid_request", "The 'max_age' parameter must be a non-negative integer.")
-    return int(value)
+def _checked(parse: Callable[[str | None], T], value: str | None, back: _Back) -> T:
+    """A parameter parsed by the rule ``/v1/interact`` shares; its refusal goes back to the app."""
+    try:
+        return parse(value)
+    except OAuthError as refused:
+        raise back(refused.error, refused.description) from None
 
 
 def oauth_error_redirect(error: OAuthError, checked: CheckedAuthorize) -> ClientRedirect:
@@ -255,3 +268,5 @@ class AuthorizationCode:
     auth_time: float
     amr: tuple[str, ...]
     expires_at: float
+    acr: str | None = None
+    """The ACR value the sign-in met, for the tokens' ``acr``."""

@@ -62,7 +62,8 @@ class Reason(str, Enum):
     UNLOCK_NOT_ALLOWED = "unlock_not_allowed"
     """Self-service unlock asked for with an authenticator (or method) the lockout policy does not unlock with."""
     ACCESS_DENIED = "access_denied"
-    """A sign-in under way whose user can no longer sign in (suspended, deactivated... since it began)."""
+    """The app's authentication policy denies this user access (a rule whose outcome is "Access is denied"), or a
+    sign-in under way whose user can no longer sign in (suspended, deactivated... since it began)."""
     ACTIVATION_TOKEN_EXPIRED = "activation_token_expired"
     """The activation link a sign-in was opened with is past its lifetime."""
     ACTIVATING_USER_INACTIVE = "activating_user_inactive"

@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
+from .assurance import UNMET, requested_assurance, too_old
+from .authenticators import NeedKind, next_need
 from .authorize import (
     AuthorizationCode,
     AuthorizeRequest,
@@ -52,6 +54,8 @@ INVALID_ACTIVATION_LINK = (
     "Contact your administrator for further assistance."
 )
 """The widget's ``idx.missing.activation.token`` text, for an activation link that opens nothing."""
+ACCESS_DENIED = "You do not have permission to perform the requested action."
+"""Okta's words for a sign-in the app's authentication policy denies (its IDX message, ``security.access_denied``)."""
 NOT_A_LOGOUT_REDIRECT = (
     "The 'post_logout_redirect_uri' parameter must be a Logout redirect URI in the client app settings."
 )
@@ -157,7 +161,11 @@ class OAuthFrontDoor(EngineCore):
         start = None
         if request.activation_token is not None:
             start = await self._activation_start(request.activation_token, at)
-        return await self._open(replace(request, client_label=client.label), at, start=start)
+        assurance = requested_assurance(request.acr_values)
+        if assurance is not None and not self.policy.authenticators.can_meet(assurance):
+            raise OAuthError("unmet_authentication_requirements", UNMET)
+        chosen = assurance.value if assurance else None
+        return await self._open(replace(request, client_label=client.label, acr_values=chosen), at, start=start)
 
     async def _activation_start(self, token: str, at: Instant) -> Callable[[Transaction], None]:
         """How a sign-in opened with an activation token begins: the user's enrollments (a password first) for a
@@ -208,6 +216,7 @@ class OAuthFrontDoor(EngineCore):
             auth_time=transaction.auth_time,
             amr=transaction.amr,
             nonce=interaction.nonce,
+            acr=interaction.acr_values,
         )
         return Redemption(transaction, await self.tokens.mint(grant, plan, at))
 
@@ -275,22 +284,34 @@ class OAuthFrontDoor(EngineCore):
             response_type=" ".join(sorted(checked.response_types)),
             response_mode=checked.response_mode.value,
             login_hint=checked.login_hint,
+            acr_values=checked.assurance.value if checked.assurance else None,
         )
         session = await self._live_session(session_id, at)
         user = await self.store.user(session.login) if session else None
-        too_old = session is not None and checked.max_age is not None and at.now - session.auth_time > checked.max_age
         if user is not None and not can_sign_in(user.status):  # suspended, deactivated since: their session is over
             session = user = None
-        if session and user and checked.prompt is not Prompt.LOGIN and not too_old:
-            return await self._back_to_app(interaction, user, session.auth_time, session.amr, server, at)
+        login_required = error_redirect(
+            checked.redirect_uri,
+            checked.response_mode,
+            checked.state,
+            "login_required",
+            "The client specified not to prompt, but the user is not logged in.",
+        )
+        forced = checked.prompt is Prompt.LOGIN or (
+            session is not None and too_old(session.auth_time, at.now, checked.max_age)
+        )
+        if session and user and not forced:
+            if self.policy.authenticators.denies(interaction.client_id, user.groups):
+                return error_redirect(
+                    checked.redirect_uri, checked.response_mode, checked.state, "access_denied", ACCESS_DENIED
+                )
+            if self._session_meets(session, user, interaction):
+                return await self._back_to_app(interaction, user, session.auth_time, session.amr, server, at)
+            if checked.prompt is Prompt.NONE:
+                return login_required
+            return await self._step_up(interaction, session, user, at)
         if checked.prompt is Prompt.NONE:
-            return error_redirect(
-                checked.redirect_uri,
-                checked.response_mode,
-                checked.state,
-                "login_required",
-                "The client specified not to prompt, but the user is not logged in.",
-            )
+            return login_required
         return await self._open(interaction, at)
 
     async def welcome(self, token: str, done_url: str) -> Transaction:
@@ -317,6 +338,20 @@ class OAuthFrontDoor(EngineCore):
         )
         return await self._open(interaction, at, start=start)
 
+    def _session_meets(self, session: Session, user: User, interaction: Interaction) -> bool:
+        """Whether the browser's session meets the level the app asks for (none asked: any live session does)."""
+        if interaction.assurance is None:
+            return True
+        policy = self.policy.authenticators
+        need = next_need(policy, user.enrolled(), session.verified, (), True, interaction.assurance)
+        return need.kind is NeedKind.DONE
+
+    async def _step_up(self, interaction: Interaction, session: Session, user: User, at: Instant) -> Transaction:
+        """A hosted sign-in that starts from the session's factors and asks only for what the app's level adds."""
+        transaction = await self._open(interaction, at)
+        transaction.step_up(user, session.verified, session.amr, session.auth_time, self.policy.authenticators)
+        return await self._commit(transaction, at)
+
     async def complete_hosted_sign_in(self, transaction: Transaction, server: AuthorizationServer) -> HostedSignIn:
         """The hosted page's sign-in succeeded: end the transaction (once, however many tabs ask), start the
         browser's session, and send it back to the app with a code or tokens."""
@@ -329,7 +364,9 @@ class OAuthFrontDoor(EngineCore):
         await self.store.delete_transaction(transaction)
         user = transaction.user
         assert user is not None and transaction.auth_time is not None
-        session = Session.start(user.login, user.id, at.now, transaction.auth_time, transaction.amr)
+        session = Session.start(
+            user.login, user.id, at.now, transaction.auth_time, transaction.amr, transaction.verified
+        )
         await self.store.put_record(RecordKind.SESSION, session.id, session, self.policy.session_lifetime)
         redirect = await self._back_to_app(
             transaction.interaction, user, transaction.auth_time, transaction.amr, server, at
@@ -370,7 +407,7 @@ class OAuthFrontDoor(EngineCore):
         if not client.allows_grant(GrantType.REFRESH_TOKEN):
             scopes = tuple(s for s in scopes if s != "offline_access")
         plan, server = self._plan(redemption.server, client.client_id, GrantType.AUTHORIZATION_CODE, user, scopes)
-        grant = Grant(server, client.client_id, user, scopes, record.auth_time, record.amr, record.nonce)
+        grant = Grant(server, client.client_id, user, scopes, record.auth_time, record.amr, record.nonce, record.acr)
         return await self.tokens.mint(grant, plan, at)
 
     async def client_credentials(self, client: Client, scope: str | None, server: AuthorizationServer) -> TokenSet:
@@ -463,13 +500,16 @@ class OAuthFrontDoor(EngineCore):
                 auth_time=auth_time,
                 amr=amr,
                 expires_at=at.now + lifetime,
+                acr=interaction.acr_values,
             )
             await self.store.put_record(RecordKind.AUTHORIZATION_CODE, code, record, lifetime)
             params["code"] = code
         else:
             scopes = tuple(s for s in interaction.scopes if s != "offline_access")
             plan, minting = self._plan(server, interaction.client_id, GrantType.IMPLICIT, user, scopes)
-            grant = Grant(minting, interaction.client_id, user, scopes, auth_time, amr, interaction.nonce)
+            grant = Grant(
+                minting, interaction.client_id, user, scopes, auth_time, amr, interaction.nonce, interaction.acr_values
+            )
             tokens = await self.tokens.mint(grant, plan, at, id_token_only="token" not in types)
             params.update(token_type="Bearer", expires_in=str(tokens.expires_in), scope=tokens.scope)
             if "token" in types:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from .authenticators import AuthenticatorKey
 from .ids import okta_id, secret_token
 
 
@@ -24,9 +25,19 @@ class Session:
     amr: tuple[str, ...]
     okta_id: str = ""
     """What ``/api/v1/sessions/me`` calls the session (``102…``); not the cookie, which only the browser holds."""
+    verified: tuple[AuthenticatorKey, ...] = ()
+    """The authenticators the sign-in verified: what an app asking for more (``acr_values``) is stepped up from."""
 
     @classmethod
-    def start(cls, login: str, user_id: str, now: float, auth_time: float, amr: tuple[str, ...]) -> Session:
+    def start(
+        cls,
+        login: str,
+        user_id: str,
+        now: float,
+        auth_time: float,
+        amr: tuple[str, ...],
+        verified: tuple[AuthenticatorKey, ...] = (),
+    ) -> Session:
         return cls(
             id=secret_token(32),
             login=login,
@@ -36,6 +47,7 @@ class Session:
             auth_time=auth_time,
             amr=amr,
             okta_id=okta_id("102"),
+            verified=verified,
         )
 
     def expires_at(self, lifetime: float, idle_timeout: float) -> float:

@@ -159,6 +159,9 @@ class Grant:
     auth_time: float
     amr: tuple[str, ...]
     nonce: str | None = None
+    acr: str | None = None
+    """The ACR value the app asked for and the sign-in met (``acr_values``): both tokens' ``acr``, kept by refreshes,
+    as Okta documents; no claim when none was asked for (as in Okta's captures)."""
 
 
 @dataclass(frozen=True)
@@ -462,7 +465,7 @@ def userinfo_claims(user: User, scopes: tuple[str, ...]) -> dict[str, Any]:
 
 
 def _access_claims(grant: Grant, lifetime: float, now: float, auth_time: float) -> dict[str, Any]:
-    return {
+    claims: dict[str, Any] = {
         "ver": 1,
         "jti": okta_id("AT."),
         "iss": grant.server.issuer,
@@ -475,6 +478,9 @@ def _access_claims(grant: Grant, lifetime: float, now: float, auth_time: float) 
         "auth_time": int(auth_time),
         "sub": grant.user.login,
     }
+    if grant.acr:
+        claims["acr"] = grant.acr
+    return claims
 
 
 def _sign_both(
@@ -512,6 +518,8 @@ def _id_claims(
         claims["at_hash"] = ""
     if grant.nonce:
         claims["nonce"] = grant.nonce
+    if grant.acr:
+        claims["acr"] = grant.acr
     released = profile_claims(grant.user, grant.scopes)
     if with_access_token:
         released = {name: value for name, value in released.items() if name in THIN_ID_TOKEN_CLAIMS}

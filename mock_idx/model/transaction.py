@@ -33,6 +33,7 @@ import hmac
 from dataclasses import dataclass, field
 from enum import Enum
 
+from .assurance import Assurance
 from .authenticators import AuthenticatorKey, AuthenticatorPolicy, NeedKind, next_need
 from .directory import ExpiredPushAnswer, OktaVerifyEnrollment, User, VerifyMethod
 from .errors import IdxError, Reason
@@ -145,6 +146,17 @@ class Interaction:
     activation_token: str | None = None
     """The user's activation token (``activation_token`` of ``/v1/interact``): the sign-in activates their account
     (:mod:`.user_lifecycle`)."""
+    acr_values: str | None = None
+    """As the app asked (``acr_values``) until the engine has checked it, then the one ACR value chosen (what the
+    tokens' ``acr`` says), or ``None``."""
+
+    @property
+    def assurance(self) -> Assurance | None:
+        """The level the app asked for, once the engine has chosen it (see :attr:`acr_values`)."""
+        try:
+            return Assurance(self.acr_values) if self.acr_values else None
+        except ValueError:
+            return None
 
     @property
     def scopes(self) -> tuple[str, ...]:
@@ -252,7 +264,7 @@ class Transaction:
         wrong password fail alike (no user enumeration)."""
         self.require(Step.IDENTIFY)
         if password is None and user is not None and user.password is None and user.email is not None:
-            self._first_factor_by_email(user, now)
+            self._first_factor_by_email(user, now, policy)
             return
         if password is None:
             self.identifier = user.login if user else self.identifier
@@ -312,7 +324,14 @@ class Transaction:
     def advance(self, policy: AuthenticatorPolicy) -> None:
         """On to what the org's policy asks next (:func:`.authenticators.next_need`)."""
         assert self.user is not None
-        need = next_need(policy, self.user.enrolled(), self.verified, self.enrolled_here, self.skipped_optional)
+        need = next_need(
+            policy,
+            self.user.enrolled(),
+            self.verified,
+            self.enrolled_here,
+            self.skipped_optional,
+            self.interaction.assurance,
+        )
         self.current = None
         self.method = None
         self.sent_code = None
@@ -590,7 +609,33 @@ class Transaction:
         self.current = None
         self.step = Step.SUCCESS
 
+    def step_up(
+        self,
+        user: User,
+        verified: tuple[AuthenticatorKey, ...],
+        amr: tuple[str, ...],
+        auth_time: float,
+        policy: AuthenticatorPolicy,
+    ) -> None:
+        """A browser session that does not meet the app's requested level: the sign-in starts from what the session
+        verified (the user known, the password counted) and asks only for what is missing, as Okta considers "the
+        previously satisfied authenticators" before prompting."""
+        self.require(Step.IDENTIFY)
+        self._check_access(user, policy)
+        self.user = user
+        self.identifier = user.login
+        self.verified, self.amr, self.auth_time = verified, amr, auth_time
+        self.advance(policy)
+
+    def _check_access(self, user: User, policy: AuthenticatorPolicy) -> None:
+        """The app's authentication policy, once the user is known: a deny rule ends the sign-in here. Checked after
+        the first factor, so a denied user's wrong password still gets "Authentication failed" (no user
+        enumeration), and before anything is written, so the refused request changes nothing."""
+        if policy.denies(self.interaction.client_id, user.groups):
+            raise IdxError(Reason.ACCESS_DENIED, self)
+
     def _first_factor(self, user: User, now: float, policy: AuthenticatorPolicy) -> None:
+        self._check_access(user, policy)
         self.user = user
         self.identifier = user.login
         self.verified = (AuthenticatorKey.PASSWORD,)
@@ -598,9 +643,10 @@ class Transaction:
         self.auth_time = now
         self.advance(policy)
 
-    def _first_factor_by_email(self, user: User, now: float) -> None:
+    def _first_factor_by_email(self, user: User, now: float, policy: AuthenticatorPolicy) -> None:
         """A user with no password yet (identifier-first): their email is the first factor, then the org's policy
         has them set a password (a required authenticator they lack)."""
+        self._check_access(user, policy)
         self.user = user
         self.identifier = user.login
         self.auth_time = now

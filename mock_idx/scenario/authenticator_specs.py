@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
-from ..model.authenticators import AuthenticatorKey, AuthenticatorPolicy, Enrollment, SignOn
+from ..model.authenticators import AuthenticatorKey, AuthenticatorPolicy, DenyRule, Enrollment, SignOn
 from ..model.directory import (
     EmailEnrollment,
     GoogleAuthenticatorEnrollment,
@@ -48,6 +48,23 @@ def _default_enrollment() -> dict[AuthenticatorName, Requirement]:
     return {"okta_password": "required", "okta_verify": "optional"}
 
 
+Name = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+
+
+class DenyRuleSpec(_Strict):
+    """A rule of the apps' authentication policy whose outcome is "Access is denied"."""
+
+    groups: list[Name] = Field(
+        default_factory=list, max_length=100, description="Members of any of these groups; none listed: every user"
+    )
+    clients: list[Name] = Field(
+        default_factory=list, max_length=100, description="Signing in to any of these client ids; none listed: any app"
+    )
+
+    def to_model(self) -> DenyRule:
+        return DenyRule(groups=tuple(self.groups), clients=tuple(self.clients))
+
+
 class AuthenticatorPolicySpec(_Strict):
     """``settings.authenticators``: the org's authenticators and what a sign-in needs."""
 
@@ -71,6 +88,14 @@ class AuthenticatorPolicySpec(_Strict):
     activation_lifetime: float = Field(
         300, gt=0, le=MAX_LIFETIME, description="How long an Okta Verify QR code or activation link lasts"
     )
+    deny: list[DenyRuleSpec] = Field(
+        default_factory=list,
+        max_length=100,
+        description=(
+            "Access denied: once the password shows who the user is, a sign-in any rule applies to ends with Okta's "
+            "security.access_denied (403) and nothing is issued"
+        ),
+    )
 
     @field_validator("enrollment")
     @classmethod
@@ -88,6 +113,7 @@ class AuthenticatorPolicySpec(_Strict):
             identifier_first=self.identifier_first,
             code_lifetime=self.code_lifetime,
             activation_lifetime=self.activation_lifetime,
+            deny=tuple(rule.to_model() for rule in self.deny),
         )
 
 

@@ -66,4 +66,5 @@ def _authorize_request(params: dict[str, str], server: AuthorizationServer) -> A
         idp=params.get("idp"),
         request_object=params.get("request"),
         authorization_server=server.id,
+        acr_values=params.get("acr_values"),
     )

@@ -15,6 +15,7 @@ from urllib.parse import quote
 
 from aiohttp import web
 
+from ..model.assurance import Assurance, requested_max_age
 from ..model.authorize import PKCE_METHODS, ErrorPage, ResponseMode
 from ..model.clients import Client
 from ..model.engine import LogoutRequest
@@ -69,6 +70,7 @@ CLAIMS = [
     "amr",
     "idp",
     "nonce",
+    "acr",
     "name",
     "preferred_username",
     "given_name",
@@ -121,6 +123,7 @@ def _discovery_document(request: web.Request, server: AuthorizationServer) -> di
         "revocation_endpoint_auth_methods_supported": CLIENT_AUTH_METHODS,
         "end_session_endpoint": f"{endpoints}/v1/logout",
         "request_parameter_supported": False,
+        "acr_values_supported": [level.value for level in Assurance],
     }
 
 
@@ -143,7 +146,10 @@ def _json_bytes(document: dict[str, Any]) -> bytes:
 
 
 async def interact(request: web.Request) -> web.Response:
+    """``/v1/interact``: a sign-in opened for an app's own IDX client. ``max_age`` is checked as at
+    ``/v1/authorize``, though it has nothing to act on: an embedded sign-in has no browser session to reuse."""
     params = await oauth_form(request)
+    requested_max_age(params.get("max_age"))
     transaction = remember(
         request,
         await request.app[ENGINE].interact(
@@ -157,6 +163,7 @@ async def interact(request: web.Request) -> web.Response:
                 nonce=params.get("nonce"),
                 authorization_server=await server_id(request),
                 activation_token=params.get("activation_token"),
+                acr_values=params.get("acr_values"),
             )
         ),
     )

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from mock_idx.model.assurance import Assurance
 from mock_idx.model.authenticators import (
     AuthenticatorIds,
     AuthenticatorKey,
     AuthenticatorPolicy,
+    DenyRule,
     Enrollment,
     Need,
     NeedKind,
@@ -89,3 +91,39 @@ def test_every_authenticator_has_one_org_id_and_the_id_names_it_back(key: Authen
     assert ids.key_of(ids.of(key)) is key
     assert ids == AuthenticatorIds.derive("autPASSWORD", "autOKTAVERIFY")  # alike on every replica
     assert ids.key_of("pfdSOMEENROLLMENT") is None
+
+
+def test_an_apps_level_adds_to_the_policy_and_never_lowers_it() -> None:
+    one = policy(SignOn.ONE_FACTOR, okta_email=Enrollment.OPTIONAL, security_question=Enrollment.OPTIONAL)
+    two_factors, if_possible = Assurance.ANY_TWO_FACTORS, Assurance.TWO_FACTORS_IF_POSSIBLE
+    assert next_need(one, frozenset({PASSWORD, EMAIL}), (PASSWORD,), (), False, two_factors) == Need(
+        NeedKind.VERIFY, (EMAIL,)
+    )
+    assert next_need(one, frozenset({PASSWORD, QUESTION}), (PASSWORD,), (), False, two_factors) == Need(
+        NeedKind.ENROLL, (EMAIL,)
+    )
+    assert next_need(one, frozenset({PASSWORD, QUESTION}), (PASSWORD,), (), False, if_possible) == Need(NeedKind.DONE)
+    assert next_need(one, frozenset({PASSWORD, EMAIL}), (PASSWORD, EMAIL), (), False, two_factors) == Need(
+        NeedKind.DONE
+    )
+    strict = policy(SignOn.TWO_FACTORS, okta_email=Enrollment.OPTIONAL)
+    lowered = next_need(strict, frozenset({PASSWORD, EMAIL}), (PASSWORD,), (), False, Assurance.ANY_ONE_FACTOR)
+    assert lowered == Need(NeedKind.VERIFY, (EMAIL,))
+
+
+def test_which_levels_an_org_can_meet_at_all() -> None:
+    knowledge_only = policy(security_question=Enrollment.OPTIONAL)
+    assert not knowledge_only.can_meet(Assurance.ANY_TWO_FACTORS)
+    assert knowledge_only.can_meet(Assurance.TWO_FACTORS_IF_POSSIBLE)
+    assert policy(okta_verify=Enrollment.OPTIONAL).can_meet(Assurance.ANY_TWO_FACTORS)
+    assert not policy(okta_verify=Enrollment.REQUIRED).can_meet(Assurance.PHISHING_RESISTANT_HARDWARE)
+
+
+def test_deny_rules_match_by_group_by_app_or_both() -> None:
+    rules = (DenyRule(groups=("contractors",)), DenyRule(clients=("payroll",)), DenyRule(("interns",), ("wiki",)))
+    org = AuthenticatorPolicy(deny=rules)
+    assert org.denies("any-app", ("staff", "contractors"))
+    assert org.denies("payroll", ())
+    assert org.denies("wiki", ("interns",)) and not org.denies("mail", ("interns",))
+    assert not org.denies("mail", ("staff",))
+    assert not AuthenticatorPolicy().denies("payroll", ("contractors",))

@@ -637,12 +637,14 @@ async def test_discovery_lists_exactly_what_is_served(registered, path, prefix):
 
 
 async def test_every_claim_discovery_lists_is_one_a_token_or_userinfo_can_carry(client):
-    """The list is no wish list: each claim is one the ID token, access token or userinfo of a sign-in carries."""
+    """The list is no wish list: each claim is one the ID token, access token or userinfo of a sign-in carries (``acr``
+    when the app asks for a level)."""
     config = await (await client.get("/oauth2/default/.well-known/openid-configuration")).json()
     signed_in = await hosted_sign_in(client)
     pair = Pkce(pkce.new_verifier())
     scope = "openid profile email"
-    back = back_to_app(await authorize(client, query("test-client", pair, scope=scope), sid=signed_in.session.id))
+    asked = query("test-client", pair, scope=scope, acr_values="urn:okta:loa:2fa:any")
+    back = back_to_app(await authorize(client, asked, sid=signed_in.session.id))
     tokens = await redeem(client, back["code"], pair)
     id_claims = jwt.decode(tokens.id_token or "", options={"verify_signature": False})
     userinfo = await (

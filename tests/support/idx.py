@@ -54,6 +54,8 @@ class Flow:
     state_handle: str = ""
     interaction_handle: str = ""
     last: Response | None = None
+    interact_params: dict[str, str] = field(default_factory=dict)
+    """More ``/v1/interact`` parameters (``acr_values``, ``max_age``), as okta-auth-js adds them when configured."""
 
     @property
     def challenge(self) -> str:
@@ -72,6 +74,7 @@ class Flow:
                 "code_challenge_method": "S256",
                 "state": "st",
                 "nonce": "nonce-1",
+                **self.interact_params,
                 **interact,
             },
         )

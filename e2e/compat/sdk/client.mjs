@@ -20,11 +20,15 @@ function isolatedStorage() {
 }
 
 /**
- * @param {{base: string, mode: 'legacy'|'step', clientId: string, redirectUri: string, scopes?: string[]}} spec
- *   base is the mock_idx root; Legacy mode auto-remediates, Step mode (the 8.x default) needs `step`.
+ * @param {{base: string, mode: 'legacy'|'step', clientId: string, redirectUri: string, scopes?: string[],
+ *   acrValues?: string, maxAge?: number}} spec
+ *   base is the mock_idx root; Legacy mode auto-remediates, Step mode (the 8.x default) needs `step`. `acrValues` and
+ *   `maxAge` are the SDK's own options: sent on /v1/interact, and the ID token's `acr` checked against `acrValues`.
  */
-export function makeClient({ base, mode, clientId, redirectUri, scopes = ['openid', 'profile', 'email'] }) {
+export function makeClient({ base, mode, clientId, redirectUri, scopes = ['openid', 'profile', 'email'], acrValues, maxAge }) {
   return new OktaAuth({
+    ...(acrValues !== undefined && { acrValues }),
+    ...(maxAge !== undefined && { maxAge }),
     issuer: `${base}/oauth2/default`,
     clientId,
     redirectUri,
