@@ -2,31 +2,67 @@
 
 Handler modules are named for the area they serve (``idx_routes``, ``oauth_routes``, ``token_routes``,
 ``authorize_routes``, ``hosted_routes``, ``session_routes``, ``control_routes``, ``page_routes``,
-``widget_routes``); everything else in this package is a helper they share."""
+``widget_routes``); everything else in this package is a helper they share.
+
+``oauth_routes`` (discovery and the key set: what a client asks for first) and the small ``widget_routes`` are imported
+with this module; every other handler module is imported by the first request to one of its routes
+(:class:`LazyRoutes`), so ``mock-idx serve`` answers its first request without importing the hosted page, the IDX
+documents or the control API (about 40 ms of its start-up)."""
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 from aiohttp import web
+from aiohttp.typedefs import Handler
 
-from . import (
-    authorize_routes,
-    control_routes,
-    email_link_routes,
-    hosted_routes,
-    idx_routes,
-    oauth_routes,
-    page_routes,
-    session_routes,
-    token_routes,
-    widget_routes,
-)
+from . import oauth_routes, widget_routes
 from .static_files import serve_from
 
 STATIC_DIR = Path(__file__).parent.parent / "static"
 
 OAUTH_PREFIXES = ("/oauth2/{server_id}", "/oauth2")
+
+
+class LazyHandler:
+    """The handler ``name`` of the module ``module``, imported on the first request that needs it."""
+
+    def __init__(self, module: str, name: str) -> None:
+        self.module = module
+        self.name = name
+        self._handler: Handler | None = None
+
+    def resolve(self) -> Handler:
+        """The handler itself (importing its module the first time)."""
+        if self._handler is None:
+            handler: Handler = getattr(importlib.import_module(self.module), self.name)
+            self._handler = handler
+        return self._handler
+
+    async def handle(self, request: web.Request) -> web.StreamResponse:
+        return await (self._handler or self.resolve())(request)
+
+
+class LazyRoutes:
+    """A handler module not imported yet: ``idx_routes.introspect`` is a handler that imports ``idx_routes`` when
+    its first request comes, so the routes below read as if the module were imported."""
+
+    def __init__(self, name: str) -> None:
+        self._module = f"{__package__}.{name}"
+
+    def __getattr__(self, name: str) -> Handler:
+        return LazyHandler(self._module, name).handle
+
+
+authorize_routes = LazyRoutes("authorize_routes")
+control_routes = LazyRoutes("control_routes")
+email_link_routes = LazyRoutes("email_link_routes")
+hosted_routes = LazyRoutes("hosted_routes")
+idx_routes = LazyRoutes("idx_routes")
+page_routes = LazyRoutes("page_routes")
+session_routes = LazyRoutes("session_routes")
+token_routes = LazyRoutes("token_routes")
 
 
 def add_routes(app: web.Application) -> None:
