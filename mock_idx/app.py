@@ -57,7 +57,8 @@ async def _org(
     store = open_store(app[SETTINGS])
     try:
         if key_in_advance is not None:  # a store of this process alone: nobody else needs the key stored with the org
-            key = await key_in_advance.key()
+            key_in_advance.start()  # (if it waited for the imports to end: one core)
+            key = key_in_advance.signing_key()  # made by its first use: discovery does not wait for it
         app[ENGINE] = engine = await Engine.join(store, key)
         try:
             engine.restore_org = lambda: apply_scenario(app, app[SCENARIO])

@@ -24,8 +24,8 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 from tests.support import pkce
 
+from ..http import Client, Reply
 from ..users import PASSWORD
-from .client import Answer, PeerClient
 from .servers import API_SCOPE, CLIENT_ID, CLIENT_SECRET, PASSWORD_USER, PUSH_USER, REDIRECT_URI, Server
 
 CREDENTIALS = (CLIENT_ID, CLIENT_SECRET)
@@ -36,11 +36,11 @@ MAX_POLLS = 20
 class Refused(AssertionError):
     """An answer that was not the one a working sign-in or token request gets: the row fails with it."""
 
-    def __init__(self, server: str, step: str, answer: Answer) -> None:
+    def __init__(self, server: str, step: str, answer: Reply) -> None:
         super().__init__(f"{server} {step}: HTTP {answer.status}: {answer.body[:200]!r}")
 
 
-def expect(server: Server, step: str, answer: Answer, *statuses: int) -> Answer:
+def expect(server: Server, step: str, answer: Reply, *statuses: int) -> Reply:
     if answer.status not in (statuses or (200,)):
         raise Refused(server.name, step, answer)
     return answer
@@ -56,15 +56,15 @@ def signatures(tokens: dict[str, object]) -> int:
     return sum(1 for value in tokens.values() if is_signed_jwt(value))
 
 
-async def discovery(server: Server, client: PeerClient) -> None:
+async def discovery(server: Server, client: Client) -> None:
     expect(server, "discovery", await client.get(server.discovery))
 
 
-async def jwks(server: Server, client: PeerClient) -> None:
+async def jwks(server: Server, client: Client) -> None:
     expect(server, "jwks", await client.get(server.jwks))
 
 
-async def client_credentials(server: Server, client: PeerClient) -> dict[str, object]:
+async def client_credentials(server: Server, client: Client) -> dict[str, object]:
     form = {"grant_type": "client_credentials", "scope": API_SCOPE}
     tokens: dict[str, object] = expect(
         server, "client_credentials", await client.post_form(server.token, form, CREDENTIALS)
@@ -72,7 +72,7 @@ async def client_credentials(server: Server, client: PeerClient) -> dict[str, ob
     return tokens
 
 
-async def refresh(server: Server, client: PeerClient, refresh_token: str) -> dict[str, object]:
+async def refresh(server: Server, client: Client, refresh_token: str) -> dict[str, object]:
     form = {"grant_type": "refresh_token", "refresh_token": refresh_token}
     tokens: dict[str, object] = expect(
         server, "refresh_token", await client.post_form(server.token, form, CREDENTIALS)
@@ -80,7 +80,7 @@ async def refresh(server: Server, client: PeerClient, refresh_token: str) -> dic
     return tokens
 
 
-async def sign_in(server: Server, client: PeerClient, push: bool = False) -> dict[str, object]:
+async def sign_in(server: Server, client: Client, push: bool = False) -> dict[str, object]:
     """One complete sign-in as a new browser; the app's tokens."""
     client.cookies.clear()
     verifier = pkce.new_verifier()
@@ -114,7 +114,7 @@ def local(location: str) -> str:
     return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
-async def _mock_idx(server: Server, client: PeerClient, authorize: str, push: bool) -> str:
+async def _mock_idx(server: Server, client: Client, authorize: str, push: bool) -> str:
     signin = expect(server, "authorize", await client.get(authorize), 302).header("location")
     expect(server, "signin page", await client.get(local(signin)))
     state_token = parse_qs(urlsplit(signin).query)["stateToken"][0]
@@ -139,7 +139,7 @@ async def _mock_idx(server: Server, client: PeerClient, authorize: str, push: bo
     return expect(server, "login/token/redirect", redirect, 302).header("location")
 
 
-async def _oidc_provider(server: Server, client: PeerClient, authorize: str, push: bool) -> str:
+async def _oidc_provider(server: Server, client: Client, authorize: str, push: bool) -> str:
     interaction = expect(server, "auth", await client.get(authorize), 302, 303).header("location")
     expect(server, "login page", await client.get(local(interaction)))
     form = {"prompt": "login", "login": PASSWORD_USER, "password": PASSWORD}
@@ -147,24 +147,24 @@ async def _oidc_provider(server: Server, client: PeerClient, authorize: str, pus
     return expect(server, "resume", await client.get(local(resume)), 302, 303).header("location")
 
 
-async def _form_then_redirect(server: Server, client: PeerClient, authorize: str, form: dict[str, str]) -> str:
+async def _form_then_redirect(server: Server, client: Client, authorize: str, form: dict[str, str]) -> str:
     expect(server, "login page", await client.get(authorize))
     return expect(server, "login", await client.post_form(authorize, form), 302, 303).header("location")
 
 
-async def _oidc_provider_mock(server: Server, client: PeerClient, authorize: str, push: bool) -> str:
+async def _oidc_provider_mock(server: Server, client: Client, authorize: str, push: bool) -> str:
     return await _form_then_redirect(server, client, authorize, {"sub": PASSWORD_USER})
 
 
-async def _nav(server: Server, client: PeerClient, authorize: str, push: bool) -> str:
+async def _nav(server: Server, client: Client, authorize: str, push: bool) -> str:
     return await _form_then_redirect(server, client, authorize, {"username": PASSWORD_USER})
 
 
-async def _redirect(server: Server, client: PeerClient, authorize: str, push: bool) -> str:
+async def _redirect(server: Server, client: Client, authorize: str, push: bool) -> str:
     return expect(server, "authorize", await client.get(authorize), 302, 303).header("location")
 
 
-LOGIN_STEPS: dict[str, Callable[[Server, PeerClient, str, bool], Awaitable[str]]] = {
+LOGIN_STEPS: dict[str, Callable[[Server, Client, str, bool], Awaitable[str]]] = {
     "mock-idx": _mock_idx,
     "oidc-provider": _oidc_provider,
     "oidc-provider-mock": _oidc_provider_mock,

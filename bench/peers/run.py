@@ -24,9 +24,9 @@ from dataclasses import dataclass, field
 from statistics import median
 from typing import TypeVar
 
+from ..http import Pool
 from ..load import Measured, Operation, closed_loop
 from . import flows
-from .client import PeerPool
 from .install import PeerUnavailable
 from .servers import SERVERS, Running, Server, pinning
 
@@ -50,7 +50,7 @@ class Plan:
 FULL = Plan(rounds=3, warm_up_rounds=1, seconds=1.0, limit=50_000, ready_repeats=5)
 QUICK = Plan(rounds=1, warm_up_rounds=0, seconds=0.4, limit=10_000, ready_repeats=2)
 
-Prepare = Callable[[Server, PeerPool, "Cell"], Awaitable[Operation]]
+Prepare = Callable[[Server, Pool, "Cell"], Awaitable[Operation]]
 
 
 @dataclass(frozen=True)
@@ -126,28 +126,28 @@ class Table:
 # --- the workloads ----------------------------------------------------------------------------------------------------
 
 
-async def _discovery(server: Server, pool: PeerPool, cell: Cell) -> Operation:
+async def _discovery(server: Server, pool: Pool, cell: Cell) -> Operation:
     async def operation(number: int) -> None:
         await flows.discovery(server, pool[number])
 
     return operation
 
 
-async def _jwks(server: Server, pool: PeerPool, cell: Cell) -> Operation:
+async def _jwks(server: Server, pool: Pool, cell: Cell) -> Operation:
     async def operation(number: int) -> None:
         await flows.jwks(server, pool[number])
 
     return operation
 
 
-async def _client_credentials(server: Server, pool: PeerPool, cell: Cell) -> Operation:
+async def _client_credentials(server: Server, pool: Pool, cell: Cell) -> Operation:
     async def operation(number: int) -> None:
         cell.signatures = flows.signatures(await flows.client_credentials(server, pool[number]))
 
     return operation
 
 
-async def _refresh(server: Server, pool: PeerPool, cell: Cell) -> Operation:
+async def _refresh(server: Server, pool: Pool, cell: Cell) -> Operation:
     """Each client signs in once for its refresh token, then refreshes; a rotated token replaces the old one."""
     tokens: list[str] = []
     for client in pool.clients:
@@ -167,7 +167,7 @@ async def _refresh(server: Server, pool: PeerPool, cell: Cell) -> Operation:
 
 
 def _sign_in(push: bool) -> Prepare:
-    async def prepare(server: Server, pool: PeerPool, cell: Cell) -> Operation:
+    async def prepare(server: Server, pool: Pool, cell: Cell) -> Operation:
         async def operation(number: int) -> None:
             cell.signatures = flows.signatures(await flows.sign_in(server, pool[number], push))
 
@@ -251,13 +251,13 @@ async def _row(
 ) -> Row:
     cells = [Cell(server) for server in servers]
     operations: dict[str, Operation] = {}
-    connections: dict[str, PeerPool] = {}
+    connections: dict[str, Pool] = {}
     with contextlib.ExitStack() as pools:
         for cell in cells:
             name = cell.server.name
             cell.not_measured = unavailable.get(name) or workload.unsupported(cell.server)
             if cell.not_measured is None:
-                pool = pools.enter_context(PeerPool(running[name].url, clients))
+                pool = pools.enter_context(Pool(running[name].url, clients, cookies=True))
                 try:
                     operations[name] = await _guarded(workload.prepare(cell.server, pool, cell), plan.seconds * 10)
                     connections[name] = pool

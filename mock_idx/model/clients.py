@@ -15,8 +15,6 @@ from enum import Enum
 from typing import Any
 from urllib.parse import urlsplit
 
-import jwt
-
 from .errors import OAuthError
 
 DEFAULT_CLIENT_LABEL = "mock-idx app"
@@ -215,6 +213,8 @@ def authenticate(client: Client, presented: PresentedCredentials, endpoint: str,
 
 
 def _check_assertion(client: Client, assertion: str, endpoint: str, now: float) -> AssertionCheck:
+    import jwt  # on first use: PyJWT is tens of milliseconds of start-up (mock_idx.model.tokens)
+
     try:
         header = jwt.get_unverified_header(assertion)
         keys = jwt.PyJWKSet.from_dict(client.jwks or {"keys": []}).keys

@@ -11,16 +11,16 @@ import base64
 import hashlib
 import json
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import jwt
 from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from jwt.algorithms import RSAAlgorithm
 
 from .clock import Instant
 from .directory import User
@@ -28,6 +28,9 @@ from .ids import okta_id, secret_token
 
 if TYPE_CHECKING:
     from .store import OrgStore
+
+# PyJWT is imported where a token is signed or read, not here: with the parts of ``cryptography`` it loads (x509) it is
+# about 40 ms of ``mock-idx serve``'s start-up, and the first answers (discovery, the key set) need none of it.
 
 ALGORITHM = "RS256"
 SIGNING_THREADS = 2
@@ -45,10 +48,22 @@ class KeyFileError(ValueError):
 
 
 class SigningKey:
-    def __init__(self, private_key: rsa.RSAPrivateKey) -> None:
-        self._private_key = private_key
-        self._public_jwk = json.loads(RSAAlgorithm.to_jwk(private_key.public_key()))
-        self.kid = _thumbprint(self._public_jwk)
+    def __init__(self, private_key: rsa.RSAPrivateKey | Callable[[], rsa.RSAPrivateKey]) -> None:
+        """``private_key``, or what gives it once it is first needed: a key still being made on a thread
+        (:mod:`mock_idx.key_in_advance`), so the server answers what needs no key (discovery) without waiting for it."""
+        self._key_source = private_key if callable(private_key) else lambda: private_key
+
+    @cached_property
+    def _private_key(self) -> rsa.RSAPrivateKey:
+        return self._key_source()
+
+    @cached_property
+    def _public_jwk(self) -> dict[str, Any]:
+        return _public_jwk(self._private_key.public_key())
+
+    @cached_property
+    def kid(self) -> str:
+        return _thumbprint(self._public_jwk)
 
     @classmethod
     def generate(cls) -> SigningKey:
@@ -90,10 +105,14 @@ class SigningKey:
         return {**self._public_jwk, "kid": self.kid, "alg": ALGORITHM, "use": "sig"}
 
     def sign(self, claims: dict[str, Any]) -> str:
+        import jwt
+
         return jwt.encode(claims, self._private_key, algorithm=ALGORITHM, headers={"kid": self.kid})
 
     def verify(self, token: str) -> dict[str, Any]:
         """Signature check only: expiry is judged by the engine on its virtual clock, not by PyJWT on wall time."""
+        import jwt
+
         return jwt.decode(
             token,
             self._private_key.public_key(),
@@ -119,6 +138,16 @@ def _read_private_key(path: Path) -> rsa.RSAPrivateKey:
         kind = type(private_key).__name__.removesuffix("PrivateKey")
         raise KeyFileError(path, f"holds a non-RSA key ({kind}); mock-idx signs with RS256")
     return private_key
+
+
+def _public_jwk(public_key: rsa.RSAPublicKey) -> dict[str, Any]:
+    """The public key as a JWK, member for member what PyJWT's ``RSAAlgorithm.to_jwk`` writes (RFC 7518 6.3.1)."""
+    numbers = public_key.public_numbers()
+    return {"kty": "RSA", "key_ops": ["verify"], "n": _b64url_uint(numbers.n), "e": _b64url_uint(numbers.e)}
+
+
+def _b64url_uint(value: int) -> str:
+    return _b64url(value.to_bytes((value.bit_length() + 7) // 8 or 1, "big"))
 
 
 def _thumbprint(jwk: dict[str, str]) -> str:
@@ -352,6 +381,8 @@ class TokenService:
 
     def id_token_hint(self, token: str, server: AuthorizationServer) -> dict[str, Any] | None:
         """The claims of an ID token this server signed, expired or not (OIDC RP-initiated logout takes old ones)."""
+        import jwt  # loaded by the key's verify already: a name lookup
+
         try:
             claims = self.key.verify(token)
         except (jwt.PyJWTError, ValueError):
@@ -402,6 +433,8 @@ class TokenService:
 
     async def _live_claims(self, token: str, server: AuthorizationServer, at: Instant) -> dict[str, Any] | None:
         """The claims of a JWT this server signed that is neither expired nor revoked; ``None`` otherwise."""
+        import jwt  # loaded by the key's verify already: a name lookup
+
         try:
             claims = self.key.verify(token)
         except (jwt.PyJWTError, ValueError):  # ValueError: text that cannot even be encoded (fuzzing found it)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-import jwt
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -286,6 +285,8 @@ class ClientSpec(_Strict):
         if method in (AuthMethod.CLIENT_SECRET_BASIC, AuthMethod.CLIENT_SECRET_POST) and not self.client_secret:
             raise ValueError(f"a client authenticating with {method.value} needs a client_secret")
         if method is AuthMethod.PRIVATE_KEY_JWT:
+            import jwt  # only for such clients: PyJWT is tens of milliseconds of start-up (mock_idx.model.tokens)
+
             try:
                 keys = jwt.PyJWKSet.from_dict(self.jwks or {}).keys
             except (jwt.PyJWTError, ValueError, TypeError, KeyError):

@@ -22,7 +22,6 @@ import base64
 import binascii
 from urllib.parse import unquote_plus
 
-import jwt
 from aiohttp import web
 
 from ..model.clients import AUTHENTICATION_FAILED, CLIENT_ASSERTION_TYPE, AuthMethod, PresentedCredentials
@@ -115,6 +114,8 @@ def _assertion(params: dict[str, str]) -> PresentedCredentials:
 
 def _issuer(assertion: str) -> str:
     """The ``iss`` of an assertion, unverified: only to find whose keys to verify it with."""
+    import jwt  # on first use: PyJWT is tens of milliseconds of start-up (mock_idx.model.tokens)
+
     try:
         issuer = jwt.decode(assertion, options={"verify_signature": False}).get("iss")
     except (jwt.PyJWTError, ValueError, AttributeError):  # AttributeError: a payload that is JSON but no object

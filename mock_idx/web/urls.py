@@ -2,33 +2,72 @@
 
 Handler modules are named for the area they serve (``idx_routes``, ``oauth_routes``, ``token_routes``,
 ``authorize_routes``, ``hosted_routes``, ``session_routes``, ``control_routes``, ``page_routes``,
-``widget_routes``); everything else in this package is a helper they share."""
+``widget_routes``); everything else in this package is a helper they share.
+
+``oauth_routes`` (discovery and the key set: what a client asks for first) and the small ``widget_routes`` are imported
+with this module; every other handler module is imported by the first request to one of its routes
+(:class:`LazyRoutes`), so ``mock-idx serve`` answers its first request without importing the hosted page, the IDX
+documents or the control API (about 40 ms of its start-up)."""
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 from aiohttp import web
+from aiohttp.typedefs import Handler
 
-from . import (
-    authorize_routes,
-    control_routes,
-    email_link_routes,
-    hosted_routes,
-    idx_routes,
-    lifecycle_routes,
-    oauth_routes,
-    page_routes,
-    session_routes,
-    token_routes,
-    welcome_routes,
-    widget_routes,
-)
+from . import oauth_routes, widget_routes
 from .static_files import serve_from
 
 STATIC_DIR = Path(__file__).parent.parent / "static"
 
 OAUTH_PREFIXES = ("/oauth2/{server_id}", "/oauth2")
+
+
+class LazyHandler:
+    """The handler ``name`` of the module ``module``, imported on the first request that needs it."""
+
+    def __init__(self, module: str, name: str) -> None:
+        self.module = module
+        self.name = name
+        self._handler: Handler | None = None
+
+    def resolve(self) -> Handler:
+        """The handler itself (importing its module the first time)."""
+        if self._handler is None:
+            handler: Handler = getattr(importlib.import_module(self.module), self.name)
+            self._handler = handler
+        return self._handler
+
+    async def handle(self, request: web.Request) -> web.StreamResponse:
+        return await (self._handler or self.resolve())(request)
+
+
+class LazyRoutes:
+    """A handler module not imported yet: ``idx_routes.introspect`` is a handler that imports ``idx_routes`` when
+    its first request comes, so the routes below read as if the module were imported."""
+
+    def __init__(self, name: str) -> None:
+        self._module = f"{__package__}.{name}"
+
+    def __getattr__(self, name: str) -> Handler:
+        return LazyHandler(self._module, name).handle
+
+
+authorize_routes = LazyRoutes("authorize_routes")
+control_routes = LazyRoutes("control_routes")
+email_link_routes = LazyRoutes("email_link_routes")
+hosted_routes = LazyRoutes("hosted_routes")
+idx_routes = LazyRoutes("idx_routes")
+lifecycle_routes = LazyRoutes("lifecycle_routes")
+page_routes = LazyRoutes("page_routes")
+session_routes = LazyRoutes("session_routes")
+token_routes = LazyRoutes("token_routes")
+welcome_routes = LazyRoutes("welcome_routes")
+
+WELCOME_DONE_PATH = "/welcome/done"
+"""Where an activation link's sign-in ends (the hosted page's "Account activated")."""
 
 
 def add_routes(app: web.Application) -> None:
@@ -66,7 +105,7 @@ def _add_hosted(app: web.Application) -> None:
     router.add_post("/signin", hosted_routes.signin_step)
     router.add_get("/login/token/redirect", hosted_routes.token_redirect)
     router.add_get("/email/verify/{transaction}", email_link_routes.email_link)
-    router.add_get(welcome_routes.DONE_PATH, welcome_routes.done)  # before /welcome/{token}, which would take it
+    router.add_get(WELCOME_DONE_PATH, welcome_routes.done)  # before /welcome/{token}, which would take it
     router.add_get("/welcome/{token}", welcome_routes.welcome)
     router.add_get("/api/v1/sessions/me", session_routes.current_session)
     router.add_delete("/api/v1/sessions/me", session_routes.end_current_session)

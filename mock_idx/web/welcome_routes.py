@@ -12,8 +12,7 @@ from .app_keys import ENGINE
 from .authorize_routes import SIGN_IN_PAGE
 from .hosted_render import bad_link_page, render_page
 from .request_parsing import base_url, remember
-
-DONE_PATH = "/welcome/done"
+from .urls import WELCOME_DONE_PATH
 
 
 async def welcome(request: web.Request) -> web.Response:
@@ -21,7 +20,7 @@ async def welcome(request: web.Request) -> web.Response:
     if len(token) > MAX_TOKEN_LENGTH:
         return bad_link_page(request)
     base = base_url(request)
-    transaction = remember(request, await request.app[ENGINE].welcome(token, f"{base}{DONE_PATH}"))
+    transaction = remember(request, await request.app[ENGINE].welcome(token, f"{base}{WELCOME_DONE_PATH}"))
     raise web.HTTPFound(f"{base}{SIGN_IN_PAGE}?{urlencode({'stateToken': transaction.state_handle})}")
 
 

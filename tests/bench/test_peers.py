@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from bench.http import Client
 from bench.peers import flows, install, record, report, run
-from bench.peers.client import PeerClient
 from bench.peers.install import PeerUnavailable
 from bench.peers.servers import MOCK_IDX, Launch, Running, Server, write_scenario
 from mock_idx.scenario.loading import validate_file
@@ -58,7 +58,7 @@ async def canned_server() -> AsyncIterator[str]:
 
 
 async def test_the_client_reads_chunked_and_close_delimited_bodies_and_keeps_cookies(canned_server: str) -> None:
-    client = PeerClient(canned_server)
+    client = Client(canned_server, cookies=True)
     try:
         assert (await client.get("/chunked")).body == b"hello world"
         assert (await client.get("/until-close")).json() == {"framed": "by the close"}
@@ -66,6 +66,16 @@ async def test_the_client_reads_chunked_and_close_delimited_bodies_and_keeps_coo
         assert (redirect.status, redirect.header("location")) == (302, "/next")
         assert client.cookies == {"a": "1"}  # the deleted cookie is not kept
         assert (await client.get("/echo-cookie")).body == b"a=1"
+    finally:
+        client.close()
+
+
+async def test_the_client_keeps_cookies_only_when_asked(canned_server: str) -> None:
+    """mock-idx's own benches send what okta-auth-js in Node sends: no cookies back."""
+    client = Client(canned_server)
+    try:
+        assert (await client.get("/cookie")).headers["set-cookie"][0] == "a=1; path=/x"
+        assert client.cookies == {} and (await client.get("/echo-cookie")).body == b""
     finally:
         client.close()
 
@@ -129,7 +139,7 @@ async def test_every_workload_of_the_table_works_on_mock_idx_as_the_bench_starts
     """The org the bench writes and the flows it drives, against ``mock-idx serve`` itself: a change to the hosted
     sign-in or the token endpoint that breaks the table breaks this first."""
     with Running(MOCK_IDX) as server:
-        client = PeerClient(server.url)
+        client = Client(server.url, cookies=True)
         try:
             await flows.discovery(MOCK_IDX, client)
             await flows.jwks(MOCK_IDX, client)
