@@ -45,6 +45,16 @@ def step(result: dict[str, Any], label: str, occurrence: int = 0) -> dict[str, A
     return matching[occurrence]
 
 
+def succeeded(results: dict[str, Any], flow: str) -> dict[str, Any]:
+    """The report of ``flow`` from :func:`run_sdk_flows`'s ``results``, failing the test (with the error and the steps
+    the SDK got through) when the flow threw."""
+    result: dict[str, Any] = results[flow]
+    assert result["ok"], (
+        f"{flow} threw {result.get('error')}\nsteps: {json.dumps(result.get('steps'), indent=1)[:4000]}"
+    )
+    return result
+
+
 def run_sdk_flows(plan: list[dict[str, Any]]) -> dict[str, Any]:
     """Runs okta-auth-js flows (``run_sdk_flows.mjs``: one spec per flow, see its header) at once in one Node process;
     each flow's report by its ``id``."""

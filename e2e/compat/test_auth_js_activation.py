@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from e2e.compat.compat_support import compat_server, run_sdk_flows, step
+from e2e.compat.compat_support import compat_server, run_sdk_flows, step, succeeded
 
 CLIENT_ID = "compat-node-activation"
 REDIRECT_URI = "http://localhost:8080/login/callback"
@@ -66,16 +66,10 @@ def results(mock_idx_key_file: Path, tmp_path_factory: pytest.TempPathFactory) -
         yield run_sdk_flows(plan)
 
 
-def _ok(results: dict[str, Any], flow: str) -> dict[str, Any]:
-    result: dict[str, Any] = results[flow]
-    assert result["ok"], f"{flow} threw {result['error']}\nsteps: {json.dumps(result['steps'], indent=1)}"
-    return result
-
-
 def test_register_with_the_activation_token_sets_the_password_and_activates_the_user(
     results: dict[str, Any],
 ) -> None:
-    result = _ok(results, "activation")
+    result = succeeded(results, "activation")
     registered = step(result, "register")
     assert registered["status"] == "PENDING"
     assert registered["nextStep"]["name"] in ("select-authenticator-enroll", "enroll-authenticator")
@@ -91,14 +85,14 @@ def test_register_with_the_activation_token_sets_the_password_and_activates_the_
 
 
 def test_a_used_token_is_refused_as_okta_refuses_it(results: dict[str, Any]) -> None:
-    result = _ok(results, "activation-used-twice")
+    result = succeeded(results, "activation-used-twice")
     assert result["threw"] is not None, result["steps"]
     assert result["threw"]["error"] == "invalid_request"
     assert "The activation token is invalid" in result["threw"]["message"]
 
 
 def test_a_suspended_user_s_token_ends_in_okta_s_terminal_message(results: dict[str, Any]) -> None:
-    result = _ok(results, "activation-suspended")
+    result = succeeded(results, "activation-suspended")
     assert result["threw"] is None, result["threw"]
     registered = step(result, "register")
     assert registered["status"] == "TERMINAL"
@@ -106,7 +100,7 @@ def test_a_suspended_user_s_token_ends_in_okta_s_terminal_message(results: dict[
 
 
 def test_a_suspended_user_is_refused_as_an_unknown_username(results: dict[str, Any]) -> None:
-    result = _ok(results, "suspended-sign-in")
+    result = succeeded(results, "suspended-sign-in")
     refused = step(result, "authenticate") if result["threw"] is None else None
     assert refused is not None, result["threw"]
     assert refused["status"] != "SUCCESS"

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from e2e.compat.compat_support import compat_server, run_sdk_flows, step
+from e2e.compat.compat_support import compat_server, run_sdk_flows, step, succeeded
 
 CLIENT_ID = "compat-node-unlock"
 REDIRECT_URI = "http://localhost:8080/login/callback"
@@ -66,15 +66,9 @@ def sdk_run(mock_idx_key_file: Path, tmp_path_factory: pytest.TempPathFactory) -
         yield run_sdk_flows(plan)
 
 
-def result_of(sdk_run: dict[str, Any], flow: str) -> dict[str, Any]:
-    result: dict[str, Any] = sdk_run[flow]
-    assert result["ok"], json.dumps(result, indent=2)[:4000]
-    return result
-
-
 @pytest.mark.parametrize("flow", FLOWS)
 def test_wrong_passwords_lock_and_the_right_one_is_then_refused(sdk_run: dict[str, Any], flow: str) -> None:
-    result = result_of(sdk_run, flow)
+    result = succeeded(sdk_run, flow)
     assert result["statusWhenLocked"] == "LOCKED_OUT"
     for attempt in range(MAX_ATTEMPTS):
         wrong = step(result, "wrong-password", attempt)
@@ -86,7 +80,7 @@ def test_wrong_passwords_lock_and_the_right_one_is_then_refused(sdk_run: dict[st
 
 @pytest.mark.parametrize("flow", FLOWS)
 def test_unlock_account_asks_who_and_how_then_for_the_code(sdk_run: dict[str, Any], flow: str) -> None:
-    result = result_of(sdk_run, flow)
+    result = succeeded(sdk_run, flow)
     started = step(result, "unlock-account")
     assert started["status"] == "PENDING", started
     assert started["nextStep"]["name"] == "select-authenticator-unlock-account"
@@ -99,7 +93,7 @@ def test_unlock_account_asks_who_and_how_then_for_the_code(sdk_run: dict[str, An
 def test_the_code_unlocks_with_oktas_message_and_the_password_signs_in_again(
     sdk_run: dict[str, Any], flow: str
 ) -> None:
-    result = result_of(sdk_run, flow)
+    result = succeeded(sdk_run, flow)
     verified = step(result, "verify")
     assert verified["status"] == "TERMINAL", verified
     assert verified["messages"] == [
