@@ -80,7 +80,8 @@ async def test_forgot_password_by_email_code_then_a_new_password_signs_in(
     assert weak.status == 400 and error_texts(weak) == []
     assert field_errors(weak) == [
         "Password requirements were not met. Password requirements: at least 8 characters, a lowercase letter, "
-        "an uppercase letter, a number, no parts of your username. Your password cannot be any of your last 3 passwords."
+        "an uppercase letter, a number, no parts of your username. "
+        "Your password cannot be any of your last 3 passwords."
     ]
     assert 'aria-invalid="true"' in weak.text and "<h1>Reset your password</h1>" in weak.text
     differ = await new_password(visitor, RESET, NEW_PASSWORD, "something else")
