@@ -141,12 +141,8 @@ def password_policy(doc: IdxDocument) -> PasswordPolicy | None:
     checks them all."""
     if password_form(doc) is None:
         return None
-    settings = (doc.current_authenticator or {}).get("settings")
-    settings = settings if isinstance(settings, Mapping) else {}
-    complexity = settings.get("complexity")
-    complexity = complexity if isinstance(complexity, Mapping) else {}
-    age = settings.get("age")
-    age = age if isinstance(age, Mapping) else {}
+    settings = _object((doc.current_authenticator or {}).get("settings"))
+    complexity, age = _object(settings.get("complexity")), _object(settings.get("age"))
     excluded = complexity.get("excludeAttributes")
     days = settings.get("daysToExpiry")
     return PasswordPolicy(
@@ -194,10 +190,7 @@ def channel_input(doc: IdxDocument) -> CredentialInput | None:
 def contextual_data(current: Mapping[str, Any]) -> ContextualData:
     """The current authenticator's `contextualData`, as the pages use it (`sent_to` falls back on the enrollment's
     masked `profile`: where a code is sent when verifying)."""
-    contextual = current.get("contextualData")
-    contextual = contextual if isinstance(contextual, Mapping) else {}
-    profile = current.get("profile")
-    profile = profile if isinstance(profile, Mapping) else {}
+    contextual, profile = _object(current.get("contextualData")), _object(current.get("profile"))
     qr_code = contextual.get("qrcode")
     question = contextual.get("enrolledQuestion")
     sent_to = next(
@@ -299,6 +292,11 @@ def _current_authenticator(current: Mapping[str, Any]) -> AuthenticatorOption | 
     return AuthenticatorOption(
         id=current["id"], label=current.get("displayName") or "", key=current.get("key"), methods=methods
     )
+
+
+def _object(value: Any) -> Mapping[str, Any]:
+    """A JSON object from the server, or an empty one for anything else."""
+    return value if isinstance(value, Mapping) else {}
 
 
 def _count(value: Any) -> int:

@@ -11,7 +11,8 @@ import pytest
 
 from mock_idx.pytest_plugin import MockIdx
 from reference_client.idx import AuthenticationStatus as Status
-from reference_client.idx import AuthResponse, IdxClient, IdxStepUnavailableError, PasswordPolicy
+from reference_client.idx import AuthResponse, IdxClient, IdxDocument, IdxStepUnavailableError, PasswordPolicy
+from reference_client.idx.interpret import describe
 from reference_client.password_requirements import requirement_texts
 from tests.reference_client.authenticator_orgs import PASSWORD, PHONE, other_code, put_org, required
 
@@ -283,3 +284,27 @@ def test_requirements_list_what_the_policy_sets_in_the_widgets_words() -> None:
         "At least 90 minute(s) must have elapsed since you last changed your password",
     ]
     assert requirement_texts(PasswordPolicy()) == []
+
+
+# -- settings of the wrong shape ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        "not an object",
+        {"complexity": [1, 2], "age": "old", "daysToExpiry": True},
+        {"complexity": {"minLength": "8", "minSymbol": -3, "excludeUsername": "yes", "excludeAttributes": "firstName"}},
+        {"complexity": {"excludeAttributes": [None, 3, "lastName"]}, "age": {"historyCount": 2.5}, "daysToExpiry": -1},
+    ],
+)
+def test_settings_of_the_wrong_shape_list_fewer_rules_and_never_fail(settings: Any) -> None:
+    form = {"name": "reenroll-authenticator-warning", "href": "http://idp.test/idx", "value": []}
+    current = {"type": "object", "value": {"key": "okta_password", "id": "aut1", "settings": settings}}
+    doc = IdxDocument.parse({"remediation": {"value": [form]}, "currentAuthenticator": current})
+
+    response = describe(doc, None)
+
+    assert response.status is Status.PasswordExpiryWarning and response.password_policy is not None
+    assert requirement_texts(response.password_policy) in ([], ["Does not include your last name"])
+    assert response.password_policy.days_to_expiry in (None, 0)

@@ -184,3 +184,22 @@ async def test_an_expiring_password_warns_and_remind_me_later_signs_in(
     await visitor.post("/logout")
     await visitor.get("/login")
     assert (await visitor.post("/login", {"username": LOGIN, "password": PASSWORD})).location == CHANGE
+
+
+async def test_a_refused_post_leaves_the_new_password_step_as_it_was(
+    visitor: Visitor, mock_idx: MockIdx, tmp_path: Path
+) -> None:
+    """Without the CSRF token, or with a field sent twice, the app refuses before the issuer hears of it."""
+    put_org(mock_idx, tmp_path, {LOGIN: {}}, required(), "one_factor")
+    mock_idx.expire_password(LOGIN)
+    await log_in(visitor, LOGIN, CHANGE)
+    journal = len(mock_idx.journal(LOGIN))
+
+    forged = await visitor.post(CHANGE, {"new_password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD}, csrf="x")
+    doubled = await visitor.client.post(
+        CHANGE, data=[("csrf_token", visitor.csrf_token), ("new_password", "a"), ("new_password", "b")]
+    )
+
+    assert forged.status == 403 and doubled.status == 400
+    assert len(mock_idx.journal(LOGIN)) == journal and mock_idx.user(LOGIN)["status"] == "PASSWORD_EXPIRED"
+    assert "<h1>Your password has expired</h1>" in (await visitor.get(CHANGE)).text
