@@ -42,11 +42,21 @@ async def mailbox(pages: RecordedContexts) -> Page:
 
 
 def put_org(
-    mock_idx: MockIdx, folder: Path, login: str, enrolled: dict[str, Any], enrollment: dict[str, str], sign_on: str
+    mock_idx: MockIdx,
+    folder: Path,
+    login: str,
+    enrolled: dict[str, Any],
+    enrollment: dict[str, str],
+    sign_on: str,
+    password_policy: dict[str, Any] | None = None,
 ) -> None:
-    """An org with one user, `login` (named "Pat Example"), who has enrolled `enrolled`."""
+    """An org with one user, `login` (named "Pat Example"), who has enrolled `enrolled`, under `password_policy`
+    (None: mock-idx's default)."""
     user = {"login": login, "password": PASSWORD, "profile": {"name": "Pat Example"}, "authenticators": enrolled}
-    scenario = {"settings": {"authenticators": {"enrollment": enrollment, "sign_on": sign_on}}, "users": [user]}
+    settings: dict[str, Any] = {"authenticators": {"enrollment": enrollment, "sign_on": sign_on}}
+    if password_policy is not None:
+        settings["password_policy"] = password_policy
+    scenario = {"settings": settings, "users": [user]}
     path = folder / "org.yaml"
     path.write_text(json.dumps(scenario), encoding="utf-8")  # JSON is YAML
     mock_idx.load_scenario(path)

@@ -18,7 +18,7 @@ from .flow import CLIENT_KEY
 from .idx import IdxClient
 from .security import csrf_middleware, security_headers_middleware
 from .session_store import MemorySessionStorage
-from .views import account, answers, authenticators, enrollment, okta_verify, redirect
+from .views import account, answers, authenticators, enrollment, okta_verify, password, redirect
 
 HERE = Path(__file__).parent
 SESSION_COOKIE = "reference_client_session"
@@ -41,7 +41,7 @@ def create_app(config: AppConfig) -> web.Application:
         app, loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True, undefined=jinja2.StrictUndefined
     )
     app.cleanup_ctx.append(_idx_client)
-    for module in (account, authenticators, answers, enrollment, okta_verify, redirect):
+    for module in (account, authenticators, answers, enrollment, okta_verify, password, redirect):
         app.router.add_routes(module.routes)
     app.router.add_static("/static", HERE / "static", name="static")
     return app

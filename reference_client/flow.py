@@ -19,13 +19,14 @@ from aiohttp_session import get_session
 from .forms import read_form
 from .idx import AuthenticationStatus as Status
 from .idx import AuthResponse, IdxClient, IdxContext, IdxStepUnavailableError, Message
-from .navigation import CONTINUABLE, LOGIN, page_for
+from .navigation import CONTINUABLE, ENDED, LOGIN, page_for
 from .security import csrf_token
 from .session_state import (
     add_notices,
     forget_idx_context,
     idx_context,
     keep_idx_context,
+    remember_ending,
     renewed_session,
     sign_in,
     signed_in_user,
@@ -58,8 +59,17 @@ async def settle(request: web.Request, response: AuthResponse) -> str:
         keep_idx_context(session, response.context)
         return page_for(response)
     forget_idx_context(session)
+    if response.status is Status.Terminal and not response.errors and (said := _said(response)):
+        remember_ending(session, said)
+        return ENDED
     add_notices(session, texts(response.errors) or [_ended_notice(response)])
     return page_for(response)
+
+
+def _said(response: AuthResponse) -> list[tuple[str | None, str]]:
+    """The messages a sign-in ended with that are not errors (e.g. Okta's "You can now sign in with ... new
+    password."), as (i18n key, text)."""
+    return [(m.key, m.text) for m in response.messages if not m.is_error and m.text]
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,14 @@ ENROLL_POLL = "/okta-verify/enroll-poll"
 SELECT_ENROLLMENT_CHANNEL = "/okta-verify/select-enrollment-channel"
 ENROLLMENT_CHANNEL_DATA = "/okta-verify/enrollment-channel-data"
 
+# Passwords: "Forgot password?", and a new one when it has expired or is about to.
+FORGOT_PASSWORD = "/forgot-password"
+RESET_PASSWORD = "/forgot-password/new-password"
+CHANGE_PASSWORD = "/change-password"
+REMIND_ME_LATER = "/change-password/remind-me-later"
+ENDED = "/ended"
+"""Where a sign-in that ended with Okta's word and no error lands (a reset whose org signs no one in after it)."""
+
 OKTA_VERIFY = "okta_verify"
 
 _PAGE_BY_STATUS = {
@@ -51,6 +59,10 @@ _PAGE_BY_STATUS = {
     Status.AwaitingAuthenticatorEnrollmentData: ENROLLMENT_DATA,
     Status.AwaitingPollEnrollment: OKTA_VERIFY_ENROLL,
     Status.AwaitingChannelDataEnrollment: ENROLLMENT_CHANNEL_DATA,
+    Status.AwaitingRecoveryIdentification: FORGOT_PASSWORD,
+    Status.AwaitingPasswordReset: RESET_PASSWORD,
+    Status.PasswordExpired: CHANGE_PASSWORD,
+    Status.PasswordExpiryWarning: CHANGE_PASSWORD,
 }
 
 _OKTA_VERIFY_PAGES = {

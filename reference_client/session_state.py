@@ -1,8 +1,8 @@
 """What the app keeps in the (server-side, see `session_store`) session, behind small named helpers.
 
 Keys: the IDX context of a sign-in in progress, the redirect sign-ins sent to the org's hosted page and not back yet,
-the signed-in user (verified claims + tokens to revoke), one-shot notices for the next page, where to go after
-sign-in, and the CSRF token (see `security`).
+the signed-in user (verified claims + tokens to revoke), one-shot notices for the next page, the words a sign-in
+ended with (for the page that shows them), where to go after sign-in, and the CSRF token (see `security`).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ USER_KEY = "user"
 NOTICES_KEY = "notices"
 RETURN_TO_KEY = "return_to"
 REDIRECTS_KEY = "redirect_sign_ins"
+ENDING_KEY = "ending"
 MAX_REDIRECT_SIGN_INS = 3
 """Redirect sign-ins kept at once: a visitor may start one in a second tab before the first comes back, but
 someone triggering the start page over and over must not grow the session without bound (oldest go first)."""
@@ -87,6 +88,24 @@ def add_notices(session: Session, texts: list[str]) -> None:
 
 def take_notices(session: Session) -> list[str]:
     return list(session.pop(NOTICES_KEY, []))
+
+
+def remember_ending(session: Session, messages: list[tuple[str | None, str]]) -> None:
+    """Keep what the server said when the sign-in ended (its i18n key and text), for the page that says it."""
+    session[ENDING_KEY] = [[key, text] for key, text in messages]
+
+
+def take_ending(session: Session) -> list[tuple[str | None, str]]:
+    """What `remember_ending` kept, forgotten now; empty if nothing (or something this app did not write) is kept."""
+    kept = session.pop(ENDING_KEY, None)
+    entries = kept if isinstance(kept, list) else []
+    return [
+        (key if isinstance(key, str) else None, text)
+        for entry in entries
+        if isinstance(entry, list) and len(entry) == 2
+        for key, text in [entry]
+        if isinstance(text, str)
+    ]
 
 
 def remember_redirect_sign_in(session: Session, sign_in: RedirectSignIn) -> None:

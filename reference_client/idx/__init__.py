@@ -26,6 +26,7 @@ from .results import (
     ContextualData,
     CredentialInput,
     MethodOption,
+    PasswordPolicy,
     QuestionChoice,
     TokenSet,
 )
@@ -48,6 +49,7 @@ __all__ = [
     "Message",
     "MethodOption",
     "OAuthError",
+    "PasswordPolicy",
     "QuestionChoice",
     "RedirectSignIn",
     "TokenSet",

@@ -21,6 +21,7 @@ from .errors import IdxError, IdxProtocolError, IdxRateLimitedError, IdxStepUnav
 from .interpret import (
     answer_form,
     channel_input,
+    credential_inputs,
     credential_name,
     current_authenticator_option,
     describe,
@@ -28,6 +29,7 @@ from .interpret import (
     find_authenticator_option,
     find_enroll_option,
     method_choices,
+    password_form,
     status_of,
 )
 from .oauth import OAuthClient
@@ -38,6 +40,8 @@ from .tokens import IdTokenVerifier
 from .transport import ION_JSON, Transport
 
 OKTA_PASSWORD = "okta_password"
+REVOKE = "revokeSessions"
+"""A new password's "Sign me out of all other devices" (only the reset form offers it)."""
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -99,6 +103,52 @@ class IdxClient:
         else:
             doc = await self._verify_password(await self._submit(identify, {"identifier": username}), password)
         return await self._respond(context, doc)
+
+    @_untrusted_answers
+    async def recover_password(self, username: str) -> AuthResponse:
+        """ "Forgot password?": start a transaction, ask to recover the password, and name the user.
+
+        Okta offers `recover` on the password: on the identify page when it asks for the password there, otherwise
+        on the password challenge that follows the username (identifier-first), where the user is already named.
+        The answer lists the recovery authenticators (`AwaitingAuthenticatorSelection`), or is `identify-recovery`
+        (or, identifier-first, `identify`) again with Okta's message. IdxStepUnavailableError when the org offers no
+        recovery.
+        """
+        context = await self.start()
+        doc = await self._introspect(context)
+        recover = doc.current_authenticator_action("recover")
+        identify = doc.remediation("identify")
+        if recover is None and identify is not None and identify.field("credentials") is None:
+            doc = await self._password_challenge(await self._submit(identify, {"identifier": username}))
+            if doc.has("identify"):  # the username itself was refused: Okta's message, on the identify step
+                return await self._respond(context, doc)
+            recover = doc.current_authenticator_action("recover")
+        if recover is None:
+            raise IdxStepUnavailableError("this org offers no password recovery")
+        doc = await self._submit(recover, {})
+        if identify_recovery := doc.remediation("identify-recovery"):
+            doc = await self._submit(identify_recovery, {"identifier": username})
+        return await self._respond(context, doc)
+
+    @_untrusted_answers
+    async def change_password(
+        self, context: IdxContext, new_password: str, *, revoke_sessions: bool | None = None
+    ) -> AuthResponse:
+        """Set a new password where one is asked for: after a recovery (`reset-authenticator`), an expired password
+        (`reenroll-authenticator`) or one about to expire (`reenroll-authenticator-warning`). Okta refuses one the
+        policy does not allow with its message on the field, the step kept. `revoke_sessions` is sent only where the
+        form offers it ("Sign me out of all other devices")."""
+        doc = await self._introspect(context)
+        form = password_form(doc)
+        if form is None:
+            offered = ", ".join(r.name for r in doc.remediations) or "none"
+            raise IdxStepUnavailableError(f"no new password is asked for now (offered: {offered})")
+        inputs = credential_inputs(form)
+        secret = next((entry.name for entry in inputs if entry.secret), "passcode")
+        credentials: dict[str, Any] = {secret: new_password}
+        if revoke_sessions is not None and any(entry.checkbox and entry.name == REVOKE for entry in inputs):
+            credentials[REVOKE] = revoke_sessions
+        return await self._respond(context, await self._submit(form, {"credentials": credentials}))
 
     # -- stepping -----------------------------------------------------------------------------------------------
 
@@ -301,12 +351,17 @@ class IdxClient:
 
     async def _verify_password(self, doc: IdxDocument, password: str) -> IdxDocument:
         """Identifier-first orgs: select the password authenticator if asked, then answer its challenge."""
+        doc = await self._password_challenge(doc)
+        challenge = doc.remediation("challenge-authenticator")
+        return await self._submit(challenge, {"credentials": {"passcode": password}}) if challenge else doc
+
+    async def _password_challenge(self, doc: IdxDocument) -> IdxDocument:
+        """Identifier-first orgs, after the username: the password's challenge, selecting the password if asked."""
         select = doc.remediation("select-authenticator-authenticate")
         password_option = find_authenticator_option(doc, key=OKTA_PASSWORD)
         if not doc.has("challenge-authenticator") and select and password_option:
             doc = await self._submit(select, {"authenticator": password_option.fixed_values()})
-        challenge = doc.remediation("challenge-authenticator")
-        return await self._submit(challenge, {"credentials": {"passcode": password}}) if challenge else doc
+        return doc
 
     async def _respond(self, context: IdxContext, doc: IdxDocument) -> AuthResponse:
         if status_of(doc) is not Status.Success or doc.success is None:

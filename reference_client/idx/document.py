@@ -51,10 +51,12 @@ class Option:
 
 @dataclass(frozen=True)
 class Field:
-    """A form field; `form` holds the sub-fields of an object field such as `credentials` or `authenticator`."""
+    """A form field; `form` holds the sub-fields of an object field such as `credentials` or `authenticator`;
+    `type` is the server's (`boolean` for a checkbox such as `revokeSessions`), None when it names none."""
 
     name: str
     label: str | None = None
+    type: str | None = None
     value: Any = None
     mutable: bool = True
     required: bool = False
@@ -225,6 +227,7 @@ def _parse_field(item: Mapping[str, Any], raw: Mapping[str, Any], prefix: str) -
     return Field(
         name=name,
         label=item.get("label"),
+        type=item["type"] if isinstance(item.get("type"), str) else None,
         value=value,
         mutable=item.get("mutable", True) is not False,
         required=bool(item.get("required", False)),

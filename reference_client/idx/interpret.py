@@ -17,6 +17,7 @@ from .results import (
     ContextualData,
     CredentialInput,
     MethodOption,
+    PasswordPolicy,
     QuestionChoice,
 )
 
@@ -34,7 +35,10 @@ _STATUS_BY_REMEDIATION = (
     ("authenticator-verification-data", Status.AwaitingChallengeAuthenticatorData),
     ("select-authenticator-authenticate", Status.AwaitingAuthenticatorSelection),
     ("select-authenticator-enroll", Status.AwaitingAuthenticatorEnrollment),
+    ("reset-authenticator", Status.AwaitingPasswordReset),
     ("reenroll-authenticator", Status.PasswordExpired),
+    ("reenroll-authenticator-warning", Status.PasswordExpiryWarning),
+    ("identify-recovery", Status.AwaitingRecoveryIdentification),
     ("identify", Status.AwaitingIdentification),
 )
 
@@ -42,6 +46,8 @@ _KNOWN_AUTHENTICATOR_NAMES = {"okta_verify": "Okta Verify", "okta_password": "Pa
 ANSWER_FORMS = ("challenge-authenticator", "enroll-authenticator")
 """The forms a code or an answer goes in: verifying an enrolled authenticator, or proving a new one."""
 POLL_FORMS = ("challenge-poll", "enroll-poll")
+PASSWORD_FORMS = ("reset-authenticator", "reenroll-authenticator", "reenroll-authenticator-warning")
+"""The forms a new password goes in: after "Forgot password?", when it has expired, and when it is about to."""
 
 
 def status_of(doc: IdxDocument) -> Status:
@@ -67,7 +73,7 @@ def describe(doc: IdxDocument, context: IdxContext | None) -> AuthResponse:
     status = status_of(doc)
     poll = next((form for name in POLL_FORMS if (form := doc.remediation(name))), None)
     current = doc.current_authenticator or {}
-    answer = answer_form(doc)
+    answer = answer_form(doc) or password_form(doc)
     return AuthResponse(
         status=status,
         context=None if status is Status.Terminal else context,
@@ -86,6 +92,8 @@ def describe(doc: IdxDocument, context: IdxContext | None) -> AuthResponse:
         question_choices=question_choices(answer) if answer else (),
         channel_input=channel_input(doc),
         contextual=contextual_data(current),
+        password_policy=password_policy(doc),
+        recovering=isinstance(unwrap(doc.raw.get("recoveryAuthenticator")), Mapping),
     )
 
 
@@ -122,11 +130,43 @@ def answer_form(doc: IdxDocument) -> Remediation | None:
     return next((form for name in ANSWER_FORMS if (form := doc.remediation(name))), None)
 
 
+def password_form(doc: IdxDocument) -> Remediation | None:
+    """The form a new password goes in now, if any."""
+    return next((form for name in PASSWORD_FORMS if (form := doc.remediation(name))), None)
+
+
+def password_policy(doc: IdxDocument) -> PasswordPolicy | None:
+    """The requirements of a new password, from the password authenticator's `settings` (None when no new password
+    is asked for). Values of the wrong type count as absent: the page then lists fewer rules, the server still
+    checks them all."""
+    if password_form(doc) is None:
+        return None
+    settings = _object((doc.current_authenticator or {}).get("settings"))
+    complexity, age = _object(settings.get("complexity")), _object(settings.get("age"))
+    excluded = complexity.get("excludeAttributes")
+    days = settings.get("daysToExpiry")
+    return PasswordPolicy(
+        min_length=_count(complexity.get("minLength")),
+        min_lower_case=_count(complexity.get("minLowerCase")),
+        min_upper_case=_count(complexity.get("minUpperCase")),
+        min_number=_count(complexity.get("minNumber")),
+        min_symbol=_count(complexity.get("minSymbol")),
+        exclude_username=complexity.get("excludeUsername") is True,
+        exclude_attributes=tuple(a for a in excluded if isinstance(a, str)) if isinstance(excluded, list) else (),
+        history_count=_count(age.get("historyCount")),
+        min_age_minutes=_count(age.get("minAgeMinutes")),
+        days_to_expiry=_count(days) if isinstance(days, int) and not isinstance(days, bool) else None,
+    )
+
+
 def credential_inputs(form: Remediation) -> tuple[CredentialInput, ...]:
-    """What the user types to answer `form`: the mutable fields of its `credentials` (one code, or an answer)."""
+    """What the user types to answer `form`: the mutable fields of its `credentials` (one code, an answer, or a new
+    password and whether to sign out elsewhere)."""
     credentials = form.field("credentials")
     fields = credentials.form if credentials and credentials.form is not None else ()
-    return tuple(CredentialInput(f.name, f.label or f.name, f.secret) for f in fields if f.mutable)
+    return tuple(
+        CredentialInput(f.name, f.label or f.name, f.secret, checkbox=f.type == "boolean") for f in fields if f.mutable
+    )
 
 
 def question_choices(form: Remediation) -> tuple[QuestionChoice, ...]:
@@ -150,10 +190,7 @@ def channel_input(doc: IdxDocument) -> CredentialInput | None:
 def contextual_data(current: Mapping[str, Any]) -> ContextualData:
     """The current authenticator's `contextualData`, as the pages use it (`sent_to` falls back on the enrollment's
     masked `profile`: where a code is sent when verifying)."""
-    contextual = current.get("contextualData")
-    contextual = contextual if isinstance(contextual, Mapping) else {}
-    profile = current.get("profile")
-    profile = profile if isinstance(profile, Mapping) else {}
+    contextual, profile = _object(current.get("contextualData")), _object(current.get("profile"))
     qr_code = contextual.get("qrcode")
     question = contextual.get("enrolledQuestion")
     sent_to = next(
@@ -255,6 +292,16 @@ def _current_authenticator(current: Mapping[str, Any]) -> AuthenticatorOption | 
     return AuthenticatorOption(
         id=current["id"], label=current.get("displayName") or "", key=current.get("key"), methods=methods
     )
+
+
+def _object(value: Any) -> Mapping[str, Any]:
+    """A JSON object from the server, or an empty one for anything else."""
+    return value if isinstance(value, Mapping) else {}
+
+
+def _count(value: Any) -> int:
+    """A non-negative whole number from the server, 0 for anything else (a rule that is not there)."""
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
 
 
 def _text(value: Any) -> str | None:

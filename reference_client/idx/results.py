@@ -19,6 +19,10 @@ class AuthenticationStatus(StrEnum):
     `AwaitingIdentification`, `Canceled` and `Terminal` for states the .NET SDK reports by throwing, and the Java SDK's
     `AwaitingPollEnrollment` (Okta Verify being set up: `enroll-poll`) and `AwaitingChannelDataEnrollment` (where to
     send its setup link: `enrollment-channel-data`), which the .NET SDK folds into other statuses.
+    Passwords: `AwaitingPasswordReset` (the new password after "Forgot password?": `reset-authenticator`) and
+    `PasswordExpired` (`reenroll-authenticator`) are the .NET SDK's; `AwaitingRecoveryIdentification` (the username
+    to recover: `identify-recovery`, which the .NET SDK submits inside `RecoverPasswordAsync`) and
+    `PasswordExpiryWarning` (it expires soon, "Remind me later" offered: `reenroll-authenticator-warning`) are ours.
     `AwaitingAuthenticatorVerification` covers both a challenge and a new authenticator's first code or answer
     (`challenge-authenticator` and `enroll-authenticator`), as in the .NET SDK.
     """
@@ -33,7 +37,10 @@ class AuthenticationStatus(StrEnum):
     AwaitingAuthenticatorEnrollmentData = "AwaitingAuthenticatorEnrollmentData"
     AwaitingPollEnrollment = "AwaitingPollEnrollment"
     AwaitingChannelDataEnrollment = "AwaitingChannelDataEnrollment"
+    AwaitingRecoveryIdentification = "AwaitingRecoveryIdentification"
+    AwaitingPasswordReset = "AwaitingPasswordReset"
     PasswordExpired = "PasswordExpired"
+    PasswordExpiryWarning = "PasswordExpiryWarning"
     Unsupported = "Unsupported"
     Canceled = "Canceled"
     Terminal = "Terminal"
@@ -62,12 +69,35 @@ class AuthenticatorOption:
 class CredentialInput:
     """A field the user fills in to answer a challenge or an enrollment: `passcode`, `totp`, `answer`, `question`...
 
-    `name` is the key under `credentials` in the request; `label` is the server's ("Enter code", "Answer").
+    `name` is the key under `credentials` in the request; `label` is the server's ("Enter code", "Answer");
+    `checkbox` marks a yes/no choice (a new password's `revokeSessions`, "Sign me out of all other devices").
     """
 
     name: str
     label: str
     secret: bool = False
+    checkbox: bool = False
+
+
+@dataclass(frozen=True)
+class PasswordPolicy:
+    """What a new password must be, from the password authenticator's `settings` on the page that asks for one.
+
+    `min_length` .. `min_symbol` and the exclusions are `settings.complexity`; `history_count` and
+    `min_age_minutes` are `settings.age`; `days_to_expiry` is the expiry warning's `settings.daysToExpiry`. A rule
+    the server leaves out (or sets to 0) is absent here too, so a page lists only what the org asks for.
+    """
+
+    min_length: int = 0
+    min_lower_case: int = 0
+    min_upper_case: int = 0
+    min_number: int = 0
+    min_symbol: int = 0
+    exclude_username: bool = False
+    exclude_attributes: tuple[str, ...] = ()
+    history_count: int = 0
+    min_age_minutes: int = 0
+    days_to_expiry: int | None = None
 
 
 @dataclass(frozen=True)
@@ -120,6 +150,10 @@ class AuthResponse:
     instead (`select-enrollment-channel`). `credential_inputs` are what the answer form asks for (empty when the form
     offers a choice of question, see `question_choices`); `channel_input` is what `enrollment-channel-data` asks for
     (`email` or `phoneNumber`); `contextual` holds the QR code, secret or question to show.
+
+    For a new password (reset, expired, expiring): `credential_inputs` are the reset form's fields and
+    `password_policy` the requirements to show. `recovering` says the transaction is a password recovery (the
+    document carries `recoveryAuthenticator`), so a page can say so.
     """
 
     status: AuthenticationStatus
@@ -141,6 +175,8 @@ class AuthResponse:
     question_choices: tuple[QuestionChoice, ...] = ()
     channel_input: CredentialInput | None = None
     contextual: ContextualData = ContextualData()
+    password_policy: PasswordPolicy | None = None
+    recovering: bool = False
 
     @property
     def errors(self) -> tuple[Message, ...]:

@@ -17,6 +17,7 @@ ChoicePage(
     missing="Select an authenticator.",
     choices=lambda response: [(a.id, a.label) for a in response.authenticators],
     choose=IdxClient.select_authenticator,
+    extras=lambda response: {"recovering": response.recovering},  # "Forgot password?" lists its authenticators here
 ).register(routes)
 
 # The guide's method page (Okta Verify: push or code) and the same page for every other authenticator with several

@@ -28,10 +28,22 @@ def put_org(
     users: dict[str, dict[str, Any]],
     enrollment: dict[str, str] | None = None,
     sign_on: str = "two_factors",
+    *,
+    password_policy: dict[str, Any] | None = None,
+    identifier_first: bool = False,
 ) -> None:
-    """Load an org whose users (login -> the authenticators they have enrolled) all have the password `PASSWORD`."""
+    """Load an org whose users (login -> the authenticators they have enrolled) all have the password `PASSWORD`,
+    under `password_policy` (the scenario's, recovery included; None: mock-idx's default)."""
+    authenticators = {
+        "enrollment": enrollment or ALL_OPTIONAL,
+        "sign_on": sign_on,
+        "identifier_first": identifier_first,
+    }
+    settings: dict[str, Any] = {"authenticators": authenticators}
+    if password_policy is not None:
+        settings["password_policy"] = password_policy
     scenario = {
-        "settings": {"authenticators": {"enrollment": enrollment or ALL_OPTIONAL, "sign_on": sign_on}},
+        "settings": settings,
         "users": [
             {
                 "login": login,
