@@ -42,7 +42,9 @@ def put_org(mock_idx: MockIdx, folder: Path, **settings: Any) -> MockUser:
 
 def mock_user(mock_idx: MockIdx, login: str, password: str) -> MockUser:
     found = mock_idx.user(login)
-    return MockUser(login=login, password=password, id=found["id"], profile=found["profile"], totp_secret=None, raw=found)
+    return MockUser(
+        login=login, password=password, id=found["id"], profile=found["profile"], totp_secret=None, raw=found
+    )
 
 
 async def type_code(page: Page, code: str) -> None:
