@@ -266,14 +266,25 @@ def recovery_stand_in(key: AuthenticatorKey, identifier: str, context: DocumentC
     username's (the name itself when it is an address), a phone with only its last digits masked out, the same ids
     every time for the same name."""
     authenticator_id = context.authenticators.of(key)
-    prefix = "sms" if key is AuthenticatorKey.PHONE else "eae"  # as the user's own enrollment ids begin
-    enrollment_id = stable_id(prefix, f"recovery:{identifier.lower()}:{key.value}")
+    enrollment_id = _stand_in_enrollment_id(key, identifier)
     if key is AuthenticatorKey.PHONE:
-        profile = {"phoneNumber": "+1 XXX-XXX-" + str(int(enrollment_id[-6:], 36) % 10000).zfill(4)}
+        profile = {"phoneNumber": stand_in_contact(key, identifier)}
         return AuthenticatorView(key.value, authenticator_id, ("sms", "voice"), enrollment_id, profile)
-    address = identifier if "@" in identifier else f"{identifier}@example.com"
-    profile = {"email": masked_email(address)}
+    profile = {"email": stand_in_contact(key, identifier)}
     return AuthenticatorView(key.value, authenticator_id, _ORG_METHODS[key], enrollment_id, profile)
+
+
+def stand_in_contact(key: AuthenticatorKey, identifier: str) -> str:
+    """The masked address or number a stand-in enrollment shows (:func:`recovery_stand_in`; the hosted page shows
+    the same)."""
+    if key is AuthenticatorKey.PHONE:
+        return "+1 XXX-XXX-" + str(int(_stand_in_enrollment_id(key, identifier)[-6:], 36) % 10000).zfill(4)
+    return masked_email(identifier if "@" in identifier else f"{identifier}@example.com")
+
+
+def _stand_in_enrollment_id(key: AuthenticatorKey, identifier: str) -> str:
+    prefix = "sms" if key is AuthenticatorKey.PHONE else "eae"  # as the user's own enrollment ids begin
+    return stable_id(prefix, f"recovery:{identifier.lower()}:{key.value}")
 
 
 def _current(transaction: Transaction) -> AuthenticatorKey:

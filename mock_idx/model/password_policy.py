@@ -276,7 +276,7 @@ class PasswordPolicy:
         if self.history_count > 0:
             sentences.append(f"Your password cannot be any of your last {self.history_count} passwords.")
         if self.min_age_minutes > 0:
-            amount, unit = _highest_whole_unit(self.min_age_minutes)
+            amount, unit = highest_whole_unit(self.min_age_minutes)
             sentences.append(f"At least {amount} {unit}(s) must have elapsed since you last changed your password.")
         return " ".join(sentences)
 
@@ -357,7 +357,7 @@ def _contains_username_part(folded_password: str, login: str) -> bool:
     return any(len(part) >= USERNAME_PART_MIN_LENGTH and part in folded_password for part in parts)
 
 
-def _highest_whole_unit(minutes: int) -> tuple[int, str]:
+def highest_whole_unit(minutes: int) -> tuple[int, str]:
     """Okta shows a minimum age in the largest unit it divides evenly: 120 minutes is "2 hour(s)", 90 stays
     "90 minute(s)", 2880 is "2 day(s)" (the widget's TimeUtil.getTimeInHighestRelevantUnit)."""
     if minutes % (24 * 60) == 0:

@@ -17,6 +17,7 @@ from ..model.authenticators import AuthenticatorKey
 from ..model.errors import IdxError, Reason
 from ..model.transaction import Step, Transaction
 from .app_keys import ENGINE, USER
+from .hosted_account_actions import ACCOUNT_ACTIONS
 from .request_parsing import delivery, sign_in_context
 
 Fields = dict[str, str]
@@ -124,7 +125,7 @@ async def resend(request: web.Request, transaction: Transaction, fields: Fields)
 
 
 async def skip(request: web.Request, transaction: Transaction, fields: Fields) -> Transaction:
-    """ "Continue" past the optional authenticators."""
+    """ "Continue" past the optional authenticators, or "Remind me later" when the password expires soon."""
     return await request.app[ENGINE].skip(transaction)
 
 
@@ -148,6 +149,7 @@ ACTIONS: dict[str, Action] = {
     "resend": resend,
     "skip": skip,
     "cancel": cancel,
+    **ACCOUNT_ACTIONS,
 }
 
 

@@ -29,6 +29,7 @@ from .hosted_parts import (
     options_page,
     poll_view,
 )
+from .hosted_password_pages import requirement_lines
 from .hosted_verify_pages import email_code_page, phone_code_page
 
 DESCRIPTIONS = {
@@ -98,7 +99,8 @@ def enroll(page: PageInput) -> PageView:
         return _security_question(page)
     if key is AuthenticatorKey.PASSWORD:  # a user with none yet: activating their account, or email first
         field = Field("password", "Enter password", type="password", autocomplete="new-password")
-        return form_page("Set up password", Form("answer", (field,)), switch=_switch(page))
+        requirements = requirement_lines(page.org.password_policy)
+        return form_page("Set up password", Form("answer", (field,)), requirements=requirements, switch=_switch(page))
     return form_page("Set up security methods", None, switch=_switch(page))  # nothing to prove here (never so)
 
 

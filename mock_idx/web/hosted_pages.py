@@ -1,5 +1,6 @@
 """Which page shows a hosted sign-in's step, and the page rendered: :func:`step_page` picks the step's page
-(:mod:`.hosted_verify_pages`, :mod:`.hosted_enroll_pages`), or the list the person asked to see, and lays it out with
+(:mod:`.hosted_verify_pages`, :mod:`.hosted_enroll_pages`, :mod:`.hosted_password_pages`,
+:mod:`.hosted_account_pages`), or the list the person asked to see, and lays it out with
 what every page has (the app's label, the form's target, Okta's message).
 
 Also what the page's poll looks for (:func:`waits`) and where a refused IDX field shows on the page
@@ -13,8 +14,16 @@ from collections.abc import Callable
 from aiohttp import web
 
 from ..model.authenticators import AuthenticatorKey
-from ..model.transaction import CHOOSING_AGAIN_ALLOWED, ENROLLING_AGAIN_ALLOWED, Step, Transaction
+from ..model.transaction import (
+    CHOOSING_AGAIN_ALLOWED,
+    ENROLLING_AGAIN_ALLOWED,
+    PASSWORD_CHANGE_STEPS,
+    Step,
+    Transaction,
+)
+from . import hosted_account_pages as account_pages
 from . import hosted_enroll_pages as enroll_pages
+from . import hosted_password_pages as password_pages
 from . import hosted_verify_pages as verify_pages
 from .app_keys import ENGINE
 from .hosted_links import SIGNIN_PATH
@@ -40,6 +49,15 @@ STEP_PAGES: dict[Step, PageBuilder] = {
     Step.ENROLL: enroll_pages.enroll,
     Step.OV_ENROLL_POLL: enroll_pages.okta_verify_waiting,
     Step.OV_ENROLL_CHANNEL_DATA: enroll_pages.okta_verify_channel_data,
+    Step.IDENTIFY_RECOVERY: password_pages.identify_recovery,
+    Step.RESET_PASSWORD: password_pages.new_password,
+    Step.PASSWORD_EXPIRED: password_pages.new_password,
+    Step.PASSWORD_EXPIRING: password_pages.new_password,
+    Step.RECOVERY_COMPLETED: password_pages.recovery_completed,
+    Step.UNLOCK_ACCOUNT: account_pages.unlock_account,
+    Step.ACCOUNT_UNLOCKED: account_pages.account_unlocked,
+    Step.ENROLL_PROFILE: account_pages.sign_up,
+    Step.TERMINAL: account_pages.terminal,
 }
 """Every step but ``SUCCESS``, which is no page but the redirect to the app."""
 
@@ -67,16 +85,20 @@ def lists_allowed(transaction: Transaction) -> bool:
     """Whether ``view=methods`` may show the list to choose from again (never before the first factor)."""
     if transaction.step in ENROLLING_AGAIN_ALLOWED:
         return True
-    return transaction.step in CHOOSING_AGAIN_ALLOWED and AuthenticatorKey.PASSWORD in transaction.verified
+    if transaction.step not in CHOOSING_AGAIN_ALLOWED or transaction.unlocking:
+        return False
+    return AuthenticatorKey.PASSWORD in transaction.verified or transaction.recovering
 
 
 def page_field(transaction: Transaction, path: tuple[str, ...]) -> str | None:
     """The page's field for an IDX field path (``None``: the message goes at the top of the page)."""
     if path == ("credentials", "passcode"):
-        a_password = transaction.step is Step.IDENTIFY or (
+        a_password = transaction.step in (Step.IDENTIFY, *PASSWORD_CHANGE_STEPS) or (
             transaction.step in (Step.CHALLENGE, Step.ENROLL) and transaction.current is AuthenticatorKey.PASSWORD
         )
         return "password" if a_password else "code"
+    if len(path) == 2 and path[0] == "userProfile":
+        return f"{account_pages.PROFILE_FIELD}{path[1]}"
     return FIELD_NAMES.get(path)
 
 
@@ -88,6 +110,7 @@ def step_page(request: web.Request, transaction: Transaction, shown: Shown, stat
         poll_ms=request.app[ENGINE].policy.poll_refresh_ms,
         identifier_first=request.app[ENGINE].policy.authenticators.identifier_first,
         okta_verify_id=request.app[ENGINE].authenticators.okta_verify_id,
+        org=request.app[ENGINE].policy,
         shown=shown,
     )
     view = _page_view(page)

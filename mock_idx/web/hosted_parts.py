@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..model.authenticators import AuthenticatorKey
+from ..model.policy import Policy
 from ..model.transaction import Transaction
 from .hosted_links import signin_url
 
@@ -40,6 +41,8 @@ class Field:
     inputmode: str | None = None
     choices: tuple[tuple[str, str], ...] = ()
     """For a ``select``: each option's value and text."""
+    checked: bool = False
+    """For a ``checkbox`` (whose :attr:`value` is what it sends when ticked): ticked when the page opens."""
 
 
 @dataclass(frozen=True)
@@ -105,6 +108,9 @@ class PageInput:
     poll_ms: int
     identifier_first: bool
     okta_verify_id: str
+    org: Policy
+    """The org's configuration: what the identify page offers besides signing in (recovery, unlock, sign-up), the
+    password requirements, the sign-up form's attributes."""
     shown: Shown = Shown()
 
     def url(self, **extra: str) -> str:
@@ -131,11 +137,21 @@ def form_page(
     switch: Link | None = None,
     resend: Resend | None = None,
     links: tuple[Link, ...] = (),
+    steps: tuple[Button, ...] = (),
     **extra: Any,
 ) -> PageView:
     """A page that asks for something (``signin_form.html``): ``intro`` paragraphs, the form, "send again", more
-    links, then the way to another authenticator (``switch``) and "Back to sign in"."""
-    context = {"intro": intro, "form": form, "switch": switch, "resend": resend, "links": links, **extra}
+    links, buttons that each take a step of their own (``steps``: a button's ``value`` is its action, "Forgot
+    password?"), then the way to another authenticator (``switch``) and "Back to sign in"."""
+    context = {
+        "intro": intro,
+        "form": form,
+        "switch": switch,
+        "resend": resend,
+        "links": links,
+        "steps": steps,
+        **extra,
+    }
     return PageView(FORM_TEMPLATE, heading, context)
 
 

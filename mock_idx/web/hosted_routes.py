@@ -24,7 +24,7 @@ import re
 from aiohttp import web
 
 from ..config import WIDGET_PAGE
-from ..idx.messages import ERRORS, Placement
+from ..idx.messages import ERRORS, Placement, error_message
 from ..model.errors import IdxError, Reason
 from ..model.tokens import AuthorizationServer
 from ..model.transaction import Step, Transaction
@@ -32,7 +32,8 @@ from . import hosted_widget
 from .app_keys import ENGINE, SETTINGS
 from .client_redirects import to_app
 from .email_link_routes import remember_email_sign_in
-from .hosted_actions import ACTIONS, Fields, unknown_action
+from .hosted_account_pages import PROFILE_FIELD
+from .hosted_actions import ACTIONS, Fields, cancel, unknown_action
 from .hosted_links import PRIVATE_HEADERS, see_other, signin_url, token_redirect_url
 from .hosted_pages import page_field, step_page, waits
 from .hosted_parts import Shown
@@ -46,8 +47,11 @@ STATE_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
 MAX_FIELD_CHARS = 4096
 """Longer than any username, password, code or answer; a longer value is refused, not looked up."""
 KEPT_FIELDS = ("identifier", "phoneNumber", "to", "questionKey", "question")
-"""What a refused form shows again as typed (never a password, code or answer)."""
+"""What a refused form shows again as typed (never a password, code or answer), besides the sign-up form's profile
+attributes (:data:`.hosted_account_pages.PROFILE_FIELD`)."""
 RATE_LIMITED = 429
+_ENDED_STATUS = 403
+"""A form posted to a sign-in that can no longer go on (the page of why, again)."""
 
 
 class BadForm(Exception):
@@ -75,7 +79,9 @@ async def signin_page(request: web.Request) -> web.StreamResponse:
     engine = request.app[ENGINE]
     polled = request.query.get("poll") == "1"
     try:
-        if polled and waits(transaction):
+        if transaction.step is Step.TERMINAL:  # nothing goes on, nothing to bring up to date
+            pass
+        elif polled and waits(transaction):
             transaction = await engine.poll(transaction)
         else:
             transaction = await engine.up_to_date(transaction)
@@ -103,6 +109,8 @@ async def signin_step(request: web.Request) -> web.StreamResponse:
     if transaction is None:
         return expired_page(request)
     action = ACTIONS.get(fields.get("action", ""), unknown_action)
+    if transaction.step is Step.TERMINAL and action is not cancel:  # only "Back to sign in" goes on from here
+        return step_page(request, transaction, Shown(), _ENDED_STATUS)
     try:
         after = await action(request, transaction, fields)
     except IdxError as error:
@@ -120,7 +128,8 @@ async def token_redirect(request: web.Request) -> web.StreamResponse:
         return transaction
     engine = request.app[ENGINE]
     try:
-        transaction = await engine.up_to_date(transaction)
+        if transaction.step is not Step.TERMINAL:
+            transaction = await engine.up_to_date(transaction)
         if transaction.step is not Step.SUCCESS:  # not there yet: back to the step it is on
             raise see_other(signin_url(base_url(request), transaction.state_handle))
         hosted = await engine.complete_hosted_sign_in(transaction, _server_of(request, transaction))
@@ -165,14 +174,30 @@ async def _transaction_in_query(request: web.Request) -> Transaction | web.Respo
 
 
 async def _hosted_transaction(request: web.Request, token: str) -> Transaction | None:
-    """The live hosted sign-in this token names; an embedded app's transaction is none of this page's business."""
+    """The live hosted sign-in this token names; an embedded app's transaction is none of this page's business.
+    One that can no longer go on (its user suspended since it began) comes back as it is, ended for this answer
+    only (:attr:`Step.TERMINAL` with the reason): its page says why, and "Back to sign in" starts another."""
     try:
         transaction = await request.app[ENGINE].by_state_handle(token)
-    except IdxError:
-        return None
+    except IdxError as error:
+        ended = _ended(error)
+        if ended is None:
+            return None
+        transaction = ended
     if not transaction.interaction.hosted:
         return None
     return remember(request, transaction)
+
+
+def _ended(error: IdxError) -> Transaction | None:
+    """The sign-in a terminal refusal ended, marked so (not stored: the engine refuses it again at every step)."""
+    transaction = error.transaction
+    spec = ERRORS[error.reason]
+    if transaction is None or error.reason is Reason.SESSION_EXPIRED or spec.placement is not Placement.TERMINAL:
+        return None
+    if transaction.step is not Step.TIMED_OUT:
+        transaction.end(error.reason)
+    return transaction
 
 
 def _server_of(request: web.Request, transaction: Transaction) -> AuthorizationServer:
@@ -199,15 +224,20 @@ async def _refused(request: web.Request, error: IdxError, token: str, fields: Fi
     if shown.step is Step.SUCCESS:  # a form posted again after the sign-in was done (another tab, the back button)
         raise see_other(token_redirect_url(base_url(request), shown.state_handle))
     spec = ERRORS[error.reason]
+    if spec.placement is Placement.TERMINAL and shown.step not in (Step.TIMED_OUT, Step.TERMINAL):
+        shown.end(error.reason)  # for this answer only: what is stored is as it was (a deny rule at identify)
+    if shown.step is Step.TERMINAL:
+        return step_page(request, shown, Shown(), spec.status if spec.status >= 400 else _ENDED_STATUS)
+    text = error_message(error.reason, error.detail)["message"]
     errors: dict[str, str] = {}
     if spec.placement is Placement.FIELD:
         for path in error.fields or (spec.field,):
             name = page_field(shown, path)
             if name is not None:
-                errors[name] = spec.text
-    typed = {name: fields[name] for name in KEPT_FIELDS if name in fields}
+                errors[name] = text
+    typed = {name: value for name, value in fields.items() if name in KEPT_FIELDS or name.startswith(PROFILE_FIELD)}
     status = RATE_LIMITED if spec.status == RATE_LIMITED else 400
-    return step_page(request, shown, Shown(message=None if errors else spec.text, errors=errors, typed=typed), status)
+    return step_page(request, shown, Shown(message=None if errors else text, errors=errors, typed=typed), status)
 
 
 def _poll_answer(request: web.Request, transaction: Transaction) -> web.Response:

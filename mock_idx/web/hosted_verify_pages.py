@@ -8,14 +8,15 @@ transaction's step; :mod:`.hosted_pages` picks the function by step.
 
 from __future__ import annotations
 
-from ..idx.authenticator_documents import masked_email
+from ..idx.authenticator_documents import masked_email, stand_in_contact
 from ..idx.messages import ERRORS, PUSH_REJECTED
 from ..idx.render import METHOD_LABELS, OKTA_VERIFY
 from ..model.authenticators import AuthenticatorKey
 from ..model.directory import User
 from ..model.errors import Reason
 from ..model.phone_numbers import masked
-from ..model.transaction import Step
+from ..model.transaction import Step, Transaction
+from .hosted_account_pages import account_steps
 from .hosted_parts import (
     AUTHENTICATOR_TITLES,
     METHODS_VIEW,
@@ -32,6 +33,7 @@ from .hosted_parts import (
     options_page,
     poll_view,
 )
+from .hosted_password_pages import RESET_TITLE, RESET_VERIFICATION, forgot_password
 
 PUSH_EXPIRED_TEXT = "Your push notification has expired."
 """The Sign-In Widget's text (``oktaverify.timeout``) for a push that went unanswered: Okta's IDX answer has none."""
@@ -42,7 +44,9 @@ CODE_FIELD = Field("code", ENTER_CODE, autocomplete="one-time-code", inputmode="
 def identify(page: PageInput) -> PageView:
     """ "Sign In": username and password on one form, or (identifier-first) the username alone and "Next"."""
     identifier = page.typed("identifier", page.transaction.interaction.login_hint or "")
-    context = {"identifier": identifier, "with_password": not page.identifier_first}
+    with_password = not page.identifier_first
+    steps = (forgot_password(page) if with_password else ()) + account_steps(page)
+    context = {"identifier": identifier, "with_password": with_password, "steps": steps}
     return PageView("signin_identify.html", "Sign In", context)
 
 
@@ -54,6 +58,9 @@ def verification_list(page: PageInput) -> PageView:
     keys = transaction.choices
     if transaction.step is Step.SELECT_METHOD:
         keys = (AuthenticatorKey.OKTA_VERIFY,)
+    if transaction.recovering:  # whoever the username names, the same list: nothing enrolled is shown
+        options = [Option(AUTHENTICATOR_TITLES[key], "", {"authenticator": key.value}) for key in keys]
+        return options_page(RESET_TITLE, "choose", options, subtitle=RESET_VERIFICATION)
     options = [option for key in keys for option in _verify_options(key, user)] if user else []
     subtitle = "Select from the following options"
     return options_page("Verify it's you with a security method", "choose", options, subtitle=subtitle)
@@ -63,36 +70,50 @@ def password_challenge(page: PageInput) -> PageView:
     """Identifier-first: the password, under the username it was given for."""
     field = Field("password", "Password", type="password", autocomplete="current-password")
     intro = (page.transaction.identifier or "",)
-    return form_page("Verify with your password", Form("answer", (field,)), intro=intro)
+    return form_page("Verify with your password", Form("answer", (field,)), intro=intro, steps=forgot_password(page))
 
 
 def challenge(page: PageInput) -> PageView:
-    """A second factor's challenge: the code sent by email, SMS or voice, Google Authenticator's code, the security
-    question's answer."""
+    """A second factor's challenge (or, unlocking or recovering, the one that proves who it is): the code sent by
+    email, SMS or voice, Google Authenticator's code, the security question's answer."""
     transaction = page.transaction
     user = transaction.user
     key = transaction.current
-    if key is AuthenticatorKey.PASSWORD or user is None:
+    if key is AuthenticatorKey.PASSWORD:
         return password_challenge(page)
-    switch = Link(VERIFY_WITH_SOMETHING_ELSE, page.url(view=METHODS_VIEW))
+    switch = None if transaction.unlocking else Link(VERIFY_WITH_SOMETHING_ELSE, page.url(view=METHODS_VIEW))
     if key is AuthenticatorKey.EMAIL:
         intro = (
-            f"We sent an email to {masked_email(user.email_address)}. "
+            f"We sent an email to {contact(key, transaction)}. "
             "Click the verification link in your email to continue or enter the code below.",
         )
         return email_code_page("Verify with your email", page, intro, switch)
-    if key is AuthenticatorKey.PHONE and user.phone is not None:
-        return phone_code_page("Verify with your phone", page, masked(user.phone.number), switch)
+    if key is AuthenticatorKey.PHONE:
+        return phone_code_page("Verify with your phone", page, contact(key, transaction), switch)
     if key is AuthenticatorKey.GOOGLE:
         intro = ("Enter the temporary code generated in your Google Authenticator app",)
         field = Field("code", "Enter code", autocomplete="one-time-code", inputmode="numeric")
         return form_page("Verify with Google Authenticator", Form("answer", (field,)), intro=intro, switch=switch)
-    question = user.security_question.question if user.security_question else "Answer"
+    question = user.security_question.question if user and user.security_question else "Answer"
     field = Field("answer", question, type="password")
     return form_page("Verify with your Security Question", Form("answer", (field,)), switch=switch)
 
 
-def email_code_page(heading: str, page: PageInput, intro: tuple[str, ...], switch: Link) -> PageView:
+def contact(key: AuthenticatorKey, transaction: Transaction) -> str:
+    """The masked address or number a code went to. Unlocking or recovering, a username that names nobody with
+    ``key`` shows a stand-in made from the username (as the IDX documents do), so the page tells nobody whether it
+    exists."""
+    user = transaction.user
+    genuine = user is not None and not transaction.unlock_stand_in
+    if user is not None and genuine and (not transaction.recovering or key in user.enrolled()):
+        if key is AuthenticatorKey.PHONE and user.phone is not None:
+            return masked(user.phone.number)
+        if key is AuthenticatorKey.EMAIL and user.email is not None:
+            return masked_email(user.email_address)
+    return stand_in_contact(key, transaction.identifier or "")
+
+
+def email_code_page(heading: str, page: PageInput, intro: tuple[str, ...], switch: Link | None) -> PageView:
     """The code an email carries, while the page waits for its magic link too (no reload without scripts: it would
     wipe the code being typed)."""
     resend = Resend("Haven't received an email?", "Send again")
@@ -100,7 +121,7 @@ def email_code_page(heading: str, page: PageInput, intro: tuple[str, ...], switc
     return form_page(heading, Form("answer", (CODE_FIELD,)), intro=intro, switch=switch, resend=resend, poll=poll)
 
 
-def phone_code_page(heading: str, page: PageInput, number: str, switch: Link) -> PageView:
+def phone_code_page(heading: str, page: PageInput, number: str, switch: Link | None) -> PageView:
     """The code sent by SMS, or read out by a call, to ``number`` (masked as Okta shows it)."""
     if page.transaction.method == "voice":
         intro = f"Calling {number}. Enter the code below to verify."
@@ -119,8 +140,7 @@ def okta_verify_code(page: PageInput) -> PageView:
 
 def verification_data(page: PageInput) -> PageView:
     """The phone chosen without a method: a code by SMS, or a voice call instead."""
-    user = page.transaction.user
-    number = masked(user.phone.number) if user and user.phone else "your phone"
+    number = contact(AuthenticatorKey.PHONE, page.transaction)
     buttons = (
         Button("Receive a code via SMS", name="method", value="sms"),
         Button("Receive a voice call instead", kind="link", name="method", value="voice"),

@@ -441,7 +441,7 @@ async def test_identifier_first_asks_the_username_then_the_password_whoever_it_n
         attempt = await open_page(client, (await start(client)).url)
         attempt = await step(client, attempt, "Next", identifier=unknown_or_wrong[0])
         assert attempt.heading == "Verify with your password" and unknown_or_wrong[0] in attempt.text
-        assert attempt.buttons == ["Verify", "Back to sign in"] and attempt.links == {}
+        assert attempt.buttons == ["Verify", "Forgot password?", "Back to sign in"] and attempt.links == {}
         wrong = await refused(client, attempt, "Verify", password=unknown_or_wrong[1])
         assert wrong.alerts == ["Password is incorrect"]  # alike for both: no user enumeration
 
