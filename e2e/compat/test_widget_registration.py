@@ -20,6 +20,7 @@ from e2e.compat.widget_driver import (
     enter_passcode,
     set_up_authenticator,
     submit,
+    submit_again,
     wait_for_view,
     widget_result,
 )
@@ -50,11 +51,15 @@ def sign_up_org(mock_idx: MockIdx, folder: Path) -> None:
     mock_idx.load_scenario(path)
 
 
-async def fill_profile(page: Page, first: str, last: str, email: str) -> None:
+async def fill_profile(page: Page, first: str, last: str, email: str, submitted_once: bool = False) -> None:
+    """The sign-up form filled and sent (``submitted_once``: again, after the widget showed a refusal on it)."""
     await page.locator('input[name="userProfile.firstName"]').fill(first)
     await page.locator('input[name="userProfile.lastName"]').fill(last)
     await page.locator('input[name="userProfile.email"]').fill(email)
-    await submit(page, "Sign Up")
+    if submitted_once:
+        await submit_again(page, "Sign Up", "/idp/idx/enroll/new")
+    else:
+        await submit(page, "Sign Up")
 
 
 async def set_password(page: Page, password: str) -> None:
@@ -74,7 +79,7 @@ async def test_a_newcomer_signs_up_verifies_the_email_sets_a_password_and_reache
     await wait_for_view(page, "enroll-profile")
     await fill_profile(page, "Nina", "Newcomer", TAKEN)
     await expect(page.get_by_text(TAKEN_TEXT)).to_be_visible()
-    await fill_profile(page, "Nina", "Newcomer", login)
+    await fill_profile(page, "Nina", "Newcomer", login, submitted_once=True)
     await wait_for_view(page, "select-authenticator-enroll")
     assert mock_idx.user(login)["status"] == "STAGED"
     await set_up_authenticator(page, "Email")

@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from playwright.async_api import Page, expect
+from playwright.async_api import Page, Request, expect
+from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 
 from mock_idx.control_client import MockUser
 
@@ -168,6 +169,23 @@ async def submit(page: Page, name: str) -> None:
     (Google Authenticator's "Next" and "Verify")."""
     button = page.get_by_role("button", name=name, exact=True)
     await button.or_(page.get_by_role("link", name=name, exact=True)).click()
+
+
+async def submit_again(page: Page, name: str, path: str) -> None:
+    """The form's primary action once more, right after the widget showed a refusal on it: the Gen2 widget may still be
+    redrawing the form then and drop the click (a run on a busy machine sent no request), so the click is repeated
+    until the widget posts to ``path`` (three tries)."""
+    def posted(request: Request) -> bool:
+        return request.method == "POST" and path in request.url
+
+    for _ in range(3):
+        try:
+            async with page.expect_request(posted, timeout=3000):
+                await submit(page, name)
+            return
+        except PlaywrightTimeoutError:
+            continue
+    raise AssertionError(f"the widget never posted to {path} after {name!r} was clicked three times")
 
 
 async def wait_for_view(page: Page, form_name: str) -> None:
