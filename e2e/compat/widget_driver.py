@@ -175,6 +175,7 @@ async def submit_again(page: Page, name: str, path: str) -> None:
     """The form's primary action once more, right after the widget showed a refusal on it: the Gen2 widget may still be
     redrawing the form then and drop the click (a run on a busy machine sent no request), so the click is repeated
     until the widget posts to ``path`` (three tries)."""
+
     def posted(request: Request) -> bool:
         return request.method == "POST" and path in request.url
 

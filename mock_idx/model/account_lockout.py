@@ -20,6 +20,7 @@ from .lockout import (
     unlocked,
 )
 from .transaction import SentCode, Step, Transaction
+from .user_lifecycle import LOCKABLE, check_status_allows
 from .user_states import as_sign_in_sees
 
 STAND_IN_NUMBER = "+12015550100"
@@ -110,6 +111,7 @@ class AccountLockout(EngineCore):
         """Lock the user out, as the lockout policy would (Okta has no API for it; the control API does)."""
         at = await self._instant()
         user = await self._existing(login)
+        check_status_allows(user, LOCKABLE, "lock")
         updated = locked(user, at.now)
         await self.store.put_user(updated)
         return updated

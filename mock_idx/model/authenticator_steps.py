@@ -26,6 +26,7 @@ from .directory import (
 )
 from .errors import IdxError, Reason
 from .ids import secret_token
+from .lockout import unlocked
 from .outbox import (
     Outbox,
     okta_verify_activation_email,
@@ -297,9 +298,12 @@ class AuthenticatorSteps:
         user = await self._store.user(transaction.user.login) if transaction.user else None
         if user is None:  # deleted since the sign-in began: nothing to set a password on
             raise IdxError(Reason.STEP_UNAVAILABLE, transaction)
-        age = None if transaction.step is Step.PASSWORD_EXPIRED else (user.password_set_at(clock_start), now)
+        must_change = transaction.step is Step.PASSWORD_EXPIRED or user.status is UserStatus.PASSWORD_EXPIRED
+        age = None if must_change else (user.password_set_at(clock_start), now)
         updated = _with_new_password(transaction, user, password, passwords, age)
-        updated = replace(updated, status=UserStatus.ACTIVE, password_changed_at=now)
+        if transaction.step is Step.RESET_PASSWORD and passwords.recovery.after_reset is not AfterReset.TERMINAL:
+            transaction.check_access(updated, policy)  # a deny rule refuses before the new password is kept
+        updated = replace(unlocked(updated), status=UserStatus.ACTIVE, password_changed_at=now)
         await self._store.put_user(updated)
         terminal = passwords.recovery.after_reset is AfterReset.TERMINAL
         transaction.password_set(updated, policy, now, terminal=terminal)

@@ -17,6 +17,7 @@ from .outbox import Channel, Message
 from .policy import Policy
 from .push import PushAlreadyAnswered, PushChallenge, PushState
 from .totp import TotpCode, current_code
+from .user_lifecycle import PASSWORD_EXPIRABLE, check_status_allows
 
 
 class OrgAdmin(EngineCore):
@@ -54,7 +55,9 @@ class OrgAdmin(EngineCore):
     async def expire_password(self, login: str) -> User:
         """Okta's ``lifecycle/expire_password``: the user's status becomes ``PASSWORD_EXPIRED``, so their next sign-in
         asks for a new password once the current one is verified. The password itself still works."""
-        user = replace(await self.user(login), status=UserStatus.PASSWORD_EXPIRED)
+        user = await self.user(login)
+        check_status_allows(user, PASSWORD_EXPIRABLE, "expire the password of")
+        user = replace(user, status=UserStatus.PASSWORD_EXPIRED)
         await self.store.put_user(user)
         return user
 

@@ -11,8 +11,9 @@ from .account_lockout import AccountLockout
 from .authenticator_steps import Delivery, EmailLink
 from .authenticators import AuthenticatorKey
 from .clock import Instant
-from .directory import UserStatus, VerifyMethod
+from .directory import User, UserStatus, VerifyMethod
 from .errors import IdxError, Reason
+from .lockout import is_locked
 from .push import PushChallenge, SignInContext
 from .recovery import recovery_choices
 from .store import Handle
@@ -171,19 +172,29 @@ class SignInSteps(AccountLockout):
         choices = self._recovery_choices(transaction)
         named = None
         if transaction.is_password_challenge() and transaction.identifier:
-            named = await self.store.user(transaction.identifier)
+            named = await self._recoverable(transaction.identifier, at.now)
         transaction.recover(choices, named)
         return await self._commit(transaction, at)
 
     async def identify_for_recovery(self, transaction: Transaction, identifier: str) -> Transaction:
         """The username on the ``identify-recovery`` form. Whoever it names (nobody included) the same list comes
-        next; only a user who exists is sent a code. A user's status that bars recovery (a locked-out user, say)
-        would be judged here, on ``user``, before the transaction hears of it."""
+        next; only a user who may recover is sent a code."""
         at = await self._instant()
         choices = self._recovery_choices(transaction)
-        user = as_sign_in_sees(await self._user_up_to_date(identifier, at.now))
+        user = await self._recoverable(identifier, at.now)
         transaction.identify_for_recovery(user, identifier, choices)
         return await self._commit(transaction, at)
+
+    async def _recoverable(self, identifier: str, now: float) -> User | None:
+        """The user a recovery for ``identifier`` may send a code to, or ``None`` (answered as nobody, so the pages
+        reveal nothing): a status sign-in answers as unknown (suspended, deactivated, not activated) bars it, and so
+        does a lock unless the lockout policy shows lockout failures. Okta denies a locked user's reset when the
+        policy hides lockout failures ("Forgot Password Denied", "Invalid User State"); where it shows them, the reset
+        goes on and unlocks the account (:meth:`~.authenticator_steps.AuthenticatorSteps._change_password`)."""
+        user = as_sign_in_sees(await self._user_up_to_date(identifier, now))
+        if user is not None and is_locked(user) and not self.policy.lockout.show_lockout_failures:
+            return None
+        return user
 
     def _recovery_choices(self, transaction: Transaction) -> tuple[AuthenticatorKey, ...]:
         choices = recovery_choices(self.policy.password_policy.recovery, self.policy.authenticators)

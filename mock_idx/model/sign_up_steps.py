@@ -69,10 +69,11 @@ class SignUpSteps(EngineCore):
         login = profile[EMAIL]
         email = policy.attribute(EMAIL)
         label = email.label if email is not None else "Email"
+        user = User(login=login, password=None, profile=profile, groups=policy.groups, status=UserStatus.STAGED)
+        transaction.check_access(user, self.policy.authenticators)  # a deny rule on the new users' group: nobody made
         taken = await self.store.user(login) is not None
         if taken or not await self.store.claim_once(RecordKind.NEW_USER, login.lower(), SIGN_UP_CLAIM_SECONDS):
             raise IdxError(Reason.LOGIN_NOT_UNIQUE, transaction, label, (("userProfile", EMAIL),))
-        user = User(login=login, password=None, profile=profile, groups=policy.groups, status=UserStatus.STAGED)
         await self.store.put_user(user)
         transaction.signed_up(user, at.now, self.policy.authenticators)
         return await self._commit(transaction, at)

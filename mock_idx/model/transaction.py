@@ -621,13 +621,13 @@ class Transaction:
         verified (the user known, the password counted) and asks only for what is missing, as Okta considers "the
         previously satisfied authenticators" before prompting."""
         self.require(Step.IDENTIFY)
-        self._check_access(user, policy)
+        self.check_access(user, policy)
         self.user = user
         self.identifier = user.login
         self.verified, self.amr, self.auth_time = verified, amr, auth_time
         self.advance(policy)
 
-    def _check_access(self, user: User, policy: AuthenticatorPolicy) -> None:
+    def check_access(self, user: User, policy: AuthenticatorPolicy) -> None:
         """The app's authentication policy, once the user is known: a deny rule ends the sign-in here. Checked after
         the first factor, so a denied user's wrong password still gets "Authentication failed" (no user
         enumeration), and before anything is written, so the refused request changes nothing."""
@@ -635,7 +635,7 @@ class Transaction:
             raise IdxError(Reason.ACCESS_DENIED, self)
 
     def _first_factor(self, user: User, now: float, policy: AuthenticatorPolicy) -> None:
-        self._check_access(user, policy)
+        self.check_access(user, policy)
         self.user = user
         self.identifier = user.login
         self.verified = (AuthenticatorKey.PASSWORD,)
@@ -646,7 +646,7 @@ class Transaction:
     def _first_factor_by_email(self, user: User, now: float, policy: AuthenticatorPolicy) -> None:
         """A user with no password yet (identifier-first): their email is the first factor, then the org's policy
         has them set a password (a required authenticator they lack)."""
-        self._check_access(user, policy)
+        self.check_access(user, policy)
         self.user = user
         self.identifier = user.login
         self.auth_time = now

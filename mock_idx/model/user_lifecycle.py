@@ -76,6 +76,25 @@ def transition(user: User, operation: Transition) -> User:
     return replace(user, status=UserStatus.DEPROVISIONED, activation_token=None)
 
 
+LOCKABLE = frozenset({UserStatus.ACTIVE, UserStatus.RECOVERY, UserStatus.PASSWORD_EXPIRED, UserStatus.LOCKED_OUT})
+"""Whom a lock (the control API's, standing in for the lockout policy) can reach: only users who can sign in, since
+wrong passwords are all that locks at Okta. Locking a suspended or deactivated user would make them ``LOCKED_OUT``,
+a status that signs in once unlocked."""
+PASSWORD_EXPIRABLE = frozenset({UserStatus.ACTIVE, UserStatus.RECOVERY, UserStatus.PASSWORD_EXPIRED})
+"""Whose password ``expire_password`` may expire: users who sign in with one. Not a suspended, deactivated or
+not-yet-activated user (``PASSWORD_EXPIRED`` signs in, so it would lift the suspension), nor a locked one (it would
+unlock them: an admin unlocks first)."""
+
+
+def check_status_allows(user: User, allowed: frozenset[UserStatus], operation: str) -> None:
+    """:class:`IllegalTransition` (Okta's ``E0000001``, as for its other refused lifecycle operations) when the
+    user's status is not in ``allowed``."""
+    if user.status not in allowed:
+        raise IllegalTransition(
+            "E0000001", 400, f"Api validation failed: Cannot {operation} a user whose status is {user.status.value}"
+        )
+
+
 @dataclass(frozen=True)
 class AccountActivation:
     """One activation token, found by itself; it is good while it is the user's current one and not expired."""

@@ -151,6 +151,8 @@ def _add_control(app: web.Application) -> None:
     router.add_post(f"{api}/users/{{login}}/lifecycle/suspend", lifecycle_routes.suspend)
     router.add_post(f"{api}/users/{{login}}/lifecycle/unsuspend", lifecycle_routes.unsuspend)
     router.add_post(f"{api}/users/{{login}}/lifecycle/deactivate", lifecycle_routes.deactivate)
+    router.add_post(f"{api}/users/{{login}}/lifecycle/unlock", control_routes.unlock_user)  # Okta's name for /unlock
+    router.add_post(f"{api}/users/{{login}}/lifecycle/expire_password", control_routes.expire_password)
     router.add_put(f"{api}/users/{{login}}/status", lifecycle_routes.put_status)
     router.add_get(f"{api}/users/{{login}}/messages", control_routes.messages)
     router.add_post(f"{api}/users/{{login}}/expire-password", control_routes.expire_password)

@@ -41,10 +41,13 @@ SEMANTIC = {
     "POST /users/{login}/lifecycle/suspend",
     "POST /users/{login}/lifecycle/unsuspend",
     "POST /users/{login}/lifecycle/deactivate",
+    "POST /users/{login}/lock",
+    "POST /users/{login}/expire-password",
+    "POST /users/{login}/lifecycle/expire_password",
 }
 """Also refused beyond the schema (a login listed twice, an unknown Faker locale; a phone number that is no number, an
 unknown security question, an answer Okta's rules refuse; a sign-up form that does not ask for the email; text that
-is no activation URI; a lifecycle operation the user's status does not allow)."""
+is no activation URI; a lifecycle operation, a lock or a password expiry the user's status does not allow)."""
 
 GENERATED_USERS = 5
 """A scenario may ask Faker for up to 10,000 users; the fuzz asks for a few, so each case stays fast."""
