@@ -11,7 +11,6 @@ from dataclasses import dataclass, replace
 from .authenticator_steps import Delivery
 from .directory import User, UserStatus
 from .engine_core import EngineCore
-from .errors import NotFound
 from .outbox import account_activation_email
 from .user_lifecycle import ACTIVATION_TOKEN_LIFETIME, Transition, activation_url, transition
 
@@ -35,7 +34,7 @@ class AccountAdmin(EngineCore):
         invalid from now), emailed as a ``/welcome/{token}`` link when ``send_email``; one with a password is
         ``ACTIVE`` at once."""
         at = await self._instant()
-        user = transition(await self._user(login), Transition.ACTIVATE)
+        user = transition(await self._existing_user(login), Transition.ACTIVATE)
         if user.status is UserStatus.ACTIVE:
             await self.store.put_user(user)
             return Activated(user, None, None)
@@ -52,19 +51,13 @@ class AccountAdmin(EngineCore):
     async def change_lifecycle(self, login: str, operation: Transition) -> User:
         """``suspend``, ``unsuspend`` or ``deactivate`` (``activate``: :meth:`activate_user`)."""
         await self._instant()
-        user = transition(await self._user(login), operation)
+        user = transition(await self._existing_user(login), operation)
         await self.store.put_user(user)
         return user
 
     async def set_status(self, login: str, status: UserStatus) -> User:
         """Any status, whatever the user's was (for tests): no lifecycle rule is checked and nothing else changes."""
         await self._instant()
-        user = replace(await self._user(login), status=status)
+        user = replace(await self._existing_user(login), status=status)
         await self.store.put_user(user)
-        return user
-
-    async def _user(self, login: str) -> User:
-        user = await self.store.user(login)
-        if user is None:
-            raise NotFound(f"no user {login!r}")
         return user

@@ -110,7 +110,7 @@ class AccountLockout(EngineCore):
     async def lock_user(self, login: str) -> User:
         """Lock the user out, as the lockout policy would (Okta has no API for it; the control API does)."""
         at = await self._instant()
-        user = await self._existing(login)
+        user = await self._existing_user(login)
         check_status_allows(user, LOCKABLE, "lock")
         updated = locked(user, at.now)
         await self.store.put_user(updated)
@@ -119,7 +119,7 @@ class AccountLockout(EngineCore):
     async def unlock_user(self, login: str) -> User:
         """Okta's ``lifecycle/unlock``: active again, with a fresh count."""
         await self._instant()
-        updated = unlocked(await self._existing(login))
+        updated = unlocked(await self._existing_user(login))
         await self.store.put_user(updated)
         return updated
 
@@ -128,12 +128,6 @@ class AccountLockout(EngineCore):
         next sign-in would."""
         at = await self._instant()
         user = await self._user_up_to_date(login, at.now)
-        if user is None:
-            raise NotFound(f"no user {login!r}")
-        return user
-
-    async def _existing(self, login: str) -> User:
-        user = await self.store.user(login)
         if user is None:
             raise NotFound(f"no user {login!r}")
         return user

@@ -17,7 +17,7 @@ from .authenticator_steps import AuthenticatorSteps
 from .authenticators import AuthenticatorIds
 from .clock import Instant
 from .directory import User, UserStatus
-from .errors import IdxError, Reason
+from .errors import IdxError, NotFound, Reason
 from .ids import okta_id, secret_token, stable_id
 from .lockout import is_locked, unlocked
 from .org_header import HeaderReads
@@ -127,6 +127,13 @@ class EngineCore:
         """Let the store free what has expired."""
         self._last_sweep = await self.now() if now is None else now
         await self.store.collect_garbage()
+
+    async def _existing_user(self, login: str) -> User:
+        """The user a control request names, or :class:`NotFound` (answered 404)."""
+        user = await self.store.user(login)
+        if user is None:
+            raise NotFound(f"no user {login!r}")
+        return user
 
     async def _instant(self) -> Instant:
         """Read the clock and, when another request changed it, the policy: what every method decides with."""

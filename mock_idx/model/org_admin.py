@@ -75,10 +75,7 @@ class OrgAdmin(EngineCore):
         return await self.store.user(login)
 
     async def user(self, login: str) -> User:
-        user = await self.store.user(login)
-        if user is None:
-            raise NotFound(f"no user {login!r}")
-        return user
+        return await self._existing_user(login)
 
     async def pending_pushes(self, login: str) -> list[PushChallenge]:
         """The pushes waiting on the user's phone, oldest first; answered and expired ones are forgotten on the way."""
