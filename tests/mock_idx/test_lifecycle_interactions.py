@@ -16,8 +16,8 @@ import pytest
 from mock_idx.model.authenticators import AuthenticatorKey
 from tests.mock_idx.test_lockout import WRONG, choose_unlock, fail, sign_in, start_unlock, user_json
 from tests.mock_idx.test_password_recovery import NEW_PASSWORD, choose, options, recover
-from tests.support.idx import PASSWORD, Flow, Response, control
 from tests.support.hosted_pages import open_page, press, read
+from tests.support.idx import PASSWORD, Flow, Response, control
 from tests.support.idx_steps import LOGIN, PHONE, answer, enroll, messages, newest_code, sent, snapshot
 from tests.support.idx_steps import choose as choose_factor
 from tests.support.registration import PROFILE, submit_profile
