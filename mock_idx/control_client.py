@@ -11,7 +11,7 @@ import json
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -162,12 +162,17 @@ class ControlClient:
         activation_lifetime: float | None = None,
         password_policy: dict[str, Any] | None = None,
         registration: bool | dict[str, Any] = False,
+        deny: Iterable[Mapping[str, Iterable[str]]] = (),
     ) -> dict[str, Any]:
         """Start the org over with this authenticator policy: the scenario keys ``settings.authenticators``,
         ``settings.password_policy`` and ``settings.registration`` (see docs/scenarios.md), all else at its defaults.
 
         ``registration=True`` lets people sign up with Okta's default form (email, first and last name); a dict is
         ``settings.registration`` itself (``{"enabled": True, "attributes": [...], "groups": [...]}``).
+
+        ``deny`` lists the apps' authentication policy rules whose outcome is "Access is denied"
+        (``settings.authenticators.deny``): each ``{"groups": [...], "clients": [...]}``, either left out meaning every
+        user or every app. A user a rule applies to is refused with Okta's ``security.access_denied`` once known.
 
         ``enrollment`` maps Okta's authenticator keys (``okta_password``, ``okta_verify``, ``okta_email``,
         ``phone_number``, ``google_otp``, ``security_question``) to ``required``, ``optional`` or ``disabled``; one
@@ -189,6 +194,9 @@ class ControlClient:
             authenticators["code_lifetime"] = code_lifetime
         if activation_lifetime is not None:
             authenticators["activation_lifetime"] = activation_lifetime
+        rules = _deny_rules(deny)
+        if rules:
+            authenticators["deny"] = rules
         settings: dict[str, Any] = {"authenticators": authenticators}
         if password_policy is not None:
             settings["password_policy"] = dict(password_policy)
@@ -522,11 +530,19 @@ def _mock_user(body: dict[str, Any], answer: dict[str, Any]) -> MockUser:
     )
 
 
-def _group_list(groups: Iterable[str]) -> list[str]:
+def _group_list(groups: Iterable[str], what: str = "groups") -> list[str]:
     """A list of names; one name alone is refused rather than sent as its letters."""
     if isinstance(groups, str):
-        raise TypeError(f"groups is a list of group names, not one name: use [{groups!r}]")
+        raise TypeError(f"{what} is a list of names, not one name: use [{groups!r}]")
     return list(groups)
+
+
+def _deny_rules(deny: Iterable[Mapping[str, Iterable[str]]]) -> list[dict[str, list[str]]]:
+    """``settings.authenticators.deny`` from the rules as given (a rule's unknown keys are left for the server to
+    refuse, as a scenario file's would be)."""
+    if isinstance(deny, Mapping):
+        raise TypeError("deny is a list of rules, not one rule: use [{...}]")
+    return [{part: _group_list(names, f"deny's {part}") for part, names in rule.items()} for rule in deny]
 
 
 def _json_or_text(payload: bytes) -> Any:

@@ -218,9 +218,16 @@ class SignInSteps(AccountLockout):
     async def enroll(self, transaction: Transaction, fields: dict[str, Any], delivery: Delivery) -> Transaction:
         """``/idp/idx/credential/enroll``: an authenticator chosen to set up (``authenticator.id``), the phone number
         to enroll (``authenticator.phoneNumber`` with ``methodType``), Okta Verify's activation channel
-        (``authenticator.channel``), or the address or number its link goes to (``email`` / ``phoneNumber``)."""
+        (``authenticator.channel``), or the address or number its link goes to (``email`` / ``phoneNumber``).
+
+        A sign-in opened with an activation token has no first factor to check the deny rules after (the token stood
+        for it), and every step it has writes something (an enrollment, a code sent): so the rules are checked here,
+        before anything is, and a denied user stays ``PROVISIONED`` with their token still good, as a denied sign-in
+        leaves everything as it was."""
         at = await self._instant()
         policy = self.policy.authenticators
+        if transaction.interaction.activation_token is not None and transaction.user is not None:
+            transaction.check_access(transaction.user, policy)  # an activation's first factor was its token
         authenticator = fields.get("authenticator")
         if transaction.step is Step.OV_ENROLL_CHANNEL_DATA and authenticator is None:
             target = fields.get("email", fields.get("phoneNumber"))

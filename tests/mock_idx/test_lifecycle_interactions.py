@@ -16,8 +16,9 @@ import pytest
 from mock_idx.model.authenticators import AuthenticatorKey
 from tests.mock_idx.test_lockout import WRONG, choose_unlock, fail, sign_in, start_unlock, user_json
 from tests.mock_idx.test_password_recovery import NEW_PASSWORD, choose, options, recover
+from tests.support.hosted_pages import open_page, press, read
 from tests.support.idx import PASSWORD, Flow, Response, control
-from tests.support.idx_steps import LOGIN, PHONE, answer, messages, newest_code, sent, snapshot
+from tests.support.idx_steps import LOGIN, PHONE, answer, enroll, messages, newest_code, sent, snapshot
 from tests.support.idx_steps import choose as choose_factor
 from tests.support.registration import PROFILE, submit_profile
 
@@ -270,6 +271,67 @@ async def test_a_denied_user_cannot_reset_into_a_sign_in_and_keeps_the_old_passw
     await load(client, password_policy={"recovery": {"after_reset": "terminal"}})
     ended = await reset_by_email(Flow(client), client, MEMBER)
     assert ended.status == 200 and SUCCESS not in ended.body, ended.body
+
+
+# --- activation meets deny rules ------------------------------------------------------------------------------------
+
+NEWCOMER = "newcomer@example.com"
+DENIED_TEXT = "You do not have permission to perform the requested action."
+
+
+async def activation_link(client: Any) -> str:
+    """The org of :func:`load` with :data:`NEWCOMER` (no password yet, in the denied ``contractors`` group)
+    activated: the link its email carries."""
+    await load(client, users=[{"login": NEWCOMER, "password": None, "status": "STAGED", "groups": ["contractors"]}])
+    status, activated = await control(client, "POST", f"/users/{NEWCOMER}/lifecycle/activate")
+    assert status == 200 and activated["user"]["status"] == "PROVISIONED", activated
+    link: str = activated["activationUrl"]
+    return link
+
+
+async def no_longer_denied(client: Any) -> None:
+    status, body = await control(client, "PUT", f"/users/{NEWCOMER}/groups", json={"groups": ["staff"]})
+    assert status == 200, body
+
+
+async def test_a_denied_user_s_activation_is_refused_before_anything_is_written_and_the_token_stays_good(
+    flow: Flow, client: Any
+) -> None:
+    """The token stands for the first factor, so the deny rule answers the first step (choosing the password to set
+    up): the user stays ``PROVISIONED`` with no password, and once no rule denies them the same link activates them."""
+    token = (await activation_link(client)).rsplit("/", 1)[1]
+    before = await user_json(client, NEWCOMER)
+    opened = await flow.start(activation_token=token)
+    assert opened.status == 200 and opened.remediations[0] == "select-authenticator-enroll", opened.body
+    form = await snapshot(flow)
+    denied = await enroll(flow, client, AuthenticatorKey.PASSWORD)
+    assert denied.status == 403 and denied.message_keys == ["security.access_denied"], denied.body
+    assert await snapshot(flow) == form
+    assert await user_json(client, NEWCOMER) == before
+
+    await no_longer_denied(client)
+    again = Flow(client)
+    await again.start(activation_token=token)
+    assert (await enroll(again, client, AuthenticatorKey.PASSWORD)).status == 200
+    offered = await answer(again, passcode=NEW_PASSWORD)
+    assert "skip" in offered.remediations, offered.body  # the org's optional email and phone
+    done = await again.post("/idp/idx/skip", {})
+    assert SUCCESS in done.body, done.body
+    assert (await again.exchange()).status == 200
+    assert (await user_json(client, NEWCOMER))["status"] == "ACTIVE"
+
+
+async def test_a_denied_user_s_welcome_link_shows_access_denied_on_the_hosted_page(client: Any) -> None:
+    link = await activation_link(client)
+    page = await open_page(client, link)
+    assert page.heading == "Set up security methods", page.html
+    response = await press(client, page, "Password")
+    refused = await read(response)
+    assert 400 <= refused.status < 500 and "Location" not in response.headers, refused.html
+    assert refused.alerts == [DENIED_TEXT]
+    assert (await user_json(client, NEWCOMER))["status"] == "PROVISIONED"
+    await no_longer_denied(client)
+    assert (await open_page(client, link)).heading == "Set up security methods"
 
 
 # --- two sign-ins of one user ----------------------------------------------------------------------------------------

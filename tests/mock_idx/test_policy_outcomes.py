@@ -9,11 +9,14 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
+import aiohttp
 import jwt
 import pytest
 from aiohttp.test_utils import TestClient
 
+from mock_idx.control_client import ControlApiError
 from mock_idx.model.authenticators import AuthenticatorKey
+from mock_idx.pytest_plugin import MockIdx
 from tests.mock_idx.test_authorize import Pkce, authorize, back_to_app, query, redeem
 from tests.support import pkce
 from tests.support.hosted_pages import (
@@ -28,7 +31,7 @@ from tests.support.hosted_pages import (
     step,
     to_app,
 )
-from tests.support.idx import PASSWORD, Flow, advance, control
+from tests.support.idx import PASSWORD, Flow, Response, advance, control
 from tests.support.idx_steps import answer, choose, load_org, newest_code, sent, snapshot, top_messages, user
 
 Client = TestClient[Any, Any]
@@ -389,3 +392,43 @@ async def test_a_malformed_deny_rule_is_refused_and_the_running_org_kept(client:
     status, body = await control(client, "PUT", "/scenario", json=scenario)
     assert status == 400, body
     assert SUCCESS in (await (await started(client)).identify(LOGIN)).body
+
+
+# --- the pytest plugin ------------------------------------------------------------------------------------------------
+
+
+async def plugin_sign_in(mock_idx: MockIdx, login: str, password: str, client_id: str = "test-client") -> Response:
+    async with aiohttp.ClientSession(base_url=mock_idx.url) as http:
+        flow = Flow(http, client_id=client_id)
+        await flow.start()
+        return await flow.identify(login, password)
+
+
+async def test_the_plugin_puts_deny_rules_in_force_for_a_test(mock_idx: MockIdx) -> None:
+    contractor = mock_idx.add_user(groups=["contractors"], okta_verify=False)
+    staff = mock_idx.add_user(groups=["staff"], okta_verify=False)
+    mock_idx.set_authenticators(sign_on="one_factor", deny=[{"groups": ["contractors"]}])
+    denied = await plugin_sign_in(mock_idx, contractor.login, contractor.password)
+    assert denied.status == 403 and denied.message_keys == ["security.access_denied"], denied.body
+    assert SUCCESS in (await plugin_sign_in(mock_idx, staff.login, staff.password)).body
+
+    mock_idx.set_authenticators(sign_on="one_factor", deny=[{"groups": ("contractors",), "clients": ("payroll",)}])
+    assert SUCCESS in (await plugin_sign_in(mock_idx, contractor.login, contractor.password)).body  # another app
+    denied = await plugin_sign_in(mock_idx, contractor.login, contractor.password, client_id="payroll")
+    assert denied.status == 403, denied.body
+    mock_idx.set_authenticators(sign_on="one_factor")  # no rules: nobody denied
+    ok = await plugin_sign_in(mock_idx, contractor.login, contractor.password, client_id="payroll")
+    assert SUCCESS in ok.body, ok.body
+
+
+async def test_the_plugin_refuses_a_deny_rule_it_cannot_send_and_the_org_stays_as_it_was(mock_idx: MockIdx) -> None:
+    contractor = mock_idx.add_user(groups=["contractors"], okta_verify=False)
+    mock_idx.set_authenticators(sign_on="one_factor", deny=[{"groups": ["contractors"]}])
+    with pytest.raises(TypeError, match="list of rules"):
+        mock_idx.set_authenticators(deny={"groups": ["contractors"]})  # type: ignore[dict-item]
+    with pytest.raises(TypeError, match="list of names"):
+        mock_idx.set_authenticators(deny=[{"groups": "contractors"}])
+    with pytest.raises(ControlApiError) as refused:
+        mock_idx.set_authenticators(deny=[{"group": ["contractors"]}])  # Okta has no such key: the server refuses
+    assert refused.value.status == 400
+    assert (await plugin_sign_in(mock_idx, contractor.login, contractor.password)).status == 403
