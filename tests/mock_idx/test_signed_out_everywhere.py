@@ -78,7 +78,8 @@ async def test_suspending_or_deactivating_ends_every_token_and_session(client: A
 async def test_a_deleted_user_s_tokens_and_session_are_dead(client: Any) -> None:
     """mock-idx deletes a user by loading an org without them."""
     held = await sign_in_everywhere(client)
-    status, body = await control(client, "PUT", "/scenario", json={"users": [{"login": "someone.else@example.com", "password": "x"}]})
+    nobody_else = {"users": [{"login": "someone.else@example.com", "password": "x"}]}
+    status, body = await control(client, "PUT", "/scenario", json=nobody_else)
     assert status == 200, body
     await assert_signed_out(client, held)
 
