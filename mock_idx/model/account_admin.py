@@ -12,7 +12,7 @@ from .authenticator_steps import Delivery
 from .directory import User, UserStatus
 from .engine_core import EngineCore
 from .outbox import account_activation_email
-from .user_lifecycle import ACTIVATION_TOKEN_LIFETIME, Transition, activation_url, transition
+from .user_lifecycle import ACTIVATION_TOKEN_LIFETIME, SIGNS_OUT_EVERYWHERE, Transition, activation_url, transition
 
 
 @dataclass(frozen=True)
@@ -49,9 +49,13 @@ class AccountAdmin(EngineCore):
         return Activated(user, activation.token, url)
 
     async def change_lifecycle(self, login: str, operation: Transition) -> User:
-        """``suspend``, ``unsuspend`` or ``deactivate`` (``activate``: :meth:`activate_user`)."""
-        await self._instant()
+        """``suspend``, ``unsuspend`` or ``deactivate`` (``activate``: :meth:`activate_user`). Suspending and
+        deactivating sign the user out everywhere: every session and token from their earlier sign-ins is dead for
+        good (:func:`~.user_states.still_signed_in`)."""
+        at = await self._instant()
         user = transition(await self._existing_user(login), operation)
+        if operation in SIGNS_OUT_EVERYWHERE:
+            user = replace(user, signed_out_at=at.now)
         await self.store.put_user(user)
         return user
 

@@ -154,6 +154,9 @@ class User:
     activation_token: str | None = None
     """The user's current activation token (:mod:`.user_lifecycle`), while they are activating; any other is
     invalid."""
+    signed_out_at: float | None = None
+    """When an admin's suspend or deactivate last ended every session and token the user had, on the virtual clock:
+    those from earlier sign-ins stay dead even once the user is active again (:func:`.user_states.still_signed_in`)."""
 
     def __post_init__(self) -> None:
         profile = {**_default_profile(self.login), **self.profile}

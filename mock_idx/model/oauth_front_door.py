@@ -44,7 +44,7 @@ from .tokens import (
 )
 from .transaction import Interaction, Step, Transaction
 from .user_lifecycle import TokenVerdict
-from .user_states import can_sign_in
+from .user_states import still_signed_in
 
 END_USER_APP = "okta_enduser"
 END_USER_APP_LABEL = "Okta Dashboard"
@@ -201,9 +201,10 @@ class OAuthFrontDoor(EngineCore):
             raise OAuthError("invalid_grant", "The redirect URI does not match the one used in the authorize request.")
         if not _pkce_matches(exchange.code_verifier, interaction.code_challenge):
             raise OAuthError("invalid_grant", "PKCE verification failed.")
-        assert transaction.auth_time is not None
-        user = await self._current(transaction.user)
-        if not can_sign_in(user.status):  # suspended or deactivated after the sign-in succeeded
+        assert transaction.auth_time is not None and transaction.user is not None
+        user = await self.store.user(transaction.user.login)
+        if user is None or not still_signed_in(user, transaction.auth_time):
+            # deleted, suspended or deactivated after the sign-in succeeded
             raise OAuthError("invalid_grant", "The interaction code is invalid or has expired.")
         plan, server = self._plan(
             exchange.server, interaction.client_id, GrantType.INTERACTION_CODE, user, interaction.scopes
@@ -288,8 +289,6 @@ class OAuthFrontDoor(EngineCore):
         )
         session = await self._live_session(session_id, at)
         user = await self.store.user(session.login) if session else None
-        if user is not None and not can_sign_in(user.status):  # suspended, deactivated since: their session is over
-            session = user = None
         login_required = error_redirect(
             checked.redirect_uri,
             checked.response_mode,
@@ -401,7 +400,7 @@ class OAuthFrontDoor(EngineCore):
                 "invalid_request", "A 'code_verifier' was sent but no 'code_challenge' was in the request."
             )
         user = await self.store.user(record.login)
-        if user is None:
+        if user is None or not still_signed_in(user, record.auth_time):
             raise invalid
         scopes = record.scopes
         if not client.allows_grant(GrantType.REFRESH_TOKEN):
@@ -463,6 +462,8 @@ class OAuthFrontDoor(EngineCore):
         if not session.is_alive(at.now, policy.session_lifetime, policy.session_idle_timeout):
             await self.store.delete_record(RecordKind.SESSION, session_id)
             return None
+        if not still_signed_in(await self.store.user(session.login), session.created_at):
+            return None  # kept, unused: a status put back outright (not by a lifecycle operation) revives it
         session = session.used(at.now)
         keep_for = session.expires_at(policy.session_lifetime, policy.session_idle_timeout) - at.now
         await self.store.put_record(RecordKind.SESSION, session_id, session, keep_for)

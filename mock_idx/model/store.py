@@ -31,7 +31,7 @@ from .journal import JournalEntry, JournalRecord
 from .outbox import Message
 from .policy import Policy
 from .push import PushChallenge, PushState
-from .tokens import RefreshRecord
+from .tokens import MintedToken, RefreshRecord
 from .transaction import Transaction
 
 
@@ -182,11 +182,12 @@ class OrgStore(Protocol):
 
     # --- tokens ------------------------------------------------------------------------------------------------
 
-    async def record_token(self, jti: str, expires_at: float, keep_for: float) -> None:
-        """When a minted JWT dies, on the virtual clock."""
+    async def record_token(self, jti: str, minted: MintedToken, keep_for: float) -> None:
+        """When a minted JWT was issued and when it dies, on the virtual clock."""
 
-    async def token_expiry(self, jti: str) -> float | None:
-        """As recorded (``0.0`` once revoked); ``None`` for a token this org never recorded or already forgot."""
+    async def minted_token(self, jti: str) -> MintedToken | None:
+        """As recorded (expiring at ``0.0`` once revoked); ``None`` for a token this org never recorded or already
+        forgot."""
 
     async def revoke_token(self, jti: str, keep_for: float) -> None:
         """The JWT is dead from now on (its expiry becomes ``0.0``)."""

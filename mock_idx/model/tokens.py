@@ -25,6 +25,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from .clock import Instant
 from .directory import User
 from .ids import okta_id, secret_token
+from .user_states import still_signed_in
 
 if TYPE_CHECKING:
     from .store import OrgStore
@@ -236,6 +237,31 @@ class TokenSet:
         return body
 
 
+@dataclass(frozen=True)
+class MintedToken:
+    """What the store keeps of a JWT it minted (by its ``jti``), on the virtual clock, and whose it is: the token
+    itself says only whole wall-clock seconds, too coarse to tell whether it came before or after its user was signed
+    out everywhere (:attr:`~.directory.User.signed_out_at`)."""
+
+    issued_at: float
+    expires_at: float
+    login: str = ""
+    """The user it is about; empty for a client's own token (``client_credentials``)."""
+
+    @classmethod
+    def parse(cls, text: str) -> MintedToken:
+        """What :meth:`__str__` wrote (a login may hold spaces: it comes last)."""
+        issued, expires, *login = text.split(" ", 2)
+        return cls(float(issued), float(expires), login[0] if login else "")
+
+    def __str__(self) -> str:
+        return f"{self.issued_at!r} {self.expires_at!r} {self.login}".rstrip(" ")
+
+
+REVOKED = MintedToken(0.0, 0.0)
+"""What a revoked JWT's record becomes: dead since the epoch."""
+
+
 INACTIVE: dict[str, Any] = {"active": False}
 """RFC 7662's whole answer about a token the caller may not know about: expired, revoked, forged or someone else's."""
 
@@ -317,7 +343,7 @@ class TokenService:
             "sub": client_id,
         }
         access_token, _ = await self._signed(claims, None, hash_access_token=False)
-        await self._store.record_token(jti, at.now + lifetime, lifetime)
+        await self._store.record_token(jti, MintedToken(at.now, at.now + lifetime), lifetime)
         return TokenSet(access_token=access_token, expires_in=int(lifetime), scope=" ".join(scopes))
 
     async def rotate(
@@ -354,9 +380,12 @@ class TokenService:
                 ),
             }
         access_token, id_token = await self._signed(access_claims, id_claims, hash_access_token=not id_token_only)
-        await self._store.record_token(access_claims["jti"], at.now + lifetimes.access, lifetimes.access)
+        login = grant.user.login
+        access = MintedToken(at.now, at.now + lifetimes.access, login)
+        await self._store.record_token(access_claims["jti"], access, lifetimes.access)
         if id_claims is not None:
-            await self._store.record_token(id_claims["jti"], at.now + lifetimes.id, lifetimes.id)
+            id_token_record = MintedToken(at.now, at.now + lifetimes.id, login)
+            await self._store.record_token(id_claims["jti"], id_token_record, lifetimes.id)
         refresh_token = None
         if refresh is not None:
             refresh_token = secret_token(32)
@@ -427,7 +456,10 @@ class TokenService:
         record = await self._store.refresh_token(token)
         if record is None or record.expires_at <= at.now:
             return None
-        if record.grant.client_id != client_id or record.grant.server.issuer != server.issuer:
+        grant = record.grant
+        if grant.client_id != client_id or grant.server.issuer != server.issuer:
+            return None
+        if not still_signed_in(await self._store.user(grant.user.login), grant.auth_time):
             return None
         return record
 
@@ -442,18 +474,30 @@ class TokenService:
         jti = claims.get("jti")
         if not isinstance(jti, str) or claims.get("iss") != server.issuer:
             return None
-        expires_at = await self._store.token_expiry(jti)
-        if expires_at is None:
-            # Minted by this org and forgotten: it expired. Minted before a restart (same key file): its own exp.
+        minted = await self._store.minted_token(jti)
+        if minted is None:
+            # Minted by this org and forgotten: it expired. Minted before a restart (same key file): its own times.
             if claims.get("iat", 0) >= int(self._started):
                 return None
-            expires_at = claims.get("exp", 0) + at.offset
-        return claims if at.now < expires_at else None
+            minted = MintedToken(claims.get("iat", 0) + at.offset, claims.get("exp", 0) + at.offset, _login_of(claims))
+        if at.now >= minted.expires_at:
+            return None
+        if minted.login and not still_signed_in(await self._store.user(minted.login), minted.issued_at):
+            return None
+        return claims
 
 
 def _is_access_token(claims: dict[str, Any]) -> bool:
     """Access tokens name their client in ``cid``; ID tokens name it as their audience."""
     return "cid" in claims
+
+
+def _login_of(claims: dict[str, Any]) -> str:
+    """The login a token names, when it names one (an ID token does only with the ``profile`` scope); empty for a
+    client's own access token, whose ``sub`` is the client."""
+    if _is_access_token(claims):
+        return str(claims.get("sub", "")) if "uid" in claims else ""
+    return str(claims.get("preferred_username", ""))
 
 
 def _client_of(claims: dict[str, Any]) -> Any:

@@ -37,6 +37,11 @@ class Transition(str, Enum):
     DEACTIVATE = "deactivate"
 
 
+SIGNS_OUT_EVERYWHERE = frozenset({Transition.SUSPEND, Transition.DEACTIVATE})
+"""The operations that end the user's sessions and revoke their tokens, as Okta's do; for good: unsuspending or
+reactivating brings none back (new sign-ins work)."""
+
+
 class IllegalTransition(Exception):
     """A lifecycle operation the user's status does not allow: Okta's ``code`` (``E0000016`` for activating an
     active user, ``E0000001`` otherwise) and ``status``."""

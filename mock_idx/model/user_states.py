@@ -72,3 +72,13 @@ def refusal_mid_flight(user: User | None) -> Reason | None:
 
 def can_sign_in(status: UserStatus) -> bool:
     return admission(status) is Admission.SIGNS_IN
+
+
+def still_signed_in(user: User | None, signed_in_at: float) -> bool:
+    """Whether a session, token or code from a sign-in (or issuance) at ``signed_in_at`` on the virtual clock still
+    stands, with its user as the directory has them now (``None``: deleted). Not when the user cannot sign in now
+    (suspended, deactivated: Okta ends their sessions and tokens), nor when an admin signed them out everywhere after
+    it (:attr:`~.directory.User.signed_out_at`: unsuspending does not bring it back)."""
+    if user is None or not can_sign_in(user.status):
+        return False
+    return user.signed_out_at is None or signed_in_at > user.signed_out_at

@@ -19,7 +19,7 @@ from ..model.outbox import MESSAGES_PER_USER, Message
 from ..model.policy import Policy
 from ..model.push import PushChallenge, PushState
 from ..model.store import Handle, OrgHeader, OrgIdentity, RecordKind
-from ..model.tokens import RefreshRecord
+from ..model.tokens import REVOKED, MintedToken, RefreshRecord
 from ..model.transaction import Transaction
 from .codec import CODEC, RECORD_TYPES
 
@@ -276,15 +276,15 @@ class MemoryStore:
 
     # --- tokens ------------------------------------------------------------------------------------------------
 
-    async def record_token(self, jti: str, expires_at: float, keep_for: float) -> None:
-        self._org.tokens.put(jti, repr(expires_at).encode(), keep_for)
+    async def record_token(self, jti: str, minted: MintedToken, keep_for: float) -> None:
+        self._org.tokens.put(jti, str(minted).encode(), keep_for)
 
-    async def token_expiry(self, jti: str) -> float | None:
+    async def minted_token(self, jti: str) -> MintedToken | None:
         data = self._org.tokens.get(jti)
-        return float(data) if data is not None else None
+        return MintedToken.parse(data.decode()) if data is not None else None
 
     async def revoke_token(self, jti: str, keep_for: float) -> None:
-        self._org.tokens.put(jti, b"0.0", keep_for)
+        self._org.tokens.put(jti, str(REVOKED).encode(), keep_for)
 
     async def put_refresh_token(self, token: str, record: RefreshRecord, keep_for: float) -> None:
         self._org.refresh.put(token, CODEC.encode(record), keep_for)

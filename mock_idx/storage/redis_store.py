@@ -44,7 +44,7 @@ from ..model.outbox import MESSAGES_PER_USER, Message
 from ..model.policy import Policy
 from ..model.push import PushChallenge, PushState
 from ..model.store import Handle, OrgHeader, OrgIdentity, RecordKind
-from ..model.tokens import RefreshRecord
+from ..model.tokens import REVOKED, MintedToken, RefreshRecord
 from ..model.transaction import Transaction
 from .codec import CODEC, RECORD_TYPES
 
@@ -440,17 +440,17 @@ class RedisStore:
     # --- tokens ------------------------------------------------------------------------------------------------
 
     @_reaching_redis
-    async def record_token(self, jti: str, expires_at: float, keep_for: float) -> None:
-        await self._client.set(self.key("jwt", jti), repr(expires_at), ex=_ttl(keep_for))
+    async def record_token(self, jti: str, minted: MintedToken, keep_for: float) -> None:
+        await self._client.set(self.key("jwt", jti), str(minted), ex=_ttl(keep_for))
 
     @_reaching_redis
-    async def token_expiry(self, jti: str) -> float | None:
+    async def minted_token(self, jti: str) -> MintedToken | None:
         data = await self._client.get(self.key("jwt", jti))
-        return float(data) if data is not None else None
+        return MintedToken.parse(_text(data)) if data is not None else None
 
     @_reaching_redis
     async def revoke_token(self, jti: str, keep_for: float) -> None:
-        await self._client.set(self.key("jwt", jti), repr(0.0), ex=_ttl(keep_for))
+        await self._client.set(self.key("jwt", jti), str(REVOKED), ex=_ttl(keep_for))
 
     @_reaching_redis
     async def put_refresh_token(self, token: str, record: RefreshRecord, keep_for: float) -> None:

@@ -30,7 +30,7 @@ from mock_idx.model.outbox import MESSAGES_PER_USER, Channel, Message, verificat
 from mock_idx.model.policy import Client, Policy
 from mock_idx.model.push import PushChallenge, PushState, SignInContext
 from mock_idx.model.store import Handle, OrgHeader, OrgIdentity, OrgStore, RecordKind
-from mock_idx.model.tokens import AuthorizationServer, Grant, RefreshRecord
+from mock_idx.model.tokens import AuthorizationServer, Grant, MintedToken, RefreshRecord
 from mock_idx.model.transaction import Interaction, Step, Transaction
 from mock_idx.storage.memory import GRACE_SECONDS as MEMORY_GRACE_SECONDS
 from mock_idx.storage.memory import MemoryStore
@@ -226,7 +226,7 @@ async def test_replacing_the_org_forgets_everything_but_identity_clock_and_journ
     await store.settle_push(push.id, PushState.APPROVED, keep_for=300)
     await store.save_message(a_message(old_user.login), keep_for=300)
     await store.accept_totp_step("SECRET", 7, keep_for=90)
-    await store.record_token("AT.1", 5_000.0, keep_for=3600)
+    await store.record_token("AT.1", MintedToken(1_400.0, 5_000.0), keep_for=3600)
     await store.put_refresh_token("rt", a_refresh_record(old_user), keep_for=3600)
     await store.fire_fault("flt1", 1)
     await store.append_journal(a_journal_record())
@@ -247,7 +247,7 @@ async def test_replacing_the_org_forgets_everything_but_identity_clock_and_journ
     assert await store.push_state(push.id) is PushState.PENDING
     assert await store.messages_for(old_user.login) == []
     assert await store.accept_totp_step("SECRET", 7, keep_for=90)
-    assert await store.token_expiry("AT.1") is None
+    assert await store.minted_token("AT.1") is None
     assert await store.refresh_token("rt") is None
     assert [(rule.id, rule.route, rule.fired) for rule in await store.fault_rules()] == [("flt1", "/new", 0)]
     assert [entry.path for entry in await store.journal()] == ["/idp/idx/identify"], "the journal is kept"
@@ -484,12 +484,13 @@ async def test_of_racing_sign_ins_with_one_totp_code_exactly_one_is_accepted(sto
 # --- tokens ----------------------------------------------------------------------------------------------------------
 
 
-async def test_a_token_s_expiry_is_recorded_and_revocation_makes_it_zero(store: OrgStore):
-    await store.record_token("AT.one", 12_345.678, keep_for=3600)
-    assert await store.token_expiry("AT.one") == 12_345.678
-    assert await store.token_expiry("AT.other") is None
+async def test_a_token_s_issue_and_expiry_are_recorded_and_revocation_makes_it_expire_at_zero(store: OrgStore):
+    await store.record_token("AT.one", MintedToken(8_745.123, 12_345.678), keep_for=3600)
+    assert await store.minted_token("AT.one") == MintedToken(8_745.123, 12_345.678)
+    assert await store.minted_token("AT.other") is None
     await store.revoke_token("AT.one", keep_for=3600)
-    assert await store.token_expiry("AT.one") == 0.0
+    minted = await store.minted_token("AT.one")
+    assert minted is not None and minted.expires_at == 0.0
 
 
 async def test_a_refresh_token_round_trips_and_is_spent_once(store: OrgStore):
@@ -857,7 +858,7 @@ async def _fill(store: RedisStore) -> None:
     await store.settle_push(push.id, PushState.APPROVED, keep_for=600)
     await store.save_message(a_message(), keep_for=600)
     await store.accept_totp_step("SECRET", 1, keep_for=600)
-    await store.record_token("AT.1", 1.0, keep_for=600)
+    await store.record_token("AT.1", MintedToken(0.5, 1.0), keep_for=600)
     await store.put_refresh_token("rt", a_refresh_record(), keep_for=600)
     await store.count_fault_match("flt1")
     await store.fire_fault("flt1", 3)

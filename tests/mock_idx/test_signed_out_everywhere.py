@@ -1,0 +1,119 @@
+"""Suspending or deactivating a user signs them out everywhere (on both stores), as Okta does: their refresh tokens
+are refused (``invalid_grant``), their access, ID and refresh tokens introspect ``{"active": false}``, userinfo answers
+401 ``invalid_token``, and their browser session is over (``/api/v1/sessions/me`` 404, ``prompt=none`` answers
+``login_required``). For good: unsuspending brings none of it back, while a new sign-in works. A status put back
+outright (the test-only ``PUT .../status``) changes nothing else, so what it refused meanwhile works again."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from tests.mock_idx.test_authorize import LOGIN, authorize, back_to_app, hosted_sign_in, query
+from tests.mock_idx.test_oauth import active, refresh
+from tests.mock_idx.test_sessions_api import ME, assert_no_session, cookie
+from tests.support.idx import Flow, control, signed_in
+
+USERINFO = "/oauth2/default/v1/userinfo"
+
+
+@dataclass
+class Holdings:
+    """What a signed-in user holds: tokens from an embedded sign-in and a browser session from the hosted page."""
+
+    tokens: dict[str, Any]
+    sid: str
+
+
+async def sign_in_everywhere(client: Any) -> Holdings:
+    session = await hosted_sign_in(client)
+    _, tokens = await signed_in(client, LOGIN, Flow(client, scope="openid profile offline_access"))
+    return Holdings(tokens, session.session.id)
+
+
+async def userinfo_status(client: Any, access_token: str) -> int:
+    response = await client.get(USERINFO, headers={"Authorization": f"Bearer {access_token}"})
+    if response.status == 401:
+        assert 'error="invalid_token"' in response.headers["WWW-Authenticate"]
+    return int(response.status)
+
+
+async def assert_signed_out(client: Any, held: Holdings) -> None:
+    tokens = held.tokens
+    for name in ("access_token", "id_token", "refresh_token"):
+        assert not await active(client, tokens[name]), name
+    assert await userinfo_status(client, tokens["access_token"]) == 401
+    refused = await refresh(client, tokens["refresh_token"])
+    assert refused.status == 400 and (await refused.json())["error"] == "invalid_grant"
+    await assert_no_session(await client.get(ME, headers=cookie(held.sid)))
+    back = back_to_app(await authorize(client, query(prompt="none"), sid=held.sid))
+    assert back["error"] == "login_required"
+
+
+async def assert_signed_in(client: Any, held: Holdings) -> None:
+    tokens = held.tokens
+    for name in ("access_token", "id_token", "refresh_token"):
+        assert await active(client, tokens[name]), name
+    assert await userinfo_status(client, tokens["access_token"]) == 200
+    assert (await client.get(ME, headers=cookie(held.sid))).status == 200
+    assert "code" in back_to_app(await authorize(client, query(prompt="none"), sid=held.sid))
+    renewed = await refresh(client, tokens["refresh_token"])
+    assert renewed.status == 200, await renewed.text()
+
+
+async def lifecycle(client: Any, operation: str) -> None:
+    status, body = await control(client, "POST", f"/users/{LOGIN}/lifecycle/{operation}")
+    assert status == 200, body
+
+
+@pytest.mark.parametrize("operation", ["suspend", "deactivate"])
+async def test_suspending_or_deactivating_ends_every_token_and_session(client: Any, operation: str) -> None:
+    held = await sign_in_everywhere(client)
+    await lifecycle(client, operation)
+    await assert_signed_out(client, held)
+
+
+async def test_a_deleted_user_s_tokens_and_session_are_dead(client: Any) -> None:
+    """mock-idx deletes a user by loading an org without them."""
+    held = await sign_in_everywhere(client)
+    nobody_else = {"users": [{"login": "someone.else@example.com", "password": "x"}]}
+    status, body = await control(client, "PUT", "/scenario", json=nobody_else)
+    assert status == 200, body
+    await assert_signed_out(client, held)
+
+
+async def test_unsuspending_revives_nothing_but_a_new_sign_in_works(client: Any) -> None:
+    held = await sign_in_everywhere(client)
+    await lifecycle(client, "suspend")
+    await lifecycle(client, "unsuspend")
+    await assert_signed_out(client, held)
+
+    again = await sign_in_everywhere(client)
+    await assert_signed_in(client, again)
+
+
+async def test_deactivating_then_activating_again_revives_nothing(client: Any) -> None:
+    held = await sign_in_everywhere(client)
+    await lifecycle(client, "deactivate")
+    await lifecycle(client, "activate")
+    await assert_signed_out(client, held)
+
+
+async def test_refusals_while_the_status_is_set_outright_change_nothing(client: Any) -> None:
+    """Every refusal leaves state untouched: the refresh token refused while the user was suspended outright is
+    still theirs once the status is put back (no lifecycle operation, so nobody signed them out)."""
+    held = await sign_in_everywhere(client)
+    await control(client, "PUT", f"/users/{LOGIN}/status", json={"status": "SUSPENDED"})
+    await assert_signed_out(client, held)
+    await control(client, "PUT", f"/users/{LOGIN}/status", json={"status": "ACTIVE"})
+    await assert_signed_in(client, held)
+
+
+async def test_a_locked_out_user_keeps_their_tokens_and_session(client: Any) -> None:
+    """Lockout stops the next password, not what an earlier sign-in holds."""
+    held = await sign_in_everywhere(client)
+    status, body = await control(client, "POST", f"/users/{LOGIN}/lock", json={})
+    assert status == 200, body
+    await assert_signed_in(client, held)
