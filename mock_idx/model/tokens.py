@@ -250,9 +250,16 @@ class MintedToken:
 
     @classmethod
     def parse(cls, text: str) -> MintedToken:
-        """What :meth:`__str__` wrote (a login may hold spaces: it comes last)."""
-        issued, expires, *login = text.split(" ", 2)
-        return cls(float(issued), float(expires), login[0] if login else "")
+        """What :meth:`__str__` wrote (a login may hold spaces: it comes last). A record of an earlier mock-idx (its
+        expiry alone, in a Redis kept across an upgrade) reads as issued at the epoch, and one that is not a record at
+        all as revoked: a store's leftovers never make a request fail."""
+        parts = text.split(" ", 2)
+        try:
+            if len(parts) == 1:
+                return cls(0.0, float(parts[0]))
+            return cls(float(parts[0]), float(parts[1]), parts[2] if len(parts) > 2 else "")
+        except ValueError:
+            return REVOKED
 
     def __str__(self) -> str:
         return f"{self.issued_at!r} {self.expires_at!r} {self.login}".rstrip(" ")

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from mock_idx.model.tokens import REVOKED, MintedToken
 from tests.mock_idx.test_authorize import LOGIN, authorize, back_to_app, hosted_sign_in, query
 from tests.mock_idx.test_oauth import active, refresh
 from tests.mock_idx.test_sessions_api import ME, assert_no_session, cookie
@@ -117,3 +118,20 @@ async def test_a_locked_out_user_keeps_their_tokens_and_session(client: Any) -> 
     status, body = await control(client, "POST", f"/users/{LOGIN}/lock", json={})
     assert status == 200, body
     await assert_signed_in(client, held)
+
+
+@pytest.mark.parametrize(
+    ("stored", "read"),
+    [
+        ("10.5 3600.0 ann@example.com", MintedToken(10.5, 3600.0, "ann@example.com")),
+        ("10.5 3600.0 ann smith", MintedToken(10.5, 3600.0, "ann smith")),
+        ("10.5 3600.0", MintedToken(10.5, 3600.0)),
+        ("3600.0", MintedToken(0.0, 3600.0)),  # an earlier mock-idx's record: its expiry alone
+        ("not a record", REVOKED),
+        ("", REVOKED),
+    ],
+)
+def test_a_stored_token_record_reads_back_whatever_wrote_it(stored: str, read: MintedToken) -> None:
+    """Records kept in a Redis across an upgrade, or damaged, never fail a request: an old one keeps its expiry, junk
+    reads as revoked."""
+    assert MintedToken.parse(stored) == read
