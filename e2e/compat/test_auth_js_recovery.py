@@ -3,7 +3,9 @@
 The flows (e2e/compat/sdk/recovery_flows.mjs) use Legacy mode, as Okta's embedded-SDK guides do:
 ``idx.recoverPassword({username, authenticators: ['okta_email']})``, the emailed code, then the new password (a weak
 one first, refused with Okta's message); an unknown username, which the SDK sees exactly as a known one until its
-code is refused; and ``idx.authenticate`` for a user whose password has expired, then ``proceed({newPassword})``.
+code is refused; ``idx.authenticate`` for a user whose password has expired, then ``proceed({newPassword})``; and
+``idx.authenticate`` for one whose password expires in a few days under the policy's maximum age (the virtual clock
+is moved on before the flows run), warned and skipping the change with ``proceed({skip: true})``.
 """
 
 from __future__ import annotations
@@ -26,18 +28,23 @@ SCENARIO = {
         "authenticators": {
             "enrollment": {"okta_password": "required", "okta_email": "optional"},
             "sign_on": "one_factor",
-        }
+        },
+        "password_policy": {"max_age_days": 90, "expire_warn_days": 10},
     },
     "users": [
         {"login": "recover@example.com", "password": PASSWORD, "authenticators": {"email": {}}},
         {"login": "expired@example.com", "password": PASSWORD, "authenticators": {}, "status": "PASSWORD_EXPIRED"},
+        {"login": "warned@example.com", "password": PASSWORD, "authenticators": {}},
     ],
 }
 FLOWS = {
     "recoverByEmailCode": "recover@example.com",
     "recoverUnknownUser": "nobody@example.com",
     "changeExpiredPassword": "expired@example.com",
+    "skipExpiryWarning": "warned@example.com",
 }
+DAY = 86_400
+PASSWORD_AGE = 85 * DAY + 60  # five days short of the policy's 90, inside its 10 days of warning: 4 whole days left
 
 
 @pytest.fixture(scope="module")
@@ -46,6 +53,7 @@ def results(mock_idx_key_file: Path, tmp_path_factory: pytest.TempPathFactory) -
     scenario.write_text(json.dumps(SCENARIO))
     with compat_server(mock_idx_key_file) as server:
         server.load_scenario(scenario)
+        server.advance_clock(PASSWORD_AGE)
         plan = [
             {
                 "id": flow,
@@ -100,3 +108,14 @@ def test_an_expired_password_is_changed_through_authenticate(results: dict[str, 
     assert step(result, "authenticate")["nextStep"]["name"] == "reenroll-authenticator"
     assert step(result, "new-password")["status"] == "SUCCESS"
     assert result["tokens"]["claims"]["preferred_username"] == "expired@example.com"
+
+
+def test_an_expiring_password_warns_and_the_warning_is_skipped(results: dict[str, Any]) -> None:
+    result = result_of(results, "skipExpiryWarning")
+    warned = step(result, "authenticate")
+    assert warned["status"] == "PENDING" and warned["nextStep"]["name"] == "reenroll-authenticator-warning", warned
+    assert warned["nextStep"]["canSkip"] is True, warned
+    assert [m["key"] for m in warned["messages"]] == ["idx.password.expiring.message"], warned
+    skipped = step(result, "skip")
+    assert skipped["status"] == "SUCCESS", skipped
+    assert result["tokens"]["verified"] and result["tokens"]["claims"]["preferred_username"] == "warned@example.com"

@@ -83,10 +83,11 @@ def load_org(
     sign_on: str = "when_enrolled",
     identifier_first: bool = False,
     lockout: dict[str, Any] | None = None,
+    password_policy: dict[str, Any] | None = None,
 ) -> dict[str, MockUser]:
     """The org of one test, as a scenario file an admin would write: its authenticators and their policy (and its
-    lockout policy), and its users (by login: the authenticators each has enrolled already). The users come back to
-    sign in as."""
+    lockout and password policies), and its users (by login: the authenticators each has enrolled already). The users
+    come back to sign in as."""
     scenario = {
         "settings": {
             "authenticators": {
@@ -95,6 +96,7 @@ def load_org(
                 "identifier_first": identifier_first,
             },
             "lockout": lockout or {},
+            "password_policy": password_policy or {},
         },
         "users": [
             {"login": login, "password": PASSWORD, "authenticators": enrolled} for login, enrolled in users.items()

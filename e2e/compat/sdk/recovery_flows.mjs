@@ -1,6 +1,8 @@
 // "Forgot password?" and expired passwords, the way okta-auth-js 8's Legacy mode documents them:
 // idx.recoverPassword({username, authenticators}) then proceed({verificationCode}) and proceed({password}); and
-// idx.authenticate({username, password}) answered with reenroll-authenticator, then proceed({newPassword}). The flows
+// idx.authenticate({username, password}) answered with reenroll-authenticator, then proceed({newPassword}), or with
+// reenroll-authenticator-warning (the password expires soon), then proceed({skip: true}), which auth-js's Skip
+// remediator answers with the document's skip remediation. The flows
 // read the user's inbox through the control API and return what they saw; the assertions live in
 // e2e/compat/test_auth_js_recovery.py.
 import { Journey } from './journey.mjs';
@@ -36,4 +38,11 @@ async function changeExpiredPassword(j) {
   return tokensOf(j, done);
 }
 
-export const RECOVERY_FLOWS = { recoverByEmailCode, recoverUnknownUser, changeExpiredPassword };
+async function skipExpiryWarning(j) {
+  const { login: username, password } = j.spec;
+  await j.step('authenticate', () => j.idx.authenticate({ username, password }));
+  const done = await j.step('skip', () => j.idx.proceed({ skip: true }));
+  return tokensOf(j, done);
+}
+
+export const RECOVERY_FLOWS = { recoverByEmailCode, recoverUnknownUser, changeExpiredPassword, skipExpiryWarning };
