@@ -25,6 +25,13 @@ for again right after it was verified: PASSWORD_EXPIRED, or PASSWORD_EXPIRING (w
 Okta Verify enrollment: SELECT_ENROLL --okta_verify--> OV_ENROLL_POLL (QR code) --channel email or sms-->
 OV_ENROLL_CHANNEL_DATA (the address or number the link goes to) --> OV_ENROLL_POLL; activated on the phone, the poll
 moves on.
+Self-service unlock ("Unlock account?", :meth:`Transaction.start_unlock`): IDENTIFY --> UNLOCK_ACCOUNT --username and
+authenticator--> CHALLENGE --code or link--> ACCOUNT_UNLOCKED (nothing left but going back to sign in). Sign-up
+(:meth:`Transaction.start_sign_up`): IDENTIFY --> ENROLL_PROFILE --the form--> the org's required enrollments, as for
+a user who lacks them. A sign-in opened with an activation token starts at the password's enrollment
+(:meth:`Transaction.start_activation`). A sign-in that cannot go on for a reason Okta shows once (an expired activation
+link, a user suspended since it began) is TERMINAL; on every path that can reach SUCCESS the app's deny rules are
+checked (:meth:`Transaction.check_access`) before anything is written.
 """
 
 from __future__ import annotations
