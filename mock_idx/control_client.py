@@ -530,10 +530,10 @@ def _mock_user(body: dict[str, Any], answer: dict[str, Any]) -> MockUser:
     )
 
 
-def _group_list(groups: Iterable[str], what: str = "groups") -> list[str]:
+def _group_list(groups: Iterable[str], what: str = "groups", names: str = "group names") -> list[str]:
     """A list of names; one name alone is refused rather than sent as its letters."""
     if isinstance(groups, str):
-        raise TypeError(f"{what} is a list of names, not one name: use [{groups!r}]")
+        raise TypeError(f"{what} is a list of {names}, not one name: use [{groups!r}]")
     return list(groups)
 
 
@@ -542,7 +542,14 @@ def _deny_rules(deny: Iterable[Mapping[str, Iterable[str]]]) -> list[dict[str, l
     refuse, as a scenario file's would be)."""
     if isinstance(deny, Mapping):
         raise TypeError("deny is a list of rules, not one rule: use [{...}]")
-    return [{part: _group_list(names, f"deny's {part}") for part, names in rule.items()} for rule in deny]
+    return [
+        {part: _group_list(names, f"deny's {part}", _DENY_NAMES.get(part, "names")) for part, names in rule.items()}
+        for rule in deny
+    ]
+
+
+_DENY_NAMES = {"groups": "group names", "clients": "client ids"}
+"""What a deny rule's lists hold, for the refusal of one name given alone."""
 
 
 def _json_or_text(payload: bytes) -> Any:

@@ -426,7 +426,7 @@ async def test_the_plugin_refuses_a_deny_rule_it_cannot_send_and_the_org_stays_a
     mock_idx.set_authenticators(sign_on="one_factor", deny=[{"groups": ["contractors"]}])
     with pytest.raises(TypeError, match="list of rules"):
         mock_idx.set_authenticators(deny={"groups": ["contractors"]})  # type: ignore[dict-item]
-    with pytest.raises(TypeError, match="list of names"):
+    with pytest.raises(TypeError, match=r"deny.s groups is a list of group names"):
         mock_idx.set_authenticators(deny=[{"groups": "contractors"}])
     with pytest.raises(ControlApiError) as refused:
         mock_idx.set_authenticators(deny=[{"group": ["contractors"]}])  # Okta has no such key: the server refuses
