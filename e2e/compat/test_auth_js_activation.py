@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from e2e.compat.compat_support import compat_server, run_sdk_flows, step, succeeded
+from e2e.compat.compat_support import compat_org, run_sdk_flows, step, succeeded
 
 CLIENT_ID = "compat-node-activation"
 REDIRECT_URI = "http://localhost:8080/login/callback"
@@ -45,10 +45,7 @@ def results(mock_idx_key_file: Path, tmp_path_factory: pytest.TempPathFactory) -
             for flow, password in FLOWS.items()
         ],
     }
-    path = tmp_path_factory.mktemp("activation-org") / "org.yaml"
-    path.write_text(json.dumps(scenario), encoding="utf-8")  # JSON is YAML
-    with compat_server(mock_idx_key_file) as server:
-        server.load_scenario(path)
+    with compat_org(mock_idx_key_file, tmp_path_factory.mktemp("activation-org"), scenario) as server:
         plan = [
             {
                 "id": flow,

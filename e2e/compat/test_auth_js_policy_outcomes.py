@@ -8,14 +8,13 @@ tokens. The flows are e2e/compat/sdk/policy_flows.mjs; every expectation is asse
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from e2e.compat.compat_support import compat_server, run_sdk_flows, step
+from e2e.compat.compat_support import compat_org, run_sdk_flows, step, succeeded
 
 CLIENT_ID = "compat-node-policy"
 LOCKED_CLIENT_ID = "compat-node-locked"
@@ -48,10 +47,7 @@ FLOWS: dict[str, tuple[str, str, dict[str, Any]]] = {
 
 @pytest.fixture(scope="module")
 def sdk_run(mock_idx_key_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    scenario = tmp_path_factory.mktemp("policy-outcomes") / "policy.yaml"
-    scenario.write_text(json.dumps(SCENARIO), encoding="utf-8")  # JSON is YAML
-    with compat_server(mock_idx_key_file) as server:
-        server.load_scenario(scenario)
+    with compat_org(mock_idx_key_file, tmp_path_factory.mktemp("policy-outcomes"), SCENARIO) as server:
         plan = [
             {
                 "id": name,
@@ -69,15 +65,8 @@ def sdk_run(mock_idx_key_file: Path, tmp_path_factory: pytest.TempPathFactory) -
         yield {"results": run_sdk_flows(plan), "server": server}
 
 
-def flow_result(sdk_run: dict[str, Any], name: str) -> dict[str, Any]:
-    result: dict[str, Any] = sdk_run["results"][name]
-    if not result["ok"]:
-        pytest.fail(f"{name} threw {result['error']}\nsteps: {json.dumps(result['steps'], indent=1)}", pytrace=False)
-    return result
-
-
 def test_acr_values_step_the_sign_in_up_to_a_second_factor(sdk_run: dict[str, Any]) -> None:
-    result = flow_result(sdk_run, "step-up-email")
+    result = succeeded(sdk_run["results"], "step-up-email")
     after_password = step(result, "authenticate")
     assert after_password["status"] == "PENDING"  # the org's one-factor policy alone would have ended here
     assert after_password["nextStep"]["name"] == "select-authenticator-authenticate"
@@ -90,7 +79,7 @@ def test_acr_values_step_the_sign_in_up_to_a_second_factor(sdk_run: dict[str, An
 
 
 def test_a_level_the_password_meets_ends_at_the_password_with_its_acr(sdk_run: dict[str, Any]) -> None:
-    result = flow_result(sdk_run, "password-level")
+    result = succeeded(sdk_run["results"], "password-level")
     done = step(result, "authenticate")
     assert (done["status"], done["hasTokens"]) == ("SUCCESS", True)
     assert result["tokens"]["claims"]["acr"] == PASSWORD_ONLY
@@ -99,7 +88,7 @@ def test_a_level_the_password_meets_ends_at_the_password_with_its_acr(sdk_run: d
 
 @pytest.mark.parametrize("name", ["denied-by-group", "denied-by-app"])
 def test_a_denied_user_gets_access_denied_and_no_tokens(sdk_run: dict[str, Any], name: str) -> None:
-    result = flow_result(sdk_run, name)
+    result = succeeded(sdk_run["results"], name)
     denied = step(result, "authenticate")
     assert denied["status"] == "TERMINAL", denied
     assert [(m["key"], m["message"]) for m in denied["messages"]] == [

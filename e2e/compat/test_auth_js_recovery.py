@@ -10,14 +10,13 @@ is moved on before the flows run), warned and skipping the change with ``proceed
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from e2e.compat.compat_support import compat_server, run_sdk_flows, step
+from e2e.compat.compat_support import compat_org, run_sdk_flows, step, succeeded
 
 CLIENT_ID = "compat-node-recovery"
 REDIRECT_URI = "http://localhost:8080/login/callback"
@@ -49,10 +48,7 @@ PASSWORD_AGE = 85 * DAY + 60  # five days short of the policy's 90, inside its 1
 
 @pytest.fixture(scope="module")
 def results(mock_idx_key_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    scenario = tmp_path_factory.mktemp("recovery") / "recovery.json"
-    scenario.write_text(json.dumps(SCENARIO))
-    with compat_server(mock_idx_key_file) as server:
-        server.load_scenario(scenario)
+    with compat_org(mock_idx_key_file, tmp_path_factory.mktemp("recovery"), SCENARIO) as server:
         server.advance_clock(PASSWORD_AGE)
         plan = [
             {
@@ -71,15 +67,8 @@ def results(mock_idx_key_file: Path, tmp_path_factory: pytest.TempPathFactory) -
         yield run_sdk_flows(plan)
 
 
-def result_of(results: dict[str, Any], flow: str) -> dict[str, Any]:
-    result: dict[str, Any] = results[flow]
-    if not result["ok"]:
-        pytest.fail(f"{flow} threw {result['error']}\nsteps: {json.dumps(result['steps'], indent=1)}", pytrace=False)
-    return result
-
-
 def test_recover_password_by_email_code(results: dict[str, Any]) -> None:
-    result = result_of(results, "recoverByEmailCode")
+    result = succeeded(results, "recoverByEmailCode")
     assert step(result, "recover")["nextStep"]["name"] == "challenge-authenticator"
     reset = step(result, "code")
     assert reset["status"] == "PENDING" and reset["nextStep"]["name"] == "reset-authenticator"
@@ -93,7 +82,7 @@ def test_recover_password_by_email_code(results: dict[str, Any]) -> None:
 
 
 def test_an_unknown_username_reaches_the_code_page_and_its_code_is_refused(results: dict[str, Any]) -> None:
-    result = result_of(results, "recoverUnknownUser")
+    result = succeeded(results, "recoverUnknownUser")
     assert step(result, "recover")["nextStep"]["name"] == "challenge-authenticator"
     refused = step(result, "code")
     assert refused["nextStep"]["name"] == "challenge-authenticator"
@@ -104,14 +93,14 @@ def test_an_unknown_username_reaches_the_code_page_and_its_code_is_refused(resul
 
 
 def test_an_expired_password_is_changed_through_authenticate(results: dict[str, Any]) -> None:
-    result = result_of(results, "changeExpiredPassword")
+    result = succeeded(results, "changeExpiredPassword")
     assert step(result, "authenticate")["nextStep"]["name"] == "reenroll-authenticator"
     assert step(result, "new-password")["status"] == "SUCCESS"
     assert result["tokens"]["claims"]["preferred_username"] == "expired@example.com"
 
 
 def test_an_expiring_password_warns_and_the_warning_is_skipped(results: dict[str, Any]) -> None:
-    result = result_of(results, "skipExpiryWarning")
+    result = succeeded(results, "skipExpiryWarning")
     warned = step(result, "authenticate")
     assert warned["status"] == "PENDING" and warned["nextStep"]["name"] == "reenroll-authenticator-warning", warned
     assert warned["nextStep"]["canSkip"] is True, warned

@@ -7,14 +7,13 @@ e2e/compat/sdk/unlock_flows.mjs; every expectation is asserted here.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from e2e.compat.compat_support import compat_server, run_sdk_flows, step, succeeded
+from e2e.compat.compat_support import compat_org, run_sdk_flows, step, succeeded
 
 CLIENT_ID = "compat-node-unlock"
 REDIRECT_URI = "http://localhost:8080/login/callback"
@@ -45,10 +44,7 @@ def sdk_run(mock_idx_key_file: Path, tmp_path_factory: pytest.TempPathFactory) -
             for flow in FLOWS
         ],
     }
-    path = tmp_path_factory.mktemp("unlock-org") / "unlock.yaml"
-    path.write_text(json.dumps(scenario), encoding="utf-8")  # JSON is YAML
-    with compat_server(mock_idx_key_file) as server:
-        server.load_scenario(path)
+    with compat_org(mock_idx_key_file, tmp_path_factory.mktemp("unlock-org"), scenario) as server:
         plan = [
             {
                 "id": flow,
