@@ -28,6 +28,7 @@ def test_every_builtin_scenario_is_walked_here() -> None:
         "number-challenge",
         "mixed",
         "authenticators",
+        "self-service",  # walked in tests/mock_idx/test_self_service_scenario.py
     }
 
 
