@@ -61,9 +61,19 @@ def succeeded(results: dict[str, Any], flow: str) -> dict[str, Any]:
     the SDK got through) when the flow threw."""
     result: dict[str, Any] = results[flow]
     if not result["ok"]:
+        error = result.get("error") or {}
         steps = json.dumps(result.get("steps"), indent=1)[:4000]
-        pytest.fail(f"{flow} threw {result.get('error')}\nsteps: {steps}", pytrace=False)
+        pytest.fail(
+            f"{flow} threw {error.get('name')}: {error.get('message')}\nsteps: {steps}\n{error.get('stack', '')}",
+            pytrace=False,
+        )
     return result
+
+
+def reported_messages(summary: dict[str, Any]) -> list[tuple[str | None, str]]:
+    """The messages okta-auth-js reports for a refused form (Okta's field messages, gathered by the SDK), as (i18n
+    key, text)."""
+    return [(m["key"], m["message"]) for m in summary["messages"]]
 
 
 def run_sdk_flows(plan: list[dict[str, Any]]) -> dict[str, Any]:

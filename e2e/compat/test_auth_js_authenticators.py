@@ -22,7 +22,7 @@ from typing import Any
 import pyotp
 import pytest
 
-from e2e.compat.compat_support import compat_server, run_sdk_flows, step
+from e2e.compat.compat_support import compat_server, reported_messages, run_sdk_flows, step, succeeded
 from mock_idx.pytest_plugin import MockIdx
 
 CLIENT_ID = "compat-node-authenticators"
@@ -209,22 +209,6 @@ def sdk_run(mock_idx_key_file: Path, tmp_path_factory: pytest.TempPathFactory) -
         yield {"results": run_sdk_flows(plan), "servers": servers, "plan": {spec["id"]: spec for spec in plan}}
 
 
-def flow_result(sdk_run: dict[str, Any], flow: str) -> dict[str, Any]:
-    """The flow's record; fails with the SDK's error and the steps so far if the flow threw."""
-    result: dict[str, Any] = sdk_run["results"][flow]
-    if not result["ok"]:
-        pytest.fail(
-            f"{flow} threw {result['error']['name']}: {result['error']['message']}\n"
-            f"steps: {json.dumps(result['steps'], indent=1)}\n{result['error']['stack']}",
-            pytrace=False,
-        )
-    return result
-
-
-def message_texts(summary: dict[str, Any]) -> list[tuple[str | None, str]]:
-    return [(m["key"], m["message"]) for m in summary["messages"]]
-
-
 def next_name(summary: dict[str, Any]) -> str | None:
     return summary["nextStep"]["name"] if summary["nextStep"] else None
 
@@ -251,7 +235,7 @@ def assert_tokens(tokens: dict[str, Any], sdk_run: dict[str, Any], flow: str, am
 def assert_refused_in_place(summary: dict[str, Any], remediation: str, key: str | None, text: str) -> None:
     """A refusal as okta-auth-js reports it: the request failed, Okta's message in ``messages``, the same form."""
     assert (summary["status"], summary["requestDidSucceed"]) == ("PENDING", False), summary
-    assert message_texts(summary) == [(key, text)]
+    assert reported_messages(summary) == [(key, text)]
     assert next_name(summary) == remediation
 
 
@@ -271,7 +255,7 @@ def idx_calls(sdk_run: dict[str, Any], flow: str) -> list[str]:
 
 def test_okta_verify_enrolled_by_qr_code_then_approves_a_push(sdk_run: dict[str, Any]) -> None:
     flow = "okta-verify-qr"
-    result = flow_result(sdk_run, flow)
+    result = succeeded(sdk_run["results"], flow)
     shown = step(result, "authenticate")
     assert (shown["status"], next_name(shown)) == ("PENDING", "enroll-poll")
     assert shown["nextStep"]["authenticatorKey"] == "okta_verify"
@@ -291,7 +275,7 @@ def test_okta_verify_enrolled_by_qr_code_then_approves_a_push(sdk_run: dict[str,
 
 def test_okta_verify_enrolled_by_the_link_sent_by_email(sdk_run: dict[str, Any]) -> None:
     flow = "okta-verify-email"
-    result = flow_result(sdk_run, flow)
+    result = succeeded(sdk_run["results"], flow)
     login = sdk_run["plan"][flow]["login"]
     sent = step(result, "channel-email")
     assert (sent["status"], next_name(sent)) == ("PENDING", "enroll-poll")
@@ -309,7 +293,7 @@ def test_okta_verify_enrolled_by_the_link_sent_by_email(sdk_run: dict[str, Any])
 
 def test_okta_verify_enrolled_by_the_link_sent_by_sms(sdk_run: dict[str, Any]) -> None:
     flow = "okta-verify-sms"
-    result = flow_result(sdk_run, flow)
+    result = succeeded(sdk_run["results"], flow)
     sent = step(result, "channel-sms")
     assert (sent["status"], next_name(sent)) == ("PENDING", "enroll-poll")
     assert result["sentTo"]["selectedChannel"] == "sms"
@@ -322,7 +306,7 @@ def test_okta_verify_enrolled_by_the_link_sent_by_sms(sdk_run: dict[str, Any]) -
 
 def test_email_chosen_by_key_then_verified_by_the_code_in_the_inbox(sdk_run: dict[str, Any]) -> None:
     flow = "email-verify"
-    result = flow_result(sdk_run, flow)
+    result = succeeded(sdk_run["results"], flow)
     listed = step(result, "authenticate")
     assert (listed["status"], next_name(listed)) == ("PENDING", "select-authenticator-authenticate")
     challenged = step(result, "choose-email")
@@ -337,7 +321,7 @@ def test_email_chosen_by_key_then_verified_by_the_code_in_the_inbox(sdk_run: dic
 
 def test_email_sent_again_on_resend_and_the_newest_code_signs_in(sdk_run: dict[str, Any]) -> None:
     flow = "email-resend"
-    result = flow_result(sdk_run, flow)
+    result = succeeded(sdk_run["results"], flow)
     resent = step(result, "resend")
     assert (resent["status"], resent["requestDidSucceed"], resent["messages"]) == ("PENDING", True, [])
     assert next_name(resent) == "challenge-authenticator"
@@ -347,7 +331,7 @@ def test_email_sent_again_on_resend_and_the_newest_code_signs_in(sdk_run: dict[s
 
 def test_email_enrolled_by_the_code_it_is_sent_after_a_wrong_one(sdk_run: dict[str, Any]) -> None:
     flow = "email-enroll"
-    result = flow_result(sdk_run, flow)
+    result = succeeded(sdk_run["results"], flow)
     asked = step(result, "authenticate")
     assert (next_name(asked), asked["nextStep"]["authenticatorKey"]) == ("enroll-authenticator", "okta_email")
     assert_refused_in_place(
@@ -362,7 +346,7 @@ def test_email_enrolled_by_the_code_it_is_sent_after_a_wrong_one(sdk_run: dict[s
 
 def test_sms_enrollment_refuses_an_invalid_number_then_keeps_the_number_in_e164(sdk_run: dict[str, Any]) -> None:
     flow = "sms-enroll"
-    result = flow_result(sdk_run, flow)
+    result = succeeded(sdk_run["results"], flow)
     asked = step(result, "authenticate")
     assert next_name(asked) == "authenticator-enrollment-data"
     assert [i["name"] for i in asked["nextStep"]["inputs"]] == ["methodType", "phoneNumber"]
@@ -381,7 +365,7 @@ def test_sms_enrollment_refuses_an_invalid_number_then_keeps_the_number_in_e164(
 
 def test_phone_verified_by_a_voice_call(sdk_run: dict[str, Any]) -> None:
     flow = "voice-verify"
-    result = flow_result(sdk_run, flow)
+    result = succeeded(sdk_run["results"], flow)
     asked = step(result, "authenticate")
     assert (next_name(asked), asked["nextStep"]["authenticatorKey"]) == (
         "authenticator-verification-data",
@@ -394,7 +378,7 @@ def test_phone_verified_by_a_voice_call(sdk_run: dict[str, Any]) -> None:
 
 def test_sms_resend_waits_thirty_seconds_as_okta_does(sdk_run: dict[str, Any]) -> None:
     flow = "sms-resend"
-    result = flow_result(sdk_run, flow)
+    result = succeeded(sdk_run["results"], flow)
     sent = step(result, "authenticate")  # phone and its method named up front: two requests, one call
     assert (next_name(sent), sent["nextStep"]["canResend"]) == ("challenge-authenticator", True)
     assert_refused_in_place(
@@ -419,7 +403,7 @@ def test_sms_resend_waits_thirty_seconds_as_okta_does(sdk_run: dict[str, Any]) -
 
 def test_google_authenticator_enrolled_with_the_shared_secret_it_shows(sdk_run: dict[str, Any]) -> None:
     flow = "google-enroll"
-    result = flow_result(sdk_run, flow)
+    result = succeeded(sdk_run["results"], flow)
     asked = step(result, "authenticate")
     assert (next_name(asked), asked["nextStep"]["authenticatorKey"]) == ("enroll-authenticator", "google_otp")
     secret = result["contextual"]["sharedSecret"]
@@ -430,7 +414,7 @@ def test_google_authenticator_enrolled_with_the_shared_secret_it_shows(sdk_run: 
 
 def test_google_authenticator_verified_by_its_code_after_a_wrong_one(sdk_run: dict[str, Any]) -> None:
     flow = "google-verify"
-    result = flow_result(sdk_run, flow)
+    result = succeeded(sdk_run["results"], flow)
     assert next_name(step(result, "authenticate")) == "challenge-authenticator"
     assert_refused_in_place(
         step(result, "wrong-code"),
@@ -446,7 +430,7 @@ def test_google_authenticator_verified_by_its_code_after_a_wrong_one(sdk_run: di
 
 def test_security_question_enrolled_with_a_predefined_question(sdk_run: dict[str, Any]) -> None:
     flow = "security-question-predefined"
-    result = flow_result(sdk_run, flow)
+    result = succeeded(sdk_run["results"], flow)
     asked = step(result, "authenticate")
     assert [i["name"] for i in asked["nextStep"]["inputs"]] == ["questionKey", "question", "answer"]
     assert result["contextual"]["hasQuestions"] is True
@@ -456,7 +440,7 @@ def test_security_question_enrolled_with_a_predefined_question(sdk_run: dict[str
 
 def test_security_question_enrolled_with_a_custom_question_after_a_too_short_answer(sdk_run: dict[str, Any]) -> None:
     flow = "security-question-custom"
-    result = flow_result(sdk_run, flow)
+    result = succeeded(sdk_run["results"], flow)
     assert_refused_in_place(
         step(result, "short-answer"),
         "enroll-authenticator",
@@ -470,7 +454,7 @@ def test_security_question_enrolled_with_a_custom_question_after_a_too_short_ans
 
 def test_security_question_verified_after_a_wrong_answer(sdk_run: dict[str, Any]) -> None:
     flow = "security-question-verify"
-    result = flow_result(sdk_run, flow)
+    result = succeeded(sdk_run["results"], flow)
     asked = step(result, "authenticate")
     assert [i["name"] for i in asked["nextStep"]["inputs"]] == ["answer"]
     assert result["contextual"]["enrolledQuestion"]["questionKey"] == QUESTION_KEY
@@ -489,7 +473,7 @@ def test_security_question_verified_after_a_wrong_answer(sdk_run: dict[str, Any]
 
 def test_identifier_first_then_the_password_as_a_challenge(sdk_run: dict[str, Any]) -> None:
     flow = "identifier-first"
-    result = flow_result(sdk_run, flow)
+    result = succeeded(sdk_run["results"], flow)
     asked = step(result, "authenticate")
     assert (next_name(asked), asked["nextStep"]["authenticatorKey"]) == ("challenge-authenticator", "okta_password")
     assert [i["name"] for i in asked["nextStep"]["inputs"]] == ["password"]
@@ -503,13 +487,13 @@ def test_identifier_first_then_the_password_as_a_challenge(sdk_run: dict[str, An
 
 def test_a_user_with_no_password_verifies_their_email_then_sets_one_the_policy_allows(sdk_run: dict[str, Any]) -> None:
     flow = "password-enroll"
-    result = flow_result(sdk_run, flow)
+    result = succeeded(sdk_run["results"], flow)
     asked = step(result, "authenticate")
     assert (next_name(asked), asked["nextStep"]["authenticatorKey"]) == ("challenge-authenticator", "okta_email")
     assert next_name(step(result, "verify")) == "select-authenticator-enroll"
     form = step(result, "choose-password")
     assert (next_name(form), form["nextStep"]["authenticatorKey"]) == ("enroll-authenticator", "okta_password")
-    [(key, text)] = message_texts(step(result, "weak-password"))
+    [(key, text)] = reported_messages(step(result, "weak-password"))
     assert key == "password.passwordRequirementsNotMet"
     assert text.startswith("Password requirements were not met. Password requirements: at least 8 characters")
     assert next_name(step(result, "weak-password")) == "enroll-authenticator"
@@ -519,7 +503,7 @@ def test_a_user_with_no_password_verifies_their_email_then_sets_one_the_policy_a
 
 def test_required_email_enrolled_then_the_optional_phone_skipped(sdk_run: dict[str, Any]) -> None:
     flow = "identifier-first-skip"
-    result = flow_result(sdk_run, flow)
+    result = succeeded(sdk_run["results"], flow)
     required = step(result, "password")
     assert (next_name(required), required["nextStep"]["canSkip"]) == ("select-authenticator-enroll", None)
     optional = step(result, "verify")
@@ -534,7 +518,7 @@ def test_required_email_enrolled_then_the_optional_phone_skipped(sdk_run: dict[s
 
 def test_wrong_email_code_is_refused_on_the_form_then_the_right_one_signs_in(sdk_run: dict[str, Any]) -> None:
     flow = "email-wrong-code"
-    result = flow_result(sdk_run, flow)
+    result = succeeded(sdk_run["results"], flow)
     wrong = step(result, "wrong-code")
     assert_refused_in_place(wrong, "challenge-authenticator", PASSCODE_INVALID, "Invalid code. Try again.")
     [field] = wrong["nextStep"]["inputs"]
@@ -543,7 +527,7 @@ def test_wrong_email_code_is_refused_on_the_form_then_the_right_one_signs_in(sdk
 
 
 def test_expired_email_code_is_refused_like_a_wrong_one(sdk_run: dict[str, Any]) -> None:
-    result = flow_result(sdk_run, "email-expired-code")
+    result = succeeded(sdk_run["results"], "email-expired-code")
     assert_refused_in_place(
         step(result, "expired-code"), "challenge-authenticator", PASSCODE_INVALID, "Invalid code. Try again."
     )
@@ -551,7 +535,7 @@ def test_expired_email_code_is_refused_like_a_wrong_one(sdk_run: dict[str, Any])
 
 def test_a_google_authenticator_code_is_good_once(sdk_run: dict[str, Any]) -> None:
     flow = "google-reused-code"
-    result = flow_result(sdk_run, flow)
+    result = succeeded(sdk_run["results"], flow)
     first = step(result, "verify")
     assert (first["status"], first["hasTokens"]) == ("SUCCESS", True)
     assert_tokens(result["tokens"], sdk_run, flow, ["pwd", "otp", "mfa"])
@@ -604,7 +588,7 @@ STEP_JOURNEYS = {
 
 @pytest.mark.parametrize("flow", sorted(STEP_JOURNEYS))
 def test_step_mode_walks_the_same_remediations_to_tokens(sdk_run: dict[str, Any], flow: str) -> None:
-    result = flow_result(sdk_run, flow)
+    result = succeeded(sdk_run["results"], flow)
     remediations, amr = STEP_JOURNEYS[flow]
     started, *steps = result["steps"]
     assert (started["label"], started["status"], started["nextStep"]) == ("start", "PENDING", None)
@@ -613,7 +597,7 @@ def test_step_mode_walks_the_same_remediations_to_tokens(sdk_run: dict[str, Any]
 
 
 def test_step_mode_invalid_phone_number_keeps_the_enrollment_form(sdk_run: dict[str, Any]) -> None:
-    result = flow_result(sdk_run, "steps:sms-enroll")
+    result = succeeded(sdk_run["results"], "steps:sms-enroll")
     assert_refused_in_place(
         step(result, "invalid-number"),
         "authenticator-enrollment-data",
@@ -624,10 +608,10 @@ def test_step_mode_invalid_phone_number_keeps_the_enrollment_form(sdk_run: dict[
 
 
 def test_step_mode_enrollments_are_stored_as_entered(sdk_run: dict[str, Any]) -> None:
-    google = flow_result(sdk_run, "steps:google-enroll")
+    google = succeeded(sdk_run["results"], "steps:google-enroll")
     assert enrolled(google)["google_authenticator"]["secret"] == google["contextual"]["sharedSecret"]
-    question = enrolled(flow_result(sdk_run, "steps:security-question-custom"))["security_question"]
+    question = enrolled(succeeded(sdk_run["results"], "steps:security-question-custom"))["security_question"]
     assert (question["question_key"], question["question"]) == ("custom", CUSTOM_QUESTION)
-    skipped = flow_result(sdk_run, "steps:identifier-first-skip")
+    skipped = succeeded(sdk_run["results"], "steps:identifier-first-skip")
     assert set(enrolled(skipped)) == {"email"}
     assert step(skipped, "verify")["nextStep"]["canSkip"] is True

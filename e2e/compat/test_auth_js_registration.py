@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from e2e.compat.compat_support import compat_server, run_sdk_flows, step
+from e2e.compat.compat_support import compat_server, reported_messages, run_sdk_flows, step, succeeded
 from mock_idx.pytest_plugin import MockIdx
 
 CLIENT_ID = "compat-node-registration"
@@ -78,22 +78,6 @@ def sdk_run(mock_idx_key_file: Path, tmp_path_factory: pytest.TempPathFactory) -
         yield {"results": run_sdk_flows(plan), "servers": servers}
 
 
-def flow_result(sdk_run: dict[str, Any], flow: str) -> dict[str, Any]:
-    result: dict[str, Any] = sdk_run["results"][flow]
-    if not result["ok"]:
-        pytest.fail(
-            f"{flow} threw {result['error']['name']}: {result['error']['message']}\n"
-            f"steps: {json.dumps(result['steps'], indent=1)}\n{result['error']['stack']}",
-            pytrace=False,
-        )
-    return result
-
-
-def field_messages(summary: dict[str, Any]) -> list[tuple[str | None, str]]:
-    """The messages okta-auth-js reports for a refused form (Okta's field messages, gathered by the SDK)."""
-    return [(m["key"], m["message"]) for m in summary["messages"]]
-
-
 def assert_new_user_signed_in(result: dict[str, Any], login: str) -> None:
     last = result["steps"][-1]
     assert (last["status"], last["hasTokens"]) == ("SUCCESS", True), last
@@ -107,14 +91,14 @@ def assert_new_user_signed_in(result: dict[str, Any], login: str) -> None:
 
 def test_register_step_by_step_with_each_refusal_then_email_and_password(sdk_run: dict[str, Any]) -> None:
     flow = "register-step-by-step"
-    result = flow_result(sdk_run, flow)
+    result = succeeded(sdk_run["results"], flow)
     shown = step(result, "register")
     assert shown["status"] == "PENDING" and shown["nextStep"]["name"] == "enroll-profile", shown
     asked = [i["name"] for i in shown["nextStep"]["inputs"]]
     assert asked == ["firstName", "lastName", "email"]
     not_an_email = step(result, "not-an-email")
     assert (not_an_email["status"], not_an_email["requestDidSucceed"]) == ("PENDING", False)
-    assert field_messages(not_an_email) == [
+    assert reported_messages(not_an_email) == [
         ("registration.error.invalidLoginEmail", "'Email' must be in the form of an email address"),
         (
             "registration.error.doesNotMatchPattern",
@@ -123,7 +107,8 @@ def test_register_step_by_step_with_each_refusal_then_email_and_password(sdk_run
     ]
     assert not_an_email["nextStep"]["name"] == "enroll-profile"
     taken = step(result, "taken-email")
-    assert field_messages(taken) == [("registration.error.notUniqueWithinOrg", "A user with this Email already exists")]
+    taken_text = "A user with this Email already exists"
+    assert reported_messages(taken) == [("registration.error.notUniqueWithinOrg", taken_text)]
     profile = step(result, "profile")
     assert profile["nextStep"]["name"] == "select-authenticator-enroll", profile
     assert result["staged"]["status"] == "STAGED" and result["staged"]["groups"] == ["Newcomers"]
@@ -136,7 +121,7 @@ def test_register_step_by_step_with_each_refusal_then_email_and_password(sdk_run
 
 def test_register_in_one_call_with_the_profile_and_the_password(sdk_run: dict[str, Any]) -> None:
     flow = "register-one-call"
-    result = flow_result(sdk_run, flow)
+    result = succeeded(sdk_run["results"], flow)
     assert [s["label"] for s in result["steps"]] == ["register"]
     assert_new_user_signed_in(result, f"{flow}@example.com")
     paths = [e["path"] for e in sdk_run["servers"]["password-only"].journal() if e["path"].startswith("/idp/idx/")]
@@ -144,7 +129,7 @@ def test_register_in_one_call_with_the_profile_and_the_password(sdk_run: dict[st
 
 
 def test_register_where_sign_up_is_off_is_refused_by_the_sdk_itself(sdk_run: dict[str, Any]) -> None:
-    refused = flow_result(sdk_run, "register-sign-up-off")["refused"]
+    refused = succeeded(sdk_run["results"], "register-sign-up-off")["refused"]
     assert refused == {
         "name": "AuthSdkError",
         "message": "Registration is not supported based on your current org configuration.",
