@@ -37,7 +37,8 @@ if TYPE_CHECKING:
 
 # The server itself (aiohttp, the scenario machinery, the model) is imported inside the functions that need it, not
 # here: ``serve`` starts making its signing key first (mock_idx.key_in_advance), so the key is made while the rest is
-# imported. (Building the parser still imports the config and the scenarios, for the defaults its help names.)
+# imported. (Building the parser still imports the config and mock_idx.default_org, for the defaults its help names;
+# not the scenario machinery, which only a named scenario needs: mock_idx.default_org.)
 
 T = TypeVar("T")
 
@@ -131,13 +132,13 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _server_options(parser: argparse.ArgumentParser, port: int) -> None:
-    from . import scenario
     from .config import BUILTIN_PAGE, HOSTED_PAGES
+    from .default_org import DEFAULT_SCENARIO
 
     parser.add_argument("--host", default="127.0.0.1", help="interface to bind (default: loopback only)")
     parser.add_argument("--port", type=port_number, default=port, help=f"0 picks a free port (default {port})")
     parser.add_argument("--public-url", help="base URL clients use, if not http://HOST:PORT")
-    parser.add_argument("--scenario", help=f"built-in scenario name or YAML path (default {scenario.DEFAULT_SCENARIO})")
+    parser.add_argument("--scenario", help=f"built-in scenario name or YAML path (default {DEFAULT_SCENARIO})")
     parser.add_argument("--key-file", type=Path, help="PEM signing key, created if missing, kept across restarts")
     parser.add_argument("--control-token", help="require this bearer token on /_mock (control API and pages)")
     parser.add_argument("--poll-refresh-ms", type=int, help="override the scenario's poll interval")
