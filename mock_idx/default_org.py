@@ -42,7 +42,7 @@ class DefaultOrg:
     device page (or through the control API), who can also sign in with a TOTP code."""
 
     def to_policy(self) -> Policy:
-        return Policy(poll_refresh_ms=4000, push_lifetime=300)
+        return Policy(poll_refresh_ms=4000, push_lifetime=300.0)
 
     def to_users(self) -> list[User]:
         return [
