@@ -25,7 +25,6 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
-from . import __version__
 from .key_in_advance import KeyInAdvance
 
 if TYPE_CHECKING:
@@ -57,6 +56,20 @@ class OneLineParser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
+class InstalledVersion(argparse.Action):
+    """``--version``: argparse's own action, but reading the installed version only when asked for it (reading a
+    distribution's metadata imports ``importlib.metadata``, about 15 ms of every start)."""
+
+    def __init__(self, option_strings: list[str], dest: str = argparse.SUPPRESS, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: Any) -> NoReturn:
+        from . import __version__
+
+        print(f"{parser.prog} {__version__}")  # on stdout, as argparse's own version action prints it
+        parser.exit()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -104,7 +117,7 @@ def _parser() -> argparse.ArgumentParser:
     from .config import MAX_WORKERS
 
     parser = OneLineParser(prog="mock-idx", description="An offline fake of Okta Identity Engine.")
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--version", action=InstalledVersion, help="show the installed version and exit")
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
     serve = commands.add_parser("serve", help="run the fake Okta org")
