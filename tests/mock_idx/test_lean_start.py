@@ -19,6 +19,7 @@ from mock_idx.web.urls import LazyHandler
 
 DISCOVERY = "/oauth2/default/.well-known/openid-configuration"
 IMPORTED_ON_FIRST_USE = (
+    "importlib.metadata",  # the installed version, read by --version alone
     "jwt",
     "regex",
     "pydantic",
