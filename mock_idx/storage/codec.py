@@ -53,8 +53,8 @@ RECORD_CLASSES: tuple[type[Any], ...] = (
 
 class Codec:
     """One adapter per record type, built on the type's first use and kept (building an adapter is the slow part:
-    all of them at import cost ``mock-idx serve`` tens of milliseconds before its first answer, most for types it does
-    not write until a sign-in starts)."""
+    all of them at import would cost a Redis-backed server tens of milliseconds before its first answer, most for
+    types it does not write until a sign-in starts)."""
 
     def __init__(self) -> None:
         self._adapters: dict[type[Any], TypeAdapter[Any]] = {}
