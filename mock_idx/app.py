@@ -11,8 +11,8 @@ from collections.abc import AsyncIterator
 
 from aiohttp import web
 
-from . import scenario
 from .config import Settings
+from .default_org import starting_org
 from .key_in_advance import KeyInAdvance
 from .model.engine import Engine
 from .model.faults import FaultPlan
@@ -38,7 +38,7 @@ def create_app(settings: Settings | None = None, key_in_advance: KeyInAdvance | 
         middlewares=middleware.chain(),
     )
     app[SETTINGS] = settings
-    app[SCENARIO] = scenario.load(settings.scenario)  # checked now, so a broken scenario stops the CLI at once
+    app[SCENARIO] = starting_org(settings.scenario)  # checked now, so a broken scenario stops the CLI at once
     app[HOSTS] = HostPolicy(settings)
     app[DOCUMENTS] = PublishedDocuments()
     key = SigningKey.load_or_create(settings.key_file) if settings.key_file else None  # a bad file stops us now

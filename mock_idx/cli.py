@@ -25,7 +25,6 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
-from . import __version__
 from .key_in_advance import KeyInAdvance
 
 if TYPE_CHECKING:
@@ -37,7 +36,8 @@ if TYPE_CHECKING:
 
 # The server itself (aiohttp, the scenario machinery, the model) is imported inside the functions that need it, not
 # here: ``serve`` starts making its signing key first (mock_idx.key_in_advance), so the key is made while the rest is
-# imported. (Building the parser still imports the config and the scenarios, for the defaults its help names.)
+# imported. (Building the parser still imports the config and mock_idx.default_org, for the defaults its help names;
+# not the scenario machinery, which only a named scenario needs: mock_idx.default_org.)
 
 T = TypeVar("T")
 
@@ -56,6 +56,20 @@ class OneLineParser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
+class InstalledVersion(argparse.Action):
+    """``--version``: argparse's own action, but reading the installed version only when asked for it (reading a
+    distribution's metadata imports ``importlib.metadata``, about 15 ms of every start)."""
+
+    def __init__(self, option_strings: list[str], dest: str = argparse.SUPPRESS, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: Any) -> NoReturn:
+        from . import __version__
+
+        print(f"{parser.prog} {__version__}")  # on stdout, as argparse's own version action prints it
+        parser.exit()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -103,7 +117,7 @@ def _parser() -> argparse.ArgumentParser:
     from .config import MAX_WORKERS
 
     parser = OneLineParser(prog="mock-idx", description="An offline fake of Okta Identity Engine.")
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--version", action=InstalledVersion, help="show the installed version and exit")
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
     serve = commands.add_parser("serve", help="run the fake Okta org")
@@ -131,13 +145,13 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _server_options(parser: argparse.ArgumentParser, port: int) -> None:
-    from . import scenario
     from .config import BUILTIN_PAGE, HOSTED_PAGES
+    from .default_org import DEFAULT_SCENARIO
 
     parser.add_argument("--host", default="127.0.0.1", help="interface to bind (default: loopback only)")
     parser.add_argument("--port", type=port_number, default=port, help=f"0 picks a free port (default {port})")
     parser.add_argument("--public-url", help="base URL clients use, if not http://HOST:PORT")
-    parser.add_argument("--scenario", help=f"built-in scenario name or YAML path (default {scenario.DEFAULT_SCENARIO})")
+    parser.add_argument("--scenario", help=f"built-in scenario name or YAML path (default {DEFAULT_SCENARIO})")
     parser.add_argument("--key-file", type=Path, help="PEM signing key, created if missing, kept across restarts")
     parser.add_argument("--control-token", help="require this bearer token on /_mock (control API and pages)")
     parser.add_argument("--poll-refresh-ms", type=int, help="override the scenario's poll interval")

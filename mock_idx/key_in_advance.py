@@ -1,8 +1,8 @@
 """The org's RSA signing key, made on a thread of its own, off the path to the server's first answer.
 
 Making a 2048-bit key takes 20-250 ms (it depends on the primes found), and OpenSSL does it without holding the GIL.
-With a core to spare, ``mock-idx serve`` starts it before importing the server (about 300 ms of imports), so it is
-usually made before the org opens. On one core the thread would only take CPU from the imports, so it starts when the
+With a core to spare, ``mock-idx serve`` starts it before importing the server (about 200 ms of imports), so it is
+often made before the org opens. On one core the thread would only take CPU from the imports, so it starts when the
 org opens (:meth:`KeyInAdvance.start`, from :mod:`mock_idx.app`), once the imports are done. Either way the org takes
 it as a :class:`~mock_idx.model.tokens.SigningKey` that waits for it on first use (the key set, a token): discovery,
 which needs no key, is answered without waiting.

@@ -64,8 +64,8 @@ class Handle(str, Enum):
 
 
 class RecordKind(str, Enum):
-    """Short-lived records kept by key (:meth:`OrgStore.put_record`), each kind of one type (the codec's
-    ``RECORD_TYPES``)."""
+    """Short-lived records kept by key (:meth:`OrgStore.put_record`), each kind of one type (the stores'
+    ``mock_idx.storage.record_types.RECORD_TYPES``)."""
 
     SESSION = "session"
     """:class:`~.sessions.Session` by the ``sid`` cookie's value."""

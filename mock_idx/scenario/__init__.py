@@ -9,10 +9,10 @@ Callers import from here; the modules are how the package is organised, not sepa
 
 from __future__ import annotations
 
+from ..default_org import DEFAULT_SCENARIO
 from .generation import login_for
 from .loading import (
     BUILTIN_DIR,
-    DEFAULT_SCENARIO,
     ScenarioError,
     UnknownScenario,
     builtin_names,

@@ -5,19 +5,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from ..config import Settings
+from ..default_org import DEFAULT_SCENARIO, policy_in_force
 from ..model.policy import Policy
 from ..yaml_check import Problem, check_yaml
 from .models import Scenario
 
 BUILTIN_DIR = Path(__file__).parent.parent / "scenarios"
-DEFAULT_SCENARIO = "manual-tap"
 BUILTIN_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
@@ -103,7 +102,4 @@ def _duplicate_logins(data: Any) -> Iterator[tuple[tuple[Any, ...], str]]:
 
 def policy_for(loaded: Scenario, settings: Settings) -> Policy:
     """The scenario's policy, with the few knobs the command line may override (fast polling in tests)."""
-    overrides = {
-        name: value for name in ("poll_refresh_ms", "push_lifetime") if (value := getattr(settings, name)) is not None
-    }
-    return replace(loaded.to_policy(), **overrides)
+    return policy_in_force(loaded, settings)

@@ -1,8 +1,9 @@
-"""How records are written down: JSON bytes made by pydantic from the model's own dataclasses.
+"""How the Redis store writes records down: JSON bytes made by pydantic from the model's own dataclasses.
 
-Both stores keep encoded records, never the engine's objects (see :mod:`mock_idx.model.store`), and both use these
-adapters, so a record written by one replica reads back the same on any other. pydantic walks the dataclasses'
-type hints, so a field added to a model is stored without touching this module.
+Both stores keep encoded records, never the engine's objects (see :mod:`mock_idx.model.store`); Redis's are these
+adapters' JSON, so a record written by one replica reads back the same on any other (the in-memory store, which
+nothing else reads, pickles: :mod:`.memory`). pydantic walks the dataclasses' type hints, so a field added to a
+model is stored without touching this module.
 """
 
 from __future__ import annotations
@@ -21,10 +22,11 @@ from ..model.outbox import Message
 from ..model.policy import Policy
 from ..model.push import PushChallenge
 from ..model.sessions import Session
-from ..model.store import OrgIdentity, RecordKind
+from ..model.store import OrgIdentity
 from ..model.tokens import RefreshRecord
 from ..model.transaction import Transaction
 from ..model.user_lifecycle import AccountActivation
+from .record_types import RECORD_TYPES as RECORD_TYPES  # the Redis store reads it from here
 
 T = TypeVar("T")
 
@@ -51,8 +53,8 @@ RECORD_CLASSES: tuple[type[Any], ...] = (
 
 class Codec:
     """One adapter per record type, built on the type's first use and kept (building an adapter is the slow part:
-    all of them at import cost ``mock-idx serve`` tens of milliseconds before its first answer, most for types it does
-    not write until a sign-in starts)."""
+    all of them at import would cost a Redis-backed server tens of milliseconds before its first answer, most for
+    types it does not write until a sign-in starts)."""
 
     def __init__(self) -> None:
         self._adapters: dict[type[Any], TypeAdapter[Any]] = {}
@@ -72,16 +74,6 @@ class Codec:
             adapter = self._adapters[kind] = TypeAdapter(kind)
         return adapter
 
-
-RECORD_TYPES: dict[RecordKind, type[Any]] = {
-    RecordKind.SESSION: Session,
-    RecordKind.AUTHORIZATION_CODE: AuthorizationCode,
-    RecordKind.EMAIL_LINK: EmailLink,
-    RecordKind.OKTA_VERIFY_ACTIVATION: OktaVerifyActivation,
-    RecordKind.OKTA_VERIFY_ACTIVATIONS_OF_USER: ActivationIndex,
-    RecordKind.ACCOUNT_ACTIVATION: AccountActivation,
-}
-"""The type of each kind of short-lived record (spent assertions and used activations hold no record)."""
 
 CODEC = Codec()
 """One instance serves every store in the process: it only ever adds adapters, each the same whoever builds it."""

@@ -1,7 +1,11 @@
 """The zero-setup store: one org in this process's memory.
 
-Records are kept encoded (:mod:`.codec`), exactly as Redis keeps them, so the engine gets a fresh object on every
-read and a change it forgets to write back is lost here too: the default store catches what the shared one would.
+Records are kept encoded, as Redis keeps them, so the engine gets a fresh object on every read and a change it
+forgets to write back is lost here too: the default store catches what the shared one would. The encoding is
+:mod:`pickle` (:func:`_encoded`), not Redis's JSON (:mod:`.codec`): the bytes never leave this process, so nothing
+untrusted is ever unpickled, and a pickle round trip costs a few microseconds where pydantic's JSON took a sixth of
+an IDX step, and keeps pydantic out of ``mock-idx serve``'s start. Whether every record survives JSON is the Redis
+store's to show: the store contract tests (``tests/storage``) run on both stores.
 Nothing awaits inside a method, so each one is atomic on the event loop, which is what the store's first-wins
 operations need in one process.
 """
@@ -9,8 +13,10 @@ operations need in one process.
 from __future__ import annotations
 
 import hashlib
+import pickle
 import time
 from dataclasses import dataclass, field, replace
+from typing import TypeVar
 
 from ..model.directory import User
 from ..model.faults import FaultRule
@@ -21,7 +27,9 @@ from ..model.push import PushChallenge, PushState
 from ..model.store import Handle, OrgHeader, OrgIdentity, RecordKind
 from ..model.tokens import REVOKED, MintedToken, RefreshRecord
 from ..model.transaction import Transaction
-from .codec import CODEC, RECORD_TYPES
+from .record_types import RECORD_TYPES
+
+T = TypeVar("T")
 
 GRACE_SECONDS = 1.0
 """How long past its ``keep_for`` a record is kept. Redis keeps records 300 s longer, since its TTLs run on real time
@@ -159,35 +167,35 @@ class MemoryStore:
         return self._clock_offset
 
     async def policy(self) -> Policy | None:
-        return CODEC.decode(Policy, self._org.policy) if self._org.policy is not None else None
+        return _decoded(Policy, self._org.policy) if self._org.policy is not None else None
 
     async def is_configured(self) -> bool:
         return self._org.policy is not None
 
     async def replace_org(self, policy: Policy, users: list[User], faults: list[FaultRule]) -> None:
-        self._org = _OrgState(policy=CODEC.encode(policy))
+        self._org = _OrgState(policy=_encoded(policy))
         self._generation += 1
         for user in users:
-            self._org.users[user.login.lower()] = CODEC.encode(user)
+            self._org.users[user.login.lower()] = _encoded(user)
         for rule in faults:
             self._add_fault(rule)
 
     # --- users -------------------------------------------------------------------------------------------------
 
     async def put_user(self, user: User) -> None:
-        self._org.users[user.login.lower()] = CODEC.encode(user)
+        self._org.users[user.login.lower()] = _encoded(user)
 
     async def user(self, login: str) -> User | None:
         data = self._org.users.get(login.lower())
-        return CODEC.decode(User, data) if data is not None else None
+        return _decoded(User, data) if data is not None else None
 
     async def users(self) -> list[User]:
-        return [CODEC.decode(User, data) for data in self._org.users.values()]
+        return [_decoded(User, data) for data in self._org.users.values()]
 
     # --- sign-ins ----------------------------------------------------------------------------------------------
 
     async def save_transaction(self, transaction: Transaction, keep_for: float) -> None:
-        self._org.transactions.put(transaction.id, CODEC.encode(transaction), keep_for)
+        self._org.transactions.put(transaction.id, _encoded(transaction), keep_for)
         for handle, value in (
             (Handle.INTERACTION_HANDLE, transaction.interaction_handle),
             (Handle.STATE_HANDLE, transaction.state_handle),
@@ -197,7 +205,7 @@ class MemoryStore:
     async def transaction(self, handle: Handle, value: str) -> Transaction | None:
         transaction_id = self._org.handles[handle].get(value)
         data = self._org.transactions.get(transaction_id.decode()) if transaction_id else None
-        return CODEC.decode(Transaction, data) if data is not None else None
+        return _decoded(Transaction, data) if data is not None else None
 
     async def delete_transaction(self, transaction: Transaction) -> None:
         self._org.transactions.pop(transaction.id)
@@ -222,7 +230,7 @@ class MemoryStore:
     # --- pushes ------------------------------------------------------------------------------------------------
 
     async def save_push(self, push: PushChallenge, keep_for: float) -> None:
-        self._org.pushes.put(push.id, CODEC.encode(push), keep_for)
+        self._org.pushes.put(push.id, _encoded(push), keep_for)
         pending = self._org.pending_by_login.setdefault(push.login.lower(), [])
         if push.id not in pending:
             pending.append(push.id)
@@ -232,7 +240,7 @@ class MemoryStore:
         for push_id in self._org.pending_by_login.get(login.lower(), []):
             data = self._org.pushes.get(push_id)
             if data is not None:
-                pushes.append(replace(CODEC.decode(PushChallenge, data), state=await self.push_state(push_id)))
+                pushes.append(replace(_decoded(PushChallenge, data), state=await self.push_state(push_id)))
         return sorted(pushes, key=lambda p: p.created_at)
 
     async def push_state(self, push_id: str) -> PushState:
@@ -256,10 +264,10 @@ class MemoryStore:
     # --- the fake inbox and phone -------------------------------------------------------------------------------
 
     async def save_message(self, message: Message, keep_for: float) -> None:
-        self._org.mailboxes.append(message.login, CODEC.encode(message), keep_for)
+        self._org.mailboxes.append(message.login, _encoded(message), keep_for)
 
     async def messages_for(self, login: str) -> list[Message]:
-        return [CODEC.decode(Message, data) for data in self._org.mailboxes.of(login)]
+        return [_decoded(Message, data) for data in self._org.mailboxes.of(login)]
 
     # --- TOTP replay memory ------------------------------------------------------------------------------------
 
@@ -287,28 +295,28 @@ class MemoryStore:
         self._org.tokens.put(jti, str(REVOKED).encode(), keep_for)
 
     async def put_refresh_token(self, token: str, record: RefreshRecord, keep_for: float) -> None:
-        self._org.refresh.put(token, CODEC.encode(record), keep_for)
+        self._org.refresh.put(token, _encoded(record), keep_for)
 
     async def refresh_token(self, token: str) -> RefreshRecord | None:
         data = self._org.refresh.get(token)
-        return CODEC.decode(RefreshRecord, data) if data is not None else None
+        return _decoded(RefreshRecord, data) if data is not None else None
 
     async def take_refresh_token(self, token: str) -> RefreshRecord | None:
         data = self._org.refresh.pop(token)
-        return CODEC.decode(RefreshRecord, data) if data is not None else None
+        return _decoded(RefreshRecord, data) if data is not None else None
 
     # --- short-lived records ---------------------------------------------------------------------------------
 
     async def put_record(self, kind: RecordKind, key: str, record: object, keep_for: float) -> None:
-        self._org.records[kind].put(key, CODEC.encode(record), keep_for)
+        self._org.records[kind].put(key, _encoded(record), keep_for)
 
     async def record(self, kind: RecordKind, key: str) -> object | None:
         data = self._org.records[kind].get(key)
-        return CODEC.decode(RECORD_TYPES[kind], data) if data is not None else None
+        return _decoded(RECORD_TYPES[kind], data) if data is not None else None
 
     async def take_record(self, kind: RecordKind, key: str) -> object | None:
         data = self._org.records[kind].pop(key)
-        return CODEC.decode(RECORD_TYPES[kind], data) if data is not None else None
+        return _decoded(RECORD_TYPES[kind], data) if data is not None else None
 
     async def delete_record(self, kind: RecordKind, key: str) -> None:
         self._org.records[kind].pop(key)
@@ -324,7 +332,7 @@ class MemoryStore:
     async def fault_rules(self) -> list[FaultRule]:
         rules = []
         for rule_id, data in self._org.faults.items():
-            rule = replace(CODEC.decode(FaultRule, data), fired=self._org.fault_fired.get(rule_id, 0))
+            rule = replace(_decoded(FaultRule, data), fired=self._org.fault_fired.get(rule_id, 0))
             if not rule.exhausted:
                 rules.append(rule)
         return rules
@@ -359,7 +367,7 @@ class MemoryStore:
     def _add_fault(self, rule: FaultRule) -> FaultRule:
         self._org.fault_ids += 1
         stored = replace(rule, id=f"flt{self._org.fault_ids}", fired=0)
-        self._org.faults[stored.id] = CODEC.encode(stored)
+        self._org.faults[stored.id] = _encoded(stored)
         return stored
 
     # --- the journal -------------------------------------------------------------------------------------------
@@ -382,6 +390,19 @@ class MemoryStore:
         live = self._org.pushes.items
         pending = {login: [i for i in ids if i in live] for login, ids in self._org.pending_by_login.items()}
         self._org.pending_by_login = {login: ids for login, ids in pending.items() if ids}
+
+
+def _encoded(record: object) -> bytes:
+    """A record as kept: its own copy, which no later change to ``record`` reaches."""
+    return pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _decoded(kind: type[T], data: bytes) -> T:
+    """A fresh object from what :func:`_encoded` kept (only ever this process's own bytes)."""
+    record = pickle.loads(data)
+    if not isinstance(record, kind):  # a key read as the wrong kind of record: a bug here, not bad input
+        raise TypeError(f"expected a {kind.__name__}, found a {type(record).__name__}")
+    return record
 
 
 def _fingerprint(secret: str) -> str:

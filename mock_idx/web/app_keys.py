@@ -7,11 +7,11 @@ from __future__ import annotations
 from aiohttp import web
 
 from ..config import Settings
+from ..default_org import StartingOrg
 from ..model.engine import Engine
 from ..model.faults import FaultPlan
 from ..model.journal import Journal
 from ..model.transaction import Transaction
-from ..scenario import Scenario
 from .hosts import HostPolicy
 from .published_documents import PublishedDocuments
 from .templates import PageTemplates
@@ -24,8 +24,8 @@ HOSTS = web.AppKey("hosts", HostPolicy)
 DOCUMENTS = web.AppKey("documents", PublishedDocuments)
 """Discovery documents and JWKS as ready bytes (:mod:`.published_documents`)."""
 TEMPLATES = web.AppKey("templates", PageTemplates)
-SCENARIO = web.AppKey("scenario", Scenario)
-"""The scenario the server started with: what ``reset`` goes back to."""
+SCENARIO = web.AppKey("scenario", StartingOrg)
+"""The scenario the server started with (or the default org): what ``reset`` goes back to."""
 
 # Request-scoped notes, read by the journal middleware once the handler is done.
 TRANSACTION = web.RequestKey("transaction", Transaction)

@@ -1,6 +1,8 @@
 """``mock-idx serve`` answers its first request without importing what only later requests need (issue #18's
-start-up): the handler modules other than discovery's, PyJWT and the ``regex`` module are imported on first use.
-Every route still reaches its handler."""
+start-up): the handler modules other than discovery's, PyJWT and the ``regex`` module are imported on first use, and
+the default org is built without pydantic, PyYAML or the scenario machinery (:mod:`mock_idx.default_org`), which only
+a named scenario, the control API and the Redis store need (the in-memory store pickles). Every route still reaches
+its handler."""
 
 from __future__ import annotations
 
@@ -17,8 +19,13 @@ from mock_idx.web.urls import LazyHandler
 
 DISCOVERY = "/oauth2/default/.well-known/openid-configuration"
 IMPORTED_ON_FIRST_USE = (
+    "importlib.metadata",  # the installed version, read by --version alone
     "jwt",
     "regex",
+    "pydantic",
+    "yaml",
+    "mock_idx.scenario",
+    "mock_idx.storage.codec",
     "mock_idx.web.authorize_routes",
     "mock_idx.web.control_routes",
     "mock_idx.web.hosted_routes",

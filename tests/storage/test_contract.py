@@ -312,6 +312,17 @@ async def test_a_new_transaction_is_fresh_each_read(store: OrgStore):
     assert again is not None and again.step is Step.PUSH_WAITING
 
 
+async def test_a_record_changed_after_it_was_saved_is_stored_as_it_was_saved(store: OrgStore):
+    """The store keeps a copy made when saving: a later change to the saved object (a nested one included) is not
+    stored until it is saved again."""
+    user = a_user()
+    await store.put_user(user)
+    user.profile["firstName"] = "Changed"
+    user.groups = ("changed",)
+    stored = await store.user(user.login)
+    assert stored is not None and stored.profile["firstName"] != "Changed" and stored.groups != ("changed",)
+
+
 async def test_deleting_a_transaction_forgets_it_and_all_its_handles(store: OrgStore):
     transaction, other = a_transaction(), a_transaction()
     for each in (transaction, other):
