@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from itertools import count
 
 from . import memory, replicas, report, signins, startup, steps
-from .process import Target
+from .process import Target, compile_bytecode
 
 CONCURRENCY = (1, 10, 100)
 SIGN_IN_USERS = (1, 50)
@@ -81,6 +81,7 @@ def main(argv: list[str] | None = None) -> int:
         f"load average {started_load:.1f} at start",
         flush=True,
     )
+    compile_bytecode()
     if args.peers:
         sections = [_peers(args.quick)]
     else:
