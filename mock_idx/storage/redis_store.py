@@ -125,6 +125,25 @@ if not id then return false end
 return redis.call('GET', ARGV[1] .. id)
 """
 
+TRANSACTION_WITH_USER = """
+local id = redis.call('GET', KEYS[1])
+if not id then return false end
+local data = redis.call('GET', ARGV[1] .. id)
+if not data then return false end
+local ok, record = pcall(cjson.decode, data)
+local user = ok and type(record) == 'table' and record.user
+local login = type(user) == 'table' and user.login
+if type(login) ~= 'string' then return {data, 'no-user'} end
+if string.find(login, '[\\128-\\255]') then return {data, 'unread'} end
+local stored = redis.call('HGET', KEYS[2], string.lower(login))
+if not stored then return {data, 'unknown'} end
+return {data, 'user', stored}
+"""
+"""A transaction by one of its handles (KEYS: the handle, the users' hash; ARGV: the transactions' key prefix) with its
+user as the directory holds them, in one round trip instead of two: ``{record, 'user', user}``, ``{record,
+'unknown'}`` (no such login), ``{record, 'no-user'}`` (the transaction has none), or false (no transaction). Lua
+lower-cases ASCII only, so a login with any other character is left ``'unread'``, for Python's ``str.lower``."""
+
 DELETE_TRANSACTION = """
 local code = redis.call('GET', KEYS[4])
 redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4])
@@ -241,6 +260,7 @@ class RedisStore:
         self._users_in_order = client.register_script(USERS_IN_ORDER)
         self._save_transaction = client.register_script(SAVE_TRANSACTION)
         self._transaction_by_handle = client.register_script(TRANSACTION_BY_HANDLE)
+        self._transaction_with_user = client.register_script(TRANSACTION_WITH_USER)
         self._delete_transaction = client.register_script(DELETE_TRANSACTION)
         self._claim_interaction_code = client.register_script(CLAIM_INTERACTION_CODE)
         self._save_push = client.register_script(SAVE_PUSH)
@@ -372,6 +392,21 @@ class RedisStore:
     async def transaction(self, handle: Handle, value: str) -> Transaction | None:
         data = await self._transaction_by_handle(keys=[self._handle(handle, value)], args=[self.key("txn", "")])
         return CODEC.decode(Transaction, data) if data is not None else None
+
+    @_reaching_redis
+    async def transaction_with_user(self, handle: Handle, value: str) -> tuple[Transaction | None, User | None]:
+        found = await self._transaction_with_user(
+            keys=[self._handle(handle, value), self.key("users")], args=[self.key("txn", "")]
+        )
+        if not found:
+            return None, None
+        transaction = CODEC.decode(Transaction, found[0])
+        answer = _text(found[1])
+        if answer == "user":
+            return transaction, CODEC.decode(User, found[2])
+        if answer == "unread" and transaction.user is not None:
+            return transaction, await self.user(transaction.user.login)
+        return transaction, None
 
     @_reaching_redis
     async def delete_transaction(self, transaction: Transaction) -> None:

@@ -21,6 +21,7 @@ from mock_idx.model.directory import (
     PushBehaviour,
     PushOutcome,
     User,
+    UserStatus,
     VerifyMethod,
 )
 from mock_idx.model.errors import StoreUnavailable
@@ -289,6 +290,31 @@ async def test_a_transaction_round_trips_and_both_handles_find_it(store: OrgStor
     assert await store.transaction(Handle.STATE_HANDLE, transaction.state_handle) == transaction
     assert await store.transaction(Handle.INTERACTION_CODE, transaction.state_handle) is None
     assert await store.transaction(Handle.STATE_HANDLE, "02unknown") is None
+
+
+@pytest.mark.parametrize("login", ["ada.lovelace@example.com", "Ada.Lovelace@Example.COM", "Åsa.Öberg@example.com"])
+async def test_a_transaction_is_read_with_its_user_as_the_directory_holds_them_now(store: OrgStore, login: str):
+    """Logins are case-insensitive, non-ASCII ones too (Redis's Lua lower-cases ASCII only; those are read apart)."""
+    signed_in = a_user(login)
+    transaction = a_transaction(signed_in)
+    await store.save_transaction(transaction, keep_for=600)
+    assert await store.transaction_with_user(Handle.STATE_HANDLE, transaction.state_handle) == (transaction, None)
+    changed = replace(signed_in, login=login.lower(), status=UserStatus.SUSPENDED)
+    await store.put_user(changed)
+    for handle, value in (
+        (Handle.STATE_HANDLE, transaction.state_handle),
+        (Handle.INTERACTION_HANDLE, transaction.interaction_handle),
+    ):
+        assert await store.transaction_with_user(handle, value) == (transaction, changed)
+
+
+async def test_a_transaction_without_a_user_or_no_transaction_is_read_with_no_user(store: OrgStore):
+    await store.put_user(a_user())
+    anonymous = a_transaction()
+    anonymous.user = None
+    await store.save_transaction(anonymous, keep_for=600)
+    assert await store.transaction_with_user(Handle.STATE_HANDLE, anonymous.state_handle) == (anonymous, None)
+    assert await store.transaction_with_user(Handle.STATE_HANDLE, "02unknown") == (None, None)
 
 
 async def test_saving_again_replaces_the_transaction(store: OrgStore):
