@@ -475,8 +475,9 @@ def _auto_challenge(enrollment: OktaVerifyEnrollment) -> list[dict[str, Any]]:
 
 
 def _method_options(enrollment: OktaVerifyEnrollment) -> list[dict[str, Any]]:
-    supported = (method for method in METHOD_LABELS if enrollment.supports(method))
-    return [option(METHOD_LABELS[method], METHOD_TYPES[method]) for method in supported]
+    return [
+        option(label, METHOD_TYPES[method]) for method, label in METHOD_LABELS.items() if enrollment.supports(method)
+    ]
 
 
 def _enrollment(transaction: Transaction) -> OktaVerifyEnrollment:
