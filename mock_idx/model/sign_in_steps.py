@@ -28,27 +28,26 @@ class SignInSteps(AccountLockout):
     # --- IDX: moving a sign-in along ---------------------------------------------------------------------------
 
     async def by_interaction_handle(self, handle: str) -> Transaction:
-        transaction = await self._alive(Handle.INTERACTION_HANDLE, handle)
-        await self._still_admitted(transaction)
+        transaction, user = await self._alive(Handle.INTERACTION_HANDLE, handle)
+        self._still_admitted(transaction, user)
         return transaction
 
     async def by_state_handle(self, handle: str) -> Transaction:
         """The live sign-in a ``stateHandle`` names, refused (terminal) when its user can no longer sign in: suspended,
         deactivated or deleted since it began (:mod:`.user_states`)."""
-        transaction = await self._alive(Handle.STATE_HANDLE, handle)
-        await self._still_admitted(transaction)
+        transaction, user = await self._alive(Handle.STATE_HANDLE, handle)
+        self._still_admitted(transaction, user)
         return transaction
 
-    async def _still_admitted(self, transaction: Transaction) -> None:
-        """Every step after the user is known asks the directory again: a status changed mid-flight ends the
-        sign-in, and nothing of it is changed. A sign-in activating its user goes on while they are activating, and
-        an unlock's stand-in (a username naming no one) has nobody to ask about, and a sign-up's new user is ``STAGED``
-        until it is done."""
+    def _still_admitted(self, transaction: Transaction, user: User | None) -> None:
+        """Every step after the user is known asks the directory again (``user``: the transaction's user as the
+        directory holds them now, read with it): a status changed mid-flight ends the sign-in, and nothing of it is
+        changed. A sign-in activating its user goes on while they are activating, and an unlock's stand-in (a username
+        naming no one) has nobody to ask about, and a sign-up's new user is ``STAGED`` until it is done."""
         if transaction.user is None or transaction.unlock_stand_in or transaction.step in (Step.TERMINAL, Step.SUCCESS):
             return
         if transaction.registering:  # the user this sign-up created is STAGED until its sign-in succeeds
             return
-        user = await self.store.user(transaction.user.login)
         token = transaction.interaction.activation_token
         if token is not None and user is not None and user.activation_token == token:
             return

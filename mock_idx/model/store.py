@@ -135,6 +135,11 @@ class OrgStore(Protocol):
     async def transaction(self, handle: Handle, value: str) -> Transaction | None:
         """The transaction a handle names (live or expired: the engine judges), or ``None``."""
 
+    async def transaction_with_user(self, handle: Handle, value: str) -> tuple[Transaction | None, User | None]:
+        """The transaction a handle names (as :meth:`transaction`) and, when it has a user, that user as the directory
+        holds them now (``None`` when the directory has no such login): what every IDX step reads first, in one round
+        trip where the store can."""
+
     async def delete_transaction(self, transaction: Transaction) -> None:
         """Forget the transaction and all its handles (its interaction code included)."""
 

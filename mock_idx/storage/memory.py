@@ -207,6 +207,12 @@ class MemoryStore:
         data = self._org.transactions.get(transaction_id.decode()) if transaction_id else None
         return _decoded(Transaction, data) if data is not None else None
 
+    async def transaction_with_user(self, handle: Handle, value: str) -> tuple[Transaction | None, User | None]:
+        transaction = await self.transaction(handle, value)
+        if transaction is None or transaction.user is None:
+            return transaction, None
+        return transaction, await self.user(transaction.user.login)
+
     async def delete_transaction(self, transaction: Transaction) -> None:
         self._org.transactions.pop(transaction.id)
         self._org.handles[Handle.INTERACTION_HANDLE].pop(transaction.interaction_handle)

@@ -103,11 +103,46 @@ end
 return users
 """
 
+SAVE_TRANSACTION = """
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+local ttl = tonumber(ARGV[2])
+if redis.call('TTL', KEYS[3]) < ttl then
+  redis.call('SET', KEYS[2], ARGV[3], 'EX', 2 * ttl)
+  redis.call('SET', KEYS[3], ARGV[3], 'EX', 2 * ttl)
+end
+"""
+"""A transaction and its two handles, written in one step (KEYS: the transaction, its interaction handle, its state
+handle; ARGV: the record, its TTL, its id). The handles name the same id for the transaction's whole life (both are
+set when it is opened and never change), so they are rewritten only when the state handle's key would expire before
+the record, or is gone (a new transaction, one reopened with its app's interaction handle by a cancel, an org wiped):
+then both get twice the record's TTL. So a handle outlives its transaction by at most one TTL (finding nothing, as
+an expired one does: the record is gone), and a step on a busy sign-in writes one key, not three, where before every
+save rewrote both handles only to slide their TTL."""
+
 TRANSACTION_BY_HANDLE = """
 local id = redis.call('GET', KEYS[1])
 if not id then return false end
 return redis.call('GET', ARGV[1] .. id)
 """
+
+TRANSACTION_WITH_USER = """
+local id = redis.call('GET', KEYS[1])
+if not id then return false end
+local data = redis.call('GET', ARGV[1] .. id)
+if not data then return false end
+local ok, record = pcall(cjson.decode, data)
+local user = ok and type(record) == 'table' and record.user
+local login = type(user) == 'table' and user.login
+if type(login) ~= 'string' then return {data, 'no-user'} end
+if string.find(login, '[\\128-\\255]') then return {data, 'unread'} end
+local stored = redis.call('HGET', KEYS[2], string.lower(login))
+if not stored then return {data, 'unknown'} end
+return {data, 'user', stored}
+"""
+"""A transaction by one of its handles (KEYS: the handle, the users' hash; ARGV: the transactions' key prefix) with its
+user as the directory holds them, in one round trip instead of two: ``{record, 'user', user}``, ``{record,
+'unknown'}`` (no such login), ``{record, 'no-user'}`` (the transaction has none), or false (no transaction). Lua
+lower-cases ASCII only, so a login with any other character is left ``'unread'``, for Python's ``str.lower``."""
 
 DELETE_TRANSACTION = """
 local code = redis.call('GET', KEYS[4])
@@ -199,10 +234,12 @@ return 1
 
 APPEND_JOURNAL = """
 local seq = redis.call('HINCRBY', KEYS[1], 'journal_seq', 1)
-redis.call('RPUSH', KEYS[2], seq .. ' ' .. ARGV[1])
-redis.call('LTRIM', KEYS[2], -tonumber(ARGV[2]), -1)
+local length = redis.call('RPUSH', KEYS[2], seq .. ' ' .. ARGV[1])
+if length > tonumber(ARGV[2]) then redis.call('LTRIM', KEYS[2], -tonumber(ARGV[2]), -1) end
 return seq
 """
+"""One journal entry, numbered; the oldest dropped past the capacity (``LTRIM`` only then: within the capacity it
+would keep every entry, so it is not sent, one command less on every request)."""
 
 
 class RedisStore:
@@ -221,7 +258,9 @@ class RedisStore:
         self._claim_identity = client.register_script(CLAIM_IDENTITY)
         self._put_user = client.register_script(PUT_USER)
         self._users_in_order = client.register_script(USERS_IN_ORDER)
+        self._save_transaction = client.register_script(SAVE_TRANSACTION)
         self._transaction_by_handle = client.register_script(TRANSACTION_BY_HANDLE)
+        self._transaction_with_user = client.register_script(TRANSACTION_WITH_USER)
         self._delete_transaction = client.register_script(DELETE_TRANSACTION)
         self._claim_interaction_code = client.register_script(CLAIM_INTERACTION_CODE)
         self._save_push = client.register_script(SAVE_PUSH)
@@ -342,17 +381,32 @@ class RedisStore:
 
     @_reaching_redis
     async def save_transaction(self, transaction: Transaction, keep_for: float) -> None:
-        ttl = _ttl(keep_for)
-        async with self._client.pipeline(transaction=True) as pipe:
-            pipe.set(self.key("txn", transaction.id), CODEC.encode(transaction), ex=ttl)
-            pipe.set(self._handle(Handle.INTERACTION_HANDLE, transaction.interaction_handle), transaction.id, ex=ttl)
-            pipe.set(self._handle(Handle.STATE_HANDLE, transaction.state_handle), transaction.id, ex=ttl)
-            await pipe.execute()
+        keys = [
+            self.key("txn", transaction.id),
+            self._handle(Handle.INTERACTION_HANDLE, transaction.interaction_handle),
+            self._handle(Handle.STATE_HANDLE, transaction.state_handle),
+        ]
+        await self._save_transaction(keys=keys, args=[CODEC.encode(transaction), _ttl(keep_for), transaction.id])
 
     @_reaching_redis
     async def transaction(self, handle: Handle, value: str) -> Transaction | None:
         data = await self._transaction_by_handle(keys=[self._handle(handle, value)], args=[self.key("txn", "")])
         return CODEC.decode(Transaction, data) if data is not None else None
+
+    @_reaching_redis
+    async def transaction_with_user(self, handle: Handle, value: str) -> tuple[Transaction | None, User | None]:
+        found = await self._transaction_with_user(
+            keys=[self._handle(handle, value), self.key("users")], args=[self.key("txn", "")]
+        )
+        if not found:
+            return None, None
+        transaction = CODEC.decode(Transaction, found[0])
+        answer = _text(found[1])
+        if answer == "user":
+            return transaction, CODEC.decode(User, found[2])
+        if answer == "unread" and transaction.user is not None:
+            return transaction, await self.user(transaction.user.login)
+        return transaction, None
 
     @_reaching_redis
     async def delete_transaction(self, transaction: Transaction) -> None:

@@ -4,6 +4,7 @@ written back (a fresh engine over the same store, like a second replica, sees it
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 
 import pytest
 
@@ -58,6 +59,15 @@ async def test_the_clock_only_moves_forward_and_every_replica_sees_it(store: Org
 
 def test_isoformat_is_okta_style() -> None:
     assert isoformat(0) == "1970-01-01T00:00:00.000Z"
+    assert isoformat(1796255249.6302404) == "2026-12-02T23:47:29.630Z"
+
+
+def test_isoformat_truncates_to_the_millisecond_as_strftime_did() -> None:
+    """The same text as the ``strftime`` it replaced, milliseconds cut (not rounded), on and around their edges."""
+    for timestamp in (1796255249.9996, 1796255249.0004, 1796255249.999999, 1796255250.0, 86399.9999, 951782400.5):
+        moment = datetime.fromtimestamp(timestamp, tz=UTC)
+        by_strftime = moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+        assert isoformat(timestamp) == by_strftime
 
 
 async def test_a_second_replica_joins_the_org_with_its_key_and_authenticator_ids(store: OrgStore) -> None:

@@ -21,6 +21,7 @@ from mock_idx.model.directory import (
     PushBehaviour,
     PushOutcome,
     User,
+    UserStatus,
     VerifyMethod,
 )
 from mock_idx.model.errors import StoreUnavailable
@@ -291,6 +292,31 @@ async def test_a_transaction_round_trips_and_both_handles_find_it(store: OrgStor
     assert await store.transaction(Handle.STATE_HANDLE, "02unknown") is None
 
 
+@pytest.mark.parametrize("login", ["ada.lovelace@example.com", "Ada.Lovelace@Example.COM", "Åsa.Öberg@example.com"])
+async def test_a_transaction_is_read_with_its_user_as_the_directory_holds_them_now(store: OrgStore, login: str):
+    """Logins are case-insensitive, non-ASCII ones too (Redis's Lua lower-cases ASCII only; those are read apart)."""
+    signed_in = a_user(login)
+    transaction = a_transaction(signed_in)
+    await store.save_transaction(transaction, keep_for=600)
+    assert await store.transaction_with_user(Handle.STATE_HANDLE, transaction.state_handle) == (transaction, None)
+    changed = replace(signed_in, login=login.lower(), status=UserStatus.SUSPENDED)
+    await store.put_user(changed)
+    for handle, value in (
+        (Handle.STATE_HANDLE, transaction.state_handle),
+        (Handle.INTERACTION_HANDLE, transaction.interaction_handle),
+    ):
+        assert await store.transaction_with_user(handle, value) == (transaction, changed)
+
+
+async def test_a_transaction_without_a_user_or_no_transaction_is_read_with_no_user(store: OrgStore):
+    await store.put_user(a_user())
+    anonymous = a_transaction()
+    anonymous.user = None
+    await store.save_transaction(anonymous, keep_for=600)
+    assert await store.transaction_with_user(Handle.STATE_HANDLE, anonymous.state_handle) == (anonymous, None)
+    assert await store.transaction_with_user(Handle.STATE_HANDLE, "02unknown") == (None, None)
+
+
 async def test_saving_again_replaces_the_transaction(store: OrgStore):
     transaction = a_transaction()
     await store.save_transaction(transaction, keep_for=600)
@@ -335,6 +361,21 @@ async def test_deleting_a_transaction_forgets_it_and_all_its_handles(store: OrgS
     assert await store.take_interaction_code("code-of-one") is None
     assert await store.transaction(Handle.STATE_HANDLE, other.state_handle) == other
     await store.delete_transaction(transaction)  # twice is harmless
+
+
+async def test_a_cancelled_sign_in_s_interaction_handle_finds_the_one_opened_in_its_place(store: OrgStore):
+    """A cancel deletes the transaction and opens another with the same interaction handle (a new state handle): the
+    handle finds the new one, also when the old one was saved just before."""
+    old = a_transaction()
+    await store.save_transaction(old, keep_for=600)
+    await store.save_transaction(old, keep_for=600)
+    await store.delete_transaction(old)
+    reopened = a_transaction()
+    reopened.interaction_handle = old.interaction_handle
+    await store.save_transaction(reopened, keep_for=600)
+    assert await store.transaction(Handle.INTERACTION_HANDLE, old.interaction_handle) == reopened
+    assert await store.transaction(Handle.STATE_HANDLE, reopened.state_handle) == reopened
+    assert await store.transaction(Handle.STATE_HANDLE, old.state_handle) is None
 
 
 async def test_the_first_interaction_code_claimed_stays_and_finds_the_transaction(store: OrgStore):
@@ -676,6 +717,15 @@ async def test_the_oldest_journal_entries_fall_off_past_the_capacity(store: OrgS
     assert [(entry.seq, entry.path) for entry in await store.journal()] == [(3, "/r/2"), (4, "/r/3"), (5, "/r/4")]
 
 
+@pytest.mark.store_options(journal_capacity=3)
+async def test_a_journal_filled_to_its_capacity_keeps_every_entry_until_the_next(store: OrgStore):
+    for n in range(3):
+        await store.append_journal(a_journal_record(f"/r/{n}"))
+    assert [entry.seq for entry in await store.journal()] == [1, 2, 3]
+    await store.append_journal(a_journal_record("/r/3"))
+    assert [entry.seq for entry in await store.journal()] == [2, 3, 4]
+
+
 async def test_clearing_the_journal_keeps_its_numbering(store: OrgStore):
     await store.append_journal(a_journal_record())
     await store.clear_journal()
@@ -757,6 +807,44 @@ async def test_two_prefixes_on_one_redis_are_two_orgs(redis_server: RedisServer)
         await two.close()
 
 
+async def test_a_transaction_s_handles_never_expire_before_it(
+    redis_store: RedisStore, redis_client: redis.asyncio.Redis
+):
+    """Saving again rewrites the handles only when they would expire before the record (its expiry slid past theirs):
+    whatever the order of lifetimes saved, both handles last at least as long as the record they name."""
+    transaction = a_transaction()
+    record = f"{redis_store.prefix}:txn:{transaction.id}"
+    handles = [
+        f"{redis_store.prefix}:handle:{handle.value}:{value}"
+        for handle, value in (
+            (Handle.INTERACTION_HANDLE, transaction.interaction_handle),
+            (Handle.STATE_HANDLE, transaction.state_handle),
+        )
+    ]
+    for keep_for in (60, 30, 100, 500, 10, 2000):
+        await redis_store.save_transaction(transaction, keep_for=keep_for)
+        record_ttl = await redis_client.ttl(record)
+        assert record_ttl > keep_for
+        for key in handles:
+            assert await redis_client.ttl(key) >= record_ttl
+    assert await redis_store.transaction(Handle.INTERACTION_HANDLE, transaction.interaction_handle) == transaction
+
+
+async def test_saving_a_transaction_again_leaves_its_handles_alone_while_they_outlast_it(
+    redis_store: RedisStore, redis_client: redis.asyncio.Redis
+):
+    """A step on a busy sign-in writes the record alone: the handles it was opened with still outlast it."""
+    transaction = a_transaction()
+    await redis_store.save_transaction(transaction, keep_for=600)
+    state_key = f"{redis_store.prefix}:handle:{Handle.STATE_HANDLE.value}:{transaction.state_handle}"
+    await redis_client.expire(state_key, 100_000)  # a marker: a rewrite would set it back to twice the record's TTL
+    transaction.step = Step.SUCCESS
+    await redis_store.save_transaction(transaction, keep_for=600)
+    assert await redis_client.ttl(state_key) > 10_000
+    found = await redis_store.transaction(Handle.STATE_HANDLE, transaction.state_handle)
+    assert found is not None and found.step is Step.SUCCESS
+
+
 async def test_every_key_is_under_the_prefix(redis_store: RedisStore, redis_client: redis.asyncio.Redis):
     await _fill(redis_store)
     keys = [key async for key in redis_client.scan_iter(match=f"{redis_store.prefix}*")]
@@ -786,7 +874,10 @@ async def test_records_with_a_lifetime_expire_and_the_org_s_do_not(
         "jwt",
         "refresh",
     }
-    assert all(0 < ttl <= (600 + GRACE_SECONDS) * 1000 for ttl in expiring.values())
+    # A transaction's handles are given twice its TTL, so that a busy sign-in's steps need not rewrite them (see
+    # redis_store.SAVE_TRANSACTION and the test above); every other record is kept for its own lifetime.
+    assert all(0 < ttl <= (600 + GRACE_SECONDS) * 1000 for kind, ttl in expiring.items() if kind != "handle")
+    assert 0 < expiring["handle"] <= 2 * (600 + GRACE_SECONDS) * 1000
 
 
 async def test_a_short_message_never_shortens_how_long_the_user_s_messages_are_kept(
