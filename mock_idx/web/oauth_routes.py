@@ -2,7 +2,7 @@
 one (``/oauth2/{server_id}/v1/...``). Every answer is plain JSON; errors are ``{error, error_description}``, but an
 unknown authorization server is Okta's classic ``E0000007``, and a logout that may not be followed is Okta's HTML
 error page (a browser is looking at it). Okta's no-cache headers go on every answer but the keys'
-(:func:`mock_idx.web.middleware.okta_headers`).
+(:func:`mock_idx.web.middleware.request_path`).
 
 Handlers only read the request and write the answer: whether a token is active, whose it is, what it releases and
 where a signed-out browser may go are the engine's decisions (:mod:`mock_idx.model.engine`)."""
