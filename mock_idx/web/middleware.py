@@ -185,16 +185,20 @@ async def _journalled(request: web.Request, handler: Handler, area: Area) -> web
 
 
 async def _record(request: web.Request, status: int, started: float) -> None:
-    transaction = request.get(TRANSACTION)
+    """The request's entry, with what its handler noted. Most requests note nothing (the documents, most GETs), and
+    each lookup of an absent key raises and catches a ``KeyError`` inside aiohttp: an empty request skips them."""
+    transaction, user, note = (
+        (request.get(TRANSACTION), request.get(USER), request.get(NOTE, "")) if len(request) else (None, None, "")
+    )
     record = JournalRecord(
         time.time() + request.app[ENGINE].clock_offset_seen,
         request.method,
         request.path,
         status,
         transaction.id if transaction else None,
-        (transaction.login if transaction else None) or request.get(USER),
+        (transaction.login if transaction else None) or user,
         round((time.perf_counter() - started) * 1000, 2),
-        request.get(NOTE, ""),
+        note,
     )
     try:
         await request.app[JOURNAL].record(record)
