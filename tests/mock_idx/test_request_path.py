@@ -1,5 +1,5 @@
-"""The shared request path's cheaper parts keep their behaviour: rate-limit counting per wall-clock minute, journal
-entries that share their repeated texts (and still read back as recorded), and a request that noted nothing."""
+"""The shared request path's cheaper parts keep their behaviour: rate-limit counting per wall-clock minute, slotted
+journal entries that read back as recorded, and a request that noted nothing."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 from aiohttp.test_utils import TestClient
 
-from mock_idx.model.journal import JournalBuffer, JournalRecord, SharedTexts
+from mock_idx.model.journal import RECORD_FIELDS, JournalBuffer, JournalRecord
 from mock_idx.web.rate_limits import RATE_LIMIT, RateCounter
 from tests.support.idx import control
 
@@ -41,7 +41,7 @@ def test_the_rate_counter_never_answers_a_negative_remainder():
 def a_record(index: int, path: str, transaction: str | None = None, user: str | None = None) -> JournalRecord:
     return JournalRecord(
         time=float(index),
-        method="".join(["PO", "ST"]),
+        method="POST",
         path=path,
         status=200,
         transaction=transaction,
@@ -51,29 +51,12 @@ def a_record(index: int, path: str, transaction: str | None = None, user: str | 
     )
 
 
-def test_entries_naming_the_same_texts_hold_one_copy_and_read_back_as_recorded():
+def test_a_slotted_entry_reads_back_as_recorded_with_its_number():
     journal = JournalBuffer()
-    records = [
-        a_record(index, "".join(["/idp/idx/", "introspect"]), "".join(["txn", "42"]), "".join(["ann@", "example.com"]))
-        for index in range(3)
-    ]
+    records = [a_record(index, "/idp/idx/introspect", "txn42", "ann@example.com") for index in range(3)]
     entries = [journal.append(record) for record in records]
-    assert records[0].path is not records[1].path, "the records arrive with copies of their own"
-    assert entries[0].path is entries[1].path is entries[2].path
-    assert entries[0].transaction is entries[2].transaction and entries[0].user is entries[2].user
     for number, (record, entry) in enumerate(zip(records, entries, strict=True), start=1):
-        assert entry.as_dict() == {
-            **{name: getattr(record, name) for name in record.__dataclass_fields__},
-            "seq": number,
-        }
-
-
-def test_shared_texts_stay_bounded_and_keep_every_text_intact():
-    texts = SharedTexts(capacity=2)
-    shared = [texts.share(f"/path/{index}") for index in range(5)]
-    assert shared == [f"/path/{index}" for index in range(5)]
-    assert len(texts._kept) <= 2
-    assert texts.share_optional(None) is None
+        assert entry.as_dict() == {**{name: getattr(record, name) for name in RECORD_FIELDS}, "seq": number}
 
 
 async def test_a_request_that_noted_nothing_is_journalled_with_no_transaction_user_or_note(
