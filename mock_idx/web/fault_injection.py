@@ -1,7 +1,8 @@
-"""Applying fault rules on the wire: the middleware, how a request's user is found, and Okta's failure answers.
+"""Applying fault rules on the wire: the request path's innermost step (:func:`inject`), how a request's user is
+found, and Okta's failure answers.
 
 The rules and their matching live in :mod:`mock_idx.model.faults`; this module only knows HTTP. A faulted request never
-reaches its handler, so the middleware itself notes the transaction, the user and what it did, for the journal.
+reaches its handler, so :func:`inject` itself notes the transaction, the user and what it did, for the journal.
 (Named ``fault_injection``, it was ``faults``, so it is not mistaken for the model's rules.)
 """
 
@@ -34,9 +35,9 @@ SERVER_ERROR_CODE = "E0000009"
 OAUTH_SERVER_ERRORS = {503: "temporarily_unavailable"}
 
 
-@web.middleware
 async def inject(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Delays, fails or drops the requests that a rule names; everything else passes untouched (and unread)."""
+    """Delays, fails or drops the requests that a rule names; everything else passes untouched (and unread).
+    Called by :mod:`.middleware` as the last step before the handler, not installed as a middleware of its own."""
     if request.path.startswith(EXEMPT_PREFIXES):
         return await handler(request)
     plan = request.app[FAULTS]

@@ -1,21 +1,23 @@
-"""Cross-cutting request handling, outermost first (the order :func:`chain` gives the app):
+"""Cross-cutting request handling: one aiohttp middleware (:func:`request_path`) whose steps run outermost first:
 
-0. :func:`okta_headers`: the headers Okta puts on its answers, on every one, refusals and bugs included:
-   ``X-Okta-Request-Id`` everywhere; on IDX and OAuth answers the rate-limit headers (:mod:`.rate_limits`) and
+0. Okta's headers (:func:`request_path`), on every answer, refusals and bugs included: ``X-Okta-Request-Id``
+   everywhere; on IDX and OAuth answers the rate-limit headers (:mod:`.rate_limits`) and
    ``Cache-Control: no-cache, no-store``, ``Pragma: no-cache``, ``Expires: 0`` (unless a handler chose caching).
-1. :func:`last_resort`: whatever escapes everything below, even a bug in rendering an error, ends as Okta's
-   ``E0000009`` document, logged once with its traceback. aiohttp's bare 500 page never reaches a client.
-2. :func:`one_header_read`: the request's engine calls share one read of the org's header (not ``/_mock``).
-3. :func:`record_in_journal`: every answered request, and the clients that hung up mid-request (499).
-4. :func:`allow_cross_origin`: CORS for the Okta APIs (SPAs and the widget call them from their own origin, and
+1. The last resort (:func:`_answered`): whatever escapes everything below, even a bug in rendering an error, ends as
+   Okta's ``E0000009`` document, logged once with its traceback. aiohttp's bare 500 page never reaches a client.
+2. One header read (:func:`_answered`): the request's engine calls share one read of the org's header (not
+   ``/_mock``).
+3. The journal (:func:`_journalled`): every answered request, and the clients that hung up mid-request (499).
+4. CORS (:func:`_cross_origin`) for the Okta APIs (SPAs and the widget call them from their own origin, and
    okta-auth-js reads ``/api/v1/sessions/me`` with the browser's cookies); none for ``/_mock``, which only its own
    pages and non-browser clients may drive, nor for the pages a browser navigates to (authorize, logout, sign-in).
-5. :func:`shape_errors`: model errors and HTTP errors become each area's error body (:mod:`.responses`); an
-   authorize or logout request with no safe way back to the app becomes Okta's HTML error page.
-6. :func:`guard_headers`: a foreign ``Host`` (DNS rebinding) and header values that are not UTF-8 are refused before
-   anything reads them; the issuer never follows a foreign host.
-7. :func:`guard_control_plane`: ``/_mock`` needs the control token when one is set, refuses cross-site writes and
-   writes that a plain HTML form or a ``text/plain`` fetch could send, and is never framed.
+5. Error shapes (:func:`_shaped`): model errors and HTTP errors become each area's error body (:mod:`.responses`);
+   an authorize or logout request with no safe way back to the app becomes Okta's HTML error page.
+6. Header guards (:func:`_guard_headers`): a foreign ``Host`` (DNS rebinding) and header values that are not UTF-8
+   are refused before anything reads them; the issuer never follows a foreign host.
+7. The control plane's guard (:func:`_guard_control_plane`): ``/_mock`` needs the control token when one is set,
+   refuses cross-site writes and writes that a plain HTML form or a ``text/plain`` fetch could send, and is never
+   framed.
 
 Injected faults (:mod:`.fault_injection`) run innermost, so a faulted request is journalled and shaped like any other.
 """
@@ -23,6 +25,7 @@ Injected faults (:mod:`.fault_injection`) run innermost, so a faulted request is
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hmac
 import logging
 import secrets
@@ -47,13 +50,12 @@ from ..model.errors import (
 from ..model.journal import JournalRecord
 from ..model.push import PushAlreadyAnswered
 from ..model.user_lifecycle import IllegalTransition
-from . import fault_injection, templates
+from . import fault_injection, rate_limits, templates
 from .app_keys import ENGINE, HOSTS, JOURNAL, NOTE, SETTINGS, TRANSACTION, USER
 from .hosts import HostPolicy
 from .rate_limits import RateCounter
 from .request_parsing import document_context
 from .responses import (
-    CONTROL_PATHS,
     Area,
     area_of,
     classic_error,
@@ -96,6 +98,8 @@ FRAME_ANCESTORS = "frame-ancestors 'none'"
 ERROR_PAGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
 """The error page runs nothing and loads nothing: whatever a request put in it stays text."""
 BROWSER_PAGES = ("/v1/authorize", "/v1/logout")
+NO_SCOPE = contextlib.nullcontext()
+"""What ``/_mock`` requests run in instead of the header scope (a ``nullcontext`` holds nothing: one serves all)."""
 HOSTED_PAGES = frozenset({"/signin", "/login/token/redirect"})
 """Where a browser goes by navigation, never by ``fetch``: Okta grants these no CORS. A page of another origin that
 could read them with the user's cookies would read the sign-in page's state token, or the code an
@@ -103,52 +107,54 @@ could read them with the user's cookies would read the sign-in page's state toke
 
 
 def chain() -> list[Middleware]:
-    """The app's middlewares, outermost first (the module docstring says why in this order); called once per app,
-    so the request counters of :func:`okta_headers` are that app's own."""
-    return [
-        okta_headers(),
-        last_resort,
-        one_header_read,
-        record_in_journal,
-        allow_cross_origin,
-        shape_errors,
-        guard_headers,
-        guard_control_plane,
-        fault_injection.inject,
-    ]
+    """The app's one middleware, :func:`request_path`; called once per app, so its rate counters are that app's own.
+
+    The steps the module docstring lists were nine aiohttp middlewares; they are now plain calls in one, in the same
+    order and with the same exceptions crossing each step. Every request passes them, and each middleware layer cost
+    a coroutine and its frame (about a tenth of a discovery request's CPU for the chain's bookkeeping alone)."""
+    return [request_path(RateCounter(), RateCounter())]
 
 
-def okta_headers() -> Middleware:
-    """A middleware adding Okta's headers to every answer, with rate counters of its own (one per area)."""
-    counters = {Area.IDX: RateCounter(), Area.OAUTH: RateCounter()}
+def request_path(idx_counter: RateCounter, oauth_counter: RateCounter) -> Middleware:
+    """Every request's way in and out, steps 0-7 (and the injected faults) of the module docstring, with the rate
+    counters of the IDX and OAuth areas (no other area sends rate-limit headers)."""
+    counters = {Area.IDX: idx_counter, Area.OAUTH: oauth_counter}
 
     @web.middleware
-    async def add_okta_headers(request: web.Request, handler: Handler) -> web.StreamResponse:
+    async def answer(request: web.Request, handler: Handler) -> web.StreamResponse:
+        """Step 0, Okta's headers, on every answer and on redirects, which travel as exceptions."""
+        area = area_of(request.path)
         try:
-            response = await handler(request)
-        except web.HTTPException as exception:  # redirects travel as exceptions: they get the headers too
-            _add_okta_headers(exception.headers, counters.get(area_of(request.path)))
+            response = await _answered(request, handler, area)
+        except web.HTTPException as exception:
+            _add_okta_headers(exception.headers, counters.get(area))
             raise
-        _add_okta_headers(response.headers, counters.get(area_of(request.path)))
+        _add_okta_headers(response.headers, counters.get(area))
         return response
 
-    return add_okta_headers
+    return answer
 
 
 def _add_okta_headers(headers: MutableMapping[str, str], counter: RateCounter | None) -> None:
     headers["X-Okta-Request-Id"] = secrets.token_urlsafe(20)
     if counter is None:
         return
-    for name, value in counter.count().items():
-        headers.setdefault(name, value)  # a rate-limited answer keeps its own (nothing remaining)
+    remaining, reset = counter.count()
+    headers.setdefault(rate_limits.LIMIT, rate_limits.LIMIT_TEXT)  # a rate-limited answer keeps its own (none left)
+    headers.setdefault(rate_limits.REMAINING, remaining)
+    headers.setdefault(rate_limits.RESET, reset)
     if "Cache-Control" not in headers:
         headers.update(NOT_CACHED)
 
 
-@web.middleware
-async def last_resort(request: web.Request, handler: Handler) -> web.StreamResponse:
+async def _answered(request: web.Request, handler: Handler, area: Area) -> web.StreamResponse:
+    """Steps 1-3: the last resort around the header scope around the journal entry."""
     try:
-        return await handler(request)
+        # Step 2: the request's engine calls share one read of the org's header (:mod:`mock_idx.model.org_header`):
+        # on Redis two or three round trips fewer a request. Not for ``/_mock``, whose writes change the header and
+        # whose reads should see every change.
+        with NO_SCOPE if area is Area.CONTROL else request.app[ENGINE].one_header_read():
+            return await _journalled(request, handler, area)
     except web.HTTPException:
         raise  # redirects, and anything already shaped
     except (asyncio.CancelledError, ConnectionError):
@@ -158,23 +164,12 @@ async def last_resort(request: web.Request, handler: Handler) -> web.StreamRespo
         return internal_error()
 
 
-@web.middleware
-async def one_header_read(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Every engine call the request makes (CORS, fault rules, the handler) shares one read of the org's header
-    (:mod:`mock_idx.model.org_header`): on Redis that is two or three round trips fewer a request. Not for ``/_mock``,
-    whose writes change the header and whose reads should see every change."""
-    if request.path.startswith(CONTROL_PATHS):
-        return await handler(request)
-    with request.app[ENGINE].one_header_read():
-        return await handler(request)
-
-
-@web.middleware
-async def record_in_journal(request: web.Request, handler: Handler) -> web.StreamResponse:
+async def _journalled(request: web.Request, handler: Handler, area: Area) -> web.StreamResponse:
+    """Step 3: every answered request in the journal, and the clients that hung up mid-request (499)."""
     started = time.perf_counter()
     status = 500
     try:
-        response = await handler(request)
+        response = await _guarded(request, handler, area)
         status = response.status
         return response
     except web.HTTPException as exception:  # redirects travel as exceptions
@@ -186,38 +181,51 @@ async def record_in_journal(request: web.Request, handler: Handler) -> web.Strea
         raise
     finally:
         if not request.path.startswith(UNJOURNALED):
-            transaction = request.get(TRANSACTION)
-            record = JournalRecord(
-                time=time.time() + request.app[ENGINE].clock_offset_seen,
-                method=request.method,
-                path=request.path,
-                status=status,
-                transaction=transaction.id if transaction else None,
-                user=(transaction.login if transaction else None) or request.get(USER),
-                duration_ms=round((time.perf_counter() - started) * 1000, 2),
-                note=request.get(NOTE, ""),
-            )
-            try:
-                await request.app[JOURNAL].record(record)
-            except StoreUnavailable:
-                log.warning("journal entry lost (the store is unavailable): %s %s", request.method, request.path)
+            await _record(request, status, started)
 
 
-@web.middleware
-async def allow_cross_origin(request: web.Request, handler: Handler) -> web.StreamResponse:
+async def _record(request: web.Request, status: int, started: float) -> None:
+    """The request's entry, with what its handler noted. Most requests note nothing (the documents, most GETs), and
+    each lookup of an absent key raises and catches a ``KeyError`` inside aiohttp: an empty request skips them."""
+    transaction, user, note = (
+        (request.get(TRANSACTION), request.get(USER), request.get(NOTE, "")) if len(request) else (None, None, "")
+    )
+    record = JournalRecord(
+        time.time() + request.app[ENGINE].clock_offset_seen,
+        request.method,
+        request.path,
+        status,
+        transaction.id if transaction else None,
+        (transaction.login if transaction else None) or user,
+        round((time.perf_counter() - started) * 1000, 2),
+        note,
+    )
+    try:
+        await request.app[JOURNAL].record(record)
+    except StoreUnavailable:
+        log.warning("journal entry lost (the store is unavailable): %s %s", request.method, request.path)
+
+
+async def _guarded(request: web.Request, handler: Handler, area: Area) -> web.StreamResponse:
+    """Step 4, CORS, for a request that names an origin; the rest (:func:`_shaped`) either way."""
+    origin = request.headers.get("Origin")
+    if not origin or area is Area.CONTROL or _is_browser_page(request.path):
+        return await _shaped(request, handler, area)
+    return await _cross_origin(request, handler, area, origin)
+
+
+async def _cross_origin(request: web.Request, handler: Handler, area: Area, origin: str) -> web.StreamResponse:
     """The org's Trusted Origins (any origin, when the scenario lists none) may call the Okta APIs, with credentials:
     the origin is echoed (never ``*``, which forbids cookies), so okta-auth-js's ``session.exists()``,
     ``session.get()`` and ``closeSession()`` work from an app's own origin. ``/_mock`` and the browser pages get no
-    grant at all, so no other page can script the control plane or read a page's state token or code."""
-    origin = request.headers.get("Origin")
-    if not origin or request.path.startswith(CONTROL_PATHS) or _is_browser_page(request.path):
-        return await handler(request)
+    grant at all (:func:`_guarded` never asks), so no other page can script the control plane or read a page's state
+    token or code."""
     try:
         trusted = await request.app[ENGINE].trusts_origin(origin)
     except StoreUnavailable:
         trusted = False  # the handler answers the 503; no grant meanwhile
     if not trusted:  # not one of the org's Trusted Origins: no grant, as a real org answers (the browser blocks it)
-        return await handler(request)
+        return await _shaped(request, handler, area)
     response: web.StreamResponse
     if request.method == "OPTIONS" and "Access-Control-Request-Method" in request.headers:
         response = web.Response(status=204)
@@ -227,7 +235,7 @@ async def allow_cross_origin(request: web.Request, handler: Handler) -> web.Stre
         )
         response.headers["Access-Control-Max-Age"] = "600"
     else:
-        response = await handler(request)
+        response = await _shaped(request, handler, area)
     response.headers["Access-Control-Allow-Origin"] = origin
     response.headers["Access-Control-Allow-Credentials"] = "true"
     response.headers["Vary"] = "Origin"
@@ -238,10 +246,14 @@ def _is_browser_page(path: str) -> bool:
     return path.endswith(BROWSER_PAGES) or path in HOSTED_PAGES
 
 
-@web.middleware
-async def shape_errors(request: web.Request, handler: Handler) -> web.StreamResponse:
+async def _shaped(request: web.Request, handler: Handler, area: Area) -> web.StreamResponse:
+    """Step 5: model errors and HTTP errors become the area's error body, whatever the guards (steps 6 and 7), the
+    injected faults or the handler raised."""
     try:
-        return await handler(request)
+        _guard_headers(request)
+        if area is Area.CONTROL:
+            return await _guard_control_plane(request, handler)
+        return await fault_injection.inject(request, handler)
     except IdxError as error:
         answer = reply_error(error.reason, error.transaction, document_context(request), error.fields, error.detail)
         return idx_json(request, answer)
@@ -298,9 +310,8 @@ def http_error(request: web.Request, error: web.HTTPException) -> web.Response:
     return response
 
 
-@web.middleware
-async def guard_headers(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Refuses what no honest client sends before a handler trusts it: a ``Host`` this server does not answer to
+def _guard_headers(request: web.Request) -> None:
+    """Step 6 refuses what no honest client sends before a handler trusts it: a ``Host`` this server does not answer to
     (a DNS-rebinding page would otherwise drive it, and the issuer would follow its name), and header values that are
     not UTF-8 (aiohttp hands those over as undecodable strings that break the first encode)."""
     if not request.app[HOSTS].allows(request.headers.get("Host")):
@@ -310,7 +321,6 @@ async def guard_headers(request: web.Request, handler: Handler) -> web.StreamRes
             raise web.HTTPBadRequest(reason=f"The {name} header is not valid UTF-8.")
     if not _is_utf8(request.rel_url.raw_path_qs):
         raise web.HTTPBadRequest(reason="The request target is not valid UTF-8.")
-    return await handler(request)
 
 
 def _is_utf8(value: str) -> bool:
@@ -321,14 +331,11 @@ def _is_utf8(value: str) -> bool:
     return True
 
 
-@web.middleware
-async def guard_control_plane(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Everything under ``/_mock``: the token when one is set; writes only as JSON (or YAML for a scenario) and never
-    from another site; and no page of it inside someone else's frame."""
-    if not request.path.startswith(CONTROL_PATHS):
-        return await handler(request)
+async def _guard_control_plane(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Step 7, for everything under ``/_mock``: the token when one is set; writes only as JSON (or YAML for a
+    scenario) and never from another site; and no page of it inside someone else's frame."""
     refusal = _control_refusal(request)
-    response = refusal or await handler(request)
+    response = refusal or await fault_injection.inject(request, handler)
     response.headers.update(NEVER_FRAMED)
     policy = response.headers.get("Content-Security-Policy")
     if policy is None:

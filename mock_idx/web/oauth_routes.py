@@ -2,7 +2,7 @@
 one (``/oauth2/{server_id}/v1/...``). Every answer is plain JSON; errors are ``{error, error_description}``, but an
 unknown authorization server is Okta's classic ``E0000007``, and a logout that may not be followed is Okta's HTML
 error page (a browser is looking at it). Okta's no-cache headers go on every answer but the keys'
-(:func:`mock_idx.web.middleware.okta_headers`).
+(:func:`mock_idx.web.middleware.request_path`).
 
 Handlers only read the request and write the answer: whether a token is active, whose it is, what it releases and
 where a signed-out browser may go are the engine's decisions (:mod:`mock_idx.model.engine`)."""
@@ -39,8 +39,10 @@ async def server_id(request: web.Request) -> str | None:
 
 async def authorization_server(request: web.Request) -> AuthorizationServer:
     """The server the path names, with the issuer and access-token audience it signs with."""
-    server = await server_id(request)
-    base = base_url(request)
+    return _named_server(await server_id(request), base_url(request))
+
+
+def _named_server(server: str | None, base: str) -> AuthorizationServer:
     if server is None:
         return AuthorizationServer(id=None, issuer=base, audience=base)
     return AuthorizationServer(id=server, issuer=f"{base}/oauth2/{server}", audience=f"api://{server}")
@@ -86,13 +88,17 @@ CLAIMS = [
 
 async def openid_configuration(request: web.Request) -> web.Response:
     """The discovery document, made once per server, base URL and configuration and then served as its bytes
-    (:mod:`.published_documents`)."""
-    server = await authorization_server(request)
+    (:mod:`.published_documents`). The issuer and endpoints are worked out only when the document is made: a kept
+    one needs only what names it."""
     engine = request.app[ENGINE]
-    await engine.now()  # the policy in force (custom scopes), as any request reads it
-    key = ("discovery", server.id, base_url(request))
+    server = await server_id(request)  # a custom server's existence is checked with the policy in force
+    if server is None:  # the org server always exists: the policy in force (custom scopes) is read here instead
+        await engine.now()
+    base = base_url(request)
     body = request.app[DOCUMENTS].get(
-        engine.policy_generation, key, lambda: _json_bytes(_discovery_document(request, server))
+        engine.policy_generation,
+        ("discovery", server, base),
+        lambda: _json_bytes(_discovery_document(request, _named_server(server, base))),
     )
     return web.Response(body=body, content_type="application/json", charset="utf-8")
 

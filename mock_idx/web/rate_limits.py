@@ -15,14 +15,14 @@ from dataclasses import dataclass, field
 RATE_LIMIT = 600
 """Requests a minute, as Okta's default limit for the IDX and authorization-server endpoints of a small org."""
 WINDOW_SECONDS = 60
+LIMIT = "X-Rate-Limit-Limit"
+REMAINING = "X-Rate-Limit-Remaining"
+RESET = "X-Rate-Limit-Reset"
+LIMIT_TEXT = str(RATE_LIMIT)
 
 
 def headers(remaining: int, reset: int) -> dict[str, str]:
-    return {
-        "X-Rate-Limit-Limit": str(RATE_LIMIT),
-        "X-Rate-Limit-Remaining": str(max(remaining, 0)),
-        "X-Rate-Limit-Reset": str(reset),
-    }
+    return {LIMIT: LIMIT_TEXT, REMAINING: str(max(remaining, 0)), RESET: str(reset)}
 
 
 def window_end(now: float) -> int:
@@ -41,12 +41,15 @@ class RateCounter:
 
     wall_clock: Callable[[], float] = time.time
     _reset: int = field(default=0, init=False)
+    _reset_text: str = field(default="0", init=False)
     _used: int = field(default=0, init=False)
 
-    def count(self) -> dict[str, str]:
-        """Counts one request and answers its headers."""
+    def count(self) -> tuple[str, str]:
+        """Counts one request and answers its ``X-Rate-Limit-Remaining`` and ``-Reset`` values (the limit is
+        :data:`LIMIT_TEXT`). Every IDX and OAuth answer asks, so the reset's text is made once per minute, not per
+        request, and nothing else is built: the caller sets the headers it lacks."""
         reset = window_end(self.wall_clock())
         if reset != self._reset:
-            self._reset, self._used = reset, 0
+            self._reset, self._reset_text, self._used = reset, str(reset), 0
         self._used += 1
-        return headers(RATE_LIMIT - self._used, reset)
+        return str(max(RATE_LIMIT - self._used, 0)), self._reset_text
