@@ -128,7 +128,7 @@ async def token_redirect(request: web.Request) -> web.StreamResponse:
         return transaction
     engine = request.app[ENGINE]
     try:
-        if transaction.step is not Step.TERMINAL:
+        if transaction.step is not Step.TERMINAL and not _ready_to_end(transaction):
             transaction = await engine.up_to_date(transaction)
         if transaction.step is not Step.SUCCESS:  # not there yet: back to the step it is on
             raise see_other(signin_url(base_url(request), transaction.state_handle))
@@ -141,6 +141,12 @@ async def token_redirect(request: web.Request) -> web.StreamResponse:
     response = to_app(request, hosted.redirect)
     set_session_cookie(request, response, hosted.session.id)
     return response
+
+
+def _ready_to_end(transaction: Transaction) -> bool:
+    """A sign-in whose success was committed (the step that succeeded stored it with its interaction code) has
+    nothing to bring up to date: it is ended as it is, not written back first only to be deleted."""
+    return transaction.step is Step.SUCCESS and transaction.interaction_code is not None
 
 
 # --- reading the request -------------------------------------------------------------------------------------------

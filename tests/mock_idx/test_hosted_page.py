@@ -354,6 +354,26 @@ async def test_the_redirect_to_the_app_happens_once(client):
     assert again.status == 404 and again.alerts == ["The session has expired."]
 
 
+async def test_a_finished_sign_in_is_ended_without_being_written_back_first(client, monkeypatch):
+    """The redirect to the app ends a sign-in whose success is already stored: it is deleted as it is, not saved
+    again a moment before (one store write fewer per sign-in), and the app still gets its code."""
+    response = await client.put(f"/_mock/v1/users/{LOGIN}", json={"password": PASSWORD, "authenticators": {}})
+    assert response.status == 200
+    page = await open_page(client, (await start(client)).url)
+    response = await press(client, page, "Sign in", identifier=LOGIN, password=PASSWORD)
+    store = client.app[ENGINE].store
+    saved: list[str] = []
+    save = store.save_transaction
+
+    async def counted(transaction: Any, ttl: float) -> None:
+        saved.append(transaction.id)
+        await save(transaction, ttl)
+
+    monkeypatch.setattr(store, "save_transaction", counted)
+    landed = await finish(client, response.headers["Location"])
+    assert landed.status == 302 and landing(landed)["state"] == STATE and saved == []
+
+
 async def test_a_new_sign_in_replaces_the_browsers_older_session(client):
     await put_user(client, LOGIN, outcome="approve")
     engine = client.app[ENGINE]
