@@ -18,6 +18,7 @@ from .policy import Policy
 from .push import PushAlreadyAnswered, PushChallenge, PushState
 from .totp import TotpCode, current_code
 from .user_lifecycle import PASSWORD_EXPIRABLE, check_status_allows
+from .user_replacement import replacing
 
 
 class OrgAdmin(EngineCore):
@@ -26,10 +27,13 @@ class OrgAdmin(EngineCore):
     # --- the phone and the admin (control API, device page) ----------------------------------------------------
 
     async def put_user(self, user: User) -> User:
-        """Add or replace a user. A new TOTP secret starts with no used codes; the same secret keeps them spent. A
-        user given no ``password_changed_at`` set their password now, or, when it is the one they had, when they set
-        that one (and keep its history)."""
+        """Add or replace a user. A replaced user keeps what the server learned about the account (their id, the
+        sign-out a suspension made, their lockout count, a pending activation: :func:`.user_replacement.replacing`).
+        A new TOTP secret starts with no used codes; the same secret keeps them spent. A user given no
+        ``password_changed_at`` set their password now, or, when it is the one they had, when they set that one (and
+        keep its history)."""
         previous = await self.store.user(user.login)
+        user = replacing(previous, user)
         if user.password_changed_at is None:
             user = await self._password_dates(user, previous)
         if previous and previous.okta_verify:

@@ -1,8 +1,9 @@
 """Suspending or deactivating a user signs them out everywhere (on both stores), as Okta does: their refresh tokens
 are refused (``invalid_grant``), their access, ID and refresh tokens introspect ``{"active": false}``, userinfo answers
 401 ``invalid_token``, and their browser session is over (``/api/v1/sessions/me`` 404, ``prompt=none`` answers
-``login_required``). For good: unsuspending brings none of it back, while a new sign-in works. A status put back
-outright (the test-only ``PUT .../status``) changes nothing else, so what it refused meanwhile works again."""
+``login_required``). For good: unsuspending brings none of it back, nor does replacing the user's record
+(``PUT /_mock/v1/users/{login}``, the plugin's ``add_user``), while a new sign-in works. A status put back outright
+(the test-only ``PUT .../status``) changes nothing else, so what it refused meanwhile works again."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from mock_idx.model.tokens import REVOKED, MintedToken
 from tests.mock_idx.test_authorize import LOGIN, authorize, back_to_app, hosted_sign_in, query
 from tests.mock_idx.test_oauth import active, refresh
 from tests.mock_idx.test_sessions_api import ME, assert_no_session, cookie
-from tests.support.idx import Flow, control, signed_in
+from tests.support.idx import Flow, control, put_user, signed_in
 
 USERINFO = "/oauth2/default/v1/userinfo"
 
@@ -100,6 +101,66 @@ async def test_deactivating_then_activating_again_revives_nothing(client: Any) -
     await lifecycle(client, "deactivate")
     await lifecycle(client, "activate")
     await assert_signed_out(client, held)
+
+
+@pytest.mark.parametrize(("operation", "undo"), [("suspend", "unsuspend"), ("deactivate", "activate")])
+async def test_replacing_the_user_afterwards_revives_nothing(client: Any, operation: str, undo: str) -> None:
+    """An admin's new body for the user is not a way round the sign-out: tokens revoked stay revoked."""
+    held = await sign_in_everywhere(client)
+    await lifecycle(client, operation)
+    await lifecycle(client, undo)
+    await put_user(client, LOGIN, outcome="approve")
+    await assert_signed_out(client, held)
+
+    again = await sign_in_everywhere(client)  # which puts the user again too
+    await assert_signed_in(client, again)
+
+
+async def test_a_body_that_makes_a_suspended_user_active_revives_nothing(client: Any) -> None:
+    """A replacement may set the status outright (its ``status`` defaults to ``ACTIVE``), but the sign-out the
+    suspension made is the account's, not the body's."""
+    held = await sign_in_everywhere(client)
+    await lifecycle(client, "suspend")
+    replaced = await put_user(client, LOGIN, outcome="approve")
+    assert replaced["status"] == "ACTIVE"
+    await assert_signed_out(client, held)
+    await assert_signed_in(client, await sign_in_everywhere(client))
+
+
+async def test_the_replaced_user_is_the_same_user(client: Any) -> None:
+    """Okta's user id is the person's for life: the replacement keeps it, and so do the claims of new tokens."""
+    held = await sign_in_everywhere(client)
+    first = await put_user(client, LOGIN, outcome="approve")
+    again = await sign_in_everywhere(client)
+    assert (await put_user(client, LOGIN, outcome="approve"))["id"] == first["id"]
+    response = await client.get(USERINFO, headers={"Authorization": f"Bearer {again.tokens['access_token']}"})
+    assert (await response.json())["sub"] == first["id"]
+    await assert_signed_in(client, held)  # nobody signed them out: a replacement alone ends nothing
+
+
+REFUSED_BODIES: list[dict[str, Any]] = [
+    {"json": {"password": ""}},
+    {"json": {"password": "x", "status": "NOT_A_STATUS"}},
+    {"json": {"password": "x", "signed_out_at": None}},
+    {"json": [1, 2]},
+    {"data": b"{not json", "headers": {"Content-Type": "application/json"}},
+]
+
+
+@pytest.mark.parametrize("refused", REFUSED_BODIES)
+async def test_a_refused_replacement_changes_nothing(client: Any, refused: dict[str, Any]) -> None:
+    held = await sign_in_everywhere(client)
+    await lifecycle(client, "suspend")
+    await lifecycle(client, "unsuspend")
+    again = await sign_in_everywhere(client)
+    status, before = await control(client, "GET", f"/users/{LOGIN}")
+    assert status == 200, before
+
+    status, body = await control(client, "PUT", f"/users/{LOGIN}", **refused)
+    assert status == 400, body
+    assert await control(client, "GET", f"/users/{LOGIN}") == (200, before)
+    await assert_signed_out(client, held)
+    await assert_signed_in(client, again)
 
 
 async def test_refusals_while_the_status_is_set_outright_change_nothing(client: Any) -> None:
