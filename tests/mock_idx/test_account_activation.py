@@ -159,6 +159,35 @@ async def test_a_deactivated_user_s_token_is_invalid(client: Any) -> None:
     assert await _interact(client, token) == INVALID
 
 
+async def _replace(client: Any, status: str, password: str | None = None) -> None:
+    """An admin's new body for the user, with a new name."""
+    body = {"password": password, "status": status, "profile": {"firstName": "Renamed"}, "authenticators": {}}
+    code, answered = await control(client, "PUT", f"/users/{LOGIN}", json=body)
+    assert code == 200, answered
+
+
+async def test_a_user_replaced_while_still_activating_keeps_the_link_already_sent(client: Any) -> None:
+    await _staged_org(client)
+    token = (await _activate(client))["activationToken"]
+    await _replace(client, "PROVISIONED")
+    flow = Flow(client)
+    first = await flow.start(activation_token=token)
+    assert first.status == 200 and first.remediations[0] == "select-authenticator-enroll"
+    assert "successWithInteractionCode" in (await _set_password(flow, client)).body
+    assert (await _user(client))["status"] == "ACTIVE"
+
+
+async def test_a_replacement_that_ends_the_activation_ends_its_token_for_good(client: Any) -> None:
+    """Made ``ACTIVE`` by the body, the user's link is dead, as an activation ends it; putting the status back to
+    ``PROVISIONED`` does not revive it."""
+    await _staged_org(client)
+    token = (await _activate(client))["activationToken"]
+    await _replace(client, "ACTIVE", password=NEW_PASSWORD)
+    assert await _interact(client, token) == INVALID
+    await _replace(client, "PROVISIONED")
+    assert await _interact(client, token) == INVALID
+
+
 async def test_an_expired_token_opens_okta_s_terminal_answer(client: Any) -> None:
     await _staged_org(client)
     token = (await _activate(client))["activationToken"]

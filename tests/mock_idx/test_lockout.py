@@ -197,6 +197,47 @@ async def test_the_user_json_shows_an_auto_unlock_that_is_due(client, flow):
     assert (await user_json(client))["status"] == "ACTIVE"
 
 
+async def _replace(client: Any, status: str = "ACTIVE") -> dict[str, Any]:
+    """An admin's new body for :data:`LOGIN` (the one :func:`load` gave, with a new name), answering the user."""
+    body = {
+        "password": PASSWORD,
+        "profile": {"firstName": "Renamed"},
+        "authenticators": {"email": {}, "phone": {"number": PHONE}},
+        "status": status,
+    }
+    code, answered = await control(client, "PUT", f"/users/{LOGIN}", json=body)
+    assert code == 200, answered
+    replaced: dict[str, Any] = answered
+    return replaced
+
+
+async def test_replacing_the_user_does_not_reset_the_count(client, flow):
+    """Editing an account is no way round its lockout: the wrong passwords already given still count."""
+    await load(client, {"max_attempts": 3})
+    await fail(flow, 2)
+    assert (await _replace(client))["failed_password_count"] == 2
+    await fail(flow, 1)
+    assert (await user_json(client))["status"] == "LOCKED_OUT"
+
+
+async def test_a_replacement_that_keeps_the_lock_keeps_when_it_happened(client, flow):
+    await load(client, {"max_attempts": 1, "auto_unlock_minutes": 30})
+    await fail(flow, 1)
+    await advance(client, 29 * 60)
+    assert (await _replace(client, "LOCKED_OUT"))["status"] == "LOCKED_OUT"
+    await advance(client, 60)  # 30 minutes after the lock, not after the replacement
+    assert is_success(await sign_in(flow))
+
+
+async def test_a_replacement_that_lifts_the_lock_starts_a_fresh_count(client, flow):
+    await load(client, {"max_attempts": 2})
+    await fail(flow, 2)
+    replaced = await _replace(client)
+    assert replaced["status"] == "ACTIVE" and replaced["failed_password_count"] == 0
+    await fail(flow, 1)
+    assert (await user_json(client))["status"] == "ACTIVE"
+
+
 async def test_show_lockout_failures_tells_the_locked_user(client, flow):
     await load(client, {"max_attempts": 2, "show_lockout_failures": True})
     first = await fail(flow, 1)
