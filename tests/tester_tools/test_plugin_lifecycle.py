@@ -1,15 +1,19 @@
 """The plugin's account lifecycle: ``activate(login, send_email=...)`` gives the token a test passes to its app (and
 the link it emails), ``suspend``/``unsuspend``/``deactivate`` move the user as Okta's admin API does, ``set_status``
-sets any status, and a refused transition raises with Okta's code."""
+sets any status, and a refused transition raises with Okta's code. Adding a user again is no way round a suspension's
+sign-out."""
 
 from __future__ import annotations
 
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
 
 from mock_idx.control_client import ControlApiError
 from mock_idx.pytest_plugin import MockIdx
+from tests.support.idx_app import sign_in
 
 NEW_USER = "new.hire@example.com"
 
@@ -55,3 +59,27 @@ def test_a_refused_transition_raises_with_okta_s_code(mock_idx: MockIdx) -> None
         mock_idx.unsuspend(login)
     assert refused.value.status == 400
     assert mock_idx.user(login)["status"] == "ACTIVE"
+
+
+def _userinfo_status(issuer: str, access_token: str) -> int:
+    request = urllib.request.Request(f"{issuer}/v1/userinfo", headers={"Authorization": f"Bearer {access_token}"})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as answered:
+            return int(answered.status)
+    except urllib.error.HTTPError as refused:
+        return refused.code
+
+
+def test_adding_a_suspended_then_unsuspended_user_again_revives_none_of_their_tokens(mock_idx: MockIdx) -> None:
+    user = mock_idx.add_user(push="approve")
+    before = sign_in(mock_idx.issuer, user.login, user.password)
+    assert before.status == "success" and before.tokens, before
+    mock_idx.suspend(user.login)
+    mock_idx.unsuspend(user.login)
+
+    again = mock_idx.add_user(login=user.login, password=user.password, push="approve")
+    assert again.id == user.id, "the same user, as Okta's id is for life"
+    assert _userinfo_status(mock_idx.issuer, before.tokens["access_token"]) == 401
+    after = sign_in(mock_idx.issuer, user.login, user.password)
+    assert after.status == "success" and after.tokens, after
+    assert _userinfo_status(mock_idx.issuer, after.tokens["access_token"]) == 200
