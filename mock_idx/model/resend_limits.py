@@ -90,9 +90,9 @@ class ResendPolicy:
         together), in any order; times after ``now`` count as just sent."""
         gap_wait = self._gap_wait(now, previous)
         window_wait = self._window_wait(now, previous)
-        if gap_wait > 0:
+        if gap_wait > ROUNDING:
             return Verdict(Refusal.TOO_SOON, max(gap_wait, window_wait))
-        if window_wait > 0:
+        if window_wait > ROUNDING:
             return Verdict(Refusal.LIMIT_REACHED, window_wait)
         return ALLOWED
 
@@ -118,6 +118,11 @@ class ResendPolicy:
         # the send becomes allowed once the (excess + 1) oldest in the window have left it
         return in_window[excess] + self.window.seconds - now
 
+
+ROUNDING = 1e-6
+"""A wait shorter than this (seconds) is float rounding, not a wait: a client told to wait ``w`` seconds that comes
+back ``w`` later must be let in, though ``now + w`` may land a trillionth of a second short of the instant ``w`` was
+worked out from."""
 
 OKTA_RESEND_POLICIES: Mapping[Channel, ResendPolicy] = MappingProxyType(
     {
