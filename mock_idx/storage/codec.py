@@ -1,9 +1,10 @@
-"""How the Redis store writes records down: JSON bytes made by pydantic from the model's own dataclasses.
+"""How records are written down: JSON bytes made by pydantic from the model's own dataclasses.
 
-Both stores keep encoded records, never the engine's objects (see :mod:`mock_idx.model.store`); Redis's are these
-adapters' JSON, so a record written by one replica reads back the same on any other (the in-memory store, which
-nothing else reads, pickles: :mod:`.memory`). pydantic walks the dataclasses' type hints, so a field added to a
-model is stored without touching this module.
+Both stores keep encoded records, never the engine's objects (see :mod:`mock_idx.model.store`). Redis keeps every
+record as these adapters' JSON, so a record written by one replica reads back the same on any other; the in-memory
+store keeps what it writes while serving the same way, and pickles only the org it starts with, so that a server
+answers before this module (and pydantic) is imported (:mod:`.memory`). pydantic walks the dataclasses' type hints,
+so a field added to a model is stored without touching this module.
 """
 
 from __future__ import annotations

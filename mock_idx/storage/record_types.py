@@ -1,5 +1,5 @@
 """Which type each kind of short-lived record holds, for both stores (kept apart from :mod:`.codec`, which needs
-pydantic, so the in-memory store imports none)."""
+pydantic, so the in-memory store imports it only when it first writes a record)."""
 
 from __future__ import annotations
 

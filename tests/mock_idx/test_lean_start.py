@@ -1,8 +1,8 @@
 """``mock-idx serve`` answers its first request without importing what only later requests need (issue #18's
 start-up): the handler modules other than discovery's, PyJWT and the ``regex`` module are imported on first use, and
 the default org is built without pydantic, PyYAML or the scenario machinery (:mod:`mock_idx.default_org`), which only
-a named scenario, the control API and the Redis store need (the in-memory store pickles). Every route still reaches
-its handler."""
+a named scenario, the control API, the Redis store and the first sign-in need (the in-memory store pickles the org it
+starts with). Every route still reaches its handler."""
 
 from __future__ import annotations
 
