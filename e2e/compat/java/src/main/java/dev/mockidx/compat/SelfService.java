@@ -1,0 +1,63 @@
+package dev.mockidx.compat;
+
+import com.okta.idx.sdk.api.response.AuthenticationResponse;
+
+import java.util.Map;
+
+/**
+ * The flows of a user's life beyond sign-in, called as Okta's Spring sample calls them: "Forgot password?"
+ * ({@code recoverPassword}, the email authenticator, the emailed code, the new password) and "Sign up"
+ * ({@code fetchSignUpFormValues}, {@code register}, then every authenticator the org requires, enrolled).
+ *
+ * <p>Self-service unlock is not here: 2.0.0's {@code IDXAuthenticationWrapper} has no unlock call (its public
+ * methods are sign-in, {@code recoverPassword}, {@code register} and the authenticator steps), so an application on it
+ * cannot offer "Unlock account?". That is the SDK's limit, not mock-idx's.
+ */
+final class SelfService {
+
+    private SelfService() {
+    }
+
+    /**
+     * Recovery by email code; a weak new password first (refused), then the spec's new password. Then the login
+     * form again on new transactions: the old password, the refused weak one, and the new one, so pytest can tell
+     * which password the server kept.
+     */
+    static void recoverByEmail(FlowSpec spec, SignIn signIn, Phone phone, StepLog log) throws Exception {
+        signIn.recoverPassword(spec.login());
+        signIn.chooseType("select-email", "email");
+        signIn.verify("code", phone.emailCode());
+        if (!spec.weakPassword().isEmpty()) {
+            signIn.verify("weak-password", spec.weakPassword());
+        }
+        signIn.verify("new-password", spec.newPassword());
+        signIn.signIn(spec.login(), spec.password());
+        signIn.signIn(spec.login(), spec.weakPassword());
+        signIn.signIn(spec.login(), spec.newPassword());
+    }
+
+    /**
+     * A new user signs up, then enrolls what the org asks for, in the order it asks: a password (set through the
+     * verify form, as the sample's register-password page does) and an email (its code from the inbox).
+     */
+    static void register(FlowSpec spec, SignIn signIn, Phone phone, StepLog log) throws Exception {
+        log.note("sign-up-fields", signIn.register(profile(spec)));
+        for (int enrolled = 0; enrolled < 4 && !signIn.finished(); enrolled++) {
+            String next = signIn.firstOfferedType();
+            AuthenticationResponse chosen = signIn.chooseType("enroll:" + next, next);
+            if (!chosen.getErrors().isEmpty()) {
+                return;
+            }
+            signIn.verify("enroll-data:" + next, "password".equals(next) ? spec.newPassword() : phone.emailCode());
+        }
+    }
+
+    /** Sign-up with an email that already belongs to a user: the register step is the one that answers. */
+    static void registerTaken(FlowSpec spec, SignIn signIn, Phone phone, StepLog log) {
+        log.note("sign-up-fields", signIn.register(profile(spec)));
+    }
+
+    private static Map<String, String> profile(FlowSpec spec) {
+        return Map.of("email", spec.login(), "firstName", spec.firstName(), "lastName", spec.lastName());
+    }
+}
