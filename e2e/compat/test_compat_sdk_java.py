@@ -73,18 +73,23 @@ SELF_SERVICE_ORG: dict[str, Any] = {
         },
         "registration": {"enabled": True},
         "password_policy": {"recovery": {"authenticators": ["okta_email"], "after_reset": "sign_in"}},
+        "lockout": {"max_attempts": 3, "show_lockout_failures": True, "self_service_unlock": ["email"]},
     },
     "users": [
         {"login": "recover@example.com", "password": SELF_SERVICE_PASSWORD, "authenticators": {"email": {}}},
         {"login": TAKEN, "password": SELF_SERVICE_PASSWORD, "authenticators": {"email": {}}},
+        {"login": "locked@example.com", "password": SELF_SERVICE_PASSWORD, "authenticators": {"email": {}}},
     ],
 }
 SELF_SERVICE_FLOWS = {
     "recover-password": "recover@example.com",
     "register": "newcomer@example.com",
     "register-taken": TAKEN,
+    "locked-out": "locked@example.com",
 }
-"""An org with "Forgot password?" by email and "Sign up" (password and email required), one server for the three."""
+"""An org with "Forgot password?" by email, "Sign up" (password and email required) and a lockout after three wrong
+passwords with "Unlock account?" by email, one server for the four (the recovery's two wrong passwords stay short of
+the lockout: the right one after them starts the count again)."""
 
 POLL_ROUTE = "/idp/idx/authenticators/poll"
 INTROSPECT_ROUTE = "/idp/idx/introspect"
@@ -495,3 +500,19 @@ def test_register_with_a_taken_email_is_refused(sdk_run: SdkRun) -> None:
     taken = [user for user in server.users() if user["login"] == TAKEN]
     assert len(taken) == 1
     assert taken[0]["profile"]["firstName"] != "Nina", "the refused sign-up must not rewrite the existing profile"
+
+
+def test_locked_out_and_no_way_to_unlock(sdk_run: SdkRun) -> None:
+    """Three wrong passwords lock the account: the third is answered with Okta's errors.E0000069 text (the org shows
+    lockout failures), and so is the right password after it. The server offers "Unlock account?" beside it, but
+    2.0.0's wrapper has no unlock call: the user stays locked, which is the SDK's limit."""
+    result = flow_result(sdk_run, "locked-out")
+    for attempt in (0, 1):
+        wrong = step(result, "authenticate", attempt)
+        assert (wrong["errors"], wrong["hasTokens"]) == (["Authentication failed"], False), wrong
+    for attempt in (2, 3):
+        locked = step(result, "authenticate", attempt)
+        assert locked["errors"] == ["Your account is locked because of too many authentication attempts."], locked
+    assert result["tokens"] is None
+    server = sdk_run.servers["locked-out"]
+    assert server.user("locked@example.com")["status"] == "LOCKED_OUT"

@@ -37,7 +37,8 @@ final class Flows {
             Map.entry("rate-limited-check-back", Flows::rateLimitedCheckBack),
             Map.entry("recover-password", SelfService::recoverByEmail),
             Map.entry("register", SelfService::register),
-            Map.entry("register-taken", SelfService::registerTaken));
+            Map.entry("register-taken", SelfService::registerTaken),
+            Map.entry("locked-out", SelfService::lockedOut));
 
     private Flows() {
     }

@@ -11,9 +11,13 @@ import java.util.Map;
  *
  * <p>Self-service unlock is not here: 2.0.0's {@code IDXAuthenticationWrapper} has no unlock call (its public
  * methods are sign-in, {@code recoverPassword}, {@code register} and the authenticator steps), so an application on it
- * cannot offer "Unlock account?". That is the SDK's limit, not mock-idx's.
+ * cannot offer "Unlock account?". That is the SDK's limit, not mock-idx's; {@link #lockedOut} records what such an
+ * application sees of a lockout instead.
  */
 final class SelfService {
+
+    /** The pytest side's org locks an account after this many wrong passwords in a row. */
+    private static final int LOCKOUT_ATTEMPTS = 3;
 
     private SelfService() {
     }
@@ -55,6 +59,17 @@ final class SelfService {
     /** Sign-up with an email that already belongs to a user: the register step is the one that answers. */
     static void registerTaken(FlowSpec spec, SignIn signIn, Phone phone, StepLog log) {
         log.note("sign-up-fields", signIn.register(profile(spec)));
+    }
+
+    /**
+     * Wrong passwords until the org's lockout policy locks the account, then the right one: the SDK shows the refusal
+     * and has no way to the "Unlock account?" the server offers beside it.
+     */
+    static void lockedOut(FlowSpec spec, SignIn signIn, Phone phone, StepLog log) {
+        for (int attempt = 0; attempt < LOCKOUT_ATTEMPTS; attempt++) {
+            signIn.signIn(spec.login(), spec.password() + "-wrong");
+        }
+        signIn.signIn(spec.login(), spec.password());
     }
 
     private static Map<String, String> profile(FlowSpec spec) {
