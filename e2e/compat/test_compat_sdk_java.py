@@ -83,12 +83,13 @@ SELF_SERVICE_ORG: dict[str, Any] = {
 }
 SELF_SERVICE_FLOWS = {
     "recover-password": "recover@example.com",
+    "recover-unknown": "nobody@example.com",
     "register": "newcomer@example.com",
     "register-taken": TAKEN,
     "locked-out": "locked@example.com",
 }
 """An org with "Forgot password?" by email, "Sign up" (password and email required) and a lockout after three wrong
-passwords with "Unlock account?" by email, one server for the four (the recovery's two wrong passwords stay short of
+passwords with "Unlock account?" by email, one server for them all (the recovery's two wrong passwords stay short of
 the lockout: the right one after them starts the count again)."""
 
 POLL_ROUTE = "/idp/idx/authenticators/poll"
@@ -471,6 +472,21 @@ def test_recovery_keeps_only_the_new_password(sdk_run: SdkRun) -> None:
         assert (refused["errors"], refused["hasTokens"]) == (["Authentication failed"], False), refused
     assert _status(result, "authenticate", 2) == ("SUCCESS", [])
     assert_signed_in(sdk_run, "recover-password", result)
+
+
+def test_recovery_for_an_unknown_username_looks_alike(sdk_run: SdkRun) -> None:
+    """Okta tells nobody whether a username exists: the SDK is led to the email authenticator exactly as for a real
+    user, and the made-up code is refused as a wrong code is; no user came of it."""
+    result = flow_result(sdk_run, "recover-unknown")
+    known = flow_result(sdk_run, "recover-password")
+    for label in ("recover", "select-email"):
+        seen = {k: v for k, v in step(result, label).items() if k != "authenticators"}
+        assert seen == {k: v for k, v in step(known, label).items() if k != "authenticators"}
+    offered = step(result, "recover")["authenticators"]
+    assert [(a["type"], a["label"], a["methods"]) for a in offered] == [("email", "Email", ["email"])]
+    refused = step(result, "code")
+    assert (refused["errors"], refused["hasTokens"]) == (["Invalid code. Try again."], False)
+    assert "nobody@example.com" not in {user["login"] for user in sdk_run.servers["recover-unknown"].users()}
 
 
 def test_register_enrolls_password_and_email(sdk_run: SdkRun) -> None:

@@ -36,6 +36,7 @@ final class Flows {
             Map.entry("token-revoke", Flows::tokensRevoked),
             Map.entry("rate-limited-check-back", Flows::rateLimitedCheckBack),
             Map.entry("recover-password", SelfService::recoverByEmail),
+            Map.entry("recover-unknown", SelfService::recoverUnknown),
             Map.entry("register", SelfService::register),
             Map.entry("register-taken", SelfService::registerTaken),
             Map.entry("locked-out", SelfService::lockedOut));

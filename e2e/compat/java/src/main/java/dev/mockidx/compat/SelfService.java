@@ -18,6 +18,8 @@ final class SelfService {
 
     /** The pytest side's org locks an account after this many wrong passwords in a row. */
     private static final int LOCKOUT_ATTEMPTS = 3;
+    /** A code no inbox holds. */
+    private static final String MADE_UP_CODE = "000000";
 
     private SelfService() {
     }
@@ -38,6 +40,16 @@ final class SelfService {
         signIn.signIn(spec.login(), spec.password());
         signIn.signIn(spec.login(), spec.weakPassword());
         signIn.signIn(spec.login(), spec.newPassword());
+    }
+
+    /**
+     * "Forgot password?" for a username nobody has: the SDK is led to the email authenticator as for a real user,
+     * and the only code the user can type, a made-up one, is refused.
+     */
+    static void recoverUnknown(FlowSpec spec, SignIn signIn, Phone phone, StepLog log) {
+        signIn.recoverPassword(spec.login());
+        signIn.chooseType("select-email", "email");
+        signIn.verify("code", MADE_UP_CODE);
     }
 
     /**
