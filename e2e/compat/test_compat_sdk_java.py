@@ -91,6 +91,16 @@ SELF_SERVICE_FLOWS = {
 """An org with "Forgot password?" by email, "Sign up" (password and email required) and a lockout after three wrong
 passwords with "Unlock account?" by email, one server for them all (the recovery's two wrong passwords stay short of
 the lockout: the right one after them starts the count again)."""
+TERMINAL_RECOVERY_ORG: dict[str, Any] = {
+    "settings": {
+        **SELF_SERVICE_ORG["settings"],
+        "password_policy": {"recovery": {"authenticators": ["okta_email"], "after_reset": "terminal"}},
+    },
+    "users": SELF_SERVICE_ORG["users"][:1],
+}
+"""The same org, but a recovery ends on Okta's "You can now sign in" page instead of signing in."""
+TERMINAL_RECOVERY = "recover-then-terminal"
+"""The recovery flow, run on that org."""
 
 POLL_ROUTE = "/idp/idx/authenticators/poll"
 INTROSPECT_ROUTE = "/idp/idx/introspect"
@@ -151,10 +161,13 @@ def java_command() -> list[str]:
     return [java, "-cp", os.pathsep.join([str(TARGET / "classes"), *jars])]
 
 
-def _flow_spec(server: MockIdx, flow: str, login: str, password: str, advance: float = 0) -> dict[str, Any]:
-    """One flow of the plan; the self-service fields are read only by the recovery and registration flows."""
+def _flow_spec(
+    server: MockIdx, flow: str, login: str, password: str, advance: float = 0, flow_id: str | None = None
+) -> dict[str, Any]:
+    """One flow of the plan (reported under ``flow_id``, the flow's name unless given); the self-service fields are
+    read only by the recovery and registration flows."""
     return {
-        "id": flow,
+        "id": flow_id or flow,
         "flow": flow,
         "base": server.url,
         "issuer": server.issuer,
@@ -216,6 +229,20 @@ def sdk_run(
         for flow, login in SELF_SERVICE_FLOWS.items():
             servers[flow], logins[flow] = self_service, login
             plan.append(_flow_spec(self_service, flow, login, SELF_SERVICE_PASSWORD))
+        terminal = running.enter_context(
+            compat_org(mock_idx_key_file, tmp_path_factory.mktemp("java-terminal"), TERMINAL_RECOVERY_ORG)
+        )
+        servers[TERMINAL_RECOVERY] = terminal
+        logins[TERMINAL_RECOVERY] = SELF_SERVICE_FLOWS["recover-password"]
+        plan.append(
+            _flow_spec(
+                terminal,
+                "recover-password",
+                logins[TERMINAL_RECOVERY],
+                SELF_SERVICE_PASSWORD,
+                flow_id=TERMINAL_RECOVERY,
+            )
+        )
         results = _run_jvm(java_command, plan, tmp_path_factory.mktemp("java-home"))
         yield SdkRun(results, servers, logins)
 
@@ -472,6 +499,23 @@ def test_recovery_keeps_only_the_new_password(sdk_run: SdkRun) -> None:
         assert (refused["errors"], refused["hasTokens"]) == (["Authentication failed"], False), refused
     assert _status(result, "authenticate", 2) == ("SUCCESS", [])
     assert_signed_in(sdk_run, "recover-password", result)
+
+
+def test_recovery_ending_on_the_terminal_page(sdk_run: SdkRun) -> None:
+    """``after_reset: terminal``: the new password ends the transaction on Okta's idx.recovery.completed page. 2.0.0
+    copies every message of a document into ``getErrors()`` whatever its class (``copyErrorMessages``), so the INFO
+    message arrives as the one "error", with no tokens and nothing to proceed with, as against an Okta org; the login form then takes only the
+    new password."""
+    result = flow_result(sdk_run, TERMINAL_RECOVERY)
+    assert _status(result, "code") == ("AWAITING_PASSWORD_RESET", [])
+    completed = step(result, "new-password")
+    assert completed["errors"] == ["You can now sign in with your existing username and new password."]
+    assert (completed["hasTokens"], completed["hasProceedContext"]) == (False, False)
+    for attempt in (0, 1):
+        refused = step(result, "authenticate", attempt)
+        assert (refused["errors"], refused["hasTokens"]) == (["Authentication failed"], False), refused
+    assert _status(result, "authenticate", 2) == ("SUCCESS", [])
+    assert_signed_in(sdk_run, TERMINAL_RECOVERY, result)
 
 
 def test_recovery_for_an_unknown_username_looks_alike(sdk_run: SdkRun) -> None:
