@@ -502,10 +502,10 @@ def test_recovery_keeps_only_the_new_password(sdk_run: SdkRun) -> None:
 
 
 def test_recovery_ending_on_the_terminal_page(sdk_run: SdkRun) -> None:
-    """``after_reset: terminal``: the new password ends the transaction on Okta's idx.recovery.completed page. 2.0.0
-    copies every message of a document into ``getErrors()`` whatever its class (``copyErrorMessages``), so the INFO
-    message arrives as the one "error", with no tokens and nothing to proceed with, as against an Okta org; the login form then takes only the
-    new password."""
+    """``after_reset: terminal``: the new password ends the transaction on Okta's idx.recovery.completed page.
+    2.0.0 copies every message of a document into ``getErrors()`` whatever its class (``copyErrorMessages``), so
+    the INFO message arrives as the one "error", with no tokens and nothing to proceed with, as against an Okta
+    org; the login form then takes only the new password."""
     result = flow_result(sdk_run, TERMINAL_RECOVERY)
     assert _status(result, "code") == ("AWAITING_PASSWORD_RESET", [])
     completed = step(result, "new-password")
