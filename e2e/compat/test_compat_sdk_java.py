@@ -65,6 +65,11 @@ SELF_SERVICE_PASSWORD = "Tr1cky-Passw0rd!"
 NEW_PASSWORD = "Quartz7lamp-2"
 WEAK_PASSWORD = "weak"
 TAKEN = "taken@example.com"
+PASSWORD_REQUIREMENTS = (
+    "Password requirements were not met. Password requirements: at least 8 characters, a lowercase letter, "
+    "an uppercase letter, a number, no parts of your username."
+)
+"""Okta's password.passwordRequirementsNotMet, with the org's default policy spelled out as Okta spells it."""
 SELF_SERVICE_ORG: dict[str, Any] = {
     "settings": {
         "authenticators": {
@@ -480,11 +485,7 @@ def test_recover_password_by_email_code(sdk_run: SdkRun) -> None:
     assert _status(result, "code") == ("AWAITING_PASSWORD_RESET", [])
     weak = step(result, "weak-password")
     assert weak["hasTokens"] is False
-    # Okta's password.passwordRequirementsNotMet, with the org's policy spelled out as Okta spells it.
-    assert weak["errors"] == [
-        "Password requirements were not met. Password requirements: at least 8 characters, a lowercase letter, "
-        "an uppercase letter, a number, no parts of your username."
-    ]
+    assert weak["errors"] == [PASSWORD_REQUIREMENTS]
     signed_in = step(result, "new-password")
     assert (signed_in["status"], signed_in["errors"], signed_in["hasTokens"]) == ("SUCCESS", [], True)
 
@@ -543,6 +544,9 @@ def test_register_enrolls_password_and_email(sdk_run: SdkRun) -> None:
     assert (registered["status"], registered["errors"]) == ("AWAITING_AUTHENTICATOR_ENROLLMENT_SELECTION", [])
     assert [a["type"] for a in registered["authenticators"]] == ["password", "email"]
     assert _status(result, "enroll:password") == ("AWAITING_AUTHENTICATOR_ENROLLMENT", [])
+    weak = step(result, "enroll-data:weak-password")
+    assert weak["hasTokens"] is False
+    assert weak["errors"] == [PASSWORD_REQUIREMENTS], weak
     password_set = step(result, "enroll-data:password")
     assert (password_set["status"], password_set["errors"]) == ("AWAITING_AUTHENTICATOR_ENROLLMENT_SELECTION", [])
     assert [a["type"] for a in password_set["authenticators"]] == ["email"]

@@ -54,7 +54,8 @@ final class SelfService {
 
     /**
      * A new user signs up, then enrolls what the org asks for, in the order it asks: a password (set through the
-     * verify form, as the sample's register-password page does) and an email (its code from the inbox).
+     * verify form, as the sample's register-password page does, a weak one first) and an email (its code from the
+     * inbox).
      */
     static void register(FlowSpec spec, SignIn signIn, Phone phone, StepLog log) throws Exception {
         log.note("sign-up-fields", signIn.register(profile(spec)));
@@ -63,6 +64,9 @@ final class SelfService {
             AuthenticationResponse chosen = signIn.chooseType("enroll:" + next, next);
             if (!chosen.getErrors().isEmpty()) {
                 return;
+            }
+            if ("password".equals(next) && !spec.weakPassword().isEmpty()) {
+                signIn.verify("enroll-data:weak-password", spec.weakPassword());
             }
             signIn.verify("enroll-data:" + next, "password".equals(next) ? spec.newPassword() : phone.emailCode());
         }

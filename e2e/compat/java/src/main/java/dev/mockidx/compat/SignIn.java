@@ -70,7 +70,8 @@ final class SignIn {
         AuthenticationResponse form = step("sign-up-form", () -> sdk.fetchSignUpFormValues(context));
         List<String> fields = new ArrayList<>();
         UserProfile user = new UserProfile();
-        form.getFormValues().stream()
+        List<FormValue> values = form.getFormValues() == null ? List.of() : form.getFormValues();
+        values.stream()
                 .filter(value -> "userProfile".equals(value.getName()))
                 .findFirst()
                 .ifPresent(userProfile -> {
