@@ -1,14 +1,18 @@
-"""Okta's Java IDX SDK (com.okta.idx.sdk:okta-idx-java-api 2.0.0), unmodified, signs in against mock_idx.
+"""Okta's Java IDX SDK (com.okta.idx.sdk:okta-idx-java-api 2.0.0), unmodified, signs in, recovers a password and
+signs a new user up against mock_idx.
 
 One JVM per module (``e2e/compat/java``, ``dev.mockidx.compat.SdkFlows``) runs every flow through
 ``IDXAuthenticationWrapper`` the way Okta's Spring sample calls it, with the control API playing the phone, and
 prints one JSON line per flow. The Java side only drives the SDK and reports what it returned; every expectation
 is asserted here, one test per flow. Flows that advance the virtual clock get a mock_idx of their own, since the
-clock is global to a server.
+clock is global to a server. Recovery ("Forgot password?" by email code) and registration (password and email
+enrolled) run on one org loaded from a scenario with ``settings.registration`` and
+``settings.password_policy.recovery``.
 
 2.0.0 is the newest release Maven Central serves, and it predates Okta Verify support in the SDK: it has no poll
 call (an application learns how a push ended through ``introspect``), cannot read a denied push, never shows the
-number of a number challenge and has no token refresh. The tests pin what it does, so a newer SDK that changes
+number of a number challenge, has no token refresh and no self-service unlock (its wrapper has no unlock call, so
+an application on it cannot offer "Unlock account?"). The tests pin what it does, so a newer SDK that changes
 any of it fails here and says so. e2e/compat/java/README.md has the details.
 """
 
@@ -30,7 +34,7 @@ from typing import Any
 import jwt
 import pytest
 
-from e2e.compat.compat_support import COMPAT_DIR, PUSH_LIFETIME, compat_server, step
+from e2e.compat.compat_support import COMPAT_DIR, PUSH_LIFETIME, compat_org, compat_server, step
 from mock_idx.pytest_plugin import MockIdx
 
 JAVA_PROJECT = COMPAT_DIR / "java"
@@ -56,6 +60,52 @@ SHARED_FLOWS = (
     "rate-limited-check-back",
 )
 CLOCK_FLOWS = {"push-timeout": PUSH_LIFETIME + 1, "expired-session": 24 * 3600}
+
+SELF_SERVICE_PASSWORD = "Tr1cky-Passw0rd!"
+NEW_PASSWORD = "Quartz7lamp-2"
+WEAK_PASSWORD = "weak"
+TAKEN = "taken@example.com"
+PASSWORD_REQUIREMENTS = (
+    "Password requirements were not met. Password requirements: at least 8 characters, a lowercase letter, "
+    "an uppercase letter, a number, no parts of your username."
+)
+"""Okta's password.passwordRequirementsNotMet, with the org's default policy spelled out as Okta spells it."""
+SELF_SERVICE_ORG: dict[str, Any] = {
+    "settings": {
+        "authenticators": {
+            "enrollment": {"okta_password": "required", "okta_email": "required"},
+            "sign_on": "one_factor",
+        },
+        "registration": {"enabled": True},
+        "password_policy": {"recovery": {"authenticators": ["okta_email"], "after_reset": "sign_in"}},
+        "lockout": {"max_attempts": 3, "show_lockout_failures": True, "self_service_unlock": ["email"]},
+    },
+    "users": [
+        {"login": "recover@example.com", "password": SELF_SERVICE_PASSWORD, "authenticators": {"email": {}}},
+        {"login": TAKEN, "password": SELF_SERVICE_PASSWORD, "authenticators": {"email": {}}},
+        {"login": "locked@example.com", "password": SELF_SERVICE_PASSWORD, "authenticators": {"email": {}}},
+    ],
+}
+SELF_SERVICE_FLOWS = {
+    "recover-password": "recover@example.com",
+    "recover-unknown": "nobody@example.com",
+    "register": "newcomer@example.com",
+    "register-taken": TAKEN,
+    "locked-out": "locked@example.com",
+}
+"""An org with "Forgot password?" by email, "Sign up" (password and email required) and a lockout after three wrong
+passwords with "Unlock account?" by email, one server for them all (the recovery's two wrong passwords stay short of
+the lockout: the right one after them starts the count again)."""
+TERMINAL_RECOVERY_ORG: dict[str, Any] = {
+    "settings": {
+        **SELF_SERVICE_ORG["settings"],
+        "password_policy": {"recovery": {"authenticators": ["okta_email"], "after_reset": "terminal"}},
+    },
+    "users": SELF_SERVICE_ORG["users"][:1],
+}
+"""The same org, but a recovery ends on Okta's "You can now sign in" page instead of signing in."""
+TERMINAL_RECOVERY = "recover-then-terminal"
+"""The recovery flow, run on that org."""
 
 POLL_ROUTE = "/idp/idx/authenticators/poll"
 INTROSPECT_ROUTE = "/idp/idx/introspect"
@@ -116,9 +166,13 @@ def java_command() -> list[str]:
     return [java, "-cp", os.pathsep.join([str(TARGET / "classes"), *jars])]
 
 
-def _flow_spec(server: MockIdx, flow: str, login: str, password: str, advance: float = 0) -> dict[str, Any]:
+def _flow_spec(
+    server: MockIdx, flow: str, login: str, password: str, advance: float = 0, flow_id: str | None = None
+) -> dict[str, Any]:
+    """One flow of the plan (reported under ``flow_id``, the flow's name unless given); the self-service fields are
+    read only by the recovery and registration flows."""
     return {
-        "id": flow,
+        "id": flow_id or flow,
         "flow": flow,
         "base": server.url,
         "issuer": server.issuer,
@@ -128,6 +182,10 @@ def _flow_spec(server: MockIdx, flow: str, login: str, password: str, advance: f
         "redirectUri": REDIRECT_URI,
         "scopes": SCOPES,
         "advanceSeconds": advance,
+        "newPassword": NEW_PASSWORD,
+        "weakPassword": WEAK_PASSWORD,
+        "firstName": "Nina",
+        "lastName": "Newcomer",
     }
 
 
@@ -170,6 +228,26 @@ def sdk_run(
             user = server.add_user(number_challenge=flow == "number-challenge")
             logins[flow] = user.login
             plan.append(_flow_spec(server, flow, user.login, user.password, CLOCK_FLOWS.get(flow, 0)))
+        self_service = running.enter_context(
+            compat_org(mock_idx_key_file, tmp_path_factory.mktemp("java-self-service"), SELF_SERVICE_ORG)
+        )
+        for flow, login in SELF_SERVICE_FLOWS.items():
+            servers[flow], logins[flow] = self_service, login
+            plan.append(_flow_spec(self_service, flow, login, SELF_SERVICE_PASSWORD))
+        terminal = running.enter_context(
+            compat_org(mock_idx_key_file, tmp_path_factory.mktemp("java-terminal"), TERMINAL_RECOVERY_ORG)
+        )
+        servers[TERMINAL_RECOVERY] = terminal
+        logins[TERMINAL_RECOVERY] = SELF_SERVICE_FLOWS["recover-password"]
+        plan.append(
+            _flow_spec(
+                terminal,
+                "recover-password",
+                logins[TERMINAL_RECOVERY],
+                SELF_SERVICE_PASSWORD,
+                flow_id=TERMINAL_RECOVERY,
+            )
+        )
         results = _run_jvm(java_command, plan, tmp_path_factory.mktemp("java-home"))
         yield SdkRun(results, servers, logins)
 
@@ -389,3 +467,116 @@ def test_rate_limited_check_back(sdk_run: SdkRun) -> None:
     answered = [(row["path"], row["status"]) for row in server.journal(login)]
     assert (INTROSPECT_ROUTE, 429) in answered
     assert all(path != POLL_ROUTE for path, _ in answered)
+
+
+def _status(result: dict[str, Any], label: str, occurrence: int = 0) -> tuple[str | None, list[str]]:
+    answered = step(result, label, occurrence)
+    return answered["status"], answered["errors"]
+
+
+def test_recover_password_by_email_code(sdk_run: SdkRun) -> None:
+    """ "Forgot password?" as the sample calls it: recoverPassword, the email authenticator, the emailed code, a weak
+    new password refused with Okta's message (the form stays usable), then the new password signs the user in."""
+    result = flow_result(sdk_run, "recover-password")
+    offered = step(result, "recover")
+    assert (offered["status"], offered["errors"]) == ("AWAITING_AUTHENTICATOR_SELECTION", [])
+    assert [(a["type"], a["methods"]) for a in offered["authenticators"]] == [("email", ["email"])]
+    assert _status(result, "select-email") == ("AWAITING_AUTHENTICATOR_VERIFICATION", [])
+    assert _status(result, "code") == ("AWAITING_PASSWORD_RESET", [])
+    weak = step(result, "weak-password")
+    assert weak["hasTokens"] is False
+    assert weak["errors"] == [PASSWORD_REQUIREMENTS]
+    signed_in = step(result, "new-password")
+    assert (signed_in["status"], signed_in["errors"], signed_in["hasTokens"]) == ("SUCCESS", [], True)
+
+
+def test_recovery_keeps_only_the_new_password(sdk_run: SdkRun) -> None:
+    """Signing in again after the recovery, through the SDK's login form: the old password and the refused weak one
+    are refused as any wrong password on the identify form is (Okta's capture identify/error-wrong-password.json:
+    "Authentication failed"), and the new one signs the user in (one factor: the org's sign_on)."""
+    result = flow_result(sdk_run, "recover-password")
+    for attempt in (0, 1):
+        refused = step(result, "authenticate", attempt)
+        assert (refused["errors"], refused["hasTokens"]) == (["Authentication failed"], False), refused
+    assert _status(result, "authenticate", 2) == ("SUCCESS", [])
+    assert_signed_in(sdk_run, "recover-password", result)
+
+
+def test_recovery_ending_on_the_terminal_page(sdk_run: SdkRun) -> None:
+    """``after_reset: terminal``: the new password ends the transaction on Okta's idx.recovery.completed page.
+    2.0.0 copies every message of a document into ``getErrors()`` whatever its class (``copyErrorMessages``), so
+    the INFO message arrives as the one "error", with no tokens and nothing to proceed with, as against an Okta
+    org; the login form then takes only the new password."""
+    result = flow_result(sdk_run, TERMINAL_RECOVERY)
+    assert _status(result, "code") == ("AWAITING_PASSWORD_RESET", [])
+    completed = step(result, "new-password")
+    assert completed["errors"] == ["You can now sign in with your existing username and new password."]
+    assert (completed["hasTokens"], completed["hasProceedContext"]) == (False, False)
+    for attempt in (0, 1):
+        refused = step(result, "authenticate", attempt)
+        assert (refused["errors"], refused["hasTokens"]) == (["Authentication failed"], False), refused
+    assert _status(result, "authenticate", 2) == ("SUCCESS", [])
+    assert_signed_in(sdk_run, TERMINAL_RECOVERY, result)
+
+
+def test_recovery_for_an_unknown_username_looks_alike(sdk_run: SdkRun) -> None:
+    """Okta tells nobody whether a username exists: the SDK is led to the email authenticator exactly as for a real
+    user, and the made-up code is refused as a wrong code is; no user came of it."""
+    result = flow_result(sdk_run, "recover-unknown")
+    known = flow_result(sdk_run, "recover-password")
+    for label in ("recover", "select-email"):
+        seen = {k: v for k, v in step(result, label).items() if k != "authenticators"}
+        assert seen == {k: v for k, v in step(known, label).items() if k != "authenticators"}
+    offered = step(result, "recover")["authenticators"]
+    assert [(a["type"], a["label"], a["methods"]) for a in offered] == [("email", "Email", ["email"])]
+    refused = step(result, "code")
+    assert (refused["errors"], refused["hasTokens"]) == (["Invalid code. Try again."], False)
+    assert "nobody@example.com" not in {user["login"] for user in sdk_run.servers["recover-unknown"].users()}
+
+
+def test_register_enrolls_password_and_email(sdk_run: SdkRun) -> None:
+    """ "Sign up" as the sample calls it: fetchSignUpFormValues gives Okta's profile fields, register offers the two
+    required authenticators, the password is set through the verify form and the email by its code; tokens follow."""
+    result = flow_result(sdk_run, "register")
+    assert _status(result, "sign-up-form") == (None, [])
+    assert step(result, "sign-up-fields")["detail"] == ["firstName", "lastName", "email"]
+    registered = step(result, "register")
+    assert (registered["status"], registered["errors"]) == ("AWAITING_AUTHENTICATOR_ENROLLMENT_SELECTION", [])
+    assert [a["type"] for a in registered["authenticators"]] == ["password", "email"]
+    assert _status(result, "enroll:password") == ("AWAITING_AUTHENTICATOR_ENROLLMENT", [])
+    weak = step(result, "enroll-data:weak-password")
+    assert weak["hasTokens"] is False
+    assert weak["errors"] == [PASSWORD_REQUIREMENTS], weak
+    password_set = step(result, "enroll-data:password")
+    assert (password_set["status"], password_set["errors"]) == ("AWAITING_AUTHENTICATOR_ENROLLMENT_SELECTION", [])
+    assert [a["type"] for a in password_set["authenticators"]] == ["email"]
+    assert _status(result, "enroll:email") == ("AWAITING_AUTHENTICATOR_ENROLLMENT", [])
+    assert_signed_in(sdk_run, "register", result)
+
+
+def test_register_with_a_taken_email_is_refused(sdk_run: SdkRun) -> None:
+    """An email that already belongs to a user: register answers Okta's registration.error.notUniqueWithinOrg, and
+    the existing user is left as it was."""
+    result = flow_result(sdk_run, "register-taken")
+    refused = step(result, "register")
+    assert (refused["errors"], refused["hasTokens"]) == (["A user with this Email already exists"], False)
+    server = sdk_run.servers["register-taken"]
+    taken = [user for user in server.users() if user["login"] == TAKEN]
+    assert len(taken) == 1
+    assert taken[0]["profile"]["firstName"] != "Nina", "the refused sign-up must not rewrite the existing profile"
+
+
+def test_locked_out_and_no_way_to_unlock(sdk_run: SdkRun) -> None:
+    """Three wrong passwords lock the account: the third is answered with Okta's errors.E0000069 text (the org shows
+    lockout failures), and so is the right password after it. The server offers "Unlock account?" beside it, but
+    2.0.0's wrapper has no unlock call: the user stays locked, which is the SDK's limit."""
+    result = flow_result(sdk_run, "locked-out")
+    for attempt in (0, 1):
+        wrong = step(result, "authenticate", attempt)
+        assert (wrong["errors"], wrong["hasTokens"]) == (["Authentication failed"], False), wrong
+    for attempt in (2, 3):
+        locked = step(result, "authenticate", attempt)
+        assert locked["errors"] == ["Your account is locked because of too many authentication attempts."], locked
+    assert result["tokens"] is None
+    server = sdk_run.servers["locked-out"]
+    assert server.user("locked@example.com")["status"] == "LOCKED_OUT"

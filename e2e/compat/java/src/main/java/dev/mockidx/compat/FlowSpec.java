@@ -18,9 +18,14 @@ import java.util.Set;
  * @param redirectUri    the redirect URI (only echoed: the interaction-code flow never redirects)
  * @param scopes         the scopes asked for at /v1/interact
  * @param advanceSeconds how far a clock flow moves mock-idx's virtual clock
+ * @param newPassword    the password a recovery or a registration sets (empty for a sign-in flow)
+ * @param weakPassword   a new password the org's policy refuses, tried first (empty: none tried)
+ * @param firstName      a registering user's first name
+ * @param lastName       a registering user's last name
  */
 record FlowSpec(String id, String flow, String base, String issuer, String login, String password, String clientId,
-                String redirectUri, Set<String> scopes, double advanceSeconds) {
+                String redirectUri, Set<String> scopes, double advanceSeconds, String newPassword,
+                String weakPassword, String firstName, String lastName) {
 
     static FlowSpec fromJson(JsonNode node) {
         Set<String> scopes = new LinkedHashSet<>();
@@ -28,6 +33,8 @@ record FlowSpec(String id, String flow, String base, String issuer, String login
         return new FlowSpec(node.path("id").asText(), node.path("flow").asText(), node.path("base").asText(),
                 node.path("issuer").asText(), node.path("login").asText(), node.path("password").asText(),
                 node.path("clientId").asText(), node.path("redirectUri").asText(), scopes,
-                node.path("advanceSeconds").asDouble(0));
+                node.path("advanceSeconds").asDouble(0), node.path("newPassword").asText(),
+                node.path("weakPassword").asText(), node.path("firstName").asText(),
+                node.path("lastName").asText());
     }
 }

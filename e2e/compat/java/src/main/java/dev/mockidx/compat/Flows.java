@@ -34,7 +34,12 @@ final class Flows {
             Map.entry("cancel", Flows::cancelThenSignIn),
             Map.entry("expired-session", Flows::expiredSession),
             Map.entry("token-revoke", Flows::tokensRevoked),
-            Map.entry("rate-limited-check-back", Flows::rateLimitedCheckBack));
+            Map.entry("rate-limited-check-back", Flows::rateLimitedCheckBack),
+            Map.entry("recover-password", SelfService::recoverByEmail),
+            Map.entry("recover-unknown", SelfService::recoverUnknown),
+            Map.entry("register", SelfService::register),
+            Map.entry("register-taken", SelfService::registerTaken),
+            Map.entry("locked-out", SelfService::lockedOut));
 
     private Flows() {
     }

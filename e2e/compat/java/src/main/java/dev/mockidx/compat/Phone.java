@@ -54,6 +54,19 @@ final class Phone {
         return send("GET", userPath("/totp"), null).path("code").asText();
     }
 
+    /**
+     * The code in the newest email that carries one ({@code GET /users/{login}/messages}, newest first): what the
+     * user types in after opening their inbox. Fails when no email with a code was sent.
+     */
+    String emailCode() throws IOException, InterruptedException {
+        for (JsonNode message : send("GET", userPath("/messages?channel=email"), null).path("messages")) {
+            if (message.hasNonNull("code")) {
+                return message.path("code").asText();
+            }
+        }
+        throw new IOException("no email with a code was sent to " + login);
+    }
+
     /** Moves every expiry on the server's virtual clock. */
     void advanceClock(double seconds) throws IOException, InterruptedException {
         send("POST", api + "/clock/advance", Map.of("seconds", seconds));

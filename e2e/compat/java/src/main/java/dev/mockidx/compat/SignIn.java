@@ -4,10 +4,14 @@ import com.okta.idx.sdk.api.client.Authenticator;
 import com.okta.idx.sdk.api.client.IDXAuthenticationWrapper;
 import com.okta.idx.sdk.api.client.ProceedContext;
 import com.okta.idx.sdk.api.model.AuthenticationOptions;
+import com.okta.idx.sdk.api.model.FormValue;
+import com.okta.idx.sdk.api.model.UserProfile;
 import com.okta.idx.sdk.api.model.VerifyAuthenticatorOptions;
 import com.okta.idx.sdk.api.response.AuthenticationResponse;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -26,6 +30,7 @@ final class SignIn {
     private final StepLog log;
     private ProceedContext context;
     private List<Authenticator> authenticators = List.of();
+    private AuthenticationResponse last = new AuthenticationResponse();
 
     SignIn(FlowSpec spec, StepLog log) {
         this.sdk = new IDXAuthenticationWrapper(spec.issuer(), spec.clientId(), null, spec.scopes(),
@@ -47,6 +52,58 @@ final class SignIn {
     AuthenticationResponse authenticate(String login, String password) {
         return step("authenticate", () -> sdk.authenticate(new AuthenticationOptions(login, password.toCharArray()),
                 context));
+    }
+
+    /** "Forgot password?" on the login page: a new transaction, then the username, as the sample's forgot-password. */
+    AuthenticationResponse recoverPassword(String login) {
+        step("begin", () -> sdk.begin());
+        return step("recover", () -> sdk.recoverPassword(login, context));
+    }
+
+    /**
+     * "Sign up": a new transaction, the sign-up form's fields ({@code fetchSignUpFormValues}), then {@code register}
+     * with the profile filled in field by field, as the sample's register handler builds it. Returns the names of the
+     * form's {@code userProfile} fields in the order the SDK gave them.
+     */
+    List<String> register(Map<String, String> profile) {
+        step("begin", () -> sdk.begin());
+        AuthenticationResponse form = step("sign-up-form", () -> sdk.fetchSignUpFormValues(context));
+        List<String> fields = new ArrayList<>();
+        UserProfile user = new UserProfile();
+        List<FormValue> values = form.getFormValues() == null ? List.of() : form.getFormValues();
+        values.stream()
+                .filter(value -> "userProfile".equals(value.getName()))
+                .findFirst()
+                .ifPresent(userProfile -> {
+                    for (FormValue field : userProfile.form().getValue()) {
+                        fields.add(field.getName());
+                        user.addAttribute(field.getName(), profile.getOrDefault(field.getName(), ""));
+                    }
+                });
+        step("register", () -> sdk.register(context, user));
+        return fields;
+    }
+
+    /** An authenticator by its type ({@code "email"}, {@code "password"}), as the sample's select page posts it. */
+    AuthenticationResponse chooseType(String label, String type) {
+        Authenticator authenticator = authenticators.stream()
+                .filter(candidate -> type.equals(candidate.getType()))
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("no authenticator of type " + type + " offered"));
+        return step(label, () -> sdk.selectAuthenticator(context, authenticator));
+    }
+
+    /** Whether the last answer ended the flow: tokens, or an error the page would show. */
+    boolean finished() {
+        return last.getTokenResponse() != null || !last.getErrors().isEmpty();
+    }
+
+    /** The type of the first authenticator the last list offered (the one an enrollment page lists on top). */
+    String firstOfferedType() {
+        if (authenticators.isEmpty()) {
+            throw new IllegalStateException("no authenticator offered");
+        }
+        return authenticators.get(0).getType();
     }
 
     /** "Okta Verify", then the method ("push" or "totp"), as the sample's select-authenticator and select-factor. */
@@ -96,6 +153,7 @@ final class SignIn {
             return new AuthenticationResponse();
         }
         log.record(label, response);
+        last = response;
         if (response.getAuthenticators() != null) {
             authenticators = response.getAuthenticators();
         }
